@@ -1,0 +1,22 @@
+"""Settings, read from the environment (`TRACER_` prefix) or passed in; never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can set. Documented in docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACER_", extra="ignore")
+
+    db: Path = Path("tracer.db")
+    """Database file (or SQLAlchemy URL) the CLI and the service use."""
+    timezone: str = "Asia/Jakarta"
+    """Zone in which times are shown to people (labelled WIB/WITA/WIT)."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    batch_size: int = 5000
+    """Posts per ingest transaction."""

@@ -1,0 +1,220 @@
+"""Read and write the canonical corpus (DESIGN.md, "the input contract").
+
+Readers take file objects and yield either a valid value or a `RecordError` naming
+file, line, field and reason, so one bad line never hides the good lines beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from tracer.errors import CorpusError, RecordError
+from tracer.models import TIERS, Account, Post, Tier, iso_utc
+from tracer.normalize import parse_instant
+
+ACCOUNT_FIELDS = ("account_id", "platform", "handle", "name", "tier", "region", "parent_id")
+POST_FIELDS = ("post_id", "account_id", "published_at", "text", "media", "url")
+ACCOUNTS_FILE = "accounts.csv"
+POSTS_FILE = "posts.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """A valid post line, with where it came from and a digest of its content."""
+
+    line: int
+    post: Post
+    digest: str
+
+
+def content_digest(post: Post) -> str:
+    """SHA-256 over everything a post says, so a changed re-delivery is a conflict."""
+    body = {
+        "account_id": post.account_id,
+        "published_at": iso_utc(post.published_at),
+        "text": post.text,
+        "media": list(post.media),
+        "url": post.url,
+        "extra": post.extra,
+    }
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def read_accounts(stream: IO[str], name: str = ACCOUNTS_FILE) -> Iterator[Account | RecordError]:
+    reader = csv.DictReader(stream)
+    missing = [f for f in ACCOUNT_FIELDS if f not in (reader.fieldnames or [])]
+    if missing:
+        raise CorpusError(f"{name}: header lacks {', '.join(missing)}")
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        values = {k: (row.get(k) or "").strip() for k in ACCOUNT_FIELDS}
+        if not values["account_id"]:
+            yield RecordError(name, line, "account_id", "empty")
+            continue
+        if values["account_id"] in seen:
+            yield RecordError(name, line, "account_id", f"duplicate {values['account_id']!r}")
+            continue
+        tier = values["tier"].lower()
+        if tier not in TIERS:
+            yield RecordError(name, line, "tier", f"{values['tier']!r} is not one of {TIERS}")
+            continue
+        seen.add(values["account_id"])
+        yield Account(
+            account_id=values["account_id"],
+            platform=values["platform"],
+            handle=values["handle"],
+            name=values["name"],
+            tier=_as_tier(tier),
+            region=values["region"],
+            parent_id=values["parent_id"] or None,
+        )
+
+
+def _as_tier(value: str) -> Tier:
+    for tier in TIERS:
+        if tier == value:
+            return tier
+    raise ValueError(value)
+
+
+def _confined_media(value: Any, root: Path | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of relative paths")
+    paths: list[str] = []
+    for item in value:
+        relative = Path(item)
+        if relative.is_absolute() or not item.strip():
+            raise ValueError(f"{item!r} is not a relative path")
+        if root is not None:
+            resolved = (root / relative).resolve()
+            if not resolved.is_relative_to(root.resolve()):
+                raise ValueError(f"{item!r} leaves the corpus folder")
+            if not resolved.is_file():
+                raise ValueError(f"{item!r} does not exist")
+        elif ".." in relative.parts:
+            raise ValueError(f"{item!r} leaves the corpus folder")
+        paths.append(relative.as_posix())
+    return tuple(paths)
+
+
+def parse_post(
+    obj: Any,
+    *,
+    name: str,
+    line: int,
+    accounts: set[str] | None,
+    root: Path | None,
+    assume: tzinfo | None,
+) -> Post:
+    """Validate one decoded line; raises `RecordError` for the first bad field."""
+
+    def bad(field: str, reason: str) -> RecordError:
+        return RecordError(name, line, field, reason)
+
+    if not isinstance(obj, dict):
+        raise bad("(line)", "not a JSON object")
+    post_id = obj.get("post_id")
+    if isinstance(post_id, int) and not isinstance(post_id, bool):
+        post_id = str(post_id)  # platform ids are strings; tolerate numeric JSON
+    if not isinstance(post_id, str) or not post_id.strip():
+        raise bad("post_id", "missing or not a non-empty string")
+    account_id = obj.get("account_id")
+    if not isinstance(account_id, str) or not account_id:
+        raise bad("account_id", "missing or not a string")
+    if accounts is not None and account_id not in accounts:
+        raise bad("account_id", f"{account_id!r} is not in accounts.csv")
+    published = obj.get("published_at")
+    if not isinstance(published, str):
+        raise bad("published_at", "missing or not a string")
+    try:
+        moment = parse_instant(published, assume)
+    except ValueError as exc:
+        raise bad("published_at", str(exc)) from None
+    text = obj.get("text", "")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise bad("text", "not a string")
+    try:
+        media = _confined_media(obj.get("media", []) or [], root)
+    except ValueError as exc:
+        raise bad("media", str(exc)) from None
+    url = obj.get("url")
+    if url is not None and not isinstance(url, str):
+        raise bad("url", "not a string or null")
+    extra = {k: v for k, v in obj.items() if k not in POST_FIELDS}
+    return Post(post_id.strip(), account_id, moment, text, media, url or None, extra)
+
+
+def read_posts(
+    stream: IO[bytes],
+    *,
+    name: str = POSTS_FILE,
+    accounts: set[str] | None = None,
+    root: Path | None = None,
+    assume: tzinfo | None = None,
+) -> Iterator[PostRecord | RecordError]:
+    """Stream `posts.jsonl`: one value per non-blank line, in file order."""
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield RecordError(name, number, "(line)", f"invalid JSON: {exc}")
+            continue
+        try:
+            post = parse_post(
+                obj, name=name, line=number, accounts=accounts, root=root, assume=assume
+            )
+        except RecordError as err:
+            yield err
+            continue
+        yield PostRecord(number, post, content_digest(post))
+
+
+def open_corpus(folder: Path) -> tuple[Path, Path]:
+    """The two files of a corpus folder, or a `CorpusError` saying what is missing."""
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: not a folder")
+    accounts, posts = folder / ACCOUNTS_FILE, folder / POSTS_FILE
+    for path in (accounts, posts):
+        if not path.is_file():
+            raise CorpusError(f"{path}: missing")
+    return accounts, posts
+
+
+def write_corpus(folder: Path, accounts: Iterable[Account], posts: Iterable[Post]) -> None:
+    """Write a canonical corpus (media files are the caller's business)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ACCOUNTS_FILE).open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(ACCOUNT_FIELDS)
+        for a in accounts:
+            writer.writerow(
+                [a.account_id, a.platform, a.handle, a.name, a.tier, a.region, a.parent_id or ""]
+            )
+    with (folder / POSTS_FILE).open("wb") as out:
+        for p in posts:
+            out.write(orjson.dumps(post_to_json(p)) + b"\n")
+
+
+def post_to_json(post: Post) -> dict[str, Any]:
+    return {
+        "post_id": post.post_id,
+        "account_id": post.account_id,
+        "published_at": iso_utc(post.published_at),
+        "text": post.text,
+        "media": list(post.media),
+        "url": post.url,
+        **post.extra,
+    }

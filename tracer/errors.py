@@ -1,0 +1,44 @@
+"""One error tree for the whole project.
+
+    TracerError
+    ├── InputError            bad input from a user or a file (maps to HTTP 400/422)
+    │   ├── CorpusError       a corpus folder that cannot be read at all
+    │   └── RecordError       one bad record: file, line, field and reason
+    ├── NotFoundError         an unknown post, family or account (HTTP 404)
+    └── StoreError            the database is unusable (wrong schema version, corrupt)
+
+A batch never stops on a RecordError: it records it and carries on.
+"""
+
+from __future__ import annotations
+
+
+class TracerError(Exception):
+    """Base of every error tracer raises on purpose."""
+
+
+class InputError(TracerError):
+    """Input that tracer refuses, with a message a person can act on."""
+
+
+class CorpusError(InputError):
+    """A corpus that cannot be read at all (missing folder or accounts file)."""
+
+
+class RecordError(InputError):
+    """One invalid record; carries where it is and what is wrong."""
+
+    def __init__(self, file: str, line: int, field: str, reason: str) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{file}:{line}: {field}: {reason}")
+
+
+class NotFoundError(TracerError):
+    """An identifier that the store does not know."""
+
+
+class StoreError(TracerError):
+    """The database cannot be used as it is."""

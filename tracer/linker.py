@@ -1,0 +1,151 @@
+"""Families, built incrementally: each new post joins the families of the posts it matches.
+
+The linker keeps in memory only compact arrays (the anchor index, each post's family
+and account); candidate texts come through `fetch` (the store) so the linker itself
+does no I/O. Families are merged when one post matches several of them, which is how a
+release that surfaces after its copies re-links them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tracer.index import AnchorIndex
+from tracer.matching import MatchPolicy, TextSide, verify_pair
+from tracer.models import TextMatch
+from tracer.textfp import U64, TextFingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored (or pending) post as the verifier sees it."""
+
+    idx: int
+    post_id: str
+    account_id: str
+    tokens: tuple[str, ...]
+    anchors: frozenset[int]
+
+
+Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
+
+
+@dataclass(slots=True)
+class LinkResult:
+    family_id: int
+    matches: list[tuple[int, TextMatch]]
+    indexed: U64
+    merged: list[tuple[int, int]] = field(default_factory=list)
+    """(absorbed family, surviving family) pairs."""
+
+
+class Linker:
+    def __init__(self, policy: MatchPolicy, fetch: Fetch) -> None:
+        self.policy = policy
+        self._fetch = fetch
+        self.index = AnchorIndex()
+        self._family_of: dict[int, int] = {}
+        self._account_of: dict[int, str] = {}
+        self._account_names: dict[str, str] = {}
+        self._members: dict[int, list[int]] = {}
+        self._pending: dict[int, Candidate] = {}
+
+    def load(self, rows: Iterable[tuple[int, str, int, bytes]]) -> None:
+        """Rebuild state from stored (idx, account, family, indexed anchors) rows."""
+        keys: list[U64] = []
+        owners: list[np.ndarray] = []
+        groups: dict[int, list[int]] = defaultdict(list)
+        for idx, account, family, indexed in rows:
+            self._family_of[idx] = family
+            self._account_of[idx] = self._account_names.setdefault(account, account)
+            groups[family].append(idx)
+            anchors = TextFingerprint.anchors_from_bytes(indexed)
+            if len(anchors):
+                keys.append(anchors)
+                owners.append(np.full(len(anchors), idx, np.int64))
+        self._members = {f: m for f, m in groups.items() if len(m) > 1}
+        if keys:
+            self.index = AnchorIndex(np.concatenate(keys), np.concatenate(owners))
+
+    def __len__(self) -> int:
+        return len(self._family_of)
+
+    def family_of(self, idx: int) -> int:
+        return self._family_of[idx]
+
+    def link(self, candidate: Candidate) -> LinkResult:
+        """Match one new post against everything linked so far and place it in a family."""
+        idx, anchors = candidate.idx, np.fromiter(candidate.anchors, np.uint64)
+        anchors.sort()
+        postings = self.index.lookup(anchors, self.policy.common_families)
+        boilerplate: set[int] = set()
+        votes: dict[int, int] = defaultdict(int)
+        for anchor, found in zip(anchors.tolist(), postings, strict=True):
+            if found is None or any(self._account_of[p] == candidate.account_id for p in found):
+                boilerplate.add(anchor)  # common across families, or this account's own habit
+                continue
+            for p in found:
+                votes[p] += 1
+        best_per_family: dict[int, int] = {}
+        for p, n in votes.items():
+            fam = self._family_of[p]
+            held = best_per_family.get(fam)
+            if held is None or (n, -p) > (votes[held], -held):
+                best_per_family[fam] = p
+        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
+        chosen = chosen[: self.policy.max_candidates]
+        texts = self._texts(chosen)
+        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors)
+        matches: list[tuple[int, TextMatch]] = []
+        for p in chosen:
+            other = texts[p]
+            found_match = verify_pair(
+                side, TextSide(other.post_id, other.tokens, other.anchors), boilerplate, self.policy
+            )
+            if found_match is not None:
+                matches.append((p, found_match))
+        family, merged = self._place(idx, {self._family_of[p] for p, _ in matches})
+        indexed = [
+            a
+            for a, found in zip(anchors.tolist(), postings, strict=True)
+            if found is not None and all(self._family_of[p] != family for p in found)
+        ]
+        for a in indexed:
+            self.index.add(a, idx)
+        self._account_of[idx] = self._account_names.setdefault(
+            candidate.account_id, candidate.account_id
+        )
+        self._pending[idx] = candidate
+        return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
+
+    def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
+        out = {p: self._pending[p] for p in idxs if p in self._pending}
+        missing = [p for p in idxs if p not in out]
+        if missing:
+            out.update(self._fetch(missing))
+        return out
+
+    def _place(self, idx: int, families: set[int]) -> tuple[int, list[tuple[int, int]]]:
+        if not families:
+            self._family_of[idx] = idx
+            return idx, []
+        target = min(families)
+        members = self._members.setdefault(target, [target])
+        merged: list[tuple[int, int]] = []
+        for other in sorted(families - {target}):
+            absorbed = self._members.pop(other, [other])
+            for m in absorbed:
+                self._family_of[m] = target
+            members.extend(absorbed)
+            merged.append((other, target))
+        members.append(idx)
+        self._family_of[idx] = target
+        return target, merged
+
+    def end_batch(self) -> None:
+        """The batch is stored: pending texts can now be fetched like any other."""
+        self._pending.clear()

@@ -1,0 +1,115 @@
+"""Frozen values that flow between the stages of DESIGN.md's data flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+Tier = Literal["central", "province", "regency", "other"]
+TIERS: tuple[Tier, ...] = ("central", "province", "regency", "other")
+Verdict = Literal["supported", "contradicted", "not_found"]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    account_id: str
+    platform: str
+    handle: str
+    name: str
+    tier: Tier
+    region: str
+    parent_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One published item. `published_at` is always timezone-aware UTC."""
+
+    post_id: str
+    account_id: str
+    published_at: datetime
+    text: str
+    media: tuple[str, ...] = ()
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.published_at.timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    """A post as the store returns it, with its account's tier and its cascade position."""
+
+    post_id: str
+    account_id: str
+    tier: Tier
+    region: str
+    account_parent_id: str | None
+    published_at: datetime
+    text: str
+    media: tuple[str, ...]
+    url: str | None
+    family_id: str | None
+    parent_id: str | None
+    lag_seconds: int | None
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.published_at.timestamp())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "post_id": self.post_id,
+            "account_id": self.account_id,
+            "tier": self.tier,
+            "region": self.region,
+            "published_at": iso_utc(self.published_at),
+            "text": self.text,
+            "media": list(self.media),
+            "url": self.url,
+            "family_id": self.family_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """A verified text link between two posts, with the scores that justify it."""
+
+    source: str
+    target: str
+    containment: float
+    """Aligned tokens (longest common subsequence) over the shorter text's tokens."""
+    anchor_containment: float
+    """Shared distinctive anchors over the shorter text's distinctive anchors."""
+    shared_anchors: int
+    ratio: float
+    """rapidfuzz Indel ratio of the two normalised texts, 0–100."""
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return {
+            "containment": round(self.containment, 4),
+            "anchor_containment": round(self.anchor_containment, 4),
+            "shared_anchors": float(self.shared_anchors),
+            "ratio": round(self.ratio, 2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A cascade edge: `target` was most likely copied from `source`."""
+
+    source: str
+    target: str
+    lag_seconds: int
+    modality: str
+    scores: dict[str, float]
+    reason: str
+
+
+def iso_utc(moment: datetime) -> str:
+    """The one rendering of an instant in JSON: ISO 8601 in UTC with a `Z`."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

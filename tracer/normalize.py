@@ -1,0 +1,155 @@
+"""The one normaliser for text, times and URLs.
+
+Every comparison in tracer goes through `normalize_text`, so that a copy and its
+release are folded the same way: Unicode NFKC, case-fold, zero-width and emoji
+stripping, URLs, mentions and hashtags pulled out as separate features, Indonesian
+reduplication (`kata2` → `kata-kata`), truncation markers ("… more") dropped, and
+punctuation and whitespace folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+NORMALIZER_VERSION = 1
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w@])@([\w.]{1,64}\w)")
+_HASHTAG = re.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
+# "… more", "...more", "... lihat selengkapnya", "… lainnya" at the very end of a caption.
+_TRUNCATION = re.compile(
+    r"(?:\.\.\.|…)\s*(?:more|lainnya|selengkapnya|lihat selengkapnya|see more|baca selengkapnya)?\s*$"
+)
+# Emoji, pictographs and other symbols are not word characters, so the punctuation
+# fold below strips them with everything else that is not a letter or a digit.
+# A word of letters followed by the digit 2: Indonesian shorthand for reduplication.
+_REDUP = re.compile(r"\b([^\W\d_]{2,})2\b")
+_NON_WORD = re.compile(r"[^\w]+")
+_UNDERSCORE = re.compile(r"_+")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalText:
+    """A caption folded for comparison, with the features taken out of it."""
+
+    text: str
+    tokens: tuple[str, ...]
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    urls: tuple[str, ...]
+    truncated: bool
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def normalize_url(url: str) -> str:
+    """Fold a URL so that the same page compares equal: scheme, `www.`, case, slash, query
+    tracking parameters dropped."""
+    folded = unicodedata.normalize("NFKC", url).strip()
+    folded = re.sub(r"^(?:https?://)?(?:www\.|m\.)?", "", folded, flags=re.IGNORECASE)
+    host, _, rest = folded.partition("/")
+    path, _, query = rest.partition("?")
+    path = path.split("#", 1)[0].rstrip("/")
+    kept = [
+        part
+        for part in query.split("&")
+        if part and not part.lower().startswith(("utm_", "igsh", "igshid", "fbclid", "si="))
+    ]
+    out = host.lower() + ("/" + path if path else "")
+    return out + ("?" + "&".join(kept) if kept else "")
+
+
+def normalize_text(raw: str) -> NormalText:
+    """Fold a caption for comparison; idempotent on its own `text` output."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = _ZERO_WIDTH.sub("", text)
+    urls: list[str] = []
+    if "http" in text or "www." in text or "HTTP" in text or "WWW." in text:
+        urls = [normalize_url(u) for u in _URL.findall(text)]
+        text = _URL.sub(" ", text)
+    text = text.casefold().rstrip()
+    truncated = text.endswith(("…", "...", "more", "lainnya", "selengkapnya")) and bool(
+        _TRUNCATION.search(text)
+    )
+    if truncated:
+        text = _TRUNCATION.sub(" ", text)
+    hashtags: list[str] = []
+    if "#" in text:
+        hashtags = _HASHTAG.findall(text)
+        text = _HASHTAG.sub(" ", text)
+    mentions: list[str] = []
+    if "@" in text:
+        mentions = _MENTION.findall(text)
+        text = _MENTION.sub(" ", text)
+    if "2" in text:
+        text = _REDUP.sub(r"\1 \1", text)
+    text = _NON_WORD.sub(" ", text)
+    text = _UNDERSCORE.sub(" ", text)
+    tokens = tuple(text.split())
+    return NormalText(
+        text=" ".join(tokens),
+        tokens=tokens,
+        hashtags=_unique(hashtags),
+        mentions=_unique(mentions),
+        urls=_unique(urls),
+        truncated=truncated,
+    )
+
+
+# --- time -------------------------------------------------------------------------
+
+_ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def resolve_zone(name: str) -> tzinfo:
+    """A zone from an IANA name, a WIB/WITA/WIT label, or a `+07:00` offset."""
+    labels = {label: zone for zone, label in _ZONE_LABELS.items()}
+    name = labels.get(name.upper(), name)
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", name)
+    if match:
+        sign = 1 if match.group(1) == "+" else -1
+        minutes = int(match.group(2)) * 60 + int(match.group(3))
+        return timezone(sign * timedelta(minutes=minutes))
+    if name.upper() in {"UTC", "Z"}:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def zone_label(zone: str) -> str:
+    return _ZONE_LABELS.get(zone, zone)
+
+
+def parse_instant(value: str, assume: tzinfo | None = None) -> datetime:
+    """Parse ISO 8601 into an aware UTC datetime.
+
+    A value without a UTC offset is refused unless `assume` says which zone it is in:
+    guessing the zone would shift a release by hours, which is the very fact in dispute.
+    """
+    text = value.strip()
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"not an ISO 8601 time: {value!r}") from exc
+    if moment.tzinfo is None:
+        if assume is None:
+            raise ValueError(f"time {value!r} has no UTC offset (use --assume-tz)")
+        moment = moment.replace(tzinfo=assume)
+    return moment.astimezone(UTC)
+
+
+def local_time(moment: datetime, zone: str = "Asia/Jakarta") -> str:
+    """An instant shown in a viewer's zone, labelled (WIB/WITA/WIT)."""
+    shown = moment.astimezone(ZoneInfo(zone))
+    return f"{shown:%Y-%m-%d %H:%M:%S} {zone_label(zone)}"

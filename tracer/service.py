@@ -1,0 +1,416 @@
+"""The facade: `ingest`, `trace`, `verify` and `export`, tying the stages together.
+
+The CLI and the HTTP API call these and only render what they return.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tracer.cascade import Member, infer_cascade
+from tracer.corpus import PostRecord, open_corpus, read_accounts, read_posts
+from tracer.errors import NotFoundError, RecordError
+from tracer.exports import node_link
+from tracer.linker import Candidate, Linker
+from tracer.matching import MatchPolicy, TextSide, score_pair
+from tracer.models import Account, Edge, StoredPost
+from tracer.normalize import normalize_text, normalize_url
+from tracer.store import CascadeRow, PostRow, Store
+from tracer.textfp import TextFingerprint, fingerprint_text
+from tracer.verdict import VerdictReport, build_verdict
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did; `errors` are per line and never stop the run."""
+
+    ingested: int = 0
+    unchanged: int = 0
+    conflicts: list[RecordError] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    accounts_added: int = 0
+    families_touched: int = 0
+    seconds: float = 0.0
+
+    def errors_by_kind(self) -> dict[str, int]:
+        kinds: dict[str, int] = defaultdict(int)
+        for e in self.errors:
+            kinds[f"{Path(e.file).name}: {e.field}"] += 1
+        return dict(kinds)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ingested": self.ingested,
+            "unchanged": self.unchanged,
+            "conflicts": [str(c) for c in self.conflicts],
+            "errors": [str(e) for e in self.errors],
+            "errors_by_kind": self.errors_by_kind(),
+            "accounts_added": self.accounts_added,
+            "families_touched": self.families_touched,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _candidate_from_row(
+    idx: int, post_id: str, account_id: str, norm_text: str, anchors: bytes
+) -> Candidate:
+    return Candidate(
+        idx,
+        post_id,
+        account_id,
+        tuple(norm_text.split()),
+        frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
+    )
+
+
+def make_linker(store: Store, policy: MatchPolicy) -> Linker:
+    def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
+        return {
+            i: _candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors)
+            for i, r in store.link_rows(idxs).items()
+        }
+
+    linker = Linker(policy, fetch)
+    linker.load(store.iter_link_state())
+    return linker
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def ingest(
+    store: Store,
+    folder: Path,
+    *,
+    policy: MatchPolicy | None = None,
+    assume_tz: tzinfo | None = None,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read a canonical corpus, link every new post and store it, one batch per transaction."""
+    policy = policy or MatchPolicy()
+    started = time.perf_counter()
+    report = IngestReport()
+    accounts_path, posts_path = open_corpus(folder)
+    with accounts_path.open(newline="", encoding="utf-8") as stream:
+        valid: list[Account] = []
+        for item in read_accounts(stream, str(accounts_path)):
+            if isinstance(item, RecordError):
+                report.errors.append(item)
+            else:
+                valid.append(item)
+    added, _unchanged, account_conflicts = store.upsert_accounts(valid)
+    report.accounts_added = added
+    report.conflicts.extend(
+        RecordError(str(accounts_path), 0, "account_id", f"{a!r} differs from the stored account")
+        for a in account_conflicts
+    )
+    known = set(store.accounts())
+    linker = make_linker(store, policy)
+    next_idx = store.max_idx() + 1
+    seen: dict[str, str] = {}
+    with posts_path.open("rb") as stream:
+        items = read_posts(
+            stream, name=str(posts_path), accounts=known, root=folder, assume=assume_tz
+        )
+        for batch in _batches(items, batch_size):
+            records: list[PostRecord] = []
+            for item in batch:
+                if isinstance(item, RecordError):
+                    report.errors.append(item)
+                else:
+                    records.append(item)
+            stored = store.digests([r.post.post_id for r in records])
+            fresh: list[PostRecord] = []
+            for r in records:
+                pid = r.post.post_id
+                known_digest = stored.get(pid) or seen.get(pid)
+                if known_digest is None:
+                    seen[pid] = r.digest
+                    fresh.append(r)
+                elif known_digest == r.digest:
+                    report.unchanged += 1
+                else:
+                    report.conflicts.append(
+                        RecordError(
+                            str(posts_path),
+                            r.line,
+                            "post_id",
+                            f"{pid!r} is already stored with different content; kept the stored one",
+                        )
+                    )
+            fresh.sort(key=lambda r: (r.post.timestamp, r.post.post_id))
+            next_idx = _link_batch(store, linker, fresh, next_idx, report)
+            if progress:
+                progress(len(batch))
+    report.families_touched = refresh_cascades(store, policy)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _link_batch(
+    store: Store, linker: Linker, records: Sequence[PostRecord], next_idx: int, report: IngestReport
+) -> int:
+    rows: list[PostRow] = []
+    match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
+    relabels: list[tuple[int, int]] = []
+    touched: set[int] = set()
+    families: dict[int, int] = {}
+    for r in records:
+        post = r.post
+        norm = normalize_text(post.text)
+        fp = fingerprint_text(norm)
+        idx = next_idx
+        next_idx += 1
+        result = linker.link(
+            Candidate(
+                idx, post.post_id, post.account_id, norm.tokens, frozenset(fp.anchors.tolist())
+            )
+        )
+        families[idx] = result.family_id
+        for old, new in result.merged:
+            relabels.append((old, new))
+            touched.discard(old)
+        touched.add(result.family_id)
+        match_rows.extend((idx, other, "text", m.scores) for other, m in result.matches)
+        rows.append(
+            PostRow(
+                idx=idx,
+                post_id=post.post_id,
+                account_id=post.account_id,
+                published_at=post.published_at,
+                text=post.text,
+                media=post.media,
+                url=post.url,
+                url_key=normalize_url(post.url) if post.url else None,
+                extra=post.extra,
+                digest=r.digest,
+                norm_text=norm.text,
+                hashtags=norm.hashtags,
+                anchors=fp.to_bytes(),
+                indexed=result.indexed.astype("<u8").tobytes(),
+                family_id=result.family_id,
+            )
+        )
+    # Families merged later in the batch relabel posts linked earlier in it.
+    final_rows = [
+        PostRow(
+            **{
+                **{s: getattr(row, s) for s in PostRow.__slots__},
+                "family_id": linker.family_of(row.idx),
+            }
+        )
+        if linker.family_of(row.idx) != row.family_id
+        else row
+        for row in rows
+    ]
+    store.write_batch(final_rows, match_rows, relabels, touched)
+    linker.end_batch()
+    report.ingested += len(rows)
+    return next_idx
+
+
+# --- cascades --------------------------------------------------------------------
+
+
+def _members(rows: Sequence[dict[str, Any]]) -> list[Member]:
+    return [
+        Member(
+            post_id=r["post_id"],
+            account_id=r["account_id"],
+            tier=r["tier"],
+            account_parent_id=r["parent_id"],
+            timestamp=int(r["ts"]),
+            anchors=frozenset(TextFingerprint.anchors_from_bytes(r["anchors"]).tolist()),
+            hashtags=frozenset(orjson.loads(r["hashtags"])),
+        )
+        for r in rows
+    ]
+
+
+def _cascades(
+    store: Store, policy: MatchPolicy, family_ids: Sequence[int]
+) -> tuple[list[CascadeRow], list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in store.cascade_inputs(family_ids):
+        grouped[int(row["family_id"])].append(row)
+    cascades: list[CascadeRow] = []
+    summaries: list[dict[str, Any]] = []
+    for family_id, rows in grouped.items():
+        by_id = {r["post_id"]: r for r in rows}
+        cascade = infer_cascade(_members(rows), policy)
+        cascades.append(CascadeRow(by_id[cascade.origin]["idx"], None, None, None))
+        for link in cascade.links:
+            source, target = by_id[link.source], by_id[link.target]
+            scores = score_pair(_side(target), _side(source)).scores
+            edge = {"modality": "text", "scores": scores, "reason": link.reason}
+            cascades.append(CascadeRow(target["idx"], source["idx"], link.lag_seconds, edge))
+        summaries.append(
+            {
+                "family_id": family_id,
+                "size": len(rows),
+                "origin_idx": by_id[cascade.origin]["idx"],
+                "release_idx": by_id[cascade.release]["idx"] if cascade.release else None,
+            }
+        )
+    return cascades, summaries
+
+
+def _side(row: dict[str, Any]) -> TextSide:
+    return TextSide(
+        row["post_id"],
+        tuple(row["norm_text"].split()),
+        frozenset(TextFingerprint.anchors_from_bytes(row["anchors"]).tolist()),
+    )
+
+
+def refresh_cascades(store: Store, policy: MatchPolicy, chunk: int = 2000) -> int:
+    """Recompute the cascades of every family an ingest touched; returns how many."""
+    done = 0
+    while family_ids := store.dirty_families(chunk):
+        cascades, summaries = _cascades(store, policy, family_ids)
+        store.write_cascades(cascades, summaries)
+        done += len(family_ids)
+    return done
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def find_post(store: Store, ref: str) -> StoredPost:
+    """A post by id, or by URL (normalised, so tracking parameters do not matter)."""
+    url_key = normalize_url(ref) if "/" in ref or ref.startswith("http") else None
+    post = store.find_post(ref, url_key)
+    if post is None:
+        raise NotFoundError(f"no post {ref!r}")
+    return post
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    family_id: str | None
+    posts: list[StoredPost]
+    """Earliest first."""
+    edges: list[Edge]
+
+
+def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
+    assert post.family_id is not None
+    numeric = int(post.family_id[1:])
+    members = store.family_posts(numeric)
+    posts = [p for p, _ in members]
+    if len(posts) <= 1:
+        return Family(None, [post], [])
+    if store.family_dirty(numeric):
+        cascades, _ = _cascades(store, policy, [numeric])
+        edges = _edges_from(cascades, store, posts)
+    else:
+        edges = [
+            Edge(
+                p.parent_id,
+                p.post_id,
+                int(p.lag_seconds or 0),
+                e["modality"],
+                e["scores"],
+                e["reason"],
+            )
+            for p, e in members
+            if p.parent_id and e
+        ]
+    return Family(post.family_id, posts, edges)
+
+
+def _edges_from(
+    cascades: Sequence[CascadeRow], store: Store, posts: Sequence[StoredPost]
+) -> list[Edge]:
+    rows = store.cascade_inputs([int(posts[0].family_id[1:])]) if posts[0].family_id else []
+    by_idx = {r["idx"]: r["post_id"] for r in rows}
+    return [
+        Edge(
+            by_idx[c.parent_idx],
+            by_idx[c.idx],
+            int(c.lag_seconds or 0),
+            c.edge["modality"],
+            c.edge["scores"],
+            c.edge["reason"],
+        )
+        for c in cascades
+        if c.parent_idx is not None and c.edge
+    ]
+
+
+def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
+    if not family_id.startswith("F") or not family_id[1:].isdigit():
+        raise NotFoundError(f"no family {family_id!r}")
+    members = store.family_posts(int(family_id[1:]))
+    if len(members) <= 1:
+        raise NotFoundError(f"no family {family_id!r}")
+    return load_family(store, policy, members[0][0])
+
+
+def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str, Any]:
+    """Where a post came from: its family's cascade, origin, release and path."""
+    policy = policy or MatchPolicy()
+    post = find_post(store, ref)
+    family = load_family(store, policy, post)
+    parents = {e.target: e.source for e in family.edges}
+    path = [post.post_id]
+    while path[-1] in parents:
+        path.append(parents[path[-1]])
+    path.reverse()
+    origin = family.posts[0] if family.family_id else None
+    release = next((p for p in family.posts if p.tier == "central"), None)
+    return {
+        "post": post.to_json() | {"family_id": family.family_id},
+        "family_id": family.family_id,
+        "origin": origin.to_json() if origin else None,
+        "release": release.to_json() if release else None,
+        "parent": parents.get(post.post_id),
+        "path": path,
+        "graph": node_link(family.family_id, family.posts, family.edges),
+    }
+
+
+def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> VerdictReport:
+    """The verdict on "this post was a ministry release", with its evidence."""
+    policy = policy or MatchPolicy()
+    post = find_post(store, ref)
+    family = load_family(store, policy, post)
+    post_text = normalize_text(post.text)
+    verdict = build_verdict(post, family.posts, post_text, None, [])
+    release = verdict.release
+    if release is None or release.post_id == post.post_id:
+        return verdict
+    release_text = normalize_text(release.text)
+    scores = score_pair(
+        _text_side(post.post_id, post_text), _text_side(release.post_id, release_text)
+    )
+    evidence = [{"against": release.post_id, "modality": "text", "scores": scores.scores}]
+    return build_verdict(post, family.posts, post_text, release_text, evidence)
+
+
+def _text_side(post_id: str, norm: Any) -> TextSide:
+    return TextSide(post_id, norm.tokens, frozenset(fingerprint_text(norm).anchors.tolist()))
+
+
+def export(
+    store: Store, family_id: str, fmt: str = "json", policy: MatchPolicy | None = None
+) -> dict[str, Any]:
+    if fmt != "json":
+        raise NotImplementedError(fmt)
+    family = get_family(store, policy or MatchPolicy(), family_id)
+    return node_link(family.family_id, family.posts, family.edges)

@@ -1,0 +1,562 @@
+"""The store: the only module that talks to the database.
+
+SQLite by default (WAL, one transaction per batch, so an ingest killed at any moment
+leaves the last committed batch and nothing half-written); SQLAlchemy Core keeps
+PostgreSQL one URL away. The schema carries a version; `MIGRATIONS` are small named
+functions applied in order when a store is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from tracer.errors import StoreError
+from tracer.models import Account, StoredPost, Tier
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("account_id", sa.Text, primary_key=True),
+    sa.Column("platform", sa.Text, nullable=False),
+    sa.Column("handle", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("tier", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("parent_id", sa.Text),
+)
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("post_id", sa.Text, nullable=False, unique=True),
+    sa.Column("account_id", sa.Text, nullable=False, index=True),
+    sa.Column("published_at", sa.Text, nullable=False),
+    sa.Column("ts", sa.BigInteger, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("media", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("url_key", sa.Text, index=True),
+    sa.Column("extra", sa.Text, nullable=False),
+    sa.Column("digest", sa.Text, nullable=False),
+    sa.Column("norm_text", sa.Text, nullable=False),
+    sa.Column("hashtags", sa.Text, nullable=False),
+    sa.Column("anchors", sa.LargeBinary, nullable=False),
+    sa.Column("indexed", sa.LargeBinary, nullable=False),
+    sa.Column("family_id", sa.Integer, nullable=False, index=True),
+    sa.Column("parent_idx", sa.Integer),
+    sa.Column("lag_seconds", sa.BigInteger),
+    sa.Column("edge", sa.Text),
+)
+families = sa.Table(
+    "families",
+    metadata,
+    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("origin_idx", sa.Integer),
+    sa.Column("release_idx", sa.Integer),
+    sa.Column("dirty", sa.Boolean, nullable=False),
+)
+matches = sa.Table(
+    "matches",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("other_idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("modality", sa.Text, nullable=False),
+    sa.Column("scores", sa.Text, nullable=False),
+)
+sa.Index("ix_families_dirty", families.c.dirty)
+sa.Index("ix_matches_other", matches.c.other_idx)
+
+
+def _v1_initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """A new post as the linker hands it to the store."""
+
+    idx: int
+    post_id: str
+    account_id: str
+    published_at: datetime
+    text: str
+    media: tuple[str, ...]
+    url: str | None
+    url_key: str | None
+    extra: dict[str, Any]
+    digest: str
+    norm_text: str
+    hashtags: tuple[str, ...]
+    anchors: bytes
+    indexed: bytes
+    family_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """What the linker needs of a stored post: enough to verify a candidate against it."""
+
+    idx: int
+    post_id: str
+    account_id: str
+    norm_text: str
+    anchors: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeRow:
+    idx: int
+    parent_idx: int | None
+    lag_seconds: int | None
+    edge: dict[str, Any] | None
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.close()
+
+
+def database_url(db: str | Path) -> str:
+    text = str(db)
+    return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db: str | Path) -> Store:
+        url = database_url(db)
+        engine = sa.create_engine(url)
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- schema -----------------------------------------------------------------
+
+    def migrate(self) -> None:
+        with self.engine.begin() as conn:
+            meta.create(conn, checkfirst=True)
+            row = conn.execute(
+                sa.select(meta.c.value).where(meta.c.key == "schema_version")
+            ).first()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"database schema version {current} is newer than this tracer ({SCHEMA_VERSION})"
+                )
+            for step in MIGRATIONS[current:]:
+                step(conn)
+            if current != SCHEMA_VERSION:
+                values = {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+                if row:
+                    conn.execute(meta.update().where(meta.c.key == "schema_version"), values)
+                else:
+                    conn.execute(meta.insert(), values)
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(meta.c.value).where(meta.c.key == "schema_version")
+            ).first()
+            return int(row[0]) if row else 0
+
+    # --- accounts ---------------------------------------------------------------
+
+    def upsert_accounts(self, items: Sequence[Account]) -> tuple[int, int, list[str]]:
+        """Insert new accounts; returns (inserted, unchanged, ids whose data differ)."""
+        known = self.accounts()
+        new = [a for a in items if a.account_id not in known]
+        unchanged = sum(1 for a in items if known.get(a.account_id) == a)
+        conflicts = [
+            a.account_id for a in items if a.account_id in known and known[a.account_id] != a
+        ]
+        if new:
+            with self.engine.begin() as conn:
+                conn.execute(accounts.insert(), [_account_row(a) for a in new])
+        return len(new), unchanged, conflicts
+
+    def accounts(self) -> dict[str, Account]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(accounts)).mappings().all()
+        return {r["account_id"]: _account(r) for r in rows}
+
+    # --- ingest -----------------------------------------------------------------
+
+    def digests(self, post_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(post_ids, 900):
+                stmt = sa.select(posts.c.post_id, posts.c.digest).where(posts.c.post_id.in_(chunk))
+                out.update({r[0]: r[1] for r in conn.execute(stmt)})
+        return out
+
+    def max_idx(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.coalesce(sa.func.max(posts.c.idx), 0))).scalar_one()
+            )
+
+    def iter_link_state(self, chunk: int = 50_000) -> Iterator[tuple[int, str, int, bytes]]:
+        """(idx, account_id, family_id, indexed anchors) of every post, in idx order."""
+        last = 0
+        with self.engine.connect() as conn:
+            while True:
+                stmt = (
+                    sa.select(posts.c.idx, posts.c.account_id, posts.c.family_id, posts.c.indexed)
+                    .where(posts.c.idx > last)
+                    .order_by(posts.c.idx)
+                    .limit(chunk)
+                )
+                rows = conn.execute(stmt).all()
+                if not rows:
+                    return
+                for r in rows:
+                    yield int(r[0]), r[1], int(r[2]), r[3]
+                last = int(rows[-1][0])
+
+    def link_rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        out: dict[int, LinkRow] = {}
+        cols = (
+            posts.c.idx,
+            posts.c.post_id,
+            posts.c.account_id,
+            posts.c.norm_text,
+            posts.c.anchors,
+        )
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(idxs), 900):
+                for r in conn.execute(sa.select(*cols).where(posts.c.idx.in_(chunk))):
+                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], r[4])
+        return out
+
+    def write_batch(
+        self,
+        rows: Sequence[PostRow],
+        match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+        relabels: Sequence[tuple[int, int]],
+        touched: Iterable[int],
+    ) -> None:
+        """One transaction: new posts, their matches, family merges, families marked dirty."""
+        with self.engine.begin() as conn:
+            if rows:
+                conn.execute(posts.insert(), [_post_row(r) for r in rows])
+            if match_rows:
+                conn.execute(
+                    matches.insert(),
+                    [
+                        {
+                            "idx": a,
+                            "other_idx": b,
+                            "modality": m,
+                            "scores": orjson.dumps(s).decode(),
+                        }
+                        for a, b, m, s in match_rows
+                    ],
+                )
+            for old, new in relabels:
+                conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
+                conn.execute(families.delete().where(families.c.family_id == old))
+            ids = sorted(set(touched))
+            for chunk in _chunks(ids, 900):
+                existing = {
+                    r[0]
+                    for r in conn.execute(
+                        sa.select(families.c.family_id).where(families.c.family_id.in_(chunk))
+                    )
+                }
+                fresh = [
+                    {
+                        "family_id": f,
+                        "size": 0,
+                        "origin_idx": None,
+                        "release_idx": None,
+                        "dirty": True,
+                    }
+                    for f in chunk
+                    if f not in existing
+                ]
+                if fresh:
+                    conn.execute(families.insert(), fresh)
+                if existing:
+                    conn.execute(
+                        families.update()
+                        .where(families.c.family_id.in_(existing))
+                        .values(dirty=True)
+                    )
+
+    # --- cascades ---------------------------------------------------------------
+
+    def dirty_families(self, limit: int) -> list[int]:
+        with self.engine.connect() as conn:
+            stmt = sa.select(families.c.family_id).where(families.c.dirty.is_(True)).limit(limit)
+            return [int(r[0]) for r in conn.execute(stmt)]
+
+    def count_dirty(self) -> int:
+        with self.engine.connect() as conn:
+            stmt = (
+                sa.select(sa.func.count()).select_from(families).where(families.c.dirty.is_(True))
+            )
+            return int(conn.execute(stmt).scalar_one())
+
+    def cascade_inputs(self, family_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Members of the given families with what cascade inference needs."""
+        cols = (
+            posts.c.idx,
+            posts.c.post_id,
+            posts.c.account_id,
+            posts.c.ts,
+            posts.c.anchors,
+            posts.c.hashtags,
+            posts.c.norm_text,
+            posts.c.family_id,
+            accounts.c.tier,
+            accounts.c.parent_id,
+        )
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(family_ids, 900):
+                stmt = (
+                    sa.select(*cols)
+                    .join(accounts, accounts.c.account_id == posts.c.account_id)
+                    .where(posts.c.family_id.in_(chunk))
+                )
+                out.extend(dict(r) for r in conn.execute(stmt).mappings())
+        return out
+
+    def write_cascades(
+        self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
+    ) -> None:
+        """One transaction: parents and edges of the members, family summaries, dirty cleared."""
+        with self.engine.begin() as conn:
+            if cascades:
+                stmt = (
+                    posts.update()
+                    .where(posts.c.idx == sa.bindparam("b_idx"))
+                    .values(
+                        parent_idx=sa.bindparam("b_parent"),
+                        lag_seconds=sa.bindparam("b_lag"),
+                        edge=sa.bindparam("b_edge"),
+                    )
+                )
+                conn.execute(
+                    stmt,
+                    [
+                        {
+                            "b_idx": c.idx,
+                            "b_parent": c.parent_idx,
+                            "b_lag": c.lag_seconds,
+                            "b_edge": orjson.dumps(c.edge).decode() if c.edge else None,
+                        }
+                        for c in cascades
+                    ],
+                )
+            if summaries:
+                stmt = (
+                    families.update()
+                    .where(families.c.family_id == sa.bindparam("b_family"))
+                    .values(
+                        size=sa.bindparam("b_size"),
+                        origin_idx=sa.bindparam("b_origin"),
+                        release_idx=sa.bindparam("b_release"),
+                        dirty=False,
+                    )
+                )
+                conn.execute(
+                    stmt,
+                    [
+                        {
+                            "b_family": s["family_id"],
+                            "b_size": s["size"],
+                            "b_origin": s["origin_idx"],
+                            "b_release": s["release_idx"],
+                        }
+                        for s in summaries
+                    ],
+                )
+
+    # --- reading ----------------------------------------------------------------
+
+    def _post_select(self) -> sa.Select[Any]:
+        parent = posts.alias("parent")
+        return (
+            sa.select(
+                posts.c.idx,
+                posts.c.post_id,
+                posts.c.account_id,
+                posts.c.published_at,
+                posts.c.text,
+                posts.c.media,
+                posts.c.url,
+                posts.c.family_id,
+                posts.c.lag_seconds,
+                posts.c.edge,
+                posts.c.norm_text,
+                accounts.c.tier,
+                accounts.c.region,
+                accounts.c.parent_id.label("account_parent_id"),
+                parent.c.post_id.label("parent_post_id"),
+            )
+            .join(accounts, accounts.c.account_id == posts.c.account_id)
+            .outerjoin(parent, parent.c.idx == posts.c.parent_idx)
+        )
+
+    def find_post(self, ref: str, url_key: str | None = None) -> StoredPost | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(self._post_select().where(posts.c.post_id == ref)).mappings().first()
+            if row is None and url_key:
+                stmt = self._post_select().where(posts.c.url_key == url_key).order_by(posts.c.ts)
+                row = conn.execute(stmt.limit(1)).mappings().first()
+        return _stored(row) if row else None
+
+    def family_posts(self, family_id: int) -> list[tuple[StoredPost, dict[str, Any] | None]]:
+        """Members of a family with their stored edge, earliest first."""
+        stmt = (
+            self._post_select()
+            .where(posts.c.family_id == family_id)
+            .order_by(posts.c.ts, posts.c.post_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).mappings().all()
+        return [(_stored(r), orjson.loads(r["edge"]) if r["edge"] else None) for r in rows]
+
+    def family_dirty(self, family_id: int) -> bool:
+        with self.engine.connect() as conn:
+            stmt = sa.select(families.c.dirty).where(families.c.family_id == family_id)
+            value = conn.execute(stmt).scalar_one_or_none()
+        return bool(value)
+
+    def norm_texts(self, post_ids: Sequence[str]) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            stmt = sa.select(posts.c.post_id, posts.c.norm_text).where(
+                posts.c.post_id.in_(post_ids)
+            )
+            return {r[0]: r[1] for r in conn.execute(stmt)}
+
+    def evidence(self, post_id: str) -> list[dict[str, Any]]:
+        """Verified matches that link this post to others, both directions."""
+        this, other = posts.alias("this"), posts.alias("other")
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for mine, theirs in (
+                (matches.c.idx, matches.c.other_idx),
+                (matches.c.other_idx, matches.c.idx),
+            ):
+                stmt = (
+                    sa.select(other.c.post_id, matches.c.modality, matches.c.scores)
+                    .join(this, this.c.idx == mine)
+                    .join(other, other.c.idx == theirs)
+                    .where(this.c.post_id == post_id)
+                )
+                for r in conn.execute(stmt):
+                    out.append({"post_id": r[0], "modality": r[1], "scores": orjson.loads(r[2])})
+        return sorted(out, key=lambda e: e["post_id"])
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for name, table in (
+                    ("accounts", accounts),
+                    ("posts", posts),
+                    ("families", families),
+                    ("matches", matches),
+                )
+            }
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _account_row(a: Account) -> dict[str, Any]:
+    return {
+        "account_id": a.account_id,
+        "platform": a.platform,
+        "handle": a.handle,
+        "name": a.name,
+        "tier": a.tier,
+        "region": a.region,
+        "parent_id": a.parent_id,
+    }
+
+
+def _account(r: Any) -> Account:
+    tier: Tier = r["tier"]
+    return Account(
+        r["account_id"], r["platform"], r["handle"], r["name"], tier, r["region"], r["parent_id"]
+    )
+
+
+def _post_row(r: PostRow) -> dict[str, Any]:
+    return {
+        "idx": r.idx,
+        "post_id": r.post_id,
+        "account_id": r.account_id,
+        "published_at": r.published_at.astimezone(UTC).isoformat(),
+        "ts": int(r.published_at.timestamp()),
+        "text": r.text,
+        "media": orjson.dumps(list(r.media)).decode(),
+        "url": r.url,
+        "url_key": r.url_key,
+        "extra": orjson.dumps(r.extra).decode(),
+        "digest": r.digest,
+        "norm_text": r.norm_text,
+        "hashtags": orjson.dumps(list(r.hashtags)).decode(),
+        "anchors": r.anchors,
+        "indexed": r.indexed,
+        "family_id": r.family_id,
+        "parent_idx": None,
+        "lag_seconds": None,
+        "edge": None,
+    }
+
+
+def _stored(r: Any) -> StoredPost:
+    tier: Tier = r["tier"]
+    return StoredPost(
+        post_id=r["post_id"],
+        account_id=r["account_id"],
+        tier=tier,
+        region=r["region"],
+        account_parent_id=r["account_parent_id"],
+        published_at=datetime.fromisoformat(r["published_at"]),
+        text=r["text"],
+        media=tuple(orjson.loads(r["media"])),
+        url=r["url"],
+        family_id=f"F{r['family_id']}",
+        parent_id=r["parent_post_id"],
+        lag_seconds=r["lag_seconds"],
+    )

@@ -1,0 +1,157 @@
+"""Verdicts on the claim "this post was a ministry release" (DESIGN.md, Cascades and verdicts).
+
+Pure: takes the post, its family in time order and the normalised texts, returns a
+`VerdictReport`. The service gathers the inputs; the CLI and the API render the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+
+from tracer.models import StoredPost, Verdict
+from tracer.normalize import NormalText
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictReport:
+    post_id: str
+    verdict: Verdict
+    reason: str
+    release: StoredPost | None
+    lag_seconds: int | None
+    altered: bool
+    changes: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    corroboration: dict[str, Any]
+    first_seen: StoredPost | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "post_id": self.post_id,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "release": self.release.to_json() if self.release else None,
+            "lag_seconds": self.lag_seconds,
+            "altered": self.altered,
+            "changes": self.changes,
+            "evidence": self.evidence,
+            "corroboration": self.corroboration,
+            "first_seen": self.first_seen.to_json() if self.first_seen else None,
+        }
+
+
+def decide(
+    post: StoredPost, family: Sequence[StoredPost]
+) -> tuple[Verdict, str, StoredPost | None, StoredPost]:
+    """The verdict, its reason, the release (earliest central post) and the origin.
+
+    `family` is in time order (earliest first, ties by post id) and contains `post`.
+    """
+    origin = family[0]
+    release = next((p for p in family if p.tier == "central"), None)
+    if release is not None and (release.timestamp, release.post_id) <= (
+        post.timestamp,
+        post.post_id,
+    ):
+        return (
+            "supported",
+            "derives from a central release published before the post",
+            release,
+            origin,
+        )
+    if release is not None:
+        return (
+            "contradicted",
+            "the post predates the earliest central release of its content",
+            release,
+            origin,
+        )
+    if origin.post_id != post.post_id:
+        return "contradicted", "the content was first posted by a non-central account", None, origin
+    return "not_found", "no central release carries this content", None, origin
+
+
+def text_changes(post: NormalText, release: NormalText) -> dict[str, Any]:
+    """Word-level changes of the post against the release."""
+    matcher = SequenceMatcher(a=release.tokens, b=post.tokens, autojunk=False)
+    added: list[str] = []
+    removed: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            removed.append(" ".join(release.tokens[i1:i2]))
+        if tag in ("insert", "replace"):
+            added.append(" ".join(post.tokens[j1:j2]))
+    return {
+        "text_identical": post.text == release.text,
+        "similarity": round(matcher.ratio(), 4),
+        "added_text": added,
+        "removed_text": removed,
+        "hashtags_added": sorted(set(post.hashtags) - set(release.hashtags)),
+        "hashtags_removed": sorted(set(release.hashtags) - set(post.hashtags)),
+        "mentions_added": sorted(set(post.mentions) - set(release.mentions)),
+        "truncated": post.truncated and not release.truncated,
+    }
+
+
+def corroboration(release: StoredPost | None, family: Sequence[StoredPost]) -> dict[str, Any]:
+    """Who else carried the release: the evidence that it was distributed centrally."""
+    if release is None:
+        return {
+            "accounts": 0,
+            "regions": [],
+            "by_tier": {},
+            "first_lag_seconds": None,
+            "median_lag_seconds": None,
+        }
+    copies = [
+        p for p in family if p.post_id != release.post_id and p.timestamp >= release.timestamp
+    ]
+    accounts = {p.account_id for p in copies}
+    lags = sorted(p.timestamp - release.timestamp for p in copies)
+    by_tier: dict[str, int] = {}
+    for p in {p.account_id: p for p in copies}.values():
+        by_tier[p.tier] = by_tier.get(p.tier, 0) + 1
+    return {
+        "accounts": len(accounts),
+        "regions": sorted({p.region for p in copies if p.region}),
+        "by_tier": by_tier,
+        "first_lag_seconds": lags[0] if lags else None,
+        "median_lag_seconds": lags[len(lags) // 2] if lags else None,
+    }
+
+
+def build_verdict(
+    post: StoredPost,
+    family: Sequence[StoredPost],
+    post_text: NormalText,
+    release_text: NormalText | None,
+    evidence: list[dict[str, Any]],
+) -> VerdictReport:
+    verdict, reason, release, origin = decide(post, family)
+    changes: dict[str, Any] = {}
+    altered = False
+    if release is not None and release.post_id != post.post_id and release_text is not None:
+        changes = text_changes(post_text, release_text)
+        media_changed = list(post.media) != list(release.media)
+        changes["media_changed"] = media_changed
+        altered = (
+            not changes["text_identical"]
+            or bool(changes["hashtags_added"] or changes["hashtags_removed"])
+            or media_changed
+        )
+    lag = post.timestamp - release.timestamp if release is not None else None
+    return VerdictReport(
+        post_id=post.post_id,
+        verdict=verdict,
+        reason=reason,
+        release=release,
+        lag_seconds=lag,
+        altered=altered,
+        changes=changes,
+        evidence=evidence,
+        corroboration=corroboration(release, family),
+        first_seen=origin if verdict == "contradicted" else None,
+    )
