@@ -1,0 +1,43 @@
+# Two entry points (see README): `make demo` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= tracer.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SAMPLE_POST := banten-ig-20240127
+
+.PHONY: demo test lint sample bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,sample]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tracer --db $(DB) ingest sample_data/corpus
+	@echo
+	@echo "tracer is serving the sample corpus. Try:"
+	@echo "  http://$(HOST):$(PORT)/trace?post=$(SAMPLE_POST)"
+	@echo "  http://$(HOST):$(PORT)/verify?post=$(SAMPLE_POST)"
+	@echo "  http://$(HOST):$(PORT)/openapi.json"
+	@echo
+	$(BIN)/tracer --db $(DB) serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check tracer api tests bench sample_data
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+sample: $(STAMP)
+	$(BIN)/python sample_data/generate.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --posts 100000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,1 @@
+"""tracer's HTTP API: `create_app(settings)` builds the FastAPI application."""

@@ -1,0 +1,62 @@
+"""The application factory: settings in, app out; nothing is built at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import tracer
+from api import errors
+from api.routes import posts, trace
+from api.schemas import Problem
+from tracer.config import Settings
+from tracer.matching import MatchPolicy
+from tracer.store import Store
+
+
+def create_app(settings: Settings | None = None, policy: MatchPolicy | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = Store.open(settings.db)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="tracer",
+        version=tracer.__version__,
+        description="Where did this post come from? Cascades and verdicts for re-posted "
+        "government content.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.policy = policy or MatchPolicy()
+    errors.install(app)
+    app.include_router(trace.router)
+    app.include_router(posts.router)
+    _declare_problem_schema(app)
+    return app
+
+
+def _declare_problem_schema(app: FastAPI) -> None:
+    """Add the Problem model to the OpenAPI components that error responses refer to."""
+    original = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+            Problem.model_json_schema()
+        )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,27 @@
+"""`GET /trace` and `GET /verify`: the analysts' and fact-checkers' questions about one post."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import PolicyDep, StoreDep
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import TraceOut, VerifyOut
+from tracer import service
+
+router = APIRouter(tags=["trace"], responses=PROBLEM_RESPONSES)
+PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post id or post URL")]
+
+
+@router.get("/trace", response_model=TraceOut)
+def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> dict[str, Any]:
+    """Where a post came from: its family's cascade, origin, release, parent and path."""
+    return service.trace(store, post, policy)
+
+
+@router.get("/verify", response_model=VerifyOut)
+def verify(post: PostRef, store: StoreDep, policy: PolicyDep) -> dict[str, Any]:
+    """The verdict on "this post was a ministry release", with release, lag and evidence."""
+    return service.verify(store, post, policy).to_json()
