@@ -23,7 +23,8 @@ _MENTION = re.compile(r"(?<![\w@])@([\w.]{1,64}\w)")
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
 # "… more", "...more", "... lihat selengkapnya", "… lainnya" at the very end of a caption.
 _TRUNCATION = re.compile(
-    r"(?:\.\.\.|…)\s*(?:more|lainnya|selengkapnya|lihat selengkapnya|see more|baca selengkapnya)?\s*$"
+    r"(?:\.\.\.|…)\s*"
+    r"(?:more|lainnya|selengkapnya|lihat selengkapnya|see more|baca selengkapnya)?\s*$"
 )
 # Emoji, pictographs and other symbols are not word characters, so the punctuation
 # fold below strips them with everything else that is not a letter or a digit.

@@ -150,7 +150,8 @@ def ingest(
                             str(posts_path),
                             r.line,
                             "post_id",
-                            f"{pid!r} is already stored with different content; kept the stored one",
+                            f"{pid!r} is already stored with different content; "
+                            "kept the stored one",
                         )
                     )
             fresh.sort(key=lambda r: (r.post.timestamp, r.post.post_id))

@@ -1,0 +1,82 @@
+"""The database schema (SQLAlchemy Core tables) and its migrations.
+
+Migrations are small named functions applied in order; the version stored in `meta`
+is the number applied. Add a function to `MIGRATIONS`, never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("account_id", sa.Text, primary_key=True),
+    sa.Column("platform", sa.Text, nullable=False),
+    sa.Column("handle", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("tier", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("parent_id", sa.Text),
+)
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("post_id", sa.Text, nullable=False, unique=True),
+    sa.Column("account_id", sa.Text, nullable=False, index=True),
+    sa.Column("published_at", sa.Text, nullable=False),
+    sa.Column("ts", sa.BigInteger, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("media", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("url_key", sa.Text, index=True),
+    sa.Column("extra", sa.Text, nullable=False),
+    sa.Column("digest", sa.Text, nullable=False),
+    sa.Column("norm_text", sa.Text, nullable=False),
+    sa.Column("hashtags", sa.Text, nullable=False),
+    sa.Column("anchors", sa.LargeBinary, nullable=False),
+    sa.Column("indexed", sa.LargeBinary, nullable=False),
+    sa.Column("family_id", sa.Integer, nullable=False, index=True),
+    sa.Column("parent_idx", sa.Integer),
+    sa.Column("lag_seconds", sa.BigInteger),
+    sa.Column("edge", sa.Text),
+)
+families = sa.Table(
+    "families",
+    metadata,
+    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("origin_idx", sa.Integer),
+    sa.Column("release_idx", sa.Integer),
+    sa.Column("dirty", sa.Boolean, nullable=False),
+)
+matches = sa.Table(
+    "matches",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("other_idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("modality", sa.Text, nullable=False),
+    sa.Column("scores", sa.Text, nullable=False),
+)
+sa.Index("ix_families_dirty", families.c.dirty)
+sa.Index("ix_matches_other", matches.c.other_idx)
+
+
+def _v1_initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
