@@ -55,12 +55,11 @@ class AnchorIndex:
     def add(self, anchor: int, post: int) -> None:
         self._delta.setdefault(anchor, []).append(post)
         self._delta_size += 1
-        if self._delta_size >= 200_000:
-            self.compact()
 
-    def compact(self) -> None:
-        """Merge recent additions into the sorted arrays (amortised, O(n) per merge)."""
-        if not self._delta:
+    def compact(self, min_size: int = 200_000) -> None:
+        """Merge recent additions into the sorted arrays once there are enough of them
+        (each merge copies the arrays, so merging rarely keeps the cost amortised)."""
+        if self._delta_size < max(min_size, 1):
             return
         keys = np.fromiter(
             (k for k, v in self._delta.items() for _ in v), np.uint64, self._delta_size

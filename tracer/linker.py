@@ -31,6 +31,7 @@ class Candidate:
     anchors: frozenset[int]
 
 
+CACHE_SIZE = 50_000
 Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
 
 
@@ -53,6 +54,8 @@ class Linker:
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
         self._pending: dict[int, Candidate] = {}
+        self._cache: dict[int, Candidate] = {}
+        """Recently verified candidates: popular releases are fetched once, not per copy."""
 
     def load(self, rows: Iterable[tuple[int, str, int, bytes]]) -> None:
         """Rebuild state from stored (idx, account, family, indexed anchors) rows."""
@@ -123,11 +126,25 @@ class Linker:
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
 
     def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
-        out = {p: self._pending[p] for p in idxs if p in self._pending}
-        missing = [p for p in idxs if p not in out]
+        out: dict[int, Candidate] = {}
+        missing: list[int] = []
+        for p in idxs:
+            found = self._pending.get(p) or self._cache.get(p)
+            if found is None:
+                missing.append(p)
+            else:
+                out[p] = found
         if missing:
-            out.update(self._fetch(missing))
+            fetched = self._fetch(missing)
+            if len(self._cache) + len(fetched) > CACHE_SIZE:
+                self._cache.clear()
+            self._cache.update(fetched)
+            out.update(fetched)
         return out
+
+    def is_shared(self, family: int) -> bool:
+        """Whether a family has more than one post (only those have a cascade)."""
+        return family in self._members
 
     def _place(self, idx: int, families: set[int]) -> tuple[int, list[tuple[int, int]]]:
         if not families:
@@ -149,3 +166,4 @@ class Linker:
     def end_batch(self) -> None:
         """The batch is stored: pending texts can now be fetched like any other."""
         self._pending.clear()
+        self.index.compact()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import islice
 from pathlib import Path
@@ -25,7 +25,7 @@ from tracer.matching import MatchPolicy, TextSide, score_pair
 from tracer.models import Account, Edge, StoredPost
 from tracer.normalize import normalize_text, normalize_url
 from tracer.store import CascadeRow, PostRow, Store
-from tracer.textfp import TextFingerprint, fingerprint_text
+from tracer.textfp import TextFingerprint, fingerprint_text, fingerprint_texts
 from tracer.verdict import VerdictReport, build_verdict
 
 Progress = Callable[[int], None]
@@ -170,11 +170,9 @@ def _link_batch(
     match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
     relabels: list[tuple[int, int]] = []
     touched: set[int] = set()
-    families: dict[int, int] = {}
-    for r in records:
+    norms = [normalize_text(r.post.text) for r in records]
+    for r, norm, fp in zip(records, norms, fingerprint_texts(norms), strict=True):
         post = r.post
-        norm = normalize_text(post.text)
-        fp = fingerprint_text(norm)
         idx = next_idx
         next_idx += 1
         result = linker.link(
@@ -182,11 +180,11 @@ def _link_batch(
                 idx, post.post_id, post.account_id, norm.tokens, frozenset(fp.anchors.tolist())
             )
         )
-        families[idx] = result.family_id
         for old, new in result.merged:
             relabels.append((old, new))
             touched.discard(old)
-        touched.add(result.family_id)
+        if linker.is_shared(result.family_id):
+            touched.add(result.family_id)
         match_rows.extend((idx, other, "text", m.scores) for other, m in result.matches)
         rows.append(
             PostRow(
@@ -209,12 +207,7 @@ def _link_batch(
         )
     # Families merged later in the batch relabel posts linked earlier in it.
     final_rows = [
-        PostRow(
-            **{
-                **{s: getattr(row, s) for s in PostRow.__slots__},
-                "family_id": linker.family_of(row.idx),
-            }
-        )
+        replace(row, family_id=linker.family_of(row.idx))
         if linker.family_of(row.idx) != row.family_id
         else row
         for row in rows

@@ -12,6 +12,7 @@ that the index keys on and the verifier counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,15 +35,10 @@ _P = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x
 
 @dataclass(frozen=True, slots=True)
 class TextFingerprint:
-    """What tracer keeps of a caption: its exact hash and its anchors.
-
-    `anchors` is sorted and unique; `positions[i]` is the token offset at which
-    `anchors[i]` was first selected, so evidence can point at the shared words.
-    """
+    """What tracer keeps of a caption: its exact hash and its sorted, unique anchors."""
 
     exact: int
     anchors: U64
-    positions: npt.NDArray[np.int32]
     token_count: int
     params: tuple[str, int, int, int, int] = (
         ALGORITHM,
@@ -68,40 +64,66 @@ def _mix(h: U64) -> U64:
         return h ^ (h >> np.uint64(31))
 
 
-def token_hashes(tokens: tuple[str, ...]) -> U64:
-    return np.fromiter(
-        (xxhash.xxh3_64_intdigest(t.encode()) for t in tokens), np.uint64, len(tokens)
-    )
+def _token_hash(token: str) -> int:
+    return xxhash.xxh3_64_intdigest(token.encode())
 
 
-def shingle_hashes(tokens: tuple[str, ...]) -> U64:
-    """Hashes of consecutive `SHINGLE`-word runs; a shorter text is one shingle."""
-    if not tokens:
-        return np.empty(0, np.uint64)
-    h = token_hashes(tokens)
-    if len(h) < SHINGLE:
-        h = np.concatenate([h, np.zeros(SHINGLE - len(h), np.uint64)])
-    n = len(h) - SHINGLE + 1
+def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
+    """Fingerprint many captions at once: the numpy work runs once over all of them.
+
+    Shingles and windows are computed over the concatenated token hashes and masked where
+    they would straddle two captions; a caption shorter than a shingle is padded with a
+    zero hash, and one with fewer shingles than a window keeps its single minimum.
+    """
+    hashes: list[int] = []
+    starts: list[int] = []
+    for norm in texts:
+        starts.append(len(hashes))
+        hashes.extend(_token_hash(t) for t in norm.tokens)
+        if 0 < len(norm.tokens) < SHINGLE:
+            hashes.extend([0] * (SHINGLE - len(norm.tokens)))
+    counts = np.diff(np.array([*starts, len(hashes)], np.int64))
+    n_docs = len(texts)
+    if not hashes:
+        return [_fingerprint(norm, np.empty(0, np.uint64)) for norm in texts]
+    flat = np.array(hashes, np.uint64)
+    doc_of_token = np.repeat(np.arange(n_docs), counts)
+    n = len(flat) - SHINGLE + 1
     with np.errstate(over="ignore"):
-        combined = h[:n] * _P[0] + h[1 : n + 1] * _P[1] + h[2 : n + 2] * _P[2]
-    return _mix(combined)
+        combined = _mix(flat[:n] * _P[0] + flat[1 : n + 1] * _P[1] + flat[2 : n + 2] * _P[2])
+    keep = doc_of_token[:n] == doc_of_token[SHINGLE - 1 : n + SHINGLE - 1]
+    shingles, sh_doc = combined[keep], doc_of_token[:n][keep]
+    sh_counts = np.bincount(sh_doc, minlength=n_docs)
+    picked_hash: list[U64] = []
+    picked_doc: list[npt.NDArray[np.int64]] = []
+    if len(shingles) >= WINDOW:
+        m = len(shingles) - WINDOW + 1
+        window_min = shingles[:m].copy()
+        for shift in range(1, WINDOW):
+            np.minimum(window_min, shingles[shift : m + shift], out=window_min)
+        inside = sh_doc[:m] == sh_doc[WINDOW - 1 :]
+        picked_hash.append(window_min[inside])
+        picked_doc.append(sh_doc[:m][inside])
+    short = np.flatnonzero((sh_counts > 0) & (sh_counts < WINDOW))
+    if len(short):
+        sh_starts = np.concatenate([[0], np.cumsum(sh_counts)[:-1]])
+        picked_hash.append(np.minimum.reduceat(shingles, sh_starts)[short])
+        picked_doc.append(short)
+    all_hash = np.concatenate(picked_hash) if picked_hash else np.empty(0, np.uint64)
+    all_doc = np.concatenate(picked_doc) if picked_doc else np.empty(0, np.int64)
+    order = np.lexsort((all_hash, all_doc))
+    all_hash, all_doc = all_hash[order], all_doc[order]
+    fresh = np.ones(len(all_hash), bool)
+    fresh[1:] = (all_hash[1:] != all_hash[:-1]) | (all_doc[1:] != all_doc[:-1])
+    all_hash, all_doc = all_hash[fresh], all_doc[fresh]
+    bounds = np.searchsorted(all_doc, np.arange(n_docs + 1))
+    return [_fingerprint(norm, all_hash[bounds[i] : bounds[i + 1]]) for i, norm in enumerate(texts)]
 
 
-def winnow(shingles: U64) -> tuple[U64, npt.NDArray[np.int32]]:
-    """The minimum of every window of `WINDOW` shingles (rightmost on ties), deduplicated."""
-    if len(shingles) == 0:
-        return np.empty(0, np.uint64), np.empty(0, np.int32)
-    if len(shingles) <= WINDOW:
-        pos = np.array([int(np.argmin(shingles))], np.int32)
-    else:
-        windows = np.lib.stride_tricks.sliding_window_view(shingles, WINDOW)
-        pos = (np.argmin(windows, axis=1) + np.arange(len(windows))).astype(np.int32)
-    picked = shingles[pos]
-    anchors, first = np.unique(picked, return_index=True)
-    return anchors, pos[first]
+def _fingerprint(norm: NormalText, anchors: U64) -> TextFingerprint:
+    exact = xxhash.xxh3_64_intdigest(norm.text.encode()) if norm.text else 0
+    return TextFingerprint(exact, anchors, len(norm.tokens))
 
 
 def fingerprint_text(norm: NormalText) -> TextFingerprint:
-    anchors, positions = winnow(shingle_hashes(norm.tokens))
-    exact = xxhash.xxh3_64_intdigest(norm.text.encode()) if norm.text else 0
-    return TextFingerprint(exact, anchors, positions, len(norm.tokens))
+    return fingerprint_texts([norm])[0]
