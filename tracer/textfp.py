@@ -82,7 +82,7 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
         hashes.extend(_token_hash(t) for t in norm.tokens)
         if 0 < len(norm.tokens) < SHINGLE:
             hashes.extend([0] * (SHINGLE - len(norm.tokens)))
-    counts = np.diff(np.array([*starts, len(hashes)], np.int64))
+    counts = np.diff(np.array([*starts, len(hashes)], dtype=np.int64)).astype(np.int64)
     n_docs = len(texts)
     if not hashes:
         return [_fingerprint(norm, np.empty(0, np.uint64)) for norm in texts]
