@@ -16,13 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,sample]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+node_modules/.installed-stamp: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(STAMP) node_modules/.installed-stamp
 	$(BIN)/tracer --db $(DB) ingest sample_data/corpus
 	@echo
 	@echo "tracer is serving the sample corpus. Try:"
 	@echo "  http://$(HOST):$(PORT)/trace?post=$(SAMPLE_POST)"
 	@echo "  http://$(HOST):$(PORT)/verify?post=$(SAMPLE_POST)"
-	@echo "  http://$(HOST):$(PORT)/openapi.json"
+	@echo "  http://$(HOST):$(PORT)/docs   (OpenAPI: /openapi.json)"
 	@echo
 	$(BIN)/tracer --db $(DB) serve --host $(HOST) --port $(PORT)
 
@@ -30,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check tracer api tests bench sample_data
 	$(BIN)/mypy
 
-test: lint
+test: lint node_modules/.installed-stamp
 	$(BIN)/pytest
 
 sample: $(STAMP)

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 import tracer
 from api import errors
-from api.routes import posts, trace
+from api.routes import docs, posts, trace
 from api.schemas import Problem
 from tracer.config import Settings
 from tracer.matching import MatchPolicy
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     errors.install(app)
     app.include_router(trace.router)
     app.include_router(posts.router)
+    docs.install(app, settings.node_modules)
     _declare_problem_schema(app)
     return app
 

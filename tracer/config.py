@@ -20,3 +20,5 @@ class Settings(BaseSettings):
     port: int = 8000
     batch_size: int = 5000
     """Posts per ingest transaction."""
+    node_modules: Path = Path(__file__).resolve().parent.parent / "node_modules"
+    """Where the set-up installed the browser assets (Swagger UI) from the npm registry."""

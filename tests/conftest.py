@@ -1,0 +1,318 @@
+"""Shared fixtures: a small hand-written scenario corpus, a corpus writer and helpers.
+
+The scenario follows one real-world shape: a Kominfo release of 26 January 2024
+("Presiden Punya Hak Politik, Acuannya UU Pemilu") re-posted by the Banten province
+with a greeting and hashtags, by Banten's regencies (one carrying the province's
+greeting, one not), by West Java with its own greeting, and by a news site.
+Beside it: a second release written from the same templates, a regional original
+copied by a neighbour, and a post that predates the release it claims to be.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tracer import service
+from tracer.corpus import ACCOUNT_FIELDS
+from tracer.models import Account
+from tracer.store import Store
+
+BIN = Path(sys.executable).parent
+TRACER = str(BIN / "tracer")
+
+# --- texts -----------------------------------------------------------------------
+
+TITLE = "Presiden Punya Hak Politik, Acuannya UU Pemilu"
+RELEASE_TEXT = (
+    f"{TITLE}\n\n"
+    "Presiden Joko Widodo menegaskan bahwa presiden memiliki hak politik untuk berkampanye "
+    "dan memihak dalam pemilihan umum, selama mengikuti aturan yang tercantum dalam "
+    "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum. Menurut Presiden, aturan itu "
+    "membolehkan presiden dan wakil presiden ikut berkampanye dengan syarat tidak memakai "
+    "fasilitas negara dan menjalani cuti di luar tanggungan negara. Pernyataan tersebut "
+    "disampaikan Presiden di Istana Kepresidenan Bogor pada Jumat, 26 Januari 2024, sambil "
+    "menunjukkan kertas berisi bunyi pasal 299 dan pasal 281 undang-undang tersebut."
+)
+# Same ministry, same week, same templates ("X menegaskan bahwa …", "Acuannya UU …",
+# "Pernyataan tersebut disampaikan … sambil menunjukkan …"): a different release.
+OTHER_RELEASE_TEXT = (
+    "Menteri Minta ASN Jaga Netralitas, Acuannya UU ASN\n\n"
+    "Menteri Pendayagunaan Aparatur Negara menegaskan bahwa aparatur sipil negara wajib "
+    "menjaga netralitas dalam pemilihan umum, sesuai aturan yang tercantum dalam "
+    "Undang-Undang Nomor 20 Tahun 2023 tentang Aparatur Sipil Negara. Menurut Menteri, aturan "
+    "itu melarang pegawai ikut berkampanye, memasang atribut partai, atau mengunggah dukungan "
+    "kepada peserta pemilu di media sosial. Pernyataan tersebut disampaikan Menteri di "
+    "Kantor Kementerian PANRB Jakarta pada Kamis, 25 Januari 2024, sambil menunjukkan surat "
+    "edaran bersama tentang pengawasan netralitas pegawai."
+)
+BANTEN_GREETING = "Halo Sahabat Banten! 👋 Simak informasi penting berikut ini ya.\n\n"
+JABAR_GREETING = "Sampurasun Wargi Jabar! 🙏 Ieu informasi ti pamaréntah pusat.\n\n"
+ADDED_SENTENCE = "Pemerintah Provinsi Banten mengajak masyarakat menjaga pemilu yang damai."
+REGIONAL_TEXT = (
+    "Bupati Serang meresmikan jembatan gantung Cibeber di Kecamatan Cinangka yang "
+    "menghubungkan dua desa terpencil. Jembatan sepanjang 60 meter itu dibangun dengan dana "
+    "desa dan gotong royong warga selama empat bulan, sehingga anak sekolah tidak lagi "
+    "harus menyeberangi sungai saat musim hujan."
+)
+LEAK_TEXT = (
+    "Pemerintah Tetapkan Cuti Bersama Idulfitri 2024 Selama Enam Hari\n\n"
+    "Pemerintah menetapkan cuti bersama Idulfitri 1445 Hijriah selama enam hari bagi "
+    "aparatur sipil negara, mulai 8 April hingga 15 April 2024. Keputusan bersama tiga "
+    "menteri itu juga meminta instansi mengatur jadwal pelayanan publik agar tetap berjalan "
+    "selama masa libur panjang."
+)
+
+
+# --- corpus building -------------------------------------------------------------
+
+
+def account(
+    account_id: str,
+    tier: str,
+    region: str = "",
+    parent_id: str | None = None,
+    platform: str = "instagram",
+) -> Account:
+    return Account(account_id, platform, account_id, account_id.title(), tier, region, parent_id)  # type: ignore[arg-type]
+
+
+ACCOUNTS: tuple[Account, ...] = (
+    account("kominfo", "central", "Indonesia"),
+    account("kominfo-wa", "central", "Indonesia", platform="whatsapp"),
+    account("banten", "province", "Banten"),
+    account("serang", "regency", "Kabupaten Serang", "banten"),
+    account("lebak", "regency", "Kabupaten Lebak", "banten"),
+    account("pandeglang", "regency", "Kabupaten Pandeglang", "banten"),
+    account("jabar", "province", "Jawa Barat"),
+    account("bandung", "regency", "Kabupaten Bandung", "jabar"),
+    account("detik", "other", ""),
+)
+
+
+def post_line(
+    post_id: str,
+    account_id: str,
+    published_at: str,
+    text: str,
+    media: Iterable[str] = (),
+    url: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "post_id": post_id,
+        "account_id": account_id,
+        "published_at": published_at,
+        "text": text,
+        "media": list(media),
+        "url": url,
+        **extra,
+    }
+
+
+@dataclass
+class CorpusBuilder:
+    """Write a canonical corpus folder line by line, including deliberately bad lines."""
+
+    root: Path
+    accounts: list[Account] = field(default_factory=lambda: list(ACCOUNTS))
+    lines: list[bytes] = field(default_factory=list)
+
+    def add(self, *lines: dict[str, Any]) -> CorpusBuilder:
+        self.lines.extend(orjson.dumps(line) for line in lines)
+        return self
+
+    def raw(self, line: str) -> CorpusBuilder:
+        self.lines.append(line.encode())
+        return self
+
+    def media(self, relative: str, content: bytes = b"\xff\xd8\xff\xe0fakejpeg") -> str:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        return relative
+
+    def write(self) -> Path:
+        write_accounts(self.root, self.accounts)
+        (self.root / "posts.jsonl").write_bytes(b"".join(line + b"\n" for line in self.lines))
+        return self.root
+
+
+def write_accounts(folder: Path, accounts: Iterable[Account]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [",".join(ACCOUNT_FIELDS)]
+    for a in accounts:
+        rows.append(
+            ",".join(
+                [a.account_id, a.platform, a.handle, a.name, a.tier, a.region, a.parent_id or ""]
+            )
+        )
+    (folder / "accounts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+RELEASE_URL = "https://www.instagram.com/p/C2kominfoPemilu/"
+BANTEN_URL = "https://www.instagram.com/p/C2bantenPemilu/?utm_source=ig_web_copy_link&igsh=ab12"
+
+SCENARIO: tuple[dict[str, Any], ...] = (
+    # The release and its cascade.
+    post_line("kominfo-20240126", "kominfo", "2024-01-26T19:33:00+07:00", RELEASE_TEXT,
+              url=RELEASE_URL),
+    post_line("banten-ig-20240127", "banten", "2024-01-27T08:15:00+07:00",
+              BANTEN_GREETING + RELEASE_TEXT + "\n\n" + ADDED_SENTENCE
+              + "\n#BantenJawara #PemiluDamai2024", url=BANTEN_URL),
+    post_line("serang-20240127", "serang", "2024-01-27T03:02:00Z",
+              BANTEN_GREETING + RELEASE_TEXT + "\n#BantenJawara #SerangBaik"),
+    post_line("lebak-20240127", "lebak", "2024-01-27T12:40:00+07:00",
+              RELEASE_TEXT + "\n#LebakMaju"),
+    post_line("jabar-20240127", "jabar", "2024-01-27T10:30:00+08:00",
+              JABAR_GREETING + RELEASE_TEXT + "\n#JabarJuara"),
+    post_line("bandung-20240127", "bandung", "2024-01-27T14:00:00+07:00",
+              JABAR_GREETING + RELEASE_TEXT[:300] + "… more"),
+    post_line("detik-20240127", "detik", "2024-01-27T01:00:00Z",
+              RELEASE_TEXT.replace("menegaskan", "menegasakan").replace("tanggungan", "tangungan")),
+    post_line("pandeglang-20240128", "pandeglang", "2024-01-28T09:00:00+07:00", TITLE),
+    # Another release from the same templates, with one copy.
+    post_line("kominfo-20240125", "kominfo", "2024-01-25T16:00:00+07:00", OTHER_RELEASE_TEXT),
+    post_line("jabar-20240125", "jabar", "2024-01-25T19:00:00+07:00",
+              JABAR_GREETING + OTHER_RELEASE_TEXT),
+    # A regional original, copied by a neighbour: no release anywhere.
+    post_line("serang-jembatan", "serang", "2024-02-02T09:00:00+07:00", REGIONAL_TEXT),
+    post_line("lebak-jembatan", "lebak", "2024-02-02T11:30:00+07:00",
+              "Kabar baik dari tetangga! " + REGIONAL_TEXT),
+    # A news site publishes the text two hours before the ministry does.
+    post_line("detik-cuti", "detik", "2024-03-01T01:00:00Z", LEAK_TEXT),
+    post_line("kominfo-wa-cuti", "kominfo-wa", "2024-03-01T10:00:00+07:00", LEAK_TEXT),
+    post_line("banten-cuti", "banten", "2024-03-01T12:00:00+07:00", BANTEN_GREETING + LEAK_TEXT),
+)
+RELEASE_FAMILY = {
+    "kominfo-20240126",
+    "banten-ig-20240127",
+    "serang-20240127",
+    "lebak-20240127",
+    "jabar-20240127",
+    "bandung-20240127",
+    "detik-20240127",
+    "pandeglang-20240128",
+}
+
+
+def scenario_corpus(folder: Path) -> Path:
+    return CorpusBuilder(folder).add(*SCENARIO).write()
+
+
+@pytest.fixture
+def corpus_builder(tmp_path: Path) -> CorpusBuilder:
+    return CorpusBuilder(tmp_path / "corpus")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "tracer.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def scenario_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scenario_corpus(tmp_path_factory.mktemp("scenario") / "corpus")
+
+
+@pytest.fixture(scope="session")
+def scenario_db(scenario_dir: Path) -> Path:
+    """A database holding the ingested scenario; tests must only read it."""
+    db = scenario_dir.parent / "scenario.db"
+    opened = Store.open(db)
+    try:
+        report = service.ingest(opened, scenario_dir)
+    finally:
+        opened.close()
+    assert report.ingested == len(SCENARIO), report.to_json()
+    assert not report.errors and not report.conflicts
+    return db
+
+
+@pytest.fixture
+def scenario_store(scenario_db: Path) -> Iterator[Store]:
+    opened = Store.open(scenario_db)
+    yield opened
+    opened.close()
+
+
+# --- generated corpora -----------------------------------------------------------
+
+_WORDS = (
+    "pemerintah masyarakat program bantuan sosial desa kota provinsi kabupaten warga "
+    "pembangunan jalan jembatan sekolah kesehatan vaksinasi pangan harga beras pupuk petani "
+    "nelayan pasar umkm digital layanan publik pajak anggaran inflasi ekonomi investasi "
+    "pariwisata budaya festival olahraga pemuda perempuan anak stunting gizi air bersih "
+    "sanitasi banjir longsor gempa bencana mitigasi relawan polisi tentara pemilu kampanye "
+    "netralitas hoaks literasi internet sinyal telekomunikasi energi listrik subsidi "
+    "transportasi kereta pelabuhan bandara tol rumah sakit puskesmas guru beasiswa "
+    "kurikulum penelitian inovasi lingkungan hutan sampah daur ulang laut pesisir"
+).split()
+
+
+def generated_corpus(seed: int, n_releases: int, copies: int) -> tuple[list[Account], list[dict[str, Any]]]:
+    """A fallback generator: releases of random distinctive text, copied with edits by
+    provinces and regencies, plus unrelated regional posts. Deterministic in `seed`."""
+    rng = random.Random(seed)
+    accounts = [account("pusat", "central", "Indonesia")]
+    provinces = [f"prov{i}" for i in range(6)]
+    regencies: dict[str, list[str]] = {}
+    for p in provinces:
+        accounts.append(account(p, "province", p.upper()))
+        regencies[p] = [f"{p}-kab{j}" for j in range(5)]
+        accounts.extend(account(r, "regency", r.upper(), p) for r in regencies[p])
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    posts: list[dict[str, Any]] = []
+    for i in range(n_releases):
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(25, 60))]
+        text = f"rilis {i} nomor {rng.randrange(10**9)} " + " ".join(words)
+        at = start + timedelta(hours=6 * i)
+        posts.append(post_line(f"r{i}", "pusat", at.isoformat(), text))
+        for k in range(copies):
+            prov = rng.choice(provinces)
+            who = prov if rng.random() < 0.4 else rng.choice(regencies[prov])
+            greeting = f"halo sahabat {who} " if rng.random() < 0.5 else ""
+            tags = f" #{who.replace('-', '')}" if rng.random() < 0.5 else ""
+            lag = timedelta(minutes=rng.randint(1, 3000))
+            posts.append(
+                post_line(f"r{i}-c{k}", who, (at + lag).isoformat(), greeting + text + tags)
+            )
+    for i in range(n_releases):
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(20, 40))]
+        who = rng.choice(accounts[1:]).account_id
+        at = start + timedelta(hours=6 * i + 3)
+        posts.append(
+            post_line(f"local{i}", who, at.isoformat(), f"lokal {i} {rng.randrange(10**9)} " + " ".join(words))
+        )
+    rng.shuffle(posts)
+    return accounts, posts
+
+
+# --- processes -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_tracer(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
+    full_env.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
+    return subprocess.run(
+        [TRACER, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
+    )
