@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -19,7 +20,7 @@ from rich.tree import Tree
 
 from tracer import service
 from tracer.config import Settings
-from tracer.errors import NotFoundError, TracerError
+from tracer.errors import CorpusError, NotFoundError, TracerError
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
 
@@ -45,15 +46,22 @@ state = State()
 @app.callback()
 def main_options(
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Database file (default: $TRACER_DB or ./tracer.db)."),
+        str | None,
+        typer.Option("--db", help="Database file or URL (default: $TRACER_DB or ./tracer.db)."),
     ] = None,
 ) -> None:
-    settings = Settings()
+    try:
+        settings = Settings()
+        resolve_zone(settings.timezone)
+    except (ValidationError, ValueError) as exc:
+        raise typer.BadParameter(f"invalid TRACER_* setting: {exc}") from None
     state.settings = settings.model_copy(update={"db": db}) if db else settings
 
 
-def _store() -> Store:
+def _store(create: bool = False) -> Store:
+    """The database; only `ingest` may create it, so a mistyped path is an error."""
+    if not create and "://" not in state.settings.db and not Path(state.settings.db).is_file():
+        raise CorpusError(f"no database at {state.settings.db} (run `tracer ingest` first)")
     return Store.open(state.settings.db)
 
 
@@ -76,8 +84,11 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Ingest a corpus folder and link its posts into families and cascades."""
-    zone = resolve_zone(assume_tz) if assume_tz else None
-    store = _store()
+    try:
+        zone = resolve_zone(assume_tz) if assume_tz else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--assume-tz") from None
+    store = _store(create=True)
     posts_file = corpus_dir / "posts.jsonl"
     total = _count_lines(posts_file) if posts_file.is_file() else None
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

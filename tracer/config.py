@@ -12,8 +12,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TRACER_", extra="ignore")
 
-    db: Path = Path("tracer.db")
-    """Database file (or SQLAlchemy URL) the CLI and the service use."""
+    db: str = "tracer.db"
+    """Database file, or a SQLAlchemy URL, that the CLI and the service use."""
     timezone: str = "Asia/Jakarta"
     """Zone in which times are shown to people (labelled WIB/WITA/WIT)."""
     host: str = "127.0.0.1"

@@ -36,20 +36,22 @@ class PostRecord:
 
 
 def content_digest(post: Post) -> str:
-    """SHA-256 over everything a post says, so a changed re-delivery is a conflict."""
+    """SHA-256 over what a post says, so a changed re-delivery is a conflict.
+
+    Extra fields (like counts, scraper metadata) are left out: they change between
+    exports of the same post without changing its content."""
     body = {
         "account_id": post.account_id,
         "published_at": iso_utc(post.published_at),
         "text": post.text,
         "media": list(post.media),
         "url": post.url,
-        "extra": post.extra,
     }
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def read_accounts(stream: IO[str], name: str = ACCOUNTS_FILE) -> Iterator[Account | RecordError]:
-    reader = csv.DictReader(stream)
+    reader = csv.DictReader(_without_bom(stream))
     missing = [f for f in ACCOUNT_FIELDS if f not in (reader.fieldnames or [])]
     if missing:
         raise CorpusError(f"{name}: header lacks {', '.join(missing)}")
@@ -77,6 +79,12 @@ def read_accounts(stream: IO[str], name: str = ACCOUNTS_FILE) -> Iterator[Accoun
             region=values["region"],
             parent_id=values["parent_id"] or None,
         )
+
+
+def _without_bom(stream: IO[str]) -> Iterator[str]:
+    """Lines of a CSV file, minus the byte-order mark spreadsheet programs write."""
+    for number, line in enumerate(stream):
+        yield line.removeprefix("\ufeff") if number == 0 else line
 
 
 def _as_tier(value: str) -> Tier:
@@ -145,7 +153,7 @@ def parse_post(
     if not isinstance(text, str):
         raise bad("text", "not a string")
     try:
-        media = _confined_media(obj.get("media", []) or [], root)
+        media = _confined_media([] if obj.get("media") is None else obj["media"], root)
     except ValueError as exc:
         raise bad("media", str(exc)) from None
     url = obj.get("url")

@@ -88,7 +88,7 @@ class Linker:
         boilerplate: set[int] = set()
         votes: dict[int, int] = defaultdict(int)
         for anchor, found in zip(anchors.tolist(), postings, strict=True):
-            if found is None or any(self._account_of[p] == candidate.account_id for p in found):
+            if found is None or self._is_habit(found, candidate.account_id):
                 boilerplate.add(anchor)  # common across families, or this account's own habit
                 continue
             for p in found:
@@ -124,6 +124,13 @@ class Linker:
         )
         self._pending[idx] = candidate
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
+
+    def _is_habit(self, postings: list[int], account: str) -> bool:
+        """Whether `account` already used this anchor in two or more families: its
+        signature or greeting, which says nothing about where a new post came from. One
+        earlier use is still evidence (an office re-posting its own text)."""
+        families = {self._family_of[p] for p in postings if self._account_of[p] == account}
+        return len(families) >= 2
 
     def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
         out: dict[int, Candidate] = {}

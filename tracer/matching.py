@@ -24,10 +24,11 @@ class MatchPolicy:
 
     common_families: int = 20
     """An anchor carried by more families than this is boilerplate (greeting, slogan)."""
-    max_candidates: int = 6
+    max_candidates: int = 12
     """How many candidate posts, best first, are verified for each new post."""
     min_shared: int = 2
-    """Distinctive anchors two longer texts must share."""
+    """Distinctive anchors that, shared by two longer texts, stand in for
+    `min_anchor_containment` (either one suffices, beside `min_containment`)."""
     min_containment: float = 0.6
     """Token alignment (LCS) over the shorter text, for texts of `short_tokens` or more."""
     min_anchor_containment: float = 0.3

@@ -152,5 +152,5 @@ def parse_instant(value: str, assume: tzinfo | None = None) -> datetime:
 
 def local_time(moment: datetime, zone: str = "Asia/Jakarta") -> str:
     """An instant shown in a viewer's zone, labelled (WIB/WITA/WIT)."""
-    shown = moment.astimezone(ZoneInfo(zone))
+    shown = moment.astimezone(resolve_zone(zone))
     return f"{shown:%Y-%m-%d %H:%M:%S} {zone_label(zone)}"

@@ -303,12 +303,12 @@ class Family:
 
 
 def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
-    assert post.family_id is not None
+    """The post's family with its cascade edges; a post alone is a family of one, no id."""
+    if post.family_id is None:
+        return Family(None, [post], [])
     numeric = int(post.family_id[1:])
     members = store.family_posts(numeric)
     posts = [p for p, _ in members]
-    if len(posts) <= 1:
-        return Family(None, [post], [])
     if store.family_dirty(numeric):
         cascades, _ = _cascades(store, policy, [numeric])
         edges = _edges_from(cascades, store, posts)
@@ -366,7 +366,7 @@ def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str
     while path[-1] in parents:
         path.append(parents[path[-1]])
     path.reverse()
-    origin = family.posts[0] if family.family_id else None
+    origin = family.posts[0]
     release = next((p for p in family.posts if p.tier == "central"), None)
     return {
         "post": post.to_json() | {"family_id": family.family_id},

@@ -359,9 +359,11 @@ class Store:
                 accounts.c.region,
                 accounts.c.parent_id.label("account_parent_id"),
                 parent.c.post_id.label("parent_post_id"),
+                families.c.family_id.label("shared_family"),
             )
             .join(accounts, accounts.c.account_id == posts.c.account_id)
             .outerjoin(parent, parent.c.idx == posts.c.parent_idx)
+            .outerjoin(families, families.c.family_id == posts.c.family_id)
         )
 
     def find_post(self, ref: str, url_key: str | None = None) -> StoredPost | None:
@@ -488,7 +490,7 @@ def _stored(r: Any) -> StoredPost:
         text=r["text"],
         media=tuple(orjson.loads(r["media"])),
         url=r["url"],
-        family_id=f"F{r['family_id']}",
+        family_id=f"F{r['family_id']}" if r["shared_family"] is not None else None,
         parent_id=r["parent_post_id"],
         lag_seconds=r["lag_seconds"],
     )

@@ -1,4 +1,4 @@
-"""Text fingerprints: exact hashes and winnowed shingle anchors.
+"""Text fingerprints: winnowed shingle anchors.
 
 Copies of a release add greetings and hashtags, truncate at "… more" or keep only the
 title, so candidate search must work on *containment*, not on whole-text similarity.
@@ -35,9 +35,8 @@ _P = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x
 
 @dataclass(frozen=True, slots=True)
 class TextFingerprint:
-    """What tracer keeps of a caption: its exact hash and its sorted, unique anchors."""
+    """What tracer keeps of a caption: its sorted, unique anchors."""
 
-    exact: int
     anchors: U64
     token_count: int
     params: tuple[str, int, int, int, int] = (
@@ -121,8 +120,7 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
 
 
 def _fingerprint(norm: NormalText, anchors: U64) -> TextFingerprint:
-    exact = xxhash.xxh3_64_intdigest(norm.text.encode()) if norm.text else 0
-    return TextFingerprint(exact, anchors, len(norm.tokens))
+    return TextFingerprint(anchors, len(norm.tokens))
 
 
 def fingerprint_text(norm: NormalText) -> TextFingerprint:

@@ -96,8 +96,11 @@ def text_changes(post: NormalText, release: NormalText) -> dict[str, Any]:
     }
 
 
-def corroboration(release: StoredPost | None, family: Sequence[StoredPost]) -> dict[str, Any]:
-    """Who else carried the release: the evidence that it was distributed centrally."""
+def corroboration(
+    release: StoredPost | None, family: Sequence[StoredPost], post: StoredPost
+) -> dict[str, Any]:
+    """Who else carried the release (neither its author nor the post under verification):
+    the evidence that it was distributed centrally."""
     if release is None:
         return {
             "accounts": 0,
@@ -107,7 +110,10 @@ def corroboration(release: StoredPost | None, family: Sequence[StoredPost]) -> d
             "median_lag_seconds": None,
         }
     copies = [
-        p for p in family if p.post_id != release.post_id and p.timestamp >= release.timestamp
+        p
+        for p in family
+        if p.account_id not in (release.account_id, post.account_id)
+        and p.timestamp >= release.timestamp
     ]
     accounts = {p.account_id for p in copies}
     lags = sorted(p.timestamp - release.timestamp for p in copies)
@@ -135,12 +141,13 @@ def build_verdict(
     altered = False
     if release is not None and release.post_id != post.post_id and release_text is not None:
         changes = text_changes(post_text, release_text)
-        media_changed = list(post.media) != list(release.media)
-        changes["media_changed"] = media_changed
+        # Until media fingerprints land, only the number of media files is compared:
+        # the same image under another file name is not a change.
+        changes["media_count"] = {"release": len(release.media), "post": len(post.media)}
         altered = (
             not changes["text_identical"]
             or bool(changes["hashtags_added"] or changes["hashtags_removed"])
-            or media_changed
+            or len(post.media) != len(release.media)
         )
     lag = post.timestamp - release.timestamp if release is not None else None
     return VerdictReport(
@@ -152,6 +159,6 @@ def build_verdict(
         altered=altered,
         changes=changes,
         evidence=evidence,
-        corroboration=corroboration(release, family),
+        corroboration=corroboration(release, family, post),
         first_seen=origin if verdict == "contradicted" else None,
     )
