@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracer.index import AnchorIndex
-from tracer.matching import MatchPolicy, TextSide, verify_pair
+from tracer.matching import MatchPolicy, TextSide, is_strong, verify_pair
 from tracer.models import TextMatch
 from tracer.textfp import U64, TextFingerprint
 
@@ -29,6 +29,8 @@ class Candidate:
     account_id: str
     tokens: tuple[str, ...]
     anchors: frozenset[int]
+    """Shingle anchors and line keys (see `tracer.textfp`)."""
+    lines: tuple[str, ...]
 
 
 CACHE_SIZE = 50_000
@@ -102,20 +104,29 @@ class Linker:
         chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
         chosen = chosen[: self.policy.max_candidates]
         texts = self._texts(chosen)
-        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors)
+        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
         matches: list[tuple[int, TextMatch]] = []
         for p in chosen:
             other = texts[p]
             found_match = verify_pair(
-                side, TextSide(other.post_id, other.tokens, other.anchors), boilerplate, self.policy
+                side,
+                TextSide(other.post_id, other.tokens, other.anchors, other.lines),
+                boilerplate,
+                self.policy,
             )
             if found_match is not None:
                 matches.append((p, found_match))
-        family, merged = self._place(idx, {self._family_of[p] for p, _ in matches})
+        family, merged = self._place(idx, self._families_to_join(matches))
+        matches = [(p, m) for p, m in matches if self._family_of[p] == family]
+        # A strong copy adds only what its family lacks, so a release copied by hundreds
+        # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
+        # shared template phrases grow common and stop linking.
+        dedupe = any(is_strong(m, self.policy) for _, m in matches)
         indexed = [
             a
             for a, found in zip(anchors.tolist(), postings, strict=True)
-            if found is not None and all(self._family_of[p] != family for p in found)
+            if found is not None
+            and not (dedupe and any(self._family_of[p] == family for p in found))
         ]
         for a in indexed:
             self.index.add(a, idx)
@@ -124,6 +135,14 @@ class Linker:
         )
         self._pending[idx] = candidate
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
+
+    def _families_to_join(self, matches: list[tuple[int, TextMatch]]) -> set[int]:
+        """The best-matching family, plus any other family matched strongly enough to merge."""
+        if not matches:
+            return set()
+        ranked = sorted(matches, key=lambda m: (-m[1].containment * m[1].density, m[0]))
+        best = self._family_of[ranked[0][0]]
+        return {best} | {self._family_of[p] for p, m in ranked[1:] if is_strong(m, self.policy)}
 
     def _is_habit(self, postings: list[int], account: str) -> bool:
         """Whether `account` already used this anchor in two or more families: its

@@ -9,6 +9,7 @@ hashtags, truncate, or keep only the title.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -16,6 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from tracer.models import TextMatch
+from tracer.textfp import line_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,19 +27,33 @@ class MatchPolicy:
     common_families: int = 20
     """An anchor carried by more families than this is boilerplate (greeting, slogan)."""
     max_candidates: int = 12
-    """How many candidate posts, best first, are verified for each new post."""
-    min_shared: int = 2
-    """Distinctive anchors that, shared by two longer texts, stand in for
-    `min_anchor_containment` (either one suffices, beside `min_containment`)."""
-    min_containment: float = 0.6
-    """Token alignment (LCS) over the shorter text, for texts of `short_tokens` or more."""
-    min_anchor_containment: float = 0.3
-    """Shared distinctive anchors over the shorter text's distinctive anchors."""
+    """How many candidate families, best first, are verified for each new post."""
+    min_run: int = 2
+    """Aligned runs shorter than this many tokens (a stray "di", "dan") are ignored."""
+    min_matched: int = 6
+    """Tokens that must align, in runs, for any link."""
+    min_containment: float = 0.5
+    """Aligned tokens over the shorter text's tokens."""
+    min_density: float = 0.85
+    """Aligned tokens over the aligned span, on the denser side: a copy is one unbroken
+    stretch of the release (give or take typos), while two posts written from one
+    template align in pieces broken by their different names, places and numbers."""
+    min_anchor_containment: float = 0.5
+    """Shared distinctive anchors over the shorter text's distinctive anchors: the names,
+    places and numbers of a copy are its release's, a template sibling's are its own."""
+    max_framing: int = 16
+    """Tokens besides the title that a title-only copy may carry (greeting, call to
+    action); see `carries_title`."""
     short_tokens: int = 10
     """Below this many tokens a text is short and needs `short_containment`."""
     short_containment: float = 0.9
-    min_tokens: int = 4
+    min_tokens: int = 6
     """Texts shorter than this never link by text alone."""
+    merge_containment: float = 0.8
+    merge_density: float = 0.9
+    """A post that matches several families merges them only where each match is this
+    strong; weaker matches join the best family alone, so one borderline post cannot
+    chain unrelated families together."""
     min_edit_weight: float = 2.0
     """Shared local edits (anchors count 1, hashtags 0.5) that make a post a parent."""
 
@@ -57,46 +73,99 @@ class TextSide:
     post_id: str
     tokens: tuple[str, ...]
     anchors: frozenset[int]
+    lines: tuple[str, ...] = ()
+
+
+def align(a: Sequence[str], b: Sequence[str], min_run: int) -> tuple[int, float]:
+    """Tokens aligned in runs of at least `min_run` (longest common subsequence), and the
+    density of the alignment: aligned tokens over the span they cover, on the denser side."""
+    if not a or not b:
+        return 0, 0.0
+    blocks = [m for m in LCSseq.editops(a, b).as_matching_blocks() if m.size >= min_run]
+    if not blocks:
+        return 0, 0.0
+    matched = sum(m.size for m in blocks)
+    span_a = blocks[-1].a + blocks[-1].size - blocks[0].a
+    span_b = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return matched, matched / min(span_a, span_b)
+
+
+TITLE_TOKENS = 7
+"""A title shorter than this is too close to a greeting line to link on its own."""
+
+
+def carries_title(
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], framing: int
+) -> bool:
+    """Whether one text is the other's title line and little else (a greeting, a
+    call to action): the "keep only the title" copy."""
+    for whole, title_of in ((a, b), (b, a)):
+        if not title_of.lines:
+            continue
+        title = title_of.lines[0]
+        size = title.count(" ") + 1
+        if (
+            size >= TITLE_TOKENS
+            and len(whole.tokens) - size <= framing
+            and title in whole.lines
+            and line_key(title) not in boilerplate
+        ):
+            return True
+    return False
 
 
 def score_pair(
-    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int] = frozenset()
+    a: TextSide,
+    b: TextSide,
+    boilerplate: frozenset[int] | set[int] = frozenset(),
+    policy: MatchPolicy | None = None,
 ) -> TextMatch:
     """Scores of `a` against `b`, whether or not they pass the policy."""
+    policy = policy or MatchPolicy()
     a_own = a.anchors - boilerplate
     b_own = b.anchors - boilerplate
     shared = len(a_own & b_own)
     smaller = min(len(a_own), len(b_own))
-    anchor_containment = shared / smaller if smaller else 0.0
+    matched, density = align(a.tokens, b.tokens, policy.min_run)
     shorter = min(len(a.tokens), len(b.tokens))
-    lcs = LCSseq.similarity(a.tokens, b.tokens) if shorter else 0
-    containment = lcs / shorter if shorter else 0.0
-    ratio = fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens))
     return TextMatch(
         source=b.post_id,
         target=a.post_id,
-        containment=containment,
-        anchor_containment=anchor_containment,
+        containment=matched / shorter if shorter else 0.0,
+        density=density,
+        matched_tokens=matched,
+        anchor_containment=shared / smaller if smaller else 0.0,
+        title=carries_title(a, b, boilerplate, policy.max_framing),
         shared_anchors=shared,
-        ratio=ratio,
+        ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)),
     )
 
 
 def accepts(match: TextMatch, shorter_tokens: int, policy: MatchPolicy) -> bool:
     """The linking rule; stricter for short texts, which share words by chance."""
-    if match.shared_anchors == 0 or shorter_tokens < policy.min_tokens:
+    if match.title:
+        return True
+    if (
+        match.shared_anchors == 0
+        or shorter_tokens < policy.min_tokens
+        or match.matched_tokens < policy.min_matched
+        or match.density < policy.min_density
+        or match.anchor_containment < policy.min_anchor_containment
+    ):
         return False
     if shorter_tokens < policy.short_tokens:
         return match.containment >= policy.short_containment
-    return match.containment >= policy.min_containment and (
-        match.anchor_containment >= policy.min_anchor_containment
-        or match.shared_anchors >= policy.min_shared
-    )
+    return match.containment >= policy.min_containment
+
+
+def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
+    """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
+    return match.containment >= policy.merge_containment and match.density >= policy.merge_density
 
 
 def verify_pair(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
 ) -> TextMatch | None:
-    match = score_pair(a, b, boilerplate)
+    match = score_pair(a, b, boilerplate, policy)
     shorter = min(len(a.tokens), len(b.tokens))
     return match if accepts(match, shorter, policy) else None

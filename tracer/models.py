@@ -81,20 +81,28 @@ class TextMatch:
     source: str
     target: str
     containment: float
-    """Aligned tokens (longest common subsequence) over the shorter text's tokens."""
+    """Aligned tokens (longest common subsequence, in runs) over the shorter text's tokens."""
+    density: float
+    """Aligned tokens over the span of text the alignment covers (denser side)."""
+    matched_tokens: int
     anchor_containment: float
     """Shared distinctive anchors over the shorter text's distinctive anchors."""
     shared_anchors: int
     ratio: float
     """rapidfuzz Indel ratio of the two normalised texts, 0–100."""
+    title: bool = False
+    """One text is the other's title line and little else."""
 
     @property
     def scores(self) -> dict[str, float]:
         return {
             "containment": round(self.containment, 4),
+            "density": round(self.density, 4),
+            "matched_tokens": float(self.matched_tokens),
             "anchor_containment": round(self.anchor_containment, 4),
             "shared_anchors": float(self.shared_anchors),
             "ratio": round(self.ratio, 2),
+            "title": float(self.title),
         }
 
 

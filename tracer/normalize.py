@@ -30,7 +30,7 @@ _TRUNCATION = re.compile(
 # fold below strips them with everything else that is not a letter or a digit.
 # A word of letters followed by the digit 2: Indonesian shorthand for reduplication.
 _REDUP = re.compile(r"\b([^\W\d_]{2,})2\b")
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD = re.compile(r"[^\w\n]+")
 _UNDERSCORE = re.compile(r"_+")
 
 
@@ -40,6 +40,8 @@ class NormalText:
 
     text: str
     tokens: tuple[str, ...]
+    lines: tuple[str, ...]
+    """The folded text line by line (empty lines dropped): a title is a line of its own."""
     hashtags: tuple[str, ...]
     mentions: tuple[str, ...]
     urls: tuple[str, ...]
@@ -93,10 +95,12 @@ def normalize_text(raw: str) -> NormalText:
         text = _REDUP.sub(r"\1 \1", text)
     text = _NON_WORD.sub(" ", text)
     text = _UNDERSCORE.sub(" ", text)
+    lines = tuple(" ".join(words) for line in text.split("\n") if (words := line.split()))
     tokens = tuple(text.split())
     return NormalText(
         text=" ".join(tokens),
         tokens=tokens,
+        lines=lines,
         hashtags=_unique(hashtags),
         mentions=_unique(mentions),
         urls=_unique(urls),

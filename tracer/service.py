@@ -71,6 +71,7 @@ def _candidate_from_row(
         account_id,
         tuple(norm_text.split()),
         frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
+        tuple(norm_text.split("\n")),
     )
 
 
@@ -177,7 +178,12 @@ def _link_batch(
         next_idx += 1
         result = linker.link(
             Candidate(
-                idx, post.post_id, post.account_id, norm.tokens, frozenset(fp.anchors.tolist())
+                idx,
+                post.post_id,
+                post.account_id,
+                norm.tokens,
+                frozenset(fp.anchors.tolist()),
+                norm.lines,
             )
         )
         for old, new in result.merged:
@@ -198,7 +204,7 @@ def _link_batch(
                 url_key=normalize_url(post.url) if post.url else None,
                 extra=post.extra,
                 digest=r.digest,
-                norm_text=norm.text,
+                norm_text="\n".join(norm.lines),
                 hashtags=norm.hashtags,
                 anchors=fp.to_bytes(),
                 indexed=result.indexed.astype("<u8").tobytes(),
@@ -250,7 +256,7 @@ def _cascades(
         cascades.append(CascadeRow(by_id[cascade.origin]["idx"], None, None, None))
         for link in cascade.links:
             source, target = by_id[link.source], by_id[link.target]
-            scores = score_pair(_side(target), _side(source)).scores
+            scores = score_pair(_side(target), _side(source), policy=policy).scores
             edge = {"modality": "text", "scores": scores, "reason": link.reason}
             cascades.append(CascadeRow(target["idx"], source["idx"], link.lag_seconds, edge))
         summaries.append(
@@ -269,6 +275,7 @@ def _side(row: dict[str, Any]) -> TextSide:
         row["post_id"],
         tuple(row["norm_text"].split()),
         frozenset(TextFingerprint.anchors_from_bytes(row["anchors"]).tolist()),
+        tuple(row["norm_text"].split("\n")),
     )
 
 
@@ -391,14 +398,17 @@ def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> Verdict
         return verdict
     release_text = normalize_text(release.text)
     scores = score_pair(
-        _text_side(post.post_id, post_text), _text_side(release.post_id, release_text)
+        _text_side(post.post_id, post_text),
+        _text_side(release.post_id, release_text),
+        policy=policy,
     )
     evidence = [{"against": release.post_id, "modality": "text", "scores": scores.scores}]
     return build_verdict(post, family.posts, post_text, release_text, evidence)
 
 
 def _text_side(post_id: str, norm: Any) -> TextSide:
-    return TextSide(post_id, norm.tokens, frozenset(fingerprint_text(norm).anchors.tolist()))
+    anchors = frozenset(fingerprint_text(norm).anchors.tolist())
+    return TextSide(post_id, norm.tokens, anchors, norm.lines)
 
 
 def export(

@@ -649,8 +649,8 @@ def _short(region: str) -> str:
 
 
 def _slug(region: str) -> str:
-    """ "Kota Tangerang Selatan" → "TangerangSelatan", for hashtags."""
-    words = region.replace("Kabupaten ", "").replace("Kota ", "").replace("DKI ", "")
+    """ "Kabupaten Serang" → "Serang", "Kota Serang" → "KotaSerang", for hashtags."""
+    words = region.replace("Kabupaten ", "").replace("DKI ", "")
     words = words.replace("DI ", "").replace("-", " ").replace("'", "")
     return "".join(w[:1].upper() + w[1:] for w in words.split())
 
@@ -685,9 +685,9 @@ _GREETING_PATTERNS = (
     "Salam Informatif dari {short}!",
 )
 _LOCAL_LINES = (
-    "Info lebih lanjut hubungi call center {phone}.",
+    "Info lebih lanjut hubungi call center {short} di {phone}.",
     "Informasi selengkapnya dapat diakses di {site}.",
-    "Layanan pengaduan masyarakat: WhatsApp {mobile}.",
+    "Layanan pengaduan masyarakat {short}: WhatsApp {mobile}.",
     "Pantau terus informasi resmi {short} melalui {site}.",
     "Butuh bantuan? Hubungi layanan {short} di {phone} atau kunjungi {site}.",
 )
@@ -2012,8 +2012,11 @@ def _amount(rng: random.Random) -> str:
     return f"{value},{rng.randint(1, 9)}" if rng.random() < 0.4 else str(value)
 
 
-def _date(rng: random.Random) -> date:
-    return date(2024, 1, 1) + timedelta(days=rng.randrange(366))
+def _date(rng: random.Random, around: date | None) -> date:
+    """A day of 2024, or within three weeks before and a week after `around`."""
+    if around is None:
+        return date(2024, 1, 1) + timedelta(days=rng.randrange(366))
+    return around + timedelta(days=rng.randint(-21, 7))
 
 
 def _fmt_date(day: date) -> str:
@@ -2031,6 +2034,8 @@ class _Filler:
     rng: random.Random
     topic: Topic
     home: str | None = None
+    around: date | None = None
+    """The day the text is posted: its dates fall near it, not months ahead."""
 
     def place(self) -> str:
         if self.home is not None and self.rng.random() < 0.7:
@@ -2057,10 +2062,12 @@ class _Filler:
             case "amount":
                 return _amount(rng)
             case "date":
-                return _fmt_date(_date(rng))
+                return _fmt_date(_date(rng, self.around))
             case "day_date":
-                return _fmt_day_date(_date(rng))
+                return _fmt_day_date(_date(rng, self.around))
             case "month":
+                if self.around is not None:
+                    return _MONTHS[(self.around.month - 1 + rng.randint(-2, 4)) % 12]
                 return _MONTHS[rng.randrange(12)]
             case "year":
                 return "2024" if rng.random() < 0.7 else "2025"
@@ -2075,28 +2082,20 @@ class _Filler:
         return text[:1].upper() + text[1:]
 
 
-def make_title(rng: random.Random, topic: Topic, home: str | None = None) -> str:
-    return _Filler(rng, topic, home).fill(rng.choice(topic.titles))
-
-
-def make_sentences(
-    rng: random.Random, topic: Topic, count: int, home: str | None = None
-) -> list[str]:
-    """`count` distinct template sentences with fresh facts."""
-    filler = _Filler(rng, topic, home)
-    return [filler.fill(t) for t in rng.sample(SENTENCES, count)]
-
-
 def make_release_text(
-    rng: random.Random, topic: Topic, title: str | None = None, whatsapp: bool = False
+    rng: random.Random,
+    topic: Topic,
+    title: str | None = None,
+    whatsapp: bool = False,
+    around: date | None = None,
 ) -> str:
     """A release caption: a title line, then 2–5 sentences, 40–120 words in all.
 
     Facts (numbers, places, dates, names) are drawn afresh for every slot, so two
     releases on one topic share few runs of six words.
     """
-    title = title or make_title(rng, topic)
-    filler = _Filler(rng, topic)
+    filler = _Filler(rng, topic, None, around)
+    title = title or filler.fill(rng.choice(topic.titles))
     words = len(title.split())
     sentences: list[str] = []
     for template in rng.sample(SENTENCES, 5):
@@ -2114,9 +2113,11 @@ def make_release_text(
     return f"{head}\n\n{body.strip()}"
 
 
-def make_local_text(rng: random.Random, topic: Topic, office: Office) -> str:
+def make_local_text(
+    rng: random.Random, topic: Topic, office: Office, around: date | None = None
+) -> str:
     """An office's own post: same genre and boilerplate as copies, different facts."""
-    filler = _Filler(rng, topic, office.region)
+    filler = _Filler(rng, topic, office.region, around)
     parts = [filler.fill(rng.choice(topic.titles))]
     body = " ".join(filler.fill(t) for t in rng.sample(SENTENCES, rng.randint(1, 3)))
     if rng.random() < 0.25:
@@ -2164,6 +2165,8 @@ _NONSTANDARD = re.compile(r"\b(" + "|".join(_SPELLING) + r")\b", re.IGNORECASE)
 
 def add_greeting(text: str, rng: random.Random, office: Office) -> str:
     """The office's own salutation on top, as almost every regional admin does."""
+    if text.lstrip().startswith(office.greeting):
+        return text  # already greeted (a title-only copy keeps the greeting)
     sep = "\n\n" if rng.random() < 0.7 else " "
     return f"{office.greeting}{sep}{text}"
 
@@ -2349,8 +2352,8 @@ MIN_LAG = 600
 MAX_LAG = 3 * 86400
 # Per draw; a regency copy of a province copy that does not exist yet makes two posts,
 # so these come out at ~2 % releases and ~25 % copies of the posts.
-RELEASE_SHARE = 0.021
-COPY_SHARE = 0.2225
+RELEASE_SHARE = 0.0225
+COPY_SHARE = 0.2075
 
 
 @dataclass(slots=True)
@@ -2369,6 +2372,10 @@ def scale_offices(seed: int) -> list[Office]:
 def _lag(rng: random.Random, longest: int = MAX_LAG) -> int:
     """10 minutes to `longest`, log-uniform: most copies come within hours."""
     return int(MIN_LAG * (longest / MIN_LAG) ** rng.random())
+
+
+def _day(ts: int) -> date:
+    return datetime.fromtimestamp(ts, WIB).date()
 
 
 def iter_scale_corpus(seed: int, n_posts: int) -> Iterator[tuple[Post, str | None]]:
@@ -2412,7 +2419,7 @@ def iter_scale_corpus(seed: int, n_posts: int) -> Iterator[tuple[Post, str | Non
             account = central.accounts[rng.choices((0, 1, 2), weights=(5, 3, 2))[0]]
             wa = account.platform == "whatsapp"
             topic = TOPICS[rng.randrange(len(TOPICS))]
-            body = make_release_text(rng, topic, whatsapp=wa)
+            body = make_release_text(rng, topic, whatsapp=wa, around=_day(slot))
             text = f"{body}\n\n{AMPLIFY}" if wa and rng.random() < 0.5 else body
             post = make(account, slot, text)
             recent.append(_Source(post.post_id, body, slot))
@@ -2444,7 +2451,8 @@ def iter_scale_corpus(seed: int, n_posts: int) -> Iterator[tuple[Post, str | Non
             account = everyone[rng.randrange(len(everyone))]
             office = office_of[account.account_id]
             topic = TOPICS[rng.randrange(len(TOPICS))]
-            yield make(account, slot, make_local_text(rng, topic, office)), None
+            text = make_local_text(rng, topic, office, _day(slot))
+            yield make(account, slot, text), None
 
 
 def make_scale_corpus(
@@ -2466,7 +2474,7 @@ CASE_TITLE = "Presiden Punya Hak Politik, Acuannya UU Pemilu"
 CASE_RELEASE_ID = "kominfo-wa-20240126-hakpolitik"
 CASE_BANTEN_ID = "banten-ig-20240127"
 CASE_SERANG_ID = "kab-serang-ig-20240127"
-CASE_KOTA_SERANG_ID = "kota-serang-fb-20240127"
+CASE_KOTA_SERANG_ID = "kota-serang-ig-20240127"
 REGIONAL_ORIGIN_ID = "kab-garut-ig-20240305"
 PREDATING_ID = "sumut-fb-20240408"
 LATE_RELEASE_ID = "kemkominfo-x-20240408"
@@ -2539,7 +2547,9 @@ class SampleTruth:
         }
 
 
-# (account_id, local time, zone hours, edits or None for "verbatim").
+# (account_id, local time, zone hours, edits; none for a verbatim copy). A regency that
+# copies the release directly posts before its own province's copy on that platform:
+# otherwise nothing in the data could tell its true parent from its province.
 _CASE_COPIES: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
     ("diskominfo_jabar_ig", "2024-01-27T08:02", 7, ("greeting", "hashtags")),
     ("diskominfo_jakarta_x", "2024-01-27T08:40", 0, ("title_only",)),
@@ -2562,17 +2572,17 @@ _CASE_COPIES: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
     ("diskominfo_kalbar_ig", "2024-01-28T09:02", 7, ("greeting", "typos")),
     ("diskominfo_maluku_fb", "2024-01-28T09:40", 9, ("greeting", "local_line", "hashtags")),
     ("diskominfo_sulut_ig", "2024-01-28T10:10", 8, ("emoji", "truncate")),
-    ("diskominfo_kota_denpasar_ig", "2024-01-28T10:45", 8, ("greeting", "hashtags")),
-    ("diskominfo_kab_garut_ig", "2024-01-28T11:30", 7, ("case", "greeting")),
+    ("diskominfo_kota_denpasar_ig", "2024-01-27T10:48", 8, ("greeting", "hashtags")),
+    ("diskominfo_kab_garut_ig", "2024-01-27T07:41", 7, ("case", "greeting")),
     ("diskominfo_ntt_ig", "2024-01-28T12:15", 8, ("hashtags",)),
     ("diskominfo_gorontalo_ig", "2024-01-28T13:00", 8, ("greeting", "fix_spelling", "hashtags")),
     ("diskominfo_kota_ambon_ig", "2024-01-28T14:20", 9, ("title_only",)),
-    ("diskominfo_kab_banyuwangi_fb", "2024-01-28T15:05", 7, ("greeting", "local_line")),
+    ("diskominfo_kab_banyuwangi_fb", "2024-01-27T09:36", 7, ("greeting", "local_line")),
     ("diskominfo_malut_x", "2024-01-28T16:40", 0, ("title_only", "hashtags")),
     ("diskominfo_kab_mimika_fb", "2024-01-29T09:10", 9, ("greeting", "hashtags")),
     ("diskominfo_sumbar_x", "2024-01-29T10:25", 0, ("truncate", "hashtags")),
     ("diskominfo_kepri_fb", "2024-01-29T13:45", 7, ("typos", "greeting", "hashtags")),
-    ("diskominfo_kab_sleman_ig", "2024-01-29T15:30", 7, ("greeting", "emoji")),
+    ("diskominfo_kab_sleman_ig", "2024-01-27T10:52", 7, ("greeting", "emoji")),
 )
 
 
@@ -2629,6 +2639,26 @@ SAMPLE_RELEASES: tuple[_OtherRelease, ...] = (
         4,
     ),
 )
+
+
+def _copiers(
+    rng: random.Random, candidates: list[str], accounts: Mapping[str, Account], count: int
+) -> list[str]:
+    """`count` accounts to copy a release directly, never a regency with its province:
+    a direct copy next to the province's copy would have no recoverable parent."""
+    chosen: list[str] = []
+    regions: set[str] = set()
+    for account_id in rng.sample(candidates, len(candidates)):
+        account = accounts[account_id]
+        parent = accounts[account.parent_id] if account.parent_id else None
+        province = parent.region if parent else account.region
+        if province in regions:
+            continue
+        regions.add(province)
+        chosen.append(account_id)
+        if len(chosen) == count:
+            break
+    return chosen
 
 
 def _at(text: str, hours: int) -> datetime:
@@ -2693,7 +2723,6 @@ def make_sample_text(
     offices = _with_platforms(
         make_offices(random.Random(f"tracer-sample-offices-{seed}"), 38, 10, invent=False),
         {
-            "kota_serang": ("facebook",),
             "kab_tangerang": ("facebook",),
             "kota_medan": ("tiktok",),
             "kab_banyuwangi": ("facebook",),
@@ -2774,10 +2803,10 @@ def make_sample_text(
         ),
         CASE_SERANG_ID,
     )
-    kota_serang = office_of["diskominfo_kota_serang_fb"]
+    kota_serang = office_of["diskominfo_kota_serang_ig"]
     kota_text = add_emoji(f"{BANTEN_TEXT}\n\n{kota_serang.local_line}", rng, kota_serang)
     add(
-        "diskominfo_kota_serang_fb",
+        "diskominfo_kota_serang_ig",
         _at("2024-01-27T16:05", 7),
         kota_text,
         copy_info(
@@ -2815,8 +2844,9 @@ def make_sample_text(
     for spec in SAMPLE_RELEASES:
         account = account_by_id[spec.account_id]
         topic = TOPIC_BY_NAME[spec.topic]
-        body = make_release_text(rng, topic, spec.title, whatsapp=account.platform == "whatsapp")
         released = _at(spec.at, 7)
+        wa = account.platform == "whatsapp"
+        body = make_release_text(rng, topic, spec.title, whatsapp=wa, around=released.date())
         release_id = f"{_sample_id(account, released, taken)}-{spec.key}"
         release = add(
             spec.account_id,
@@ -2825,7 +2855,7 @@ def make_sample_text(
             SampleTruth(release_id, None, False, "supported", None, spec.key),
             release_id,
         )
-        for account_id in rng.sample(regional_ids, spec.copies):
+        for account_id in _copiers(rng, regional_ids, account_by_id, spec.copies):
             office = office_of[account_id]
             edits = pick_edits(rng)
             text = apply_edits(body, rng, office, edits)
@@ -2846,10 +2876,12 @@ def make_sample_text(
                 ),
             )
 
-    # 3. A regional original, copied by two neighbouring regencies; no release.
+    # 3. A regional original, copied by a neighbouring regency, whose version the next
+    #    neighbour copies in turn; no release. The original is not_found; its copies are
+    #    contradicted (DESIGN.md: the only earlier match is non-central).
     garut = office_of["diskominfo_kab_garut_ig"]
     banjir = TOPIC_BY_NAME["banjir"]
-    filler = _Filler(rng, banjir, garut.region)
+    filler = _Filler(rng, banjir, garut.region, date(2024, 3, 5))
     sentences = " ".join(filler.fill(t) for t in rng.sample(SENTENCES, 4))
     original = (
         f"{garut.greeting}\n\n{filler.fill(banjir.titles[0])}\n\n{sentences}"
@@ -2862,23 +2894,23 @@ def make_sample_text(
         SampleTruth(None, None, False, "not_found", None, "garut_banjir"),
         REGIONAL_ORIGIN_ID,
     )
+    source, source_text = REGIONAL_ORIGIN_ID, original
     for account_id, at, edits in (
         ("diskominfo_kab_tasikmalaya_ig", "2024-03-05T10:20", ("greeting", "hashtags")),
         ("diskominfo_kab_ciamis_ig", "2024-03-05T15:05", ("truncate", "emoji")),
     ):
-        text = apply_edits(original, rng, office_of[account_id], edits)
-        add(
-            account_id,
-            _at(at, 7),
-            text,
-            copy_info(
-                None, REGIONAL_ORIGIN_ID, original, text, "garut_banjir", "not_found", edits, True
-            ),
-        )
+        text = apply_edits(source_text, rng, office_of[account_id], edits)
+        info = copy_info(None, source, original, text, "garut_banjir", "contradicted", edits, True)
+        note = "copies a regional original; no central release of it exists"
+        copied = add(account_id, _at(at, 7), text, replace(info, note=note))
+        source, source_text = copied.post_id, text
 
     # 4. A regional post hours before the central release of the same text.
     early_body = make_release_text(
-        rng, TOPIC_BY_NAME["hoaks"], "Waspada Penipuan Berkedok Undian Berhadiah dari Pemerintah"
+        rng,
+        TOPIC_BY_NAME["hoaks"],
+        "Waspada Penipuan Berkedok Undian Berhadiah dari Pemerintah",
+        around=date(2024, 4, 8),
     )
     sumut = office_of["diskominfo_sumut_fb"]
     early = f"{sumut.greeting}\n\n{early_body}\n\n{_hashtag_line(rng, sumut)}"
@@ -2898,11 +2930,12 @@ def make_sample_text(
             LATE_RELEASE_ID,
             PREDATING_ID,
             True,
-            "contradicted",
+            "supported",
             None,
             "undian",
             (),
-            "a central post of content that a regional account posted first",
+            "a central post is a release itself, though its content first appeared "
+            "regionally (the family's origin is the earlier regional post)",
         ),
         LATE_RELEASE_ID,
     )
@@ -2922,11 +2955,12 @@ def make_sample_text(
     )
     for i, ts in enumerate(moments):
         account_id = rng.choice(local_ids)
-        if i < 3:  # three of them from offices that also copied the case
+        if i < 4:  # offices that also copied the case, and a news site
             account_id = (
                 "diskominfo_banten_ig",
                 "diskominfo_kab_serang_ig",
                 "diskominfo_jabar_ig",
+                "kabarnusantara",
             )[i]
         office = office_of[account_id]
         topic = TOPICS[rng.randrange(len(TOPICS))]
@@ -2934,7 +2968,7 @@ def make_sample_text(
         add(
             account_id,
             when,
-            make_local_text(rng, topic, office),
+            make_local_text(rng, topic, office, when.date()),
             SampleTruth(None, None, False, "not_found", None, None),
         )
 

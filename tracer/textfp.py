@@ -25,6 +25,9 @@ ALGORITHM = "winnow-xxh3"
 VERSION = 1
 SHINGLE = 3
 WINDOW = 4
+LINE_TOKENS = 5
+"""Lines of at least this many tokens are also keys of their own (titles, paragraphs)."""
+LINE_SEED = 0x7472616365
 
 U64 = npt.NDArray[np.uint64]
 
@@ -67,6 +70,22 @@ def _token_hash(token: str) -> int:
     return xxhash.xxh3_64_intdigest(token.encode())
 
 
+def _combine(flat: U64) -> U64:
+    """Hash of every run of `SHINGLE` consecutive token hashes in `flat`."""
+    n = len(flat) - SHINGLE + 1
+    with np.errstate(over="ignore"):
+        return _mix(flat[:n] * _P[0] + flat[1 : n + 1] * _P[1] + flat[2 : n + 2] * _P[2])
+
+
+def shingle_hashes(tokens: Sequence[str]) -> U64:
+    """The shingle hash starting at each token position (one for a text shorter than a
+    shingle), the same values `fingerprint_texts` selects anchors from."""
+    if not tokens:
+        return np.empty(0, np.uint64)
+    hashes = [_token_hash(t) for t in tokens] + [0] * max(0, SHINGLE - len(tokens))
+    return _combine(np.array(hashes, np.uint64))
+
+
 def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
     """Fingerprint many captions at once: the numpy work runs once over all of them.
 
@@ -87,9 +106,8 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
         return [_fingerprint(norm, np.empty(0, np.uint64)) for norm in texts]
     flat = np.array(hashes, np.uint64)
     doc_of_token = np.repeat(np.arange(n_docs), counts)
-    n = len(flat) - SHINGLE + 1
-    with np.errstate(over="ignore"):
-        combined = _mix(flat[:n] * _P[0] + flat[1 : n + 1] * _P[1] + flat[2 : n + 2] * _P[2])
+    combined = _combine(flat)
+    n = len(combined)
     keep = doc_of_token[:n] == doc_of_token[SHINGLE - 1 : n + SHINGLE - 1]
     shingles, sh_doc = combined[keep], doc_of_token[:n][keep]
     sh_counts = np.bincount(sh_doc, minlength=n_docs)
@@ -120,7 +138,21 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
 
 
 def _fingerprint(norm: NormalText, anchors: U64) -> TextFingerprint:
+    keys = line_keys(norm)
+    if keys:
+        anchors = np.union1d(anchors, np.array(keys, np.uint64))
     return TextFingerprint(anchors, len(norm.tokens))
+
+
+def line_key(line: str) -> int:
+    """The key of one whole normalised line, in its own hash space (seeded)."""
+    return xxhash.xxh3_64_intdigest(line.encode(), seed=LINE_SEED)
+
+
+def line_keys(norm: NormalText) -> list[int]:
+    """Keys of the lines long enough to be distinctive: a title-only copy shares its
+    release's title line exactly, even when every shingle of it is a template phrase."""
+    return [line_key(line) for line in norm.lines if line.count(" ") + 1 >= LINE_TOKENS]
 
 
 def fingerprint_text(norm: NormalText) -> TextFingerprint:
