@@ -65,8 +65,15 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
         edits: set[object] = set(m.anchors - core.anchors)
         edits.update(("#", tag) for tag in m.hashtags - core.hashtags)
         edits_of[m.post_id] = edits
-    for edit in {e for edits in edits_of.values() for e in edits}:
-        edit_weight[edit] = 0.5 if isinstance(edit, tuple) else 1.0
+    carried_by: dict[object, int] = defaultdict(int)
+    for edits in edits_of.values():
+        for e in edits:
+            carried_by[e] += 1
+    for edit, count in carried_by.items():
+        # An edit two posts share is evidence one copied the other; an edit many copies
+        # carry (a greeting template several offices use) says little about which.
+        base = 0.5 if isinstance(edit, tuple) else 1.0
+        edit_weight[edit] = base * min(1.0, 2 / count)
 
     carriers: dict[object, list[Member]] = defaultdict(list)
     latest_by_account: dict[str, Member] = {}

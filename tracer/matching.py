@@ -44,7 +44,7 @@ class MatchPolicy:
     max_framing: int = 16
     """Tokens besides the title that a title-only copy may carry (greeting, call to
     action); see `carries_title`."""
-    short_tokens: int = 10
+    short_tokens: int = 16
     """Below this many tokens a text is short and needs `short_containment`."""
     short_containment: float = 0.9
     min_tokens: int = 6
@@ -54,7 +54,7 @@ class MatchPolicy:
     """A post that matches several families merges them only where each match is this
     strong; weaker matches join the best family alone, so one borderline post cannot
     chain unrelated families together."""
-    min_edit_weight: float = 2.0
+    min_edit_weight: float = 1.5
     """Shared local edits (anchors count 1, hashtags 0.5) that make a post a parent."""
 
     @classmethod

@@ -26,7 +26,7 @@ from tracer.models import Account, Edge, StoredPost
 from tracer.normalize import normalize_text, normalize_url
 from tracer.store import CascadeRow, PostRow, Store
 from tracer.textfp import TextFingerprint, fingerprint_text, fingerprint_texts
-from tracer.verdict import VerdictReport, build_verdict
+from tracer.verdict import VerdictReport, build_verdict, decide
 
 Progress = Callable[[int], None]
 
@@ -392,18 +392,18 @@ def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> Verdict
     post = find_post(store, ref)
     family = load_family(store, policy, post)
     post_text = normalize_text(post.text)
-    verdict = build_verdict(post, family.posts, post_text, None, [])
-    release = verdict.release
-    if release is None or release.post_id == post.post_id:
-        return verdict
-    release_text = normalize_text(release.text)
+    _, _, release, origin = decide(post, family.posts)
+    source = release or origin
+    if source.post_id == post.post_id:
+        return build_verdict(post, family.posts, post_text, None, [])
+    source_text = normalize_text(source.text)
     scores = score_pair(
         _text_side(post.post_id, post_text),
-        _text_side(release.post_id, release_text),
+        _text_side(source.post_id, source_text),
         policy=policy,
     )
-    evidence = [{"against": release.post_id, "modality": "text", "scores": scores.scores}]
-    return build_verdict(post, family.posts, post_text, release_text, evidence)
+    evidence = [{"against": source.post_id, "modality": "text", "scores": scores.scores}]
+    return build_verdict(post, family.posts, post_text, source_text, evidence)
 
 
 def _text_side(post_id: str, norm: Any) -> TextSide:

@@ -2113,12 +2113,18 @@ def make_release_text(
     return f"{head}\n\n{body.strip()}"
 
 
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
 def make_local_text(
     rng: random.Random, topic: Topic, office: Office, around: date | None = None
 ) -> str:
     """An office's own post: same genre and boilerplate as copies, different facts."""
     filler = _Filler(rng, topic, office.region, around)
-    parts = [filler.fill(rng.choice(topic.titles))]
+    # A local post is about a local event: its title names the day, so one office's
+    # posts on a topic do not repeat a title word for word (its copies of a release do).
+    day = f"{rng.randint(1, 28)}/{rng.randint(1, 12)}"
+    parts = [f"{filler.fill(rng.choice(topic.titles))}, {rng.choice(_DAYS)} {day}"]
     body = " ".join(filler.fill(t) for t in rng.sample(SENTENCES, rng.randint(1, 3)))
     if rng.random() < 0.25:
         body += " " + rng.choice(BOILERPLATE)
@@ -2222,7 +2228,11 @@ def fix_spelling(text: str, rng: random.Random, office: Office) -> str:
 
 def keep_title(text: str, rng: random.Random, office: Office) -> str:
     """Only the release's title line, often under the office's greeting."""
-    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # Skip greetings a source copy already carries (they end in "," or "!").
+    title = next(
+        (line for line in lines if not line.endswith((",", "!"))), lines[0] if lines else ""
+    )
     if rng.random() < 0.5:
         return f"{office.greeting}\n{title}"
     return title

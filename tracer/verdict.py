@@ -75,7 +75,7 @@ def decide(
 
 
 def text_changes(post: NormalText, release: NormalText) -> dict[str, Any]:
-    """Word-level changes of the post against the release."""
+    """Word-level changes of the post against its source (the release, else the origin)."""
     matcher = SequenceMatcher(a=release.tokens, b=post.tokens, autojunk=False)
     added: list[str] = []
     removed: list[str] = []
@@ -133,21 +133,24 @@ def build_verdict(
     post: StoredPost,
     family: Sequence[StoredPost],
     post_text: NormalText,
-    release_text: NormalText | None,
+    source_text: NormalText | None,
     evidence: list[dict[str, Any]],
 ) -> VerdictReport:
     verdict, reason, release, origin = decide(post, family)
+    source = release or origin  # what the post is compared with: its release, else first sighting
     changes: dict[str, Any] = {}
     altered = False
-    if release is not None and release.post_id != post.post_id and release_text is not None:
-        changes = text_changes(post_text, release_text)
+    if source_text is not None and source.post_id != post.post_id:
+        changes = text_changes(post_text, source_text)
         # Until media fingerprints land, only the number of media files is compared:
         # the same image under another file name is not a change.
-        changes["media_count"] = {"release": len(release.media), "post": len(post.media)}
-        altered = (
-            not changes["text_identical"]
-            or bool(changes["hashtags_added"] or changes["hashtags_removed"])
-            or len(post.media) != len(release.media)
+        changes["against"] = source.post_id
+        changes["media_count"] = {"source": len(source.media), "post": len(post.media)}
+        # Altered is judged on the words as posted: `undang2` for `undang-undang` is an
+        # edit even though the normaliser folds both the same way.
+        changes["wording_identical"] = post.text.split() == source.text.split()
+        altered = not changes["wording_identical"] or bool(
+            changes["hashtags_added"] or changes["hashtags_removed"]
         )
     lag = post.timestamp - release.timestamp if release is not None else None
     return VerdictReport(
