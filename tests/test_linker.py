@@ -1,0 +1,152 @@
+"""The incremental linker: families, merges when a release surfaces late, boilerplate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tracer.linker import Candidate, Linker
+from tracer.matching import MatchPolicy
+from tracer.normalize import normalize_text
+from tracer.textfp import fingerprint_text
+
+from .conftest import BANTEN_GREETING, OTHER_RELEASE_TEXT, RELEASE_TEXT, TITLE
+
+
+class Harness:
+    """A linker whose `fetch` reads from a dict, as the store would."""
+
+    def __init__(self, policy: MatchPolicy | None = None) -> None:
+        self.stored: dict[int, Candidate] = {}
+        self.fetched: list[int] = []
+        self.linker = Linker(policy or MatchPolicy(), self.fetch)
+        self.ids: dict[str, int] = {}
+        self.indexed: dict[str, bytes] = {}
+
+    def fetch(self, idxs: Iterable[int]) -> dict[int, Candidate]:
+        wanted = list(idxs)
+        self.fetched.extend(wanted)
+        return {i: self.stored[i] for i in wanted}
+
+    def link(self, post_id: str, account_id: str, text: str):  # type: ignore[no-untyped-def]
+        norm = normalize_text(text)
+        idx = len(self.stored) + 1
+        candidate = Candidate(
+            idx,
+            post_id,
+            account_id,
+            norm.tokens,
+            frozenset(fingerprint_text(norm).anchors.tolist()),
+            norm.lines,
+        )
+        self.stored[idx] = candidate
+        self.ids[post_id] = idx
+        result = self.linker.link(candidate)
+        self.indexed[post_id] = result.indexed.astype("<u8").tobytes()
+        self.linker.end_batch()
+        return result
+
+    def family(self, post_id: str) -> int:
+        return self.linker.family_of(self.ids[post_id])
+
+    def partition(self) -> set[frozenset[str]]:
+        groups: dict[int, set[str]] = {}
+        for post_id in self.ids:
+            groups.setdefault(self.family(post_id), set()).add(post_id)
+        return {frozenset(g) for g in groups.values()}
+
+
+BODY = RELEASE_TEXT.split("\n\n", 1)[1]
+
+
+def test_copies_join_the_release_family() -> None:
+    h = Harness()
+    first = h.link("release", "kominfo", RELEASE_TEXT)
+    assert first.family_id == h.ids["release"] and first.matches == []
+    copy = h.link("banten", "banten", BANTEN_GREETING + RELEASE_TEXT + " #BantenJawara")
+    assert copy.family_id == first.family_id
+    assert [other for other, _ in copy.matches] == [h.ids["release"]]
+    assert copy.matches[0][1].containment == 1.0
+    title = h.link("pandeglang", "pandeglang", TITLE)
+    assert title.family_id == first.family_id
+    other = h.link("other", "kominfo", OTHER_RELEASE_TEXT)
+    assert other.family_id != first.family_id
+    assert h.partition() == {
+        frozenset({"release", "banten", "pandeglang"}),
+        frozenset({"other"}),
+    }
+    assert len(h.linker) == 4
+
+
+def test_a_release_that_surfaces_late_merges_its_copies() -> None:
+    h = Harness()
+    # A title-only copy and a body-only copy share nothing with each other…
+    title = h.link("pandeglang", "pandeglang", TITLE)
+    body = h.link("lebak", "lebak", BODY)
+    assert title.family_id != body.family_id
+    # …until the release that contains both arrives.
+    release = h.link("release", "kominfo", RELEASE_TEXT)
+    assert release.family_id == min(title.family_id, body.family_id)
+    assert release.merged == [(max(title.family_id, body.family_id), release.family_id)]
+    assert h.partition() == {frozenset({"pandeglang", "lebak", "release"})}
+
+
+def test_an_office_signature_does_not_link_its_own_posts() -> None:
+    h = Harness()
+    h.link("banten-a", "banten", BANTEN_GREETING + RELEASE_TEXT)
+    result = h.link("banten-b", "banten", BANTEN_GREETING + OTHER_RELEASE_TEXT)
+    assert result.matches == []
+    assert h.partition() == {frozenset({"banten-a"}), frozenset({"banten-b"})}
+
+
+def test_anchors_carried_by_many_families_stop_linking() -> None:
+    policy = MatchPolicy(common_families=3)
+    h = Harness(policy)
+    slogan = "Mari sukseskan pemilu damai jujur dan adil untuk Indonesia maju bersama"
+    for i in range(5):
+        h.link(
+            f"post{i}",
+            f"account{i}",
+            f"{slogan} kabar {i} " + " ".join(f"kata{i}x{j}" for j in range(30)),
+        )
+    # The slogan alone, from a new account: its anchors are now common, nothing links.
+    result = h.link("slogan", "someone", slogan)
+    assert result.matches == []
+    assert len(h.partition()) == 6
+
+
+def test_each_family_indexes_an_anchor_once() -> None:
+    h = Harness()
+    first = h.link("release", "kominfo", RELEASE_TEXT)
+    copy = h.link("serang", "serang", RELEASE_TEXT)
+    assert len(first.indexed) == len(fingerprint_text(normalize_text(RELEASE_TEXT)).anchors)
+    assert len(copy.indexed) == 0
+    greeted = h.link("banten", "banten", BANTEN_GREETING + RELEASE_TEXT)
+    assert 0 < len(greeted.indexed) < len(first.indexed)
+
+
+def test_pending_candidates_are_not_fetched_and_stored_ones_are() -> None:
+    h = Harness()
+    h.link("release", "kominfo", RELEASE_TEXT)
+    h.fetched.clear()
+    h.link("serang", "serang", RELEASE_TEXT)
+    assert h.fetched == [h.ids["release"]]
+
+
+def test_load_rebuilds_families_from_stored_rows() -> None:
+    h = Harness()
+    h.link("release", "kominfo", RELEASE_TEXT)
+    h.link("serang", "serang", RELEASE_TEXT)
+    h.link("other", "kominfo", OTHER_RELEASE_TEXT)
+    # What the store keeps: (idx, account, family, the anchors the post indexed).
+    rows = [
+        (idx, h.stored[idx].account_id, h.family(post_id), h.indexed[post_id])
+        for post_id, idx in h.ids.items()
+    ]
+    assert h.indexed["serang"] == b""  # an identical copy adds nothing to the index
+    fresh = Harness()
+    fresh.stored = dict(h.stored)
+    fresh.ids = dict(h.ids)
+    fresh.linker.load(rows)
+    assert fresh.partition() == h.partition()
+    result = fresh.link("lebak", "lebak", "Info! " + RELEASE_TEXT)
+    assert result.family_id == h.family("release")
