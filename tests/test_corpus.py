@@ -12,6 +12,7 @@ import pytest
 
 from tracer import service
 from tracer.corpus import (
+    AccountRecord,
     PostRecord,
     content_digest,
     open_corpus,
@@ -174,7 +175,7 @@ def test_accounts_are_read_and_validated() -> None:
         "mystery,x,m,M,village,,\n"
     )
     items = list(read_accounts(io.StringIO(csv_text), "accounts.csv"))
-    accounts = [i for i in items if isinstance(i, Account)]
+    accounts = [i.account for i in items if isinstance(i, AccountRecord)]
     errors = [i for i in items if isinstance(i, RecordError)]
     assert accounts == [
         Account(
@@ -257,7 +258,7 @@ def test_write_corpus_round_trips(tmp_path: Path) -> None:
     (folder / "media").mkdir()
     (folder / "media" / "b.jpg").write_bytes(b"jpeg")
     with (folder / "accounts.csv").open(newline="", encoding="utf-8") as stream:
-        assert list(read_accounts(stream)) == list(ACCOUNTS)
+        assert [r.account for r in read_accounts(stream)] == list(ACCOUNTS)
     with (folder / "posts.jsonl").open("rb") as stream:
         records = list(read_posts(stream, accounts=KNOWN, root=folder))
     assert [r.post for r in records if isinstance(r, PostRecord)] == posts

@@ -50,7 +50,17 @@ def content_digest(post: Post) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def read_accounts(stream: IO[str], name: str = ACCOUNTS_FILE) -> Iterator[Account | RecordError]:
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """A valid accounts.csv row and its line."""
+
+    line: int
+    account: Account
+
+
+def read_accounts(
+    stream: IO[str], name: str = ACCOUNTS_FILE
+) -> Iterator[AccountRecord | RecordError]:
     reader = csv.DictReader(_without_bom(stream))
     missing = [f for f in ACCOUNT_FIELDS if f not in (reader.fieldnames or [])]
     if missing:
@@ -70,7 +80,7 @@ def read_accounts(stream: IO[str], name: str = ACCOUNTS_FILE) -> Iterator[Accoun
             yield RecordError(name, line, "tier", f"{values['tier']!r} is not one of {TIERS}")
             continue
         seen.add(values["account_id"])
-        yield Account(
+        account = Account(
             account_id=values["account_id"],
             platform=values["platform"],
             handle=values["handle"],
@@ -79,6 +89,7 @@ def read_accounts(stream: IO[str], name: str = ACCOUNTS_FILE) -> Iterator[Accoun
             region=values["region"],
             parent_id=values["parent_id"] or None,
         )
+        yield AccountRecord(line, account)
 
 
 def _without_bom(stream: IO[str]) -> Iterator[str]:

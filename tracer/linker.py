@@ -17,7 +17,7 @@ import numpy as np
 from tracer.index import AnchorIndex
 from tracer.matching import MatchPolicy, TextSide, is_strong, verify_pair
 from tracer.models import TextMatch
-from tracer.textfp import U64, TextFingerprint
+from tracer.textfp import U64, TextFingerprint, line_keys_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +87,19 @@ class Linker:
         idx, anchors = candidate.idx, np.fromiter(candidate.anchors, np.uint64)
         anchors.sort()
         postings = self.index.lookup(anchors, self.policy.common_families)
+        # A short text, and a whole line, must be unique to one family to count: a
+        # greeting line carried by two unrelated copies is framing, not content.
+        short = len(candidate.tokens) < self.policy.short_tokens
+        lines = set(line_keys_of(candidate.lines))
         boilerplate: set[int] = set()
         votes: dict[int, int] = defaultdict(int)
         for anchor, found in zip(anchors.tolist(), postings, strict=True):
-            if found is None or self._is_habit(found, candidate.account_id):
-                boilerplate.add(anchor)  # common across families, or this account's own habit
+            if (
+                found is None
+                or self._is_habit(found, candidate.account_id)
+                or ((short or anchor in lines) and self._families(found) > 1)
+            ):
+                boilerplate.add(anchor)  # common, this account's habit, or ambiguous
                 continue
             for p in found:
                 votes[p] += 1
@@ -148,8 +156,11 @@ class Linker:
         """Whether `account` already used this anchor in two or more families: its
         signature or greeting, which says nothing about where a new post came from. One
         earlier use is still evidence (an office re-posting its own text)."""
-        families = {self._family_of[p] for p in postings if self._account_of[p] == account}
-        return len(families) >= 2
+        own = [p for p in postings if self._account_of[p] == account]
+        return len(own) >= 2 and self._families(own) >= 2
+
+    def _families(self, postings: list[int]) -> int:
+        return len({self._family_of[p] for p in postings})
 
     def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
         out: dict[int, Candidate] = {}

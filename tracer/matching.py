@@ -44,6 +44,9 @@ class MatchPolicy:
     max_framing: int = 16
     """Tokens besides the title that a title-only copy may carry (greeting, call to
     action); see `carries_title`."""
+    long_match: int = 40
+    """An alignment of this many tokens or more needs no `min_density`: a rewritten
+    release (reworded sentences, one paragraph dropped) aligns densely only in pieces."""
     short_tokens: int = 16
     """Below this many tokens a text is short and needs `short_containment`."""
     short_containment: float = 0.9
@@ -81,6 +84,8 @@ def align(a: Sequence[str], b: Sequence[str], min_run: int) -> tuple[int, float]
     density of the alignment: aligned tokens over the span they cover, on the denser side."""
     if not a or not b:
         return 0, 0.0
+    if (len(b), tuple(b)) < (len(a), tuple(a)):
+        a, b = b, a  # the same pair aligns the same way whichever side comes first
     blocks = [m for m in LCSseq.editops(a, b).as_matching_blocks() if m.size >= min_run]
     if not blocks:
         return 0, 0.0
@@ -114,6 +119,17 @@ def carries_title(
     return False
 
 
+def anchor_overlap(
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int]
+) -> tuple[int, float]:
+    """Distinctive anchors the two share, and that count over the smaller side's."""
+    a_own = a.anchors - boilerplate
+    b_own = b.anchors - boilerplate
+    shared = len(a_own & b_own)
+    smaller = min(len(a_own), len(b_own))
+    return shared, shared / smaller if smaller else 0.0
+
+
 def score_pair(
     a: TextSide,
     b: TextSide,
@@ -122,10 +138,7 @@ def score_pair(
 ) -> TextMatch:
     """Scores of `a` against `b`, whether or not they pass the policy."""
     policy = policy or MatchPolicy()
-    a_own = a.anchors - boilerplate
-    b_own = b.anchors - boilerplate
-    shared = len(a_own & b_own)
-    smaller = min(len(a_own), len(b_own))
+    shared, anchor_containment = anchor_overlap(a, b, boilerplate)
     matched, density = align(a.tokens, b.tokens, policy.min_run)
     shorter = min(len(a.tokens), len(b.tokens))
     return TextMatch(
@@ -134,7 +147,7 @@ def score_pair(
         containment=matched / shorter if shorter else 0.0,
         density=density,
         matched_tokens=matched,
-        anchor_containment=shared / smaller if smaller else 0.0,
+        anchor_containment=anchor_containment,
         title=carries_title(a, b, boilerplate, policy.max_framing),
         shared_anchors=shared,
         ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)),
@@ -149,7 +162,7 @@ def accepts(match: TextMatch, shorter_tokens: int, policy: MatchPolicy) -> bool:
         match.shared_anchors == 0
         or shorter_tokens < policy.min_tokens
         or match.matched_tokens < policy.min_matched
-        or match.density < policy.min_density
+        or (match.density < policy.min_density and match.matched_tokens < policy.long_match)
         or match.anchor_containment < policy.min_anchor_containment
     ):
         return False
@@ -160,12 +173,21 @@ def accepts(match: TextMatch, shorter_tokens: int, policy: MatchPolicy) -> bool:
 
 def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
     """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
-    return match.containment >= policy.merge_containment and match.density >= policy.merge_density
+    return (
+        match.containment >= policy.merge_containment
+        and match.density >= policy.merge_density
+        and match.matched_tokens >= policy.short_tokens
+    )
 
 
 def verify_pair(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
 ) -> TextMatch | None:
+    shared, anchor_containment = anchor_overlap(a, b, boilerplate)
+    if (shared == 0 or anchor_containment < policy.min_anchor_containment) and not carries_title(
+        a, b, boilerplate, policy.max_framing
+    ):
+        return None  # cheap rejection before the alignment, which costs more
     match = score_pair(a, b, boilerplate, policy)
     shorter = min(len(a.tokens), len(b.tokens))
     return match if accepts(match, shorter, policy) else None

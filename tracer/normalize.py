@@ -57,9 +57,10 @@ def normalize_url(url: str) -> str:
     tracking parameters dropped."""
     folded = unicodedata.normalize("NFKC", url).strip()
     folded = re.sub(r"^(?:https?://)?(?:www\.|m\.)?", "", folded, flags=re.IGNORECASE)
-    host, _, rest = folded.partition("/")
-    path, _, query = rest.partition("?")
-    path = path.split("#", 1)[0].rstrip("/")
+    folded = folded.split("#", 1)[0]
+    location, _, query = folded.partition("?")
+    host, _, path = location.partition("/")
+    path = path.rstrip("/")
     kept = [
         part
         for part in query.split("&")
@@ -91,10 +92,10 @@ def normalize_text(raw: str) -> NormalText:
     if "@" in text:
         mentions = _MENTION.findall(text)
         text = _MENTION.sub(" ", text)
+    text = _UNDERSCORE.sub(" ", text)  # before reduplication: `kata2_` is `kata2`
     if "2" in text:
         text = _REDUP.sub(r"\1 \1", text)
     text = _NON_WORD.sub(" ", text)
-    text = _UNDERSCORE.sub(" ", text)
     lines = tuple(" ".join(words) for line in text.split("\n") if (words := line.split()))
     tokens = tuple(text.split())
     return NormalText(

@@ -17,12 +17,12 @@ from typing import Any
 import orjson
 
 from tracer.cascade import Member, infer_cascade
-from tracer.corpus import PostRecord, open_corpus, read_accounts, read_posts
+from tracer.corpus import AccountRecord, PostRecord, open_corpus, read_accounts, read_posts
 from tracer.errors import NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker
 from tracer.matching import MatchPolicy, TextSide, score_pair
-from tracer.models import Account, Edge, StoredPost
+from tracer.models import Edge, StoredPost
 from tracer.normalize import normalize_text, normalize_url
 from tracer.store import CascadeRow, PostRow, Store
 from tracer.textfp import TextFingerprint, fingerprint_text, fingerprint_texts
@@ -108,16 +108,19 @@ def ingest(
     report = IngestReport()
     accounts_path, posts_path = open_corpus(folder)
     with accounts_path.open(newline="", encoding="utf-8") as stream:
-        valid: list[Account] = []
+        valid: list[AccountRecord] = []
         for item in read_accounts(stream, str(accounts_path)):
             if isinstance(item, RecordError):
                 report.errors.append(item)
             else:
                 valid.append(item)
-    added, _unchanged, account_conflicts = store.upsert_accounts(valid)
+    added, _unchanged, account_conflicts = store.upsert_accounts([r.account for r in valid])
     report.accounts_added = added
+    line_of = {r.account.account_id: r.line for r in valid}
     report.conflicts.extend(
-        RecordError(str(accounts_path), 0, "account_id", f"{a!r} differs from the stored account")
+        RecordError(
+            str(accounts_path), line_of[a], "account_id", f"{a!r} differs from the stored account"
+        )
         for a in account_conflicts
     )
     known = set(store.accounts())

@@ -22,7 +22,8 @@ import xxhash
 from tracer.normalize import NORMALIZER_VERSION, NormalText
 
 ALGORITHM = "winnow-xxh3"
-VERSION = 1
+VERSION = 2
+"""Bumped whenever anchors change (2: line keys added); stored with the database."""
 SHINGLE = 3
 WINDOW = 4
 LINE_TOKENS = 5
@@ -124,7 +125,8 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
     short = np.flatnonzero((sh_counts > 0) & (sh_counts < WINDOW))
     if len(short):
         sh_starts = np.concatenate([[0], np.cumsum(sh_counts)[:-1]])
-        picked_hash.append(np.minimum.reduceat(shingles, sh_starts)[short])
+        minima = [shingles[sh_starts[d] : sh_starts[d] + sh_counts[d]].min() for d in short]
+        picked_hash.append(np.array(minima, np.uint64))
         picked_doc.append(short)
     all_hash = np.concatenate(picked_hash) if picked_hash else np.empty(0, np.uint64)
     all_doc = np.concatenate(picked_doc) if picked_doc else np.empty(0, np.int64)
@@ -138,7 +140,7 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
 
 
 def _fingerprint(norm: NormalText, anchors: U64) -> TextFingerprint:
-    keys = line_keys(norm)
+    keys = line_keys_of(norm.lines)
     if keys:
         anchors = np.union1d(anchors, np.array(keys, np.uint64))
     return TextFingerprint(anchors, len(norm.tokens))
@@ -149,10 +151,10 @@ def line_key(line: str) -> int:
     return xxhash.xxh3_64_intdigest(line.encode(), seed=LINE_SEED)
 
 
-def line_keys(norm: NormalText) -> list[int]:
+def line_keys_of(lines: Sequence[str]) -> list[int]:
     """Keys of the lines long enough to be distinctive: a title-only copy shares its
     release's title line exactly, even when every shingle of it is a template phrase."""
-    return [line_key(line) for line in norm.lines if line.count(" ") + 1 >= LINE_TOKENS]
+    return [line_key(line) for line in lines if line.count(" ") + 1 >= LINE_TOKENS]
 
 
 def fingerprint_text(norm: NormalText) -> TextFingerprint:
