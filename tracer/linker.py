@@ -110,7 +110,11 @@ class Linker:
             if held is None or (n, -p) > (votes[held], -held):
                 best_per_family[fam] = p
         chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
-        chosen = chosen[: self.policy.max_candidates]
+        if chosen:
+            # A candidate with a small share of the best one's shared anchors cannot
+            # reach the anchor containment the policy asks for: skip verifying it.
+            floor = votes[chosen[0]] * self.policy.min_vote_share
+            chosen = [p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor]
         texts = self._texts(chosen)
         side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
         matches: list[tuple[int, TextMatch]] = []

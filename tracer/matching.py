@@ -28,6 +28,9 @@ class MatchPolicy:
     """An anchor carried by more families than this is boilerplate (greeting, slogan)."""
     max_candidates: int = 12
     """How many candidate families, best first, are verified for each new post."""
+    min_vote_share: float = 0.25
+    """Candidates sharing fewer anchors than this share of the best candidate's are not
+    verified."""
     min_run: int = 2
     """Aligned runs shorter than this many tokens (a stray "di", "dan") are ignored."""
     min_matched: int = 6
