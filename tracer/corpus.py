@@ -183,22 +183,36 @@ def read_posts(
     assume: tzinfo | None = None,
 ) -> Iterator[PostRecord | RecordError]:
     """Stream `posts.jsonl`: one value per non-blank line, in file order."""
+    for number, raw in read_lines(stream):
+        yield parse_line(number, raw, name=name, accounts=accounts, root=root, assume=assume)
+
+
+def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Non-blank lines with their 1-based numbers: the cheap part of reading, which the
+    ingest does in its own process while workers parse."""
     for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            yield RecordError(name, number, "(line)", f"invalid JSON: {exc}")
-            continue
-        try:
-            post = parse_post(
-                obj, name=name, line=number, accounts=accounts, root=root, assume=assume
-            )
-        except RecordError as err:
-            yield err
-            continue
-        yield PostRecord(number, post, content_digest(post))
+        if raw.strip():
+            yield number, raw
+
+
+def parse_line(
+    number: int,
+    raw: bytes,
+    *,
+    name: str = POSTS_FILE,
+    accounts: set[str] | None = None,
+    root: Path | None = None,
+    assume: tzinfo | None = None,
+) -> PostRecord | RecordError:
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return RecordError(name, number, "(line)", f"invalid JSON: {exc}")
+    try:
+        post = parse_post(obj, name=name, line=number, accounts=accounts, root=root, assume=assume)
+    except RecordError as err:
+        return err
+    return PostRecord(number, post, content_digest(post))
 
 
 def open_corpus(folder: Path) -> tuple[Path, Path]:

@@ -28,14 +28,28 @@ class AnchorIndex:
         self._posts: I64 = posts[order]
         self._delta: dict[int, list[int]] = {}
         self._delta_size = 0
+        self._build_offsets()
+
+    def _build_offsets(self) -> None:
+        """Distinct keys and where each one's postings start: one binary search a look-up."""
+        keys = self._keys
+        first = np.ones(len(keys), bool)
+        first[1:] = keys[1:] != keys[:-1]
+        self._uniq: U64 = keys[first]
+        self._starts: I64 = np.append(np.flatnonzero(first), len(keys)).astype(np.int64)
 
     def __len__(self) -> int:
         return len(self._keys) + self._delta_size
 
     def lookup(self, anchors: U64, cap: int) -> list[list[int] | None]:
         """Postings of each anchor; None where more than `cap` families carry it."""
-        lo = np.searchsorted(self._keys, anchors, side="left")
-        hi = np.searchsorted(self._keys, anchors, side="right")
+        if len(self._uniq):
+            at = np.minimum(np.searchsorted(self._uniq, anchors), len(self._uniq) - 1)
+            hit = self._uniq[at] == anchors
+            lo = np.where(hit, self._starts[at], 0)
+            hi = np.where(hit, self._starts[at + 1], 0)
+        else:
+            lo = hi = np.zeros(len(anchors), np.int64)
         out: list[list[int] | None] = []
         base = self._posts
         for a, start, stop in zip(anchors.tolist(), lo.tolist(), hi.tolist(), strict=True):
@@ -74,3 +88,4 @@ class AnchorIndex:
         self._posts = np.insert(self._posts, at, posts)
         self._delta.clear()
         self._delta_size = 0
+        self._build_offsets()

@@ -93,13 +93,19 @@ class Linker:
         lines = set(line_keys_of(candidate.lines))
         boilerplate: set[int] = set()
         votes: dict[int, int] = defaultdict(int)
+        account = candidate.account_id
         for anchor, found in zip(anchors.tolist(), postings, strict=True):
-            if (
-                found is None
-                or self._is_habit(found, candidate.account_id)
-                or ((short or anchor in lines) and self._families(found) > 1)
+            if not found:
+                if found is None:
+                    boilerplate.add(anchor)  # carried by too many families: common
+                continue
+            if len(found) == 1:  # the usual case: one earlier family, no ambiguity
+                votes[found[0]] += 1
+                continue
+            if self._is_habit(found, account) or (
+                (short or anchor in lines) and self._families(found) > 1
             ):
-                boilerplate.add(anchor)  # common, this account's habit, or ambiguous
+                boilerplate.add(anchor)  # this account's habit, or ambiguous
                 continue
             for p in found:
                 votes[p] += 1

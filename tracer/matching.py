@@ -26,9 +26,9 @@ class MatchPolicy:
 
     common_families: int = 20
     """An anchor carried by more families than this is boilerplate (greeting, slogan)."""
-    max_candidates: int = 12
+    max_candidates: int = 8
     """How many candidate families, best first, are verified for each new post."""
-    min_vote_share: float = 0.25
+    min_vote_share: float = 0.4
     """Candidates sharing fewer anchors than this share of the best candidate's are not
     verified."""
     min_run: int = 2

@@ -17,18 +17,21 @@ from typing import Any
 import orjson
 
 from tracer.cascade import Member, infer_cascade
-from tracer.corpus import AccountRecord, PostRecord, open_corpus, read_accounts, read_posts
+from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker
 from tracer.matching import MatchPolicy, TextSide, score_pair
 from tracer.models import Edge, StoredPost
 from tracer.normalize import normalize_text, normalize_url
-from tracer.store import CascadeRow, PostRow, Store
-from tracer.textfp import TextFingerprint, fingerprint_text, fingerprint_texts
+from tracer.prepare import LineContext, Prepared, prepared_batches
+from tracer.store import CascadeRow, LinkReader, PostRow, Store
+from tracer.textfp import TextFingerprint, fingerprint_text
 from tracer.verdict import VerdictReport, build_verdict, decide
 
 Progress = Callable[[int], None]
+WORKER_THRESHOLD = 4 << 20
+"""posts.jsonl files larger than this (bytes) are prepared in a worker process."""
 
 
 @dataclass(slots=True)
@@ -75,11 +78,11 @@ def _candidate_from_row(
     )
 
 
-def make_linker(store: Store, policy: MatchPolicy) -> Linker:
+def make_linker(store: Store, policy: MatchPolicy, reader: LinkReader) -> Linker:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
         return {
             i: _candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors)
-            for i, r in store.link_rows(idxs).items()
+            for i, r in reader.rows(idxs).items()
         }
 
     linker = Linker(policy, fetch)
@@ -124,58 +127,65 @@ def ingest(
         for a in account_conflicts
     )
     known = set(store.accounts())
-    linker = make_linker(store, policy)
-    next_idx = store.max_idx() + 1
-    seen: dict[str, str] = {}
-    with posts_path.open("rb") as stream:
-        items = read_posts(
-            stream, name=str(posts_path), accounts=known, root=folder, assume=assume_tz
-        )
-        for batch in _batches(items, batch_size):
-            records: list[PostRecord] = []
-            for item in batch:
-                if isinstance(item, RecordError):
-                    report.errors.append(item)
-                else:
-                    records.append(item)
-            stored = store.digests([r.post.post_id for r in records])
-            fresh: list[PostRecord] = []
-            for r in records:
-                pid = r.post.post_id
-                known_digest = stored.get(pid) or seen.get(pid)
-                if known_digest is None:
-                    seen[pid] = r.digest
-                    fresh.append(r)
-                elif known_digest == r.digest:
-                    report.unchanged += 1
-                else:
-                    report.conflicts.append(
-                        RecordError(
-                            str(posts_path),
-                            r.line,
-                            "post_id",
-                            f"{pid!r} is already stored with different content; "
-                            "kept the stored one",
-                        )
-                    )
-            fresh.sort(key=lambda r: (r.post.timestamp, r.post.post_id))
-            next_idx = _link_batch(store, linker, fresh, next_idx, report)
-            if progress:
-                progress(len(batch))
+    reader = store.link_reader()
+    try:
+        linker = make_linker(store, policy, reader)
+        ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz)
+        in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
+        with posts_path.open("rb") as stream:
+            next_idx = store.max_idx() + 1
+            for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
+                fresh = _new_records(store, batch, report, str(posts_path))
+                next_idx = _link_batch(store, linker, fresh, next_idx, report)
+                if progress:
+                    progress(len(batch))
+    finally:
+        reader.close()
     report.families_touched = refresh_cascades(store, policy)
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _new_records(
+    store: Store, batch: list[Prepared | RecordError], report: IngestReport, name: str
+) -> list[Prepared]:
+    """The batch's valid records not yet stored, earliest first; the rest are counted as
+    errors, unchanged or conflicts. Earlier batches are committed, so the store knows them."""
+    prepared = [item for item in batch if isinstance(item, Prepared)]
+    report.errors.extend(item for item in batch if isinstance(item, RecordError))
+    known = store.digests([p.record.post.post_id for p in prepared])
+    fresh: list[Prepared] = []
+    for p in prepared:
+        r = p.record
+        pid = r.post.post_id
+        digest = known.get(pid)
+        if digest is None:
+            known[pid] = r.digest
+            fresh.append(p)
+        elif digest == r.digest:
+            report.unchanged += 1
+        else:
+            report.conflicts.append(
+                RecordError(
+                    name,
+                    r.line,
+                    "post_id",
+                    f"{pid!r} is already stored with different content; kept the stored one",
+                )
+            )
+    fresh.sort(key=lambda p: (p.record.post.timestamp, p.record.post.post_id))
+    return fresh
+
+
 def _link_batch(
-    store: Store, linker: Linker, records: Sequence[PostRecord], next_idx: int, report: IngestReport
+    store: Store, linker: Linker, records: Sequence[Prepared], next_idx: int, report: IngestReport
 ) -> int:
     rows: list[PostRow] = []
     match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
     relabels: list[tuple[int, int]] = []
     touched: set[int] = set()
-    norms = [normalize_text(r.post.text) for r in records]
-    for r, norm, fp in zip(records, norms, fingerprint_texts(norms), strict=True):
+    for prepared in records:
+        r, norm, fp = prepared.record, prepared.norm, prepared.fingerprint
         post = r.post
         idx = next_idx
         next_idx += 1
