@@ -94,11 +94,14 @@ class Linker:
         boilerplate: set[int] = set()
         votes: dict[int, int] = defaultdict(int)
         account = candidate.account_id
+        shares_line: set[int] = set()
         for anchor, found in zip(anchors.tolist(), postings, strict=True):
             if not found:
                 if found is None:
                     boilerplate.add(anchor)  # carried by too many families: common
                 continue
+            if anchor in lines:
+                shares_line.update(found)
             if len(found) == 1:  # the usual case: one earlier family, no ambiguity
                 votes[found[0]] += 1
                 continue
@@ -120,7 +123,11 @@ class Linker:
             # A candidate with a small share of the best one's shared anchors cannot
             # reach the anchor containment the policy asks for: skip verifying it.
             floor = votes[chosen[0]] * self.policy.min_vote_share
-            chosen = [p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor]
+            chosen = [
+                p
+                for p in chosen[: self.policy.max_candidates]
+                if votes[p] >= floor or p in shares_line  # a shared whole line: maybe a title
+            ]
         texts = self._texts(chosen)
         side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
         matches: list[tuple[int, TextMatch]] = []
@@ -134,7 +141,7 @@ class Linker:
             )
             if found_match is not None:
                 matches.append((p, found_match))
-        family, merged = self._place(idx, self._families_to_join(matches))
+        family, merged = self._place(idx, self._families_to_join(matches, short))
         matches = [(p, m) for p, m in matches if self._family_of[p] == family]
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
@@ -154,12 +161,15 @@ class Linker:
         self._pending[idx] = candidate
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
 
-    def _families_to_join(self, matches: list[tuple[int, TextMatch]]) -> set[int]:
-        """The best-matching family, plus any other family matched strongly enough to merge."""
+    def _families_to_join(self, matches: list[tuple[int, TextMatch]], short: bool) -> set[int]:
+        """The best-matching family, plus any other family matched strongly enough to
+        merge; a short post never merges families (a greeting would bridge them all)."""
         if not matches:
             return set()
         ranked = sorted(matches, key=lambda m: (-m[1].containment * m[1].density, m[0]))
         best = self._family_of[ranked[0][0]]
+        if short:
+            return {best}
         return {best} | {self._family_of[p] for p, m in ranked[1:] if is_strong(m, self.policy)}
 
     def _is_habit(self, postings: list[int], account: str) -> bool:

@@ -176,10 +176,8 @@ def accepts(match: TextMatch, shorter_tokens: int, policy: MatchPolicy) -> bool:
 
 def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
     """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
-    return (
-        match.containment >= policy.merge_containment
-        and match.density >= policy.merge_density
-        and match.matched_tokens >= policy.short_tokens
+    return match.title or (
+        match.containment >= policy.merge_containment and match.density >= policy.merge_density
     )
 
 

@@ -26,7 +26,7 @@ from tracer.models import Edge, StoredPost
 from tracer.normalize import normalize_text, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
 from tracer.store import CascadeRow, LinkReader, PostRow, Store
-from tracer.textfp import TextFingerprint, fingerprint_text
+from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport, build_verdict, decide
 
 Progress = Callable[[int], None]
@@ -110,6 +110,7 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     accounts_path, posts_path = open_corpus(folder)
+    store.ensure_fingerprints(fingerprint_params())
     with accounts_path.open(newline="", encoding="utf-8") as stream:
         valid: list[AccountRecord] = []
         for item in read_accounts(stream, str(accounts_path)):

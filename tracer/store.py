@@ -125,6 +125,20 @@ class Store:
             ).first()
             return int(row[0]) if row else 0
 
+    def ensure_fingerprints(self, params: str) -> None:
+        """Record which fingerprints the database holds; refuse to mix in another kind,
+        whose anchors would never match the stored ones."""
+        key = "fingerprints"
+        with self.engine.begin() as conn:
+            stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+            if stored is None:
+                conn.execute(meta.insert(), {"key": key, "value": params})
+            elif stored != params:
+                raise StoreError(
+                    f"the database holds {stored} fingerprints and this tracer makes {params}: "
+                    "ingest into a new database"
+                )
+
     # --- accounts ---------------------------------------------------------------
 
     def upsert_accounts(self, items: Sequence[Account]) -> tuple[int, int, list[str]]:

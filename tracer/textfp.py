@@ -59,6 +59,11 @@ class TextFingerprint:
         return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
 
 
+def fingerprint_params() -> str:
+    """Everything that decides the anchors, as stored beside them in the database."""
+    return f"{ALGORITHM}/v{VERSION}/normalizer-v{NORMALIZER_VERSION}/k{SHINGLE}/w{WINDOW}"
+
+
 def _mix(h: U64) -> U64:
     """splitmix64's finaliser: spreads the combined token hashes over all 64 bits."""
     with np.errstate(over="ignore"):
