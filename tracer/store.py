@@ -131,6 +131,8 @@ class Store:
         key = "fingerprints"
         with self.engine.begin() as conn:
             stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+            if stored is None and conn.execute(sa.select(posts.c.idx).limit(1)).first():
+                stored = "unversioned"  # posts from before fingerprints were recorded
             if stored is None:
                 conn.execute(meta.insert(), {"key": key, "value": params})
             elif stored != params:
