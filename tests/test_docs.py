@@ -156,7 +156,7 @@ def route_paths(app: FastAPI) -> set[str]:
 def http_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     # create_app opens nothing: the store is opened by the lifespan, which is not run.
     db = tmp_path_factory.mktemp("docs") / "unused.db"
-    return create_app(Settings(db=db))
+    return create_app(Settings(db=str(db)))
 
 
 def test_app_has_routes(http_app: FastAPI) -> None:

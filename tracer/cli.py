@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import orjson
 import typer
@@ -54,8 +54,14 @@ def main_options(
         settings = Settings()
         resolve_zone(settings.timezone)
     except (ValidationError, ValueError) as exc:
-        raise typer.BadParameter(f"invalid TRACER_* setting: {exc}") from None
+        first = str(exc).splitlines()
+        _fail(f"invalid TRACER_* setting: {' '.join(first[:3])}")
     state.settings = settings.model_copy(update={"db": db}) if db else settings
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 def _store(create: bool = False) -> Store:
@@ -87,7 +93,7 @@ def ingest(
     try:
         zone = resolve_zone(assume_tz) if assume_tz else None
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--assume-tz") from None
+        _fail(f"--assume-tz: {exc}")
     store = _store(create=True)
     posts_file = corpus_dir / "posts.jsonl"
     total = _count_lines(posts_file) if posts_file.is_file() else None
@@ -228,6 +234,7 @@ def serve(
     from api.app import create_app
 
     settings = state.settings
+    _store().close()  # a mistyped --db is an error, not a new empty database
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,

@@ -2,11 +2,11 @@
 
 Postings are two sorted numpy arrays (hash, post) plus a small dict of recent additions
 that is merged in from time to time, so a million posts cost ~12 bytes per posting
-instead of the kilobytes per document of an object-per-document LSH. Each family
-contributes at most one posting per anchor (the linker only adds an anchor the family
-does not carry yet), so the length of a posting list is the anchor's *document
-frequency counted in families*: a release copied by 500 offices is still rare, while a
-greeting or slogan used across unrelated posts becomes common and stops linking.
+instead of the kilobytes per document of an object-per-document LSH. A strong copy adds
+only the anchors its family lacks (see `Linker.link`), so the length of a posting list
+approximates the anchor's *document frequency counted in families*: a release copied by
+500 offices stays rare, while a greeting or slogan used across unrelated posts becomes
+common and stops linking.
 """
 
 from __future__ import annotations

@@ -85,7 +85,10 @@ class Store:
     @classmethod
     def open(cls, db: str | Path) -> Store:
         url = database_url(db)
-        engine = sa.create_engine(url)
+        try:
+            engine = sa.create_engine(url)
+        except (ImportError, sa.exc.ArgumentError) as exc:
+            raise StoreError(f"cannot open database {url!r}: {exc}") from None
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
