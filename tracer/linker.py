@@ -87,47 +87,9 @@ class Linker:
         idx, anchors = candidate.idx, np.fromiter(candidate.anchors, np.uint64)
         anchors.sort()
         postings = self.index.lookup(anchors, self.policy.common_families)
-        # A short text, and a whole line, must be unique to one family to count: a
-        # greeting line carried by two unrelated copies is framing, not content.
         short = len(candidate.tokens) < self.policy.short_tokens
-        lines = set(line_keys_of(candidate.lines))
-        boilerplate: set[int] = set()
-        votes: dict[int, int] = defaultdict(int)
-        account = candidate.account_id
-        shares_line: set[int] = set()
-        for anchor, found in zip(anchors.tolist(), postings, strict=True):
-            if not found:
-                if found is None:
-                    boilerplate.add(anchor)  # carried by too many families: common
-                continue
-            if anchor in lines:
-                shares_line.update(found)
-            if len(found) == 1:  # the usual case: one earlier family, no ambiguity
-                votes[found[0]] += 1
-                continue
-            if self._is_habit(found, account) or (
-                (short or anchor in lines) and self._families(found) > 1
-            ):
-                boilerplate.add(anchor)  # this account's habit, or ambiguous
-                continue
-            for p in found:
-                votes[p] += 1
-        best_per_family: dict[int, int] = {}
-        for p, n in votes.items():
-            fam = self._family_of[p]
-            held = best_per_family.get(fam)
-            if held is None or (n, -p) > (votes[held], -held):
-                best_per_family[fam] = p
-        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
-        if chosen:
-            # A candidate with a small share of the best one's shared anchors cannot
-            # reach the anchor containment the policy asks for: skip verifying it.
-            floor = votes[chosen[0]] * self.policy.min_vote_share
-            chosen = [
-                p
-                for p in chosen[: self.policy.max_candidates]
-                if votes[p] >= floor or p in shares_line  # a shared whole line: maybe a title
-            ]
+        votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
+        chosen = self._choose(votes, shares_line)
         texts = self._texts(chosen)
         side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
         matches: list[tuple[int, TextMatch]] = []
@@ -160,6 +122,55 @@ class Linker:
         )
         self._pending[idx] = candidate
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
+
+    def _vote(
+        self, candidate: Candidate, anchors: U64, postings: list[list[int] | None], short: bool
+    ) -> tuple[dict[int, int], set[int], set[int]]:
+        """Votes for earlier posts (one per distinctive anchor they share), the anchors
+        that are boilerplate for this post, and the posts that share a whole line with it.
+
+        A short text, and a whole line, must be unique to one family to count: a greeting
+        line carried by two unrelated copies is framing, not content."""
+        lines = set(line_keys_of(candidate.lines))
+        boilerplate: set[int] = set()
+        votes: dict[int, int] = defaultdict(int)
+        shares_line: set[int] = set()
+        for anchor, found in zip(anchors.tolist(), postings, strict=True):
+            if not found:
+                if found is None:
+                    boilerplate.add(anchor)  # carried by too many families: common
+                continue
+            if anchor in lines:
+                shares_line.update(found)
+            if len(found) == 1:  # the usual case: one earlier family, no ambiguity
+                votes[found[0]] += 1
+                continue
+            if self._is_habit(found, candidate.account_id) or (
+                (short or anchor in lines) and self._families(found) > 1
+            ):
+                boilerplate.add(anchor)  # this account's habit, or ambiguous
+                continue
+            for p in found:
+                votes[p] += 1
+        return votes, boilerplate, shares_line
+
+    def _choose(self, votes: dict[int, int], shares_line: set[int]) -> list[int]:
+        """The best-voted post of each family, best families first; a candidate with a
+        small share of the best one's votes cannot reach the anchor containment the policy
+        asks for and is not verified, unless it shares a whole line (maybe a title)."""
+        best_per_family: dict[int, int] = {}
+        for p, n in votes.items():
+            fam = self._family_of[p]
+            held = best_per_family.get(fam)
+            if held is None or (n, -p) > (votes[held], -held):
+                best_per_family[fam] = p
+        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
+        if not chosen:
+            return []
+        floor = votes[chosen[0]] * self.policy.min_vote_share
+        return [
+            p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
+        ]
 
     def _families_to_join(self, matches: list[tuple[int, TextMatch]], short: bool) -> set[int]:
         """The best-matching family, plus any other family matched strongly enough to

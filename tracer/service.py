@@ -25,7 +25,8 @@ from tracer.matching import MatchPolicy, TextSide, score_pair
 from tracer.models import Edge, StoredPost
 from tracer.normalize import normalize_text, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
-from tracer.store import CascadeRow, LinkReader, PostRow, Store
+from tracer.rows import CascadeRow, PostRow
+from tracer.store import LinkReader, Store
 from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport, build_verdict, decide
 

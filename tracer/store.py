@@ -9,7 +9,6 @@ functions applied in order when a store is opened.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,47 +19,8 @@ from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
 from tracer.models import Account, StoredPost, Tier
+from tracer.rows import CascadeRow, LinkRow, PostRow
 from tracer.schema import MIGRATIONS, SCHEMA_VERSION, accounts, families, matches, meta, posts
-
-
-@dataclass(frozen=True, slots=True)
-class PostRow:
-    """A new post as the linker hands it to the store."""
-
-    idx: int
-    post_id: str
-    account_id: str
-    published_at: datetime
-    text: str
-    media: tuple[str, ...]
-    url: str | None
-    url_key: str | None
-    extra: dict[str, Any]
-    digest: str
-    norm_text: str
-    hashtags: tuple[str, ...]
-    anchors: bytes
-    indexed: bytes
-    family_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRow:
-    """What the linker needs of a stored post: enough to verify a candidate against it."""
-
-    idx: int
-    post_id: str
-    account_id: str
-    norm_text: str
-    anchors: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class CascadeRow:
-    idx: int
-    parent_idx: int | None
-    lag_seconds: int | None
-    edge: dict[str, Any] | None
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
