@@ -177,7 +177,15 @@ class Linker:
         merge; a short post never merges families (a greeting would bridge them all)."""
         if not matches:
             return set()
-        ranked = sorted(matches, key=lambda m: (-m[1].containment * m[1].density, m[0]))
+        ranked = sorted(
+            matches,
+            key=lambda m: (
+                not is_strong(m[1], self.policy),  # a title or a close copy outranks
+                -m[1].containment * m[1].density,  # a partial overlap (shared greetings)
+                -m[1].matched_tokens,
+                m[0],
+            ),
+        )
         best = self._family_of[ranked[0][0]]
         if short:
             return {best}

@@ -44,6 +44,12 @@ class MatchPolicy:
     min_anchor_containment: float = 0.5
     """Shared distinctive anchors over the shorter text's distinctive anchors: the names,
     places and numbers of a copy are its release's, a template sibling's are its own."""
+    close_containment: float = 0.9
+    close_shared: int = 2
+    """A close copy (containment and density at least `close_containment`) links with only
+    `close_shared` distinctive anchors: typos and common template phrases between them
+    leave few anchors distinctive, while a template sibling differs in its names,
+    places and numbers and never aligns this closely."""
     max_framing: int = 16
     """Tokens besides the title that a title-only copy may carry (greeting, call to
     action); see `carries_title`."""
@@ -166,12 +172,24 @@ def accepts(match: TextMatch, shorter_tokens: int, policy: MatchPolicy) -> bool:
         or shorter_tokens < policy.min_tokens
         or match.matched_tokens < policy.min_matched
         or (match.density < policy.min_density and match.matched_tokens < policy.long_match)
-        or match.anchor_containment < policy.min_anchor_containment
+        or (
+            match.anchor_containment < policy.min_anchor_containment and not is_close(match, policy)
+        )
     ):
         return False
     if shorter_tokens < policy.short_tokens:
         return match.containment >= policy.short_containment
     return match.containment >= policy.min_containment
+
+
+def is_close(match: TextMatch, policy: MatchPolicy) -> bool:
+    """Aligned almost word for word (typos aside): then a few distinctive anchors suffice,
+    even where template phrases leave most anchors common."""
+    return (
+        match.containment >= policy.close_containment
+        and match.density >= policy.close_containment
+        and match.shared_anchors >= policy.close_shared
+    )
 
 
 def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
@@ -185,9 +203,8 @@ def verify_pair(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
 ) -> TextMatch | None:
     shared, anchor_containment = anchor_overlap(a, b, boilerplate)
-    if (shared == 0 or anchor_containment < policy.min_anchor_containment) and not carries_title(
-        a, b, boilerplate, policy.max_framing
-    ):
+    weak = anchor_containment < policy.min_anchor_containment and shared < policy.close_shared
+    if (shared == 0 or weak) and not carries_title(a, b, boilerplate, policy.max_framing):
         return None  # cheap rejection before the alignment, which costs more
     match = score_pair(a, b, boilerplate, policy)
     shorter = min(len(a.tokens), len(b.tokens))
