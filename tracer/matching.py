@@ -112,7 +112,8 @@ def carries_title(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], framing: int
 ) -> bool:
     """Whether one text is the other's title line and little else (a greeting, a
-    call to action): the "keep only the title" copy."""
+    call to action): the "keep only the title" copy. The title may share its line with
+    a greeting written in front of it."""
     for whole, title_of in ((a, b), (b, a)):
         if not title_of.lines:
             continue
@@ -121,7 +122,7 @@ def carries_title(
         if (
             size >= TITLE_TOKENS
             and len(whole.tokens) - size <= framing
-            and title in whole.lines
+            and any(f" {line}".endswith(f" {title}") for line in whole.lines)
             and line_key(title) not in boilerplate
         ):
             return True
