@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,12 @@ import orjson
 
 from tracer.cascade import Member, infer_cascade
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
-from tracer.errors import NotFoundError, RecordError
+from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker
 from tracer.matching import MatchPolicy, TextSide, score_pair
 from tracer.models import Edge, StoredPost
-from tracer.normalize import normalize_text, normalize_url
+from tracer.normalize import NormalText, normalize_text, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
 from tracer.rows import CascadeRow, PostRow
 from tracer.store import LinkReader, Store
@@ -89,12 +88,6 @@ def make_linker(store: Store, policy: MatchPolicy, reader: LinkReader) -> Linker
     linker = Linker(policy, fetch)
     linker.load(store.iter_link_state())
     return linker
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 def ingest(
@@ -259,12 +252,14 @@ def _members(rows: Sequence[dict[str, Any]]) -> list[Member]:
 
 def _cascades(
     store: Store, policy: MatchPolicy, family_ids: Sequence[int]
-) -> tuple[list[CascadeRow], list[dict[str, Any]]]:
+) -> tuple[list[CascadeRow], list[dict[str, Any]], list[Edge]]:
+    """Cascade rows to store, family summaries, and the same edges as values."""
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in store.cascade_inputs(family_ids):
         grouped[int(row["family_id"])].append(row)
     cascades: list[CascadeRow] = []
     summaries: list[dict[str, Any]] = []
+    edges: list[Edge] = []
     for family_id, rows in grouped.items():
         by_id = {r["post_id"]: r for r in rows}
         cascade = infer_cascade(_members(rows), policy)
@@ -274,6 +269,9 @@ def _cascades(
             scores = score_pair(_side(target), _side(source), policy=policy).scores
             edge = {"modality": "text", "scores": scores, "reason": link.reason}
             cascades.append(CascadeRow(target["idx"], source["idx"], link.lag_seconds, edge))
+            edges.append(
+                Edge(link.source, link.target, link.lag_seconds, "text", scores, link.reason)
+            )
         summaries.append(
             {
                 "family_id": family_id,
@@ -282,7 +280,7 @@ def _cascades(
                 "release_idx": by_id[cascade.release]["idx"] if cascade.release else None,
             }
         )
-    return cascades, summaries
+    return cascades, summaries, edges
 
 
 def _side(row: dict[str, Any]) -> TextSide:
@@ -298,7 +296,7 @@ def refresh_cascades(store: Store, policy: MatchPolicy, chunk: int = 2000) -> in
     """Recompute the cascades of every family an ingest touched; returns how many."""
     done = 0
     while family_ids := store.dirty_families(chunk):
-        cascades, summaries = _cascades(store, policy, family_ids)
+        cascades, summaries, _ = _cascades(store, policy, family_ids)
         store.write_cascades(cascades, summaries)
         done += len(family_ids)
     return done
@@ -331,9 +329,8 @@ def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
     numeric = int(post.family_id[1:])
     members = store.family_posts(numeric)
     posts = [p for p, _ in members]
-    if store.family_dirty(numeric):
-        cascades, _ = _cascades(store, policy, [numeric])
-        edges = _edges_from(cascades, store, posts)
+    if store.family_dirty(numeric):  # an ingest is still under way: infer, do not store
+        _, _, edges = _cascades(store, policy, [numeric])
     else:
         edges = [
             Edge(
@@ -348,25 +345,6 @@ def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
             if p.parent_id and e
         ]
     return Family(post.family_id, posts, edges)
-
-
-def _edges_from(
-    cascades: Sequence[CascadeRow], store: Store, posts: Sequence[StoredPost]
-) -> list[Edge]:
-    rows = store.cascade_inputs([int(posts[0].family_id[1:])]) if posts[0].family_id else []
-    by_idx = {r["idx"]: r["post_id"] for r in rows}
-    return [
-        Edge(
-            by_idx[c.parent_idx],
-            by_idx[c.idx],
-            int(c.lag_seconds or 0),
-            c.edge["modality"],
-            c.edge["scores"],
-            c.edge["reason"],
-        )
-        for c in cascades
-        if c.parent_idx is not None and c.edge
-    ]
 
 
 def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
@@ -388,12 +366,11 @@ def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str
     while path[-1] in parents:
         path.append(parents[path[-1]])
     path.reverse()
-    origin = family.posts[0]
     release = next((p for p in family.posts if p.tier == "central"), None)
     return {
-        "post": post.to_json() | {"family_id": family.family_id},
+        "post": post.to_json(),
         "family_id": family.family_id,
-        "origin": origin.to_json() if origin else None,
+        "origin": family.posts[0].to_json(),
         "release": release.to_json() if release else None,
         "parent": parents.get(post.post_id),
         "path": path,
@@ -421,7 +398,7 @@ def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> Verdict
     return build_verdict(post, family.posts, post_text, source_text, evidence)
 
 
-def _text_side(post_id: str, norm: Any) -> TextSide:
+def _text_side(post_id: str, norm: NormalText) -> TextSide:
     anchors = frozenset(fingerprint_text(norm).anchors.tolist())
     return TextSide(post_id, norm.tokens, anchors, norm.lines)
 
@@ -430,6 +407,6 @@ def export(
     store: Store, family_id: str, fmt: str = "json", policy: MatchPolicy | None = None
 ) -> dict[str, Any]:
     if fmt != "json":
-        raise NotImplementedError(fmt)
+        raise InputError(f"unsupported export format {fmt!r} (supported: json)")
     family = get_family(store, policy or MatchPolicy(), family_id)
     return node_link(family.family_id, family.posts, family.edges)
