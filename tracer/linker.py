@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracer.index import AnchorIndex
-from tracer.matching import MatchPolicy, TextSide, is_strong, verify_pair
+from tracer.matching import MatchPolicy, TextSide, is_same_content, is_strong, verify_pair
 from tracer.models import TextMatch
 from tracer.textfp import U64, TextFingerprint, line_keys_of
 
@@ -47,9 +47,15 @@ class LinkResult:
 
 
 class Linker:
-    def __init__(self, policy: MatchPolicy, fetch: Fetch) -> None:
+    def __init__(
+        self, policy: MatchPolicy, fetch: Fetch, central: frozenset[str] = frozenset()
+    ) -> None:
         self.policy = policy
         self._fetch = fetch
+        self._central = central
+        """Accounts of tier `central`: their posts are releases."""
+        self._with_release: set[int] = set()
+        """Families that hold a release."""
         self.index = AnchorIndex()
         self._family_of: dict[int, int] = {}
         self._account_of: dict[int, str] = {}
@@ -67,6 +73,8 @@ class Linker:
         for idx, account, family, indexed in rows:
             self._family_of[idx] = family
             self._account_of[idx] = self._account_names.setdefault(account, account)
+            if account in self._central:
+                self._with_release.add(family)
             groups[family].append(idx)
             anchors = TextFingerprint.anchors_from_bytes(indexed)
             if len(anchors):
@@ -103,7 +111,10 @@ class Linker:
             )
             if found_match is not None:
                 matches.append((p, found_match))
-        family, merged = self._place(idx, self._families_to_join(matches, short))
+        is_release = candidate.account_id in self._central
+        family, merged = self._place(idx, self._families_to_join(matches, short, is_release))
+        if is_release:
+            self._with_release.add(family)
         matches = [(p, m) for p, m in matches if self._family_of[p] == family]
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
@@ -172,9 +183,14 @@ class Linker:
             p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
         ]
 
-    def _families_to_join(self, matches: list[tuple[int, TextMatch]], short: bool) -> set[int]:
+    def _families_to_join(
+        self, matches: list[tuple[int, TextMatch]], short: bool, is_release: bool
+    ) -> set[int]:
         """The best-matching family, plus any other family matched strongly enough to
-        merge; a short post never merges families (a greeting would bridge them all)."""
+        merge; a short post never merges families (a greeting would bridge them all).
+        Two releases are two contents: a family holds one release, and another joins it
+        only as a near-identical repost of it (the ministry's Instagram post of its
+        WhatsApp release, say)."""
         if not matches:
             return set()
         ranked = sorted(
@@ -186,10 +202,18 @@ class Linker:
                 m[0],
             ),
         )
-        best = self._family_of[ranked[0][0]]
-        if short:
-            return {best}
-        return {best} | {self._family_of[p] for p, m in ranked[1:] if is_strong(m, self.policy)}
+        chosen: set[int] = set()
+        holds_release = is_release
+        for p, m in ranked:
+            family = self._family_of[p]
+            if chosen and (short or not is_strong(m, self.policy)):
+                continue
+            releases = family in self._with_release
+            if releases and holds_release and not is_same_content(m, self.policy):
+                continue
+            chosen.add(family)
+            holds_release |= releases
+        return chosen
 
     def _is_habit(self, postings: list[int], account: str) -> bool:
         """Whether `account` already used this anchor in two or more families: its
@@ -233,6 +257,9 @@ class Linker:
             absorbed = self._members.pop(other, [other])
             for m in absorbed:
                 self._family_of[m] = target
+            if other in self._with_release:
+                self._with_release.discard(other)
+                self._with_release.add(target)
             members.extend(absorbed)
             merged.append((other, target))
         members.append(idx)

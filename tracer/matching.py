@@ -66,6 +66,8 @@ class MatchPolicy:
     """A post that matches several families merges them only where each match is this
     strong; weaker matches join the best family alone, so one borderline post cannot
     chain unrelated families together."""
+    same_content: float = 0.95
+    """Containment, density and ratio (/100) above which two releases are one content."""
     min_edit_weight: float = 1.5
     """Shared local edits (anchors count 1, hashtags 0.5) that make a post a parent."""
 
@@ -197,6 +199,15 @@ def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
     """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
     return match.title or (
         match.containment >= policy.merge_containment and match.density >= policy.merge_density
+    )
+
+
+def is_same_content(match: TextMatch, policy: MatchPolicy) -> bool:
+    """Near-identical texts: the only way two releases end up in one family."""
+    return (
+        match.containment >= policy.same_content
+        and match.density >= policy.same_content
+        and match.ratio >= 100 * policy.same_content
     )
 
 

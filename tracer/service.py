@@ -85,7 +85,8 @@ def make_linker(store: Store, policy: MatchPolicy, reader: LinkReader) -> Linker
             for i, r in reader.rows(idxs).items()
         }
 
-    linker = Linker(policy, fetch)
+    central = frozenset(a for a, account in store.accounts().items() if account.tier == "central")
+    linker = Linker(policy, fetch, central)
     linker.load(store.iter_link_state())
     return linker
 
