@@ -15,10 +15,12 @@ from .conftest import BANTEN_GREETING, OTHER_RELEASE_TEXT, RELEASE_TEXT, TITLE
 class Harness:
     """A linker whose `fetch` reads from a dict, as the store would."""
 
-    def __init__(self, policy: MatchPolicy | None = None) -> None:
+    def __init__(
+        self, policy: MatchPolicy | None = None, central: frozenset[str] = frozenset()
+    ) -> None:
         self.stored: dict[int, Candidate] = {}
         self.fetched: list[int] = []
-        self.linker = Linker(policy or MatchPolicy(), self.fetch)
+        self.linker = Linker(policy or MatchPolicy(), self.fetch, central)
         self.ids: dict[str, int] = {}
         self.indexed: dict[str, bytes] = {}
 
@@ -150,3 +152,30 @@ def test_load_rebuilds_families_from_stored_rows() -> None:
     assert fresh.partition() == h.partition()
     result = fresh.link("lebak", "lebak", "Info! " + RELEASE_TEXT)
     assert result.family_id == h.family("release")
+
+
+def test_a_second_release_sharing_most_of_the_text_stays_a_family_of_its_own() -> None:
+    h = Harness(central=frozenset({"kominfo", "kominfo_ig"}))
+    h.link("release", "kominfo", RELEASE_TEXT)
+    # A later release reuses the first one's paragraphs under a new closing sentence: a
+    # close match, but a second content, so it does not join the first release's family.
+    follow_up = (
+        RELEASE_TEXT + "\n\nPemerintah menyiapkan posko pengaduan netralitas ASN di 38 provinsi."
+    )
+    h.link("follow-up", "kominfo", follow_up)
+    assert h.family("follow-up") != h.family("release")
+    # The ministry's own Instagram repost of the first release, word for word, does.
+    h.link("release-ig", "kominfo_ig", RELEASE_TEXT)
+    assert h.family("release-ig") == h.family("release")
+
+
+def test_a_copy_matching_two_releases_does_not_merge_them() -> None:
+    h = Harness(central=frozenset({"kominfo"}))
+    h.link("release", "kominfo", RELEASE_TEXT)
+    follow_up = (
+        RELEASE_TEXT + "\n\nPemerintah menyiapkan posko pengaduan netralitas ASN di 38 provinsi."
+    )
+    h.link("follow-up", "kominfo", follow_up)
+    h.link("copy", "banten", follow_up)
+    assert h.family("copy") == h.family("follow-up")
+    assert h.family("release") != h.family("follow-up")
