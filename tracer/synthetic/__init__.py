@@ -45,7 +45,8 @@ from tracer.synthetic.offices import (
     make_offices,
 )
 from tracer.synthetic.rendering import local_iso, post_json_local, post_url
-from tracer.synthetic.sample import (
+from tracer.synthetic.sample import SampleTruth, make_sample_text
+from tracer.synthetic.sample_case import (
     BANTEN_TEXT,
     CASE_BANTEN_ID,
     CASE_KOTA_SERANG_ID,
@@ -58,8 +59,6 @@ from tracer.synthetic.sample import (
     REGIONAL_ORIGIN_ID,
     SAMPLE_RELEASES,
     SAMPLE_SEED,
-    SampleTruth,
-    make_sample_text,
 )
 from tracer.synthetic.scale import (
     COPY_SHARE,
