@@ -94,7 +94,7 @@ class Linker:
         """Match one new post against everything linked so far and place it in a family."""
         idx, anchors = candidate.idx, np.fromiter(candidate.anchors, np.uint64)
         anchors.sort()
-        postings = self.index.lookup(anchors, self.policy.common_families)
+        postings = self.index.lookup(anchors, self._common_cap())
         short = len(candidate.tokens) < self.policy.short_tokens
         votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
         chosen = self._choose(votes, shares_line)
@@ -214,6 +214,14 @@ class Linker:
             chosen.add(family)
             holds_release |= releases
         return chosen
+
+    def _common_cap(self) -> int:
+        """Families above which an anchor is boilerplate: `common_families`, or a share of
+        all posts in a large corpus, where template phrases of one release's kind recur
+        in dozens of unrelated families without being boilerplate of every post."""
+        return max(
+            self.policy.common_families, int(len(self._family_of) * self.policy.common_share)
+        )
 
     def _is_habit(self, postings: list[int], account: str) -> bool:
         """Whether `account` already used this anchor in two or more families: its

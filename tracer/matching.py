@@ -25,7 +25,9 @@ class MatchPolicy:
     """Every threshold of text matching, in one place (calibration: docs/matching.md)."""
 
     common_families: int = 20
-    """An anchor carried by more families than this is boilerplate (greeting, slogan)."""
+    """An anchor carried by more families than this is boilerplate (greeting, slogan)…"""
+    common_share: float = 1 / 16000
+    """… or by more than this share of all posts, whichever is larger (62 at 1M posts)."""
     max_candidates: int = 8
     """How many candidate families, best first, are verified for each new post."""
     min_vote_share: float = 0.4
