@@ -52,6 +52,8 @@ def decide(
     """
     origin = family[0]
     release = next((p for p in family if p.tier == "central"), None)
+    if release is not None and release.post_id == post.post_id:
+        return "supported", "the post is the central release itself", release, origin
     if release is not None and (release.timestamp, release.post_id) <= (
         post.timestamp,
         post.post_id,
