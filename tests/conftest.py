@@ -347,3 +347,17 @@ def run_tracer(
     return subprocess.run(
         [TRACER, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
     )
+
+
+def partition(store: Store) -> set[frozenset[str]]:
+    """Stored posts grouped by family."""
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT post_id, family_id FROM posts").all()
+    groups: dict[int, set[str]] = {}
+    for post_id, family in rows:
+        groups.setdefault(family, set()).add(post_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def family_of(store: Store, post_id: str) -> set[str]:
+    return next(set(f) for f in partition(store) if post_id in f)
