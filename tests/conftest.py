@@ -361,3 +361,18 @@ def partition(store: Store) -> set[frozenset[str]]:
 
 def family_of(store: Store, post_id: str) -> set[str]:
     return next(set(f) for f in partition(store) if post_id in f)
+
+
+VERIFY_KEYS = frozenset(
+    {
+        "post_id",
+        "verdict",
+        "release",
+        "lag_seconds",
+        "altered",
+        "changes",
+        "evidence",
+        "corroboration",
+    }
+)
+"""The keys DESIGN.md promises in every verify answer (CLI and HTTP)."""

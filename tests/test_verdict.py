@@ -10,7 +10,7 @@ from tracer.models import StoredPost
 from tracer.normalize import normalize_text
 from tracer.verdict import build_verdict, corroboration, decide, text_changes
 
-from .conftest import ADDED_SENTENCE, BANTEN_GREETING, REGIONAL_TEXT, RELEASE_TEXT
+from .conftest import ADDED_SENTENCE, BANTEN_GREETING, REGIONAL_TEXT, RELEASE_TEXT, VERIFY_KEYS
 
 T0 = datetime(2024, 1, 26, 12, 33, tzinfo=UTC)
 REGIONS = {
@@ -226,16 +226,7 @@ def test_corroboration_without_copies(family: list[StoredPost]) -> None:
 
 def test_to_json_shape() -> None:
     data = verdict_of(BANTEN, [RELEASE, BANTEN]).to_json()
-    assert set(data) >= {
-        "post_id",
-        "verdict",
-        "release",
-        "lag_seconds",
-        "altered",
-        "changes",
-        "evidence",
-        "corroboration",
-    }
+    assert set(data) >= VERIFY_KEYS
     assert data["release"]["post_id"] == "release"
     assert data["release"]["published_at"] == "2024-01-26T12:33:00Z"
     assert data["lag_seconds"] == 3600
