@@ -360,13 +360,6 @@ class Store:
             value = conn.execute(stmt).scalar_one_or_none()
         return bool(value)
 
-    def norm_texts(self, post_ids: Sequence[str]) -> dict[str, str]:
-        with self.engine.connect() as conn:
-            stmt = sa.select(posts.c.post_id, posts.c.norm_text).where(
-                posts.c.post_id.in_(post_ids)
-            )
-            return {r[0]: r[1] for r in conn.execute(stmt)}
-
     def evidence(self, post_id: str) -> list[dict[str, Any]]:
         """Verified matches that link this post to others, both directions."""
         this, other = posts.alias("this"), posts.alias("other")

@@ -83,15 +83,6 @@ def _combine(flat: U64) -> U64:
         return _mix(flat[:n] * _P[0] + flat[1 : n + 1] * _P[1] + flat[2 : n + 2] * _P[2])
 
 
-def shingle_hashes(tokens: Sequence[str]) -> U64:
-    """The shingle hash starting at each token position (one for a text shorter than a
-    shingle), the same values `fingerprint_texts` selects anchors from."""
-    if not tokens:
-        return np.empty(0, np.uint64)
-    hashes = [_token_hash(t) for t in tokens] + [0] * max(0, SHINGLE - len(tokens))
-    return _combine(np.array(hashes, np.uint64))
-
-
 def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
     """Fingerprint many captions at once: the numpy work runs once over all of them.
 
