@@ -1,0 +1,1 @@
+"""Readers for the export formats analysts hold, each yielding canonical values."""
