@@ -8,7 +8,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLE_POST := banten-ig-20240127
 
-.PHONY: demo test lint sample bench clean
+.PHONY: demo test lint sample bench clean system-deps
+
+# Debian packages the tracer uses at run time: tesseract reads text off pictures.
+DEB_PACKAGES := tesseract-ocr tesseract-ocr-ind
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+system-deps:
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx ind; then \
+		echo "installing $(DEB_PACKAGES) (apt-get)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEB_PACKAGES) \
+			|| { echo "could not install $(DEB_PACKAGES): OCR will be off"; exit 1; }; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +31,7 @@ node_modules/.installed-stamp: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: $(STAMP) node_modules/.installed-stamp
+demo: system-deps $(STAMP) node_modules/.installed-stamp
 	$(BIN)/tracer --db $(DB) ingest sample_data/corpus
 	@echo
 	@echo "tracer is serving the sample corpus. Try:"
@@ -34,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check tracer api tests bench sample_data
 	$(BIN)/mypy
 
-test: lint node_modules/.installed-stamp
+test: system-deps lint node_modules/.installed-stamp
 	$(BIN)/pytest
 
 sample: $(STAMP)

@@ -26,7 +26,7 @@ from .conftest import ACCOUNTS, SCENARIO, TRACER, run_tracer
 def test_a_new_store_has_the_current_schema(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "new.db")
     assert store.schema_version() == SCHEMA_VERSION
-    assert store.counts() == {"accounts": 0, "posts": 0, "families": 0, "matches": 0}
+    assert store.counts() == {"accounts": 0, "posts": 0, "families": 0, "matches": 0, "media": 0}
     store.close()
     again = Store.open(tmp_path / "new.db")  # migrating twice is harmless
     assert again.schema_version() == SCHEMA_VERSION

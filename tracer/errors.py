@@ -3,7 +3,8 @@
     TracerError
     ├── InputError            bad input from a user or a file (maps to HTTP 400/422)
     │   ├── CorpusError       a corpus folder that cannot be read at all
-    │   └── RecordError       one bad record: file, line, field and reason
+    │   ├── RecordError       one bad record: file, line, field and reason
+    │   └── MediaError        a media file that cannot be decoded or breaks a limit
     ├── NotFoundError         an unknown post, family or account (HTTP 404)
     └── StoreError            the database is unusable (wrong schema version, corrupt)
 
@@ -34,6 +35,15 @@ class RecordError(InputError):
         self.field = field
         self.reason = reason
         super().__init__(f"{file}:{line}: {field}: {reason}")
+
+
+class MediaError(InputError):
+    """A media file refused or unreadable; reported against its post, never fatal."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}")
 
 
 class NotFoundError(TracerError):

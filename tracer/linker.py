@@ -16,8 +16,13 @@ import numpy as np
 
 from tracer.index import AnchorIndex
 from tracer.matching import MatchPolicy, TextSide, is_same_content, is_strong, verify_pair
+from tracer.mediaindex import MediaIndex
+from tracer.mediamatch import MediaItem, MediaMatch, match_media
 from tracer.models import TextMatch
-from tracer.textfp import U64, TextFingerprint, line_keys_of
+from tracer.normalize import normalize_text
+from tracer.textfp import U64, TextFingerprint, fingerprint_text, line_keys_of
+
+Match = TextMatch | MediaMatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,28 @@ class Candidate:
     anchors: frozenset[int]
     """Shingle anchors and line keys (see `tracer.textfp`)."""
     lines: tuple[str, ...]
+    media: tuple[MediaItem, ...] = ()
+
+
+def media_keys(items: tuple[MediaItem, ...]) -> list[int]:
+    """The keys a post's media are found by: picture regions and video frame regions."""
+    keys: list[int] = []
+    for item in items:
+        if item.image is not None:
+            keys.extend(item.image.regions)
+        if item.video is not None:
+            keys.extend(k for frame in item.video.frames for k in frame)
+    return keys
+
+
+def ocr_anchors(items: tuple[MediaItem, ...], min_tokens: int) -> list[int]:
+    """Anchors of the text read off a post's pictures, when there is enough of it."""
+    anchors: set[int] = set()
+    for item in items:
+        if item.ocr is not None and len(item.ocr) >= min_tokens:
+            norm = normalize_text(" ".join(item.ocr))
+            anchors.update(fingerprint_text(norm).anchors.tolist())
+    return sorted(anchors)
 
 
 CACHE_SIZE = 50_000
@@ -40,7 +67,7 @@ Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
 @dataclass(slots=True)
 class LinkResult:
     family_id: int
-    matches: list[tuple[int, TextMatch]]
+    matches: list[tuple[int, Match]]
     indexed: U64
     merged: list[tuple[int, int]] = field(default_factory=list)
     """(absorbed family, surviving family) pairs."""
@@ -57,6 +84,9 @@ class Linker:
         self._with_release: set[int] = set()
         """Families that hold a release."""
         self.index = AnchorIndex()
+        self.media_index = MediaIndex()
+        self.ocr_index = AnchorIndex()
+        """Anchors of text read off pictures: a poster redrawn with the same words."""
         self._family_of: dict[int, int] = {}
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
@@ -84,6 +114,24 @@ class Linker:
         if keys:
             self.index = AnchorIndex(np.concatenate(keys), np.concatenate(owners))
 
+    def load_media(self, rows: Iterable[tuple[int, tuple[MediaItem, ...]]]) -> None:
+        """Rebuild the media indexes from stored (idx, media items) rows."""
+        keys: list[int] = []
+        owners: list[int] = []
+        ocr_keys: list[np.ndarray] = []
+        ocr_owners: list[np.ndarray] = []
+        for idx, items in rows:
+            found = media_keys(items)
+            keys.extend(found)
+            owners.extend([idx] * len(found))
+            anchors = ocr_anchors(items, self.policy.ocr_alone_tokens)
+            if anchors:
+                ocr_keys.append(np.array(anchors, np.uint64))
+                ocr_owners.append(np.full(len(anchors), idx, np.int64))
+        self.media_index = MediaIndex(np.array(keys, np.uint64), np.array(owners, np.int64))
+        if ocr_keys:
+            self.ocr_index = AnchorIndex(np.concatenate(ocr_keys), np.concatenate(ocr_owners))
+
     def __len__(self) -> int:
         return len(self._family_of)
 
@@ -100,7 +148,7 @@ class Linker:
         chosen = self._choose(votes, shares_line)
         texts = self._texts(chosen)
         side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
-        matches: list[tuple[int, TextMatch]] = []
+        matches: list[tuple[int, Match]] = []
         for p in chosen:
             other = texts[p]
             found_match = verify_pair(
@@ -111,6 +159,7 @@ class Linker:
             )
             if found_match is not None:
                 matches.append((p, found_match))
+        matches.extend(self._media_matches(candidate))
         is_release = candidate.account_id in self._central
         family, merged = self._place(idx, self._families_to_join(matches, short, is_release))
         if is_release:
@@ -119,7 +168,7 @@ class Linker:
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
         # shared template phrases grow common and stop linking.
-        dedupe = any(is_strong(m, self.policy) for _, m in matches)
+        dedupe = any(self._strong(m) for _, m in matches)
         indexed = [
             a
             for a, found in zip(anchors.tolist(), postings, strict=True)
@@ -132,6 +181,11 @@ class Linker:
             candidate.account_id, candidate.account_id
         )
         self._pending[idx] = candidate
+        found_keys = media_keys(candidate.media)
+        if found_keys:
+            self.media_index.add(found_keys, idx)
+        for a in ocr_anchors(candidate.media, self.policy.ocr_alone_tokens):
+            self.ocr_index.add(a, idx)
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
 
     def _vote(
@@ -183,8 +237,51 @@ class Linker:
             p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
         ]
 
+    def _strong(self, m: Match) -> bool:
+        """A verified media copy is as strong as a close text copy."""
+        return isinstance(m, MediaMatch) or is_strong(m, self.policy)
+
+    def _same_content(self, m: Match) -> bool:
+        if isinstance(m, MediaMatch):
+            return (
+                m.modality != "ocr"
+                and m.distance <= 2
+                and (m.shares is None or min(m.shares) >= 0.9)
+            )
+        return is_same_content(m, self.policy)
+
+    def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
+        """Earlier posts whose media this post's media copy: candidates from the media
+        index (and from the text read off pictures), verified by `match_media`."""
+        if not candidate.media:
+            return []
+        radius = max(self.policy.image_radius, self.policy.video_frame_radius)
+        near = self.media_index.search(media_keys(candidate.media), radius)
+        anchors = np.array(ocr_anchors(candidate.media, self.policy.ocr_alone_tokens), np.uint64)
+        cap = self._common_cap()
+        if len(anchors):
+            for found in self.ocr_index.lookup(anchors, cap):
+                for p in found or ():
+                    near.setdefault(p, radius + 1)
+        if self._families(list(near)) > cap:
+            return []  # a picture everybody posts (a logo, a stock photo): not evidence
+        best_per_family: dict[int, int] = {}
+        for p, _ in sorted(near.items(), key=lambda pd: (pd[1], pd[0])):
+            best_per_family.setdefault(self._family_of[p], p)
+        chosen = list(best_per_family.values())[: self.policy.max_candidates]
+        others = self._texts(chosen)
+        out: list[tuple[int, MediaMatch]] = []
+        for p in chosen:
+            other = others[p]
+            m = match_media(
+                candidate.media, other.media, self.policy, other.post_id, candidate.post_id
+            )
+            if m is not None:
+                out.append((p, m))
+        return out
+
     def _families_to_join(
-        self, matches: list[tuple[int, TextMatch]], short: bool, is_release: bool
+        self, matches: list[tuple[int, Match]], short: bool, is_release: bool
     ) -> set[int]:
         """The best-matching family, plus any other family matched strongly enough to
         merge; a short post never merges families (a greeting would bridge them all).
@@ -193,23 +290,15 @@ class Linker:
         WhatsApp release, say)."""
         if not matches:
             return set()
-        ranked = sorted(
-            matches,
-            key=lambda m: (
-                not is_strong(m[1], self.policy),  # a title or a close copy outranks
-                -m[1].containment * m[1].density,  # a partial overlap (shared greetings)
-                -m[1].matched_tokens,
-                m[0],
-            ),
-        )
+        ranked = sorted(matches, key=lambda m: (not self._strong(m[1]), *_rank(m[1]), m[0]))
         chosen: set[int] = set()
         holds_release = is_release
         for p, m in ranked:
             family = self._family_of[p]
-            if chosen and (short or not is_strong(m, self.policy)):
+            if chosen and ((short and not isinstance(m, MediaMatch)) or not self._strong(m)):
                 continue
             releases = family in self._with_release
-            if releases and holds_release and not is_same_content(m, self.policy):
+            if releases and holds_release and not self._same_content(m):
                 continue
             chosen.add(family)
             holds_release |= releases
@@ -278,3 +367,10 @@ class Linker:
         """The batch is stored: pending texts can now be fetched like any other."""
         self._pending.clear()
         self.index.compact()
+
+
+def _rank(m: Match) -> tuple[float, float]:
+    """Best first: a close text copy, a media copy, a partial overlap (shared greetings)."""
+    if isinstance(m, MediaMatch):
+        return (-0.95 + m.distance / 100, 0.0)
+    return (-m.containment * m.density, -float(m.matched_tokens))

@@ -22,7 +22,8 @@ from tracer.textfp import line_key
 
 @dataclass(frozen=True, slots=True)
 class MatchPolicy:
-    """Every threshold of text matching, in one place (calibration: docs/matching.md)."""
+    """Every threshold of matching, text and media, in one place (calibration:
+    docs/matching.md and docs/media.md)."""
 
     common_families: int = 20
     """An anchor carried by more families than this is boilerplate (greeting, slogan)…"""
@@ -72,6 +73,24 @@ class MatchPolicy:
     """Containment, density and ratio (/100) above which two releases are one content."""
     min_edit_weight: float = 1.5
     """Shared local edits (anchors count 1, hashtags 0.5) that make a post a parent."""
+    image_radius: int = 8
+    """Best region pHash distance (bits of 64) within which two pictures look alike;
+    copies sit at 0–6 (frames, crops, banners), distinct photos at 16 and more."""
+    image_strict_radius: int = 4
+    """The same without OCR text to tell template siblings (6–8 bits) apart."""
+    ocr_min_tokens: int = 6
+    """Words read off a picture before its text is used to accept or refuse a match."""
+    ocr_min_containment: float = 0.8
+    """Share of the shorter picture text found in the other: a template sibling shares
+    only the header and footer, not the headline."""
+    ocr_alone_tokens: int = 10
+    """Words both pictures must carry to match by their text alone (a redrawn poster)."""
+    video_frame_radius: int = 8
+    """Region pHash distance within which two sampled frames match."""
+    video_major_share: float = 0.8
+    video_minor_share: float = 0.3
+    """Two clips match when at least `video_major_share` of one side's sampled frames and
+    `video_minor_share` of the other's find a match (an intro card, a trimmed copy)."""
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> MatchPolicy:

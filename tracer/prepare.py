@@ -7,18 +7,52 @@ split the work instead of one waiting.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 
+from tracer import ocr
 from tracer.corpus import PostRecord, parse_line
-from tracer.errors import RecordError
+from tracer.errors import MediaError, RecordError
+from tracer.media import MediaLimits, check_size, load_image, media_kind, sample_video
+from tracer.mediafp import ImagePrint, VideoPrint, fingerprint_frames, fingerprint_image
+from tracer.mediamatch import MediaItem
 from tracer.normalize import NormalText, normalize_text
 from tracer.textfp import TextFingerprint, fingerprint_texts
+
+MEDIA_POOL_MIN = 4
+"""A batch with at least this many media files fingerprints them on every core."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMedia:
+    """One media file of a post, fingerprinted, or the reason it could not be."""
+
+    path: str
+    kind: str
+    sha256: str | None = None
+    item: MediaItem | None = None
+    ocr_text: str | None = None
+    error: str | None = None
+
+    @property
+    def algorithm(self) -> str | None:
+        if self.item is None:
+            return None
+        return ImagePrint.ALGORITHM if self.item.image is not None else VideoPrint.ALGORITHM
+
+    @property
+    def fingerprint(self) -> bytes | None:
+        if self.item is None:
+            return None
+        value = self.item.image or self.item.video
+        return value.to_bytes() if value is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +60,7 @@ class Prepared:
     record: PostRecord
     norm: NormalText
     fingerprint: TextFingerprint
+    media: tuple[PreparedMedia, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +71,56 @@ class LineContext:
     accounts: frozenset[str]
     root: Path
     assume: tzinfo | None
+    limits: MediaLimits = field(default_factory=MediaLimits)
+    ocr_lang: str | None = ocr.LANG
+    """None: do not read text off pictures."""
+
+
+def prepare_media(
+    root: Path, path: str, limits: MediaLimits, ocr_lang: str | None
+) -> PreparedMedia:
+    """Decode, fingerprint and (for pictures) read one file; a bad file is an error
+    value for its post, never an exception that stops the batch."""
+    full = root / path
+    kind = "unknown"
+    try:
+        kind = media_kind(full)
+        check_size(full, limits)
+        with full.open("rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        if kind == "video":
+            frames = sample_video(full, limits)
+            video = fingerprint_frames(frames.times, frames.frames, frames.duration)
+            return PreparedMedia(path, kind, digest, MediaItem(path, video=video))
+        image = load_image(full, limits, min_side=512)
+        text: str | None = None
+        tokens: tuple[str, ...] | None = None
+        if ocr_lang is not None and ocr.unavailable(ocr_lang) is None:
+            text = ocr.read_text(image, ocr_lang)
+            tokens = normalize_text(text).tokens
+        item = MediaItem(path, image=fingerprint_image(image), ocr=tokens)
+        return PreparedMedia(path, kind, digest, item, text)
+    except MediaError as exc:
+        return PreparedMedia(path, kind, error=exc.reason)
+    except OSError as exc:
+        return PreparedMedia(path, kind, error=f"cannot read: {exc.strerror}")
+
+
+def _prepare_all_media(jobs: list[str], ctx: LineContext) -> list[PreparedMedia]:
+    if len(jobs) < MEDIA_POOL_MIN:
+        return [prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang) for j in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context) as pool:
+        return list(
+            pool.map(
+                prepare_media,
+                repeat(ctx.root),
+                jobs,
+                repeat(ctx.limits),
+                repeat(ctx.ocr_lang),
+                chunksize=4,
+            )
+        )
 
 
 def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prepared | RecordError]:
@@ -47,8 +132,11 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     ]
     records = [p for p in parsed if isinstance(p, PostRecord)]
     norms = [normalize_text(r.post.text) for r in records]
+    jobs = sorted({m for r in records for m in r.post.media})
+    done = dict(zip(jobs, _prepare_all_media(jobs, ctx), strict=True))
     prepared = iter(
-        Prepared(r, n, f) for r, n, f in zip(records, norms, fingerprint_texts(norms), strict=True)
+        Prepared(r, n, f, tuple(done[m] for m in r.post.media))
+        for r, n, f in zip(records, norms, fingerprint_texts(norms), strict=True)
     )
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
 

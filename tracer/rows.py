@@ -45,3 +45,18 @@ class CascadeRow:
     parent_idx: int | None
     lag_seconds: int | None
     edge: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRow:
+    """One media file of a post: its fingerprint, the text read off it, or why not."""
+
+    idx: int
+    ordinal: int
+    path: str
+    sha256: str | None
+    kind: str
+    algorithm: str | None
+    fingerprint: bytes | None
+    ocr: str | None
+    error: str | None

@@ -70,13 +70,33 @@ matches = sa.Table(
     sa.Column("modality", sa.Text, nullable=False),
     sa.Column("scores", sa.Text, nullable=False),
 )
+media = sa.Table(
+    "media",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("ordinal", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("algorithm", sa.Text),
+    sa.Column("fingerprint", sa.LargeBinary),
+    sa.Column("ocr", sa.Text),
+    sa.Column("error", sa.Text),
+)
 sa.Index("ix_families_dirty", families.c.dirty)
 sa.Index("ix_matches_other", matches.c.other_idx)
+sa.Index("ix_media_sha256", media.c.sha256)
 
 
 def _v1_initial(conn: Connection) -> None:
-    metadata.create_all(conn)
+    for table in (accounts, posts, families, matches):  # with their indexes
+        table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+def _v2_media(conn: Connection) -> None:
+    """Media fingerprints and the text read off pictures, one row per file of a post."""
+    media.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_media]
 SCHEMA_VERSION = len(MIGRATIONS)

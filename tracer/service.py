@@ -15,16 +15,18 @@ from typing import Any
 
 import orjson
 
+from tracer import ocr
 from tracer.cascade import Member, infer_cascade
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import node_link
-from tracer.linker import Candidate, Linker
+from tracer.linker import Candidate, Linker, Match
 from tracer.matching import MatchPolicy, TextSide, score_pair
+from tracer.mediamatch import MediaMatch
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_text, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
-from tracer.rows import CascadeRow, PostRow
+from tracer.rows import CascadeRow, MediaRow, PostRow
 from tracer.store import LinkReader, Store
 from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport, build_verdict, decide
@@ -42,6 +44,10 @@ class IngestReport:
     unchanged: int = 0
     conflicts: list[RecordError] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
+    media_errors: list[RecordError] = field(default_factory=list)
+    """Media files that could not be read; their posts are ingested without them."""
+    media_files: int = 0
+    notes: list[str] = field(default_factory=list)
     accounts_added: int = 0
     families_touched: int = 0
     seconds: float = 0.0
@@ -59,6 +65,9 @@ class IngestReport:
             "conflicts": [str(c) for c in self.conflicts],
             "errors": [str(e) for e in self.errors],
             "errors_by_kind": self.errors_by_kind(),
+            "media_files": self.media_files,
+            "media_errors": [str(e) for e in self.media_errors],
+            "notes": self.notes,
             "accounts_added": self.accounts_added,
             "families_touched": self.families_touched,
             "seconds": round(self.seconds, 3),
@@ -80,14 +89,20 @@ def _candidate_from_row(
 
 def make_linker(store: Store, policy: MatchPolicy, reader: LinkReader) -> Linker:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
+        rows = reader.rows(idxs)
+        media = store.media.items_for(rows)
         return {
-            i: _candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors)
-            for i, r in reader.rows(idxs).items()
+            i: replace(
+                _candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors),
+                media=media.get(i, ()),
+            )
+            for i, r in rows.items()
         }
 
     central = frozenset(a for a, account in store.accounts().items() if account.tier == "central")
     linker = Linker(policy, fetch, central)
     linker.load(store.iter_link_state())
+    linker.load_media(store.media.iter_items())
     return linker
 
 
@@ -99,11 +114,17 @@ def ingest(
     assume_tz: tzinfo | None = None,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    ocr_lang: str | None = ocr.LANG,
 ) -> IngestReport:
-    """Read a canonical corpus, link every new post and store it, one batch per transaction."""
+    """Read a canonical corpus, link every new post and store it, one batch per transaction.
+
+    `ocr_lang` None turns reading text off pictures off."""
     policy = policy or MatchPolicy()
     started = time.perf_counter()
     report = IngestReport()
+    if ocr_lang is not None and (why := ocr.unavailable(ocr_lang)):
+        report.notes.append(f"OCR is off ({why}): pictures are matched by their hashes alone")
+        ocr_lang = None
     accounts_path, posts_path = open_corpus(folder)
     store.ensure_fingerprints(fingerprint_params())
     with accounts_path.open(newline="", encoding="utf-8") as stream:
@@ -126,13 +147,13 @@ def ingest(
     reader = store.link_reader()
     try:
         linker = make_linker(store, policy, reader)
-        ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz)
+        ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         with posts_path.open("rb") as stream:
             next_idx = store.max_idx() + 1
             for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
                 fresh = _new_records(store, batch, report, str(posts_path))
-                next_idx = _link_batch(store, linker, fresh, next_idx, report)
+                next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
                 if progress:
                     progress(len(batch))
     finally:
@@ -174,9 +195,15 @@ def _new_records(
 
 
 def _link_batch(
-    store: Store, linker: Linker, records: Sequence[Prepared], next_idx: int, report: IngestReport
+    store: Store,
+    linker: Linker,
+    records: Sequence[Prepared],
+    next_idx: int,
+    report: IngestReport,
+    name: str,
 ) -> int:
     rows: list[PostRow] = []
+    media_rows: list[MediaRow] = []
     match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
     relabels: list[tuple[int, int]] = []
     touched: set[int] = set()
@@ -193,14 +220,16 @@ def _link_batch(
                 norm.tokens,
                 frozenset(fp.anchors.tolist()),
                 norm.lines,
+                tuple(m.item for m in prepared.media if m.item is not None),
             )
         )
+        media_rows.extend(_media_rows(idx, prepared, report, name))
         for old, new in result.merged:
             relabels.append((old, new))
             touched.discard(old)
         if linker.is_shared(result.family_id):
             touched.add(result.family_id)
-        match_rows.extend((idx, other, "text", m.scores) for other, m in result.matches)
+        match_rows.extend(_match_rows(idx, result.matches))
         rows.append(
             PostRow(
                 idx=idx,
@@ -227,10 +256,52 @@ def _link_batch(
         else row
         for row in rows
     ]
-    store.write_batch(final_rows, match_rows, relabels, touched)
+    store.write_batch(final_rows, match_rows, relabels, touched, media_rows)
     linker.end_batch()
     report.ingested += len(rows)
     return next_idx
+
+
+def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -> list[MediaRow]:
+    out: list[MediaRow] = []
+    for ordinal, m in enumerate(prepared.media):
+        report.media_files += 1
+        if m.error is not None:
+            report.media_errors.append(
+                RecordError(name, prepared.record.line, "media", f"{m.path}: {m.error}")
+            )
+        out.append(
+            MediaRow(
+                idx,
+                ordinal,
+                m.path,
+                m.sha256,
+                m.kind,
+                m.algorithm,
+                m.fingerprint,
+                m.ocr_text,
+                m.error,
+            )
+        )
+    return out
+
+
+def _match_rows(
+    idx: int, found: Sequence[tuple[int, Match]]
+) -> list[tuple[int, int, str, dict[str, Any]]]:
+    """One row per pair of posts: a pair linked by text and by media has both modalities
+    (`text+image`) and both sets of scores (media scores prefixed)."""
+    by_other: dict[int, tuple[list[str], dict[str, Any]]] = {}
+    for other, m in found:
+        modalities, scores = by_other.setdefault(other, ([], {}))
+        if isinstance(m, MediaMatch):
+            modalities.append(m.modality)
+            scores.update({f"{m.modality}_{k}": v for k, v in m.scores.items()})
+            scores["media"] = m.evidence
+        else:
+            modalities.insert(0, "text")
+            scores.update(m.scores)
+    return [(idx, other, "+".join(mods), scores) for other, (mods, scores) in by_other.items()]
 
 
 # --- cascades --------------------------------------------------------------------

@@ -18,9 +18,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
+from tracer.mediastore import MediaStore, insert_media
 from tracer.models import Account, StoredPost, Tier
-from tracer.rows import CascadeRow, LinkRow, PostRow
-from tracer.schema import MIGRATIONS, SCHEMA_VERSION, accounts, families, matches, meta, posts
+from tracer.rows import CascadeRow, LinkRow, MediaRow, PostRow
+from tracer.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    accounts,
+    families,
+    matches,
+    media,
+    meta,
+    posts,
+)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -158,6 +168,10 @@ class Store:
                     yield int(r[0]), r[1], int(r[2]), r[3]
                 last = int(rows[-1][0])
 
+    @property
+    def media(self) -> MediaStore:
+        return MediaStore(self.engine)
+
     def link_reader(self) -> LinkReader:
         """A reader of candidate rows for the linker, on a connection of its own."""
         return LinkReader(self.engine)
@@ -168,11 +182,14 @@ class Store:
         match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
         relabels: Sequence[tuple[int, int]],
         touched: Iterable[int],
+        media_rows: Sequence[MediaRow] = (),
     ) -> None:
-        """One transaction: new posts, their matches, family merges, families marked dirty."""
+        """One transaction: new posts, their media, matches, family merges, families
+        marked dirty."""
         with self.engine.begin() as conn:
             if rows:
                 conn.execute(posts.insert(), [_post_row(r) for r in rows])
+            insert_media(conn, media_rows)
             if match_rows:
                 conn.execute(
                     matches.insert(),
@@ -388,6 +405,7 @@ class Store:
                     ("posts", posts),
                     ("families", families),
                     ("matches", matches),
+                    ("media", media),
                 )
             }
 

@@ -1,0 +1,154 @@
+"""Media decoding: the one place that opens image and video files.
+
+Everything after this module takes decoded pictures. Files are untrusted: sizes and
+pixel counts are checked before anything is decoded, so a decompression bomb or an
+hour-long upload is refused with a `MediaError` instead of filling memory, and a
+corrupt, truncated or unsupported file becomes a `MediaError` for its post, never a
+crash of the ingest or the server.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import av
+import av.error
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from tracer.errors import MediaError
+
+MediaKind = Literal["image", "video"]
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".webm", ".m4v", ".mkv"})
+
+
+@dataclass(frozen=True, slots=True)
+class MediaLimits:
+    """What a file may be before it is refused (documented in docs/media.md)."""
+
+    max_bytes: int = 512 << 20
+    max_pixels: int = 64_000_000
+    """Images above this many pixels are refused before decoding (decompression bombs)."""
+    max_seconds: float = 30 * 60
+    max_frame_pixels: int = 3840 * 2160
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFrames:
+    """Frames sampled about once a second, as small RGB arrays with their times."""
+
+    times: tuple[float, ...]
+    frames: tuple[np.ndarray, ...]
+    duration: float
+    width: int
+    height: int
+
+
+def media_kind(path: Path) -> MediaKind:
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    raise MediaError(str(path), f"unsupported file type {suffix or '(none)'!r}")
+
+
+def check_size(path: Path, limits: MediaLimits) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise MediaError(str(path), f"cannot read: {exc.strerror}") from None
+    if size == 0:
+        raise MediaError(str(path), "empty file")
+    if size > limits.max_bytes:
+        raise MediaError(str(path), f"{size} bytes is over the {limits.max_bytes}-byte limit")
+    return size
+
+
+def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Image:
+    """An RGB picture, upright (EXIF orientation applied).
+
+    With `min_side`, a JPEG is decoded at the smallest DCT scale that keeps both sides at
+    least that long (`Image.draft`): fingerprints need ~512 pixels, not 4000."""
+    check_size(path, limits)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            width, height = image.size
+            if width * height > limits.max_pixels:
+                raise MediaError(
+                    str(path),
+                    f"{width}×{height} pixels is over the {limits.max_pixels}-pixel limit",
+                )
+            if min_side and image.format == "JPEG":
+                scale = min(width, height) / min_side
+                if scale >= 2:
+                    image.draft("RGB", (round(width / scale), round(height / scale)))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise MediaError(str(path), f"not a readable image: {exc}") from None
+    except Image.DecompressionBombWarning:
+        raise MediaError(str(path), "too many pixels (decompression bomb)") from None
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's truncated/corrupt data
+        raise MediaError(str(path), f"corrupt image: {exc}") from None
+    return upright.convert("RGB")
+
+
+def sample_video(
+    path: Path, limits: MediaLimits, every: float = 1.0, width: int = 256
+) -> VideoFrames:
+    """About one frame per `every` seconds, scaled to `width` pixels wide.
+
+    Only reference frames are decoded (`skip_frame="NONREF"`): at ~1 frame per second
+    the B-frames in between are never looked at, so they are not decoded either."""
+    check_size(path, limits)
+    times: list[float] = []
+    frames: list[np.ndarray] = []
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.video:
+                raise MediaError(str(path), "no video stream")
+            stream = container.streams.video[0]
+            src_w, src_h = stream.codec_context.width, stream.codec_context.height
+            if src_w * src_h > limits.max_frame_pixels:
+                raise MediaError(str(path), f"{src_w}×{src_h} frames are over the limit")
+            duration = _duration(container, stream)
+            if duration > limits.max_seconds:
+                raise MediaError(
+                    str(path), f"{duration:.0f} s is over the {limits.max_seconds:.0f}-second limit"
+                )
+            stream.thread_type = "AUTO"
+            stream.codec_context.skip_frame = "NONREF"
+            height = max(2, round(src_h * width / max(1, src_w)) // 2 * 2)
+            next_time = 0.0
+            for frame in container.decode(stream):
+                if frame.time is None:
+                    continue
+                if frame.time > limits.max_seconds:
+                    raise MediaError(str(path), "longer than the duration limit")
+                if frame.time + 1e-6 < next_time:
+                    continue
+                times.append(round(float(frame.time), 3))
+                frames.append(frame.to_ndarray(format="rgb24", width=width, height=height))
+                next_time = frame.time + every
+    except av.error.FFmpegError as exc:
+        raise MediaError(str(path), f"not a readable video: {exc}") from None
+    if not frames:
+        raise MediaError(str(path), "no decodable frames")
+    return VideoFrames(
+        tuple(times), tuple(frames), duration or times[-1], src_w or width, src_h or height
+    )
+
+
+def _duration(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
+    return 0.0

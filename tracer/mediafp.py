@@ -1,0 +1,230 @@
+"""Image and video fingerprints: pure functions of decoded pictures.
+
+An image keeps three things (DESIGN.md, "what whole-image hashes can and cannot do"):
+
+- **PDQ** (256 bits, with its quality) of the picture after uniform borders are
+  trimmed: the precise whole-image comparison, trusted only when its quality is high;
+- **pHash** (64 bits) of the trimmed picture;
+- **region keys**: pHashes of the centre and the four corners at several scales. A copy
+  with a frame, a banner or a crop no longer looks like the original as a whole, but one
+  of its regions looks like one of the original's: the best pair of regions is our
+  crop-resistant distance, and the region keys are what the media index looks up.
+
+A video keeps, for each frame sampled about once a second, the centre-region keys of
+that frame; two videos match when enough frames of each find a match in the other.
+
+Values are frozen, carry `ALGORITHM`/`VERSION`, and encode to bytes and back exactly.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from typing import ClassVar
+
+import imagehash
+import numpy as np
+import pdqhash
+from PIL import Image
+
+VERSION = 1
+REGION_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
+"""Region sizes as a share of each side; 1.0 is the whole trimmed picture."""
+REGION_ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
+"""Where a smaller region sits: centre, then the four corners."""
+FRAME_SCALES = (1.0, 0.85, 0.7)
+"""Video frames keep centred regions only: overlays and intro cards, not crops."""
+WORK_SIDE = 256
+"""Regions are cut from a grey copy this long on its shorter side (pHash sees 32×32)."""
+PDQ_SIDE = 512
+"""PDQ is computed on a copy no longer than this on its longer side."""
+BORDER_TOLERANCE = 18
+BORDER_SHARE = 0.985
+MAX_TRIM = 0.25
+
+
+def hamming64(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def phash64(image: Image.Image) -> int:
+    """imagehash's pHash (8×8 DCT bits of a 32×32 grey picture) as a 64-bit integer."""
+    bits = imagehash.phash(image).hash.reshape(-1)
+    return int.from_bytes(np.packbits(bits).tobytes(), "big")
+
+
+@dataclass(frozen=True, slots=True)
+class PDQ:
+    """A 256-bit PDQ hash and its quality (0–100; below ~50 the hash says little)."""
+
+    bits: bytes
+    quality: int
+
+    def __sub__(self, other: PDQ) -> int:
+        return (int.from_bytes(self.bits, "big") ^ int.from_bytes(other.bits, "big")).bit_count()
+
+    def to_hex(self) -> str:
+        return self.bits.hex()
+
+
+def pdq(image: Image.Image) -> PDQ:
+    rgb = image if max(image.size) <= PDQ_SIDE else _fit(image, PDQ_SIDE)
+    bits, quality = pdqhash.compute(np.asarray(rgb.convert("RGB")))
+    return PDQ(np.packbits(bits.astype(np.uint8)).tobytes(), int(quality))
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    scale = side / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BILINEAR)
+
+
+def trim_box(image: Image.Image) -> tuple[int, int, int, int]:
+    """The picture inside uniform borders (a plain frame, letterboxing), as a crop box.
+
+    A row or column is border when nearly all its pixels are within a tolerance of the
+    corner colour; at most a quarter of each side is trimmed, so a picture with a plain
+    sky is not eaten away."""
+    grey = np.asarray(image.convert("L"), dtype=np.int16)
+    h, w = grey.shape
+    corner = int(np.median([grey[0, 0], grey[0, -1], grey[-1, 0], grey[-1, -1]]))
+    near = np.abs(grey - corner) <= BORDER_TOLERANCE
+    rows = near.mean(axis=1) >= BORDER_SHARE
+    cols = near.mean(axis=0) >= BORDER_SHARE
+
+    def run(flags: np.ndarray, limit: int) -> int:
+        n = 0
+        while n < limit and flags[n]:
+            n += 1
+        return n
+
+    top, bottom = run(rows, int(h * MAX_TRIM)), run(rows[::-1], int(h * MAX_TRIM))
+    left, right = run(cols, int(w * MAX_TRIM)), run(cols[::-1], int(w * MAX_TRIM))
+    return left, top, w - right, h - bottom
+
+
+def region_keys(grey: Image.Image, scales: tuple[float, ...], anchors: int) -> tuple[int, ...]:
+    """pHashes of the regions: the whole first, then for each smaller scale the centre
+    and (with `anchors` 5) the four corners."""
+    w, h = grey.size
+    keys = [phash64(grey)]
+    for scale in scales[1:]:
+        cw, ch = w * scale, h * scale
+        for fx, fy in REGION_ANCHORS[:anchors]:
+            x0, y0 = (w - cw) * fx, (h - ch) * fy
+            box = (round(x0), round(y0), round(x0 + cw), round(y0 + ch))
+            keys.append(phash64(grey.crop(box)))
+    return tuple(keys)
+
+
+def _work_grey(image: Image.Image) -> Image.Image:
+    grey = image.convert("L")
+    scale = WORK_SIDE / min(grey.size)
+    if scale < 1:
+        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
+        grey = grey.resize(size, Image.Resampling.BILINEAR)
+    return grey
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePrint:
+    """What tracer keeps of an image."""
+
+    ALGORITHM: ClassVar[str] = "pdq+phash-regions"
+    pdq: PDQ
+    regions: tuple[int, ...]
+    """Region pHashes; `regions[0]` is the pHash of the whole trimmed picture."""
+    width: int
+    height: int
+    trimmed: tuple[int, int, int, int]
+
+    @property
+    def phash(self) -> int:
+        return self.regions[0]
+
+    def to_bytes(self) -> bytes:
+        head = struct.pack(
+            "<BHII4IB",
+            VERSION,
+            len(self.regions),
+            self.width,
+            self.height,
+            *self.trimmed,
+            self.pdq.quality,
+        )
+        return head + self.pdq.bits + struct.pack(f"<{len(self.regions)}Q", *self.regions)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ImagePrint:
+        size = struct.calcsize("<BHII4IB")
+        version, n, width, height, x0, y0, x1, y1, quality = struct.unpack_from("<BHII4IB", data)
+        if version != VERSION:
+            raise ValueError(f"image fingerprint version {version}, expected {VERSION}")
+        bits = data[size : size + 32]
+        regions = struct.unpack_from(f"<{n}Q", data, size + 32)
+        return cls(PDQ(bits, quality), tuple(regions), width, height, (x0, y0, x1, y1))
+
+
+def fingerprint_image(image: Image.Image) -> ImagePrint:
+    box = trim_box(image)
+    inner = image.crop(box) if box != (0, 0, *image.size) else image
+    return ImagePrint(
+        pdq(inner),
+        region_keys(_work_grey(inner), REGION_SCALES, len(REGION_ANCHORS)),
+        image.width,
+        image.height,
+        box,
+    )
+
+
+def best_region_distance(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """The smallest distance between any region of `a` and any region of `b`."""
+    x = np.array(a, np.uint64)[:, None] ^ np.array(b, np.uint64)[None, :]
+    return int(np.bitwise_count(x).min())
+
+
+@dataclass(frozen=True, slots=True)
+class VideoPrint:
+    """Per sampled frame: its time and the pHashes of its centred regions."""
+
+    ALGORITHM: ClassVar[str] = "phash-frames"
+    times: tuple[float, ...]
+    frames: tuple[tuple[int, ...], ...]
+    duration: float
+
+    def to_bytes(self) -> bytes:
+        k = len(self.frames[0]) if self.frames else 0
+        head = struct.pack("<BIBd", VERSION, len(self.frames), k, self.duration)
+        times = struct.pack(f"<{len(self.times)}f", *self.times)
+        keys = struct.pack(f"<{len(self.frames) * k}Q", *(h for f in self.frames for h in f))
+        return head + times + keys
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> VideoPrint:
+        version, n, k, duration = struct.unpack_from("<BIBd", data)
+        if version != VERSION:
+            raise ValueError(f"video fingerprint version {version}, expected {VERSION}")
+        offset = struct.calcsize("<BIBd")
+        times = struct.unpack_from(f"<{n}f", data, offset)
+        flat = struct.unpack_from(f"<{n * k}Q", data, offset + 4 * n)
+        frames = tuple(tuple(flat[i * k : (i + 1) * k]) for i in range(n))
+        return cls(tuple(round(t, 3) for t in times), frames, duration)
+
+
+def fingerprint_frames(
+    times: tuple[float, ...], frames: tuple[np.ndarray, ...], duration: float
+) -> VideoPrint:
+    keys = tuple(region_keys(_work_grey(Image.fromarray(f)), FRAME_SCALES, 1) for f in frames)
+    return VideoPrint(times, keys, duration)
+
+
+def media_params() -> dict[str, object]:
+    """What the stored media fingerprints depend on; a change means re-fingerprinting."""
+    return {
+        "version": VERSION,
+        "region_scales": list(REGION_SCALES),
+        "frame_scales": list(FRAME_SCALES),
+        "work_side": WORK_SIDE,
+        "pdq_side": PDQ_SIDE,
+        "imagehash": imagehash.__version__,
+    }

@@ -1,0 +1,209 @@
+"""Verification of media candidates: is this picture or clip a copy of that one?
+
+Pure functions over fingerprints (`tracer.mediafp`) and the text read off pictures.
+The media index only proposes candidates whose regions look alike; this module
+decides, and says why (the `MediaMatch` is the evidence):
+
+- two pictures match when their best pair of regions is within `image_radius` bits and,
+  when both carry text, the text of one is contained in the other's: posters made from
+  one ministry template look alike but say different things (the headline);
+- without OCR, pictures must be much closer (`image_strict_radius`), because template
+  siblings sit at 6–8 bits;
+- two pictures whose read text matches (`ocr_*` thresholds) match by `ocr`, however they
+  look: a poster redrawn on a regional template with the same words;
+- two clips match when enough sampled frames of each find a close frame in the other
+  (vPDQ-style two-way shares), which survives an intro card, trims and overlays.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from tracer.matching import MatchPolicy
+from tracer.mediafp import ImagePrint, VideoPrint, best_region_distance
+
+MediaModality = Literal["image", "video", "ocr"]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    """One media file of a post as the verifier sees it."""
+
+    path: str
+    image: ImagePrint | None = None
+    video: VideoPrint | None = None
+    ocr: tuple[str, ...] | None = None
+    """Normalised tokens read off the picture; None when OCR did not run."""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaMatch:
+    """A verified media link between two posts, with what justifies it."""
+
+    source: str
+    target: str
+    modality: MediaModality
+    source_media: str
+    target_media: str
+    distance: int
+    """Best region distance (bits of 64); for clips, the median over matched frames."""
+    pdq_distance: int | None = None
+    ocr_containment: float | None = None
+    shares: tuple[float, float] | None = None
+    """Clips: share of each side's sampled frames matched in the other."""
+    ranges: tuple[tuple[float, float, float, float], ...] = ()
+    """Clips: matched time ranges as (source start, end, target start, end) seconds."""
+
+    @property
+    def scores(self) -> dict[str, float]:
+        out: dict[str, float] = {"distance": float(self.distance)}
+        if self.pdq_distance is not None:
+            out["pdq_distance"] = float(self.pdq_distance)
+        if self.ocr_containment is not None:
+            out["ocr_containment"] = round(self.ocr_containment, 4)
+        if self.shares is not None:
+            out["share_source"], out["share_target"] = (round(s, 4) for s in self.shares)
+        return out
+
+    @property
+    def evidence(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "modality": self.modality,
+            "source_media": self.source_media,
+            "target_media": self.target_media,
+            **self.scores,
+        }
+        if self.ranges:
+            out["ranges"] = [{"source": [a, b], "target": [c, d]} for a, b, c, d in self.ranges]
+        return out
+
+
+def containment(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Share of the shorter token list found in the longer one (as multisets)."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if not short:
+        return 0.0
+    common = Counter(short) & Counter(long)
+    return sum(common.values()) / len(short)
+
+
+def _texty(item: MediaItem, policy: MatchPolicy) -> bool:
+    return item.ocr is not None and len(item.ocr) >= policy.ocr_min_tokens
+
+
+def match_images(
+    a: MediaItem, b: MediaItem, policy: MatchPolicy, source: str = "", target: str = ""
+) -> MediaMatch | None:
+    """The picture-level decision for two images (see the module docstring)."""
+    if a.image is None or b.image is None:
+        return None
+    distance = best_region_distance(a.image.regions, b.image.regions)
+    ocr_share = (
+        containment(a.ocr, b.ocr)
+        if _texty(a, policy) and _texty(b, policy) and a.ocr is not None and b.ocr is not None
+        else None
+    )
+    pdq_distance = a.image.pdq - b.image.pdq
+    looks_alike = distance <= policy.image_radius
+    if ocr_share is not None:
+        if ocr_share >= policy.ocr_min_containment and (
+            looks_alike or min(len(a.ocr or ()), len(b.ocr or ())) >= policy.ocr_alone_tokens
+        ):
+            modality: MediaModality = "image" if looks_alike else "ocr"
+            return MediaMatch(
+                source, target, modality, a.path, b.path, distance, pdq_distance, ocr_share
+            )
+        return None
+    if a.ocr is None or b.ocr is None:  # no OCR: only near-identical pictures
+        looks_alike = distance <= policy.image_strict_radius
+    if not looks_alike:
+        return None
+    return MediaMatch(source, target, "image", a.path, b.path, distance, pdq_distance)
+
+
+def frame_distances(a: VideoPrint, b: VideoPrint) -> np.ndarray:
+    """Best region distance between every sampled frame of `a` and every one of `b`."""
+    x = np.array(a.frames, np.uint64)  # (na, k)
+    y = np.array(b.frames, np.uint64)  # (nb, k)
+    pair = np.bitwise_count(x[:, None, :, None] ^ y[None, :, None, :])  # (na, nb, k, k)
+    result: np.ndarray = pair.min(axis=(2, 3))
+    return result
+
+
+def match_videos(
+    a: MediaItem, b: MediaItem, policy: MatchPolicy, source: str = "", target: str = ""
+) -> MediaMatch | None:
+    if a.video is None or b.video is None or not a.video.frames or not b.video.frames:
+        return None
+    d = frame_distances(a.video, b.video)
+    close = d <= policy.video_frame_radius
+    share_a = float(close.any(axis=1).mean())
+    share_b = float(close.any(axis=0).mean())
+    if max(share_a, share_b) < policy.video_major_share:
+        return None
+    if min(share_a, share_b) < policy.video_minor_share:
+        return None
+    matched = d.min(axis=1)[close.any(axis=1)]
+    ranges = matched_ranges(a.video, b.video, d, close)
+    return MediaMatch(
+        source,
+        target,
+        "video",
+        a.path,
+        b.path,
+        int(np.median(matched)),
+        shares=(share_a, share_b),
+        ranges=ranges,
+    )
+
+
+def matched_ranges(
+    a: VideoPrint, b: VideoPrint, d: np.ndarray, close: np.ndarray
+) -> tuple[tuple[float, float, float, float], ...]:
+    """Runs of `a`'s frames whose best match in `b` moves forward with them."""
+    runs: list[list[float]] = []
+    previous_j = -2
+    for i in range(len(a.times)):
+        if not close[i].any():
+            previous_j = -2
+            continue
+        j = int(np.argmin(d[i]))
+        if runs and 0 <= j - previous_j <= 2:
+            runs[-1][1], runs[-1][3] = a.times[i], b.times[j]
+        else:
+            runs.append([a.times[i], a.times[i], b.times[j], b.times[j]])
+        previous_j = j
+    step_a = _step(a.times)
+    step_b = _step(b.times)
+    return tuple((r[0], round(r[1] + step_a, 3), r[2], round(r[3] + step_b, 3)) for r in runs)
+
+
+def _step(times: tuple[float, ...]) -> float:
+    return round(float(np.median(np.diff(times))), 3) if len(times) > 1 else 1.0
+
+
+def match_media(
+    mine: tuple[MediaItem, ...],
+    theirs: tuple[MediaItem, ...],
+    policy: MatchPolicy,
+    source: str = "",
+    target: str = "",
+) -> MediaMatch | None:
+    """The best media match between two posts' files, or None."""
+    found: list[MediaMatch] = []
+    for a in mine:
+        for b in theirs:
+            m = (
+                match_videos(a, b, policy, source, target)
+                if a.video is not None
+                else match_images(a, b, policy, source, target)
+            )
+            if m is not None:
+                found.append(m)
+    if not found:
+        return None
+    return min(found, key=lambda m: (m.modality == "ocr", m.distance))

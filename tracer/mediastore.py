@@ -1,0 +1,109 @@
+"""The store's media side: fingerprint rows of media files, read back as values.
+
+Kept apart from `tracer.store` (posts, families, cascades) because media rows have
+their own life: decoded into `MediaItem`s for the linker and the verifier, looked up by
+SHA-256 to skip re-reading a file already seen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from tracer.mediafp import ImagePrint, VideoPrint
+from tracer.mediamatch import MediaItem
+from tracer.normalize import normalize_text
+from tracer.rows import MediaRow
+from tracer.schema import media
+
+CHUNK = 900
+
+
+def insert_media(conn: Connection, rows: Sequence[MediaRow]) -> None:
+    if rows:
+        conn.execute(media.insert(), [asdict(r) for r in rows])
+
+
+def media_item(row: MediaRow) -> MediaItem | None:
+    """The verifier's view of a stored file; None when it could not be fingerprinted."""
+    if row.fingerprint is None:
+        return None
+    ocr = normalize_text(row.ocr).tokens if row.ocr is not None else None
+    if row.algorithm == ImagePrint.ALGORITHM:
+        return MediaItem(row.path, image=ImagePrint.from_bytes(row.fingerprint), ocr=ocr)
+    if row.algorithm == VideoPrint.ALGORITHM:
+        return MediaItem(row.path, video=VideoPrint.from_bytes(row.fingerprint))
+    return None
+
+
+def _row(r: sa.Row[tuple[object, ...]]) -> MediaRow:
+    m = r._mapping
+    fingerprint = m["fingerprint"]
+    return MediaRow(
+        idx=int(m["idx"]),
+        ordinal=int(m["ordinal"]),
+        path=m["path"],
+        sha256=m["sha256"],
+        kind=m["kind"],
+        algorithm=m["algorithm"],
+        fingerprint=bytes(fingerprint) if fingerprint is not None else None,
+        ocr=m["ocr"],
+        error=m["error"],
+    )
+
+
+class MediaStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def rows_for(self, idxs: Iterable[int]) -> dict[int, list[MediaRow]]:
+        """Media rows of the given posts, in their order in the post."""
+        out: dict[int, list[MediaRow]] = defaultdict(list)
+        wanted = sorted(set(idxs))
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), CHUNK):
+                stmt = (
+                    sa.select(media)
+                    .where(media.c.idx.in_(wanted[start : start + CHUNK]))
+                    .order_by(media.c.idx, media.c.ordinal)
+                )
+                for r in conn.execute(stmt):
+                    row = _row(r)
+                    out[row.idx].append(row)
+        return dict(out)
+
+    def items_for(self, idxs: Iterable[int]) -> dict[int, tuple[MediaItem, ...]]:
+        return {
+            idx: tuple(item for r in rows if (item := media_item(r)) is not None)
+            for idx, rows in self.rows_for(idxs).items()
+        }
+
+    def iter_items(self, chunk: int = 20_000) -> Iterator[tuple[int, tuple[MediaItem, ...]]]:
+        """Every post's fingerprinted media, in post order (the linker's start-up load)."""
+        last = 0
+        with self.engine.connect() as conn:
+            while True:
+                stmt = (
+                    sa.select(media)
+                    .where(media.c.idx > last, media.c.fingerprint.is_not(None))
+                    .order_by(media.c.idx, media.c.ordinal)
+                    .limit(chunk)
+                )
+                rows = [_row(r) for r in conn.execute(stmt)]
+                if not rows:
+                    return
+                grouped: dict[int, list[MediaItem]] = defaultdict(list)
+                for row in rows:
+                    item = media_item(row)
+                    if item is not None:
+                        grouped[row.idx].append(item)
+                last = rows[-1].idx
+                # A post cut by the limit is completed by the next chunk's query.
+                if len(rows) == chunk:
+                    grouped.pop(last, None)
+                    last -= 1
+                yield from ((idx, tuple(items)) for idx, items in grouped.items())
