@@ -98,7 +98,8 @@ def _texty(item: MediaItem, policy: MatchPolicy) -> bool:
 def match_images(
     a: MediaItem, b: MediaItem, policy: MatchPolicy, source: str = "", target: str = ""
 ) -> MediaMatch | None:
-    """The picture-level decision for two images (see the module docstring)."""
+    """The picture-level decision for two images (see the module docstring); `a` is the
+    target's (the copy's) file, `b` the source's."""
     if a.image is None or b.image is None:
         return None
     distance = best_region_distance(a.image.regions, b.image.regions)
@@ -115,14 +116,14 @@ def match_images(
         ):
             modality: MediaModality = "image" if looks_alike else "ocr"
             return MediaMatch(
-                source, target, modality, a.path, b.path, distance, pdq_distance, ocr_share
+                source, target, modality, b.path, a.path, distance, pdq_distance, ocr_share
             )
         return None
     if a.ocr is None or b.ocr is None:  # no OCR: only near-identical pictures
         looks_alike = distance <= policy.image_strict_radius
     if not looks_alike:
         return None
-    return MediaMatch(source, target, "image", a.path, b.path, distance, pdq_distance)
+    return MediaMatch(source, target, "image", b.path, a.path, distance, pdq_distance)
 
 
 def frame_distances(a: VideoPrint, b: VideoPrint) -> np.ndarray:
@@ -153,18 +154,19 @@ def match_videos(
         source,
         target,
         "video",
-        a.path,
         b.path,
+        a.path,
         int(np.median(matched)),
-        shares=(share_a, share_b),
-        ranges=ranges,
+        shares=(share_b, share_a),
+        ranges=tuple((c, d_, a0, a1) for a0, a1, c, d_ in ranges),
     )
 
 
 def matched_ranges(
     a: VideoPrint, b: VideoPrint, d: np.ndarray, close: np.ndarray
 ) -> tuple[tuple[float, float, float, float], ...]:
-    """Runs of `a`'s frames whose best match in `b` moves forward with them."""
+    """Runs of `a`'s frames whose best match in `b` moves forward with them, as
+    (a start, a end, b start, b end) seconds."""
     runs: list[list[float]] = []
     previous_j = -2
     for i in range(len(a.times)):
@@ -193,7 +195,8 @@ def match_media(
     source: str = "",
     target: str = "",
 ) -> MediaMatch | None:
-    """The best media match between two posts' files, or None."""
+    """The best media match between two posts' files, or None. `mine` are the files of
+    `target` (the later post, the copy), `theirs` those of `source`."""
     found: list[MediaMatch] = []
     for a in mine:
         for b in theirs:

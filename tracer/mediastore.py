@@ -18,7 +18,7 @@ from tracer.mediafp import ImagePrint, VideoPrint
 from tracer.mediamatch import MediaItem
 from tracer.normalize import normalize_text
 from tracer.rows import MediaRow
-from tracer.schema import media
+from tracer.schema import media, posts
 
 CHUNK = 900
 
@@ -81,6 +81,17 @@ class MediaStore:
             idx: tuple(item for r in rows if (item := media_item(r)) is not None)
             for idx, rows in self.rows_for(idxs).items()
         }
+
+    def items_by_post(self, post_ids: Iterable[str]) -> dict[str, tuple[MediaItem, ...]]:
+        with self.engine.connect() as conn:
+            found = dict(
+                conn.execute(
+                    sa.select(posts.c.idx, posts.c.post_id).where(
+                        posts.c.post_id.in_(list(post_ids))
+                    )
+                ).all()
+            )
+        return {found[idx]: items for idx, items in self.items_for(found).items()}
 
     def iter_items(self, chunk: int = 20_000) -> Iterator[tuple[int, tuple[MediaItem, ...]]]:
         """Every post's fingerprinted media, in post order (the linker's start-up load)."""

@@ -21,8 +21,8 @@ from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker, Match
-from tracer.matching import MatchPolicy, TextSide, score_pair
-from tracer.mediamatch import MediaMatch
+from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
+from tracer.mediamatch import MediaItem, MediaMatch, match_media
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_text, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
@@ -332,17 +332,24 @@ def _cascades(
     cascades: list[CascadeRow] = []
     summaries: list[dict[str, Any]] = []
     edges: list[Edge] = []
+    media = store.media.items_for(r["idx"] for rows in grouped.values() for r in rows)
     for family_id, rows in grouped.items():
         by_id = {r["post_id"]: r for r in rows}
         cascade = infer_cascade(_members(rows), policy)
         cascades.append(CascadeRow(by_id[cascade.origin]["idx"], None, None, None))
         for link in cascade.links:
             source, target = by_id[link.source], by_id[link.target]
-            scores = score_pair(_side(target), _side(source), policy=policy).scores
-            edge = {"modality": "text", "scores": scores, "reason": link.reason}
+            modality, scores = edge_evidence(
+                _side(target),
+                _side(source),
+                media.get(target["idx"], ()),
+                media.get(source["idx"], ()),
+                policy,
+            )
+            edge = {"modality": modality, "scores": scores, "reason": link.reason}
             cascades.append(CascadeRow(target["idx"], source["idx"], link.lag_seconds, edge))
             edges.append(
-                Edge(link.source, link.target, link.lag_seconds, "text", scores, link.reason)
+                Edge(link.source, link.target, link.lag_seconds, modality, scores, link.reason)
             )
         summaries.append(
             {
@@ -353,6 +360,29 @@ def _cascades(
             }
         )
     return cascades, summaries, edges
+
+
+def edge_evidence(
+    copy: TextSide,
+    source: TextSide,
+    copy_media: tuple[MediaItem, ...],
+    source_media: tuple[MediaItem, ...],
+    policy: MatchPolicy,
+) -> tuple[str, dict[str, Any]]:
+    """How a copy relates to the post it was copied from: text scores always; the media
+    match when their media match; the modality names what verifies (`text`, `image`,
+    `text+video`, …). A parent chosen for the hierarchy alone can verify by neither: the
+    edge then says `text` with scores below the linking thresholds."""
+    text = score_pair(copy, source, policy=policy)
+    scores: dict[str, Any] = dict(text.scores)
+    shorter = min(len(copy.tokens), len(source.tokens))
+    modalities = ["text"] if accepts(text, shorter, policy) else []
+    found = match_media(copy_media, source_media, policy, source.post_id, copy.post_id)
+    if found is not None:
+        modalities.append(found.modality)
+        scores.update({f"{found.modality}_{k}": v for k, v in found.scores.items()})
+        scores["media"] = found.evidence
+    return "+".join(modalities) or "text", scores
 
 
 def _side(row: dict[str, Any]) -> TextSide:
@@ -461,13 +491,30 @@ def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> Verdict
     if source.post_id == post.post_id:
         return build_verdict(post, family.posts, post_text, None, [])
     source_text = normalize_text(source.text)
-    scores = score_pair(
+    media = store.media.items_by_post([post.post_id, source.post_id])
+    mine, theirs = media.get(post.post_id, ()), media.get(source.post_id, ())
+    modality, scores = edge_evidence(
         _text_side(post.post_id, post_text),
         _text_side(source.post_id, source_text),
-        policy=policy,
+        mine,
+        theirs,
+        policy,
     )
-    evidence = [{"against": source.post_id, "modality": "text", "scores": scores.scores}]
-    return build_verdict(post, family.posts, post_text, source_text, evidence)
+    evidence = [{"against": source.post_id, "modality": modality, "scores": scores}]
+    return build_verdict(
+        post, family.posts, post_text, source_text, evidence, media_report(mine, theirs, policy)
+    )
+
+
+def media_report(
+    mine: tuple[MediaItem, ...], theirs: tuple[MediaItem, ...], policy: MatchPolicy
+) -> list[dict[str, Any]]:
+    """Each media file of a post against the best-matching file of its source."""
+    out: list[dict[str, Any]] = []
+    for item in mine:
+        found = match_media((item,), theirs, policy)
+        out.append({"media": item.path, "match": found.evidence if found else None})
+    return out
 
 
 def _text_side(post_id: str, norm: NormalText) -> TextSide:

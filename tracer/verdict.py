@@ -137,17 +137,19 @@ def build_verdict(
     post_text: NormalText,
     source_text: NormalText | None,
     evidence: list[dict[str, Any]],
+    media_report: list[dict[str, Any]] | None = None,
 ) -> VerdictReport:
+    """`media_report`: for each media file of the post, its best match among the
+    source's files (`tracer.service.media_report`), or why none."""
     verdict, reason, release, origin = decide(post, family)
     source = release or origin  # what the post is compared with: its release, else first sighting
     changes: dict[str, Any] = {}
     altered = False
     if source_text is not None and source.post_id != post.post_id:
         changes = text_changes(post_text, source_text)
-        # Until media fingerprints land, only the number of media files is compared:
-        # the same image under another file name is not a change.
         changes["against"] = source.post_id
         changes["media_count"] = {"source": len(source.media), "post": len(post.media)}
+        changes["media"] = media_report
         # Altered is judged on the words as posted: `undang2` for `undang-undang` is an
         # edit even though the normaliser folds both the same way.
         changes["wording_identical"] = post.text.split() == source.text.split()
