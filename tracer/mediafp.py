@@ -35,9 +35,7 @@ REGION_ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
 FRAME_SCALES = (1.0, 0.85, 0.7)
 """Video frames keep centred regions only: overlays and intro cards, not crops."""
 WORK_SIDE = 256
-"""Regions are cut from a grey copy this long on its shorter side (pHash sees 32×32)."""
-PDQ_SIDE = 512
-"""PDQ is computed on a copy no longer than this on its longer side."""
+"""Fingerprints are computed on a copy this long on its shorter side."""
 BORDER_TOLERANCE = 18
 BORDER_SHARE = 0.985
 MAX_TRIM = 0.25
@@ -68,15 +66,8 @@ class PDQ:
 
 
 def pdq(image: Image.Image) -> PDQ:
-    rgb = image if max(image.size) <= PDQ_SIDE else _fit(image, PDQ_SIDE)
-    bits, quality = pdqhash.compute(np.asarray(rgb.convert("RGB")))
+    bits, quality = pdqhash.compute(np.asarray(image.convert("RGB")))
     return PDQ(np.packbits(bits.astype(np.uint8)).tobytes(), int(quality))
-
-
-def _fit(image: Image.Image, side: int) -> Image.Image:
-    scale = side / max(image.size)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.BILINEAR)
 
 
 def trim_box(image: Image.Image) -> tuple[int, int, int, int]:
@@ -103,27 +94,53 @@ def trim_box(image: Image.Image) -> tuple[int, int, int, int]:
     return left, top, w - right, h - bottom
 
 
-def region_keys(grey: Image.Image, scales: tuple[float, ...], anchors: int) -> tuple[int, ...]:
-    """pHashes of the regions: the whole first, then for each smaller scale the centre
-    and (with `anchors` 5) the four corners."""
-    w, h = grey.size
-    keys = [phash64(grey)]
+def region_boxes(
+    size: tuple[int, int], scales: tuple[float, ...], anchors: int
+) -> list[tuple[float, float, float, float]]:
+    """The whole picture first, then for each smaller scale the centre and (with
+    `anchors` 5) the four corners."""
+    w, h = size
+    boxes = [(0.0, 0.0, float(w), float(h))]
     for scale in scales[1:]:
         cw, ch = w * scale, h * scale
         for fx, fy in REGION_ANCHORS[:anchors]:
             x0, y0 = (w - cw) * fx, (h - ch) * fy
-            box = (round(x0), round(y0), round(x0 + cw), round(y0 + ch))
-            keys.append(phash64(grey.crop(box)))
-    return tuple(keys)
+            boxes.append((x0, y0, x0 + cw, y0 + ch))
+    return boxes
 
 
-def _work_grey(image: Image.Image) -> Image.Image:
-    grey = image.convert("L")
-    scale = WORK_SIDE / min(grey.size)
-    if scale < 1:
-        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
-        grey = grey.resize(size, Image.Resampling.BILINEAR)
-    return grey
+_N = np.arange(32)
+_DCT = 2 * np.cos(np.pi * _N[:, None] * (2 * _N[None, :] + 1) / 64)
+"""The unnormalised DCT-II that imagehash's pHash applies (via scipy) along each axis."""
+
+
+def region_keys(grey: Image.Image, scales: tuple[float, ...], anchors: int) -> tuple[int, ...]:
+    """pHash of each region as `imagehash.phash` computes it, but 3–4× faster: the
+    32×32 reduction starts with a box filter (`reducing_gap`), which moves a bit or two,
+    and the DCTs of all regions are one batched product."""
+    boxes = region_boxes(grey.size, scales, anchors)
+    pixels = np.stack(
+        [
+            np.asarray(
+                grey.resize((32, 32), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0),
+                np.float64,
+            )
+            for box in boxes
+        ]
+    )
+    low = (_DCT @ pixels @ _DCT.T)[:, :8, :8].reshape(len(boxes), 64)
+    bits = low > np.median(low, axis=1, keepdims=True)
+    packed = np.packbits(bits, axis=1)
+    return tuple(int.from_bytes(row.tobytes(), "big") for row in packed)
+
+
+def work_copy(image: Image.Image) -> tuple[Image.Image, float]:
+    """A copy `WORK_SIDE` pixels on its shorter side (never enlarged), and its scale."""
+    scale = min(1.0, WORK_SIDE / min(image.size))
+    if scale == 1.0:
+        return image, 1.0
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0), scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,48 +149,54 @@ class ImagePrint:
 
     ALGORITHM: ClassVar[str] = "pdq+phash-regions"
     pdq: PDQ
+    phash: int
+    """imagehash's pHash of the whole trimmed picture."""
     regions: tuple[int, ...]
-    """Region pHashes; `regions[0]` is the pHash of the whole trimmed picture."""
+    """Region keys; `regions[0]` covers the whole trimmed picture."""
     width: int
     height: int
     trimmed: tuple[int, int, int, int]
 
-    @property
-    def phash(self) -> int:
-        return self.regions[0]
-
     def to_bytes(self) -> bytes:
         head = struct.pack(
-            "<BHII4IB",
+            "<BHII4IBQ",
             VERSION,
             len(self.regions),
             self.width,
             self.height,
             *self.trimmed,
             self.pdq.quality,
+            self.phash,
         )
         return head + self.pdq.bits + struct.pack(f"<{len(self.regions)}Q", *self.regions)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ImagePrint:
-        size = struct.calcsize("<BHII4IB")
-        version, n, width, height, x0, y0, x1, y1, quality = struct.unpack_from("<BHII4IB", data)
+        size = struct.calcsize("<BHII4IBQ")
+        version, n, width, height, x0, y0, x1, y1, quality, phash = struct.unpack_from(
+            "<BHII4IBQ", data
+        )
         if version != VERSION:
             raise ValueError(f"image fingerprint version {version}, expected {VERSION}")
         bits = data[size : size + 32]
         regions = struct.unpack_from(f"<{n}Q", data, size + 32)
-        return cls(PDQ(bits, quality), tuple(regions), width, height, (x0, y0, x1, y1))
+        return cls(PDQ(bits, quality), phash, tuple(regions), width, height, (x0, y0, x1, y1))
 
 
 def fingerprint_image(image: Image.Image) -> ImagePrint:
-    box = trim_box(image)
-    inner = image.crop(box) if box != (0, 0, *image.size) else image
+    """Everything is computed on a `WORK_SIDE` copy: pHash looks at 32×32 pixels and PDQ
+    at 64×64 anyway, and copies at any resolution are then compared like with like."""
+    work, scale = work_copy(image)
+    box = trim_box(work)
+    inner = work.crop(box) if box != (0, 0, *work.size) else work
+    x0, y0, x1, y1 = (round(v / scale) for v in box)
     return ImagePrint(
         pdq(inner),
-        region_keys(_work_grey(inner), REGION_SCALES, len(REGION_ANCHORS)),
+        phash64(inner),
+        region_keys(inner.convert("L"), REGION_SCALES, len(REGION_ANCHORS)),
         image.width,
         image.height,
-        box,
+        (x0, y0, min(x1, image.width), min(y1, image.height)),
     )
 
 
@@ -214,7 +237,9 @@ class VideoPrint:
 def fingerprint_frames(
     times: tuple[float, ...], frames: tuple[np.ndarray, ...], duration: float
 ) -> VideoPrint:
-    keys = tuple(region_keys(_work_grey(Image.fromarray(f)), FRAME_SCALES, 1) for f in frames)
+    keys = tuple(
+        region_keys(work_copy(Image.fromarray(f))[0].convert("L"), FRAME_SCALES, 1) for f in frames
+    )
     return VideoPrint(times, keys, duration)
 
 
@@ -225,6 +250,5 @@ def media_params() -> dict[str, object]:
         "region_scales": list(REGION_SCALES),
         "frame_scales": list(FRAME_SCALES),
         "work_side": WORK_SIDE,
-        "pdq_side": PDQ_SIDE,
         "imagehash": imagehash.__version__,
     }

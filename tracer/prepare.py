@@ -21,7 +21,13 @@ from tracer import ocr
 from tracer.corpus import PostRecord, parse_line
 from tracer.errors import MediaError, RecordError
 from tracer.media import MediaLimits, check_size, load_image, media_kind, sample_video
-from tracer.mediafp import ImagePrint, VideoPrint, fingerprint_frames, fingerprint_image
+from tracer.mediafp import (
+    WORK_SIDE,
+    ImagePrint,
+    VideoPrint,
+    fingerprint_frames,
+    fingerprint_image,
+)
 from tracer.mediamatch import MediaItem
 from tracer.normalize import NormalText, normalize_text
 from tracer.textfp import TextFingerprint, fingerprint_texts
@@ -92,7 +98,7 @@ def prepare_media(
             frames = sample_video(full, limits)
             video = fingerprint_frames(frames.times, frames.frames, frames.duration)
             return PreparedMedia(path, kind, digest, MediaItem(path, video=video))
-        image = load_image(full, limits, min_side=512)
+        image = load_image(full, limits, min_side=512 if ocr_lang else WORK_SIDE)
         text: str | None = None
         tokens: tuple[str, ...] | None = None
         if ocr_lang is not None and ocr.unavailable(ocr_lang) is None:
