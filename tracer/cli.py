@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
-from tracer import service
+from tracer import ocr, service
 from tracer.config import Settings
 from tracer.errors import CorpusError, NotFoundError, TracerError
 from tracer.normalize import local_time, parse_instant, resolve_zone
@@ -88,6 +88,9 @@ def ingest(
         typer.Option(help="Zone for timestamps without a UTC offset (e.g. Asia/Jakarta, WIB)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    read_text: Annotated[
+        bool, typer.Option("--ocr/--no-ocr", help="Read text off pictures (tesseract).")
+    ] = True,
 ) -> None:
     """Ingest a corpus folder and link its posts into families and cascades."""
     try:
@@ -106,6 +109,7 @@ def ingest(
             assume_tz=zone,
             batch_size=state.settings.batch_size,
             progress=lambda n: bar.advance(task, n),
+            ocr_lang=ocr.LANG if read_text else None,
         )
     if as_json:
         _print_json(report.to_json())
@@ -123,12 +127,17 @@ def _render_report(report: service.IngestReport) -> None:
     table.add_row("errors", str(len(report.errors)))
     for kind, count in sorted(report.errors_by_kind().items()):
         table.add_row(f"  {kind}", str(count))
+    table.add_row("media files", str(report.media_files))
+    table.add_row("  unreadable", str(len(report.media_errors)))
     table.add_row("families updated", str(report.families_touched))
     table.add_row("seconds", f"{report.seconds:.1f}")
     out.print(table)
-    for problem in [*report.conflicts, *report.errors][:50]:
+    for note in report.notes:
+        err.print(f"note: {note}", highlight=False, soft_wrap=True)
+    problems = [*report.conflicts, *report.errors, *report.media_errors]
+    for problem in problems[:50]:
         err.print(f"[yellow]{problem}[/yellow]", highlight=False, soft_wrap=True)
-    hidden = len(report.conflicts) + len(report.errors) - 50
+    hidden = len(problems) - 50
     if hidden > 0:
         err.print(f"… and {hidden} more (use --json for all)")
 
