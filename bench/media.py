@@ -141,6 +141,13 @@ def bench_index(n: int, queries: int, radius: int, seed: int = 7) -> None:
     started = time.perf_counter()
     found = sum(int(picks[i]) in index.search([int(q[i])], radius) for i in range(queries))
     single = queries / (time.perf_counter() - started)
+    started = time.perf_counter()
+    batch_found: set[tuple[int, int]] = set()
+    for start in range(0, queries, 256):  # as the linker looks up a post's 21 keys at once
+        qid, owners, _ = index.search_batch(q[start : start + 256], radius)
+        batch_found.update(zip((qid + start).tolist(), owners.tolist(), strict=True))
+    batch = queries / (time.perf_counter() - started)
+    batch_recall = len(batch_found & set(enumerate(picks.tolist()))) / queries
     brute_n = min(queries, 300)
     started = time.perf_counter()
     brute_found = 0
@@ -150,9 +157,12 @@ def bench_index(n: int, queries: int, radius: int, seed: int = 7) -> None:
     brute = brute_n / (time.perf_counter() - started)
     print(f"media index ({n:,} keys, radius {radius}, exact up to {EXACT_RADIUS})")
     print(f"  build:            {build:6.2f} s")
-    print(f"  multi-index:      {single:8.0f} queries/s   recall {found / queries:.4f}")
-    print(f"  numpy brute force:{brute:8.0f} queries/s   recall {brute_found / brute_n:.4f}")
-    print(f"  speed-up:         {single / brute:8.1f}×   target ≥ 2,000 q/s and ≥ 50×")
+    print(f"  multi-index, one at a time: {single:8.0f} queries/s   recall {found / queries:.4f}")
+    print(f"  multi-index, 256 at a time: {batch:8.0f} queries/s   recall {batch_recall:.4f}")
+    brute_recall = brute_found / brute_n
+    print(f"  numpy brute force:          {brute:8.0f} queries/s   recall {brute_recall:.4f}")
+    print(f"  speed-up: {single / brute:.1f}× one at a time, {batch / brute:.1f}× batched")
+    print("  target: ≥ 2,000 queries/s and ≥ 50× brute force")
 
 
 def main() -> None:

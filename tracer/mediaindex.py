@@ -16,7 +16,11 @@ BANDS = 4
 BAND_BITS = 16
 EXACT_RADIUS = BANDS * 2 - 1
 """Radius up to which a look-up is exact (with one-bit probes per band)."""
-FLIPS = np.array([0] + [1 << b for b in range(BAND_BITS)], np.uint16)
+BUCKETS = 1 << BAND_BITS
+FLIPS = np.array([0] + [1 << b for b in range(BAND_BITS)], np.uint64)
+SHIFTS = np.arange(BANDS, dtype=np.uint64) * np.uint64(BAND_BITS)
+MASK = np.uint64(BUCKETS - 1)
+OFFSETS = (np.arange(BANDS, dtype=np.int64) * BUCKETS)[None, :, None]
 DELTA_LIMIT = 1 << 16
 
 
@@ -36,11 +40,18 @@ class MediaIndex:
         self._sort()
 
     def _sort(self) -> None:
-        self._bands: list[tuple[np.ndarray, np.ndarray]] = []
-        for band in range(BANDS):
-            values = band_values(self._keys, band)
-            order = np.argsort(values, kind="stable")
-            self._bands.append((values[order], order))
+        """One bucket table for all bands: bucket `band * 2**16 + value` holds the
+        positions `order[starts[bucket]:starts[bucket + 1]]`, so a probe is two reads."""
+        buckets = np.concatenate(
+            [
+                band_values(self._keys, band).astype(np.int64) + band * BUCKETS
+                for band in range(BANDS)
+            ]
+        )
+        self._order = np.argsort(buckets, kind="stable") % max(1, len(self._keys))
+        counts = np.bincount(buckets, minlength=BANDS * BUCKETS)
+        self._starts = np.zeros(BANDS * BUCKETS + 1, np.int64)
+        np.cumsum(counts, out=self._starts[1:])
 
     def __len__(self) -> int:
         return len(self._keys) + len(self._delta_keys)
@@ -78,11 +89,7 @@ class MediaIndex:
         """Every (query number, owner, distance) within `radius`, for many queries at once:
         the vectorised form that makes a million-key index answer thousands per second."""
         q = np.asarray(queries, np.uint64)
-        pairs = [self._probe(q, band) for band in range(BANDS) if len(self._keys)]
-        qids = [p[0] for p in pairs]
-        positions = [p[1] for p in pairs]
-        qid = np.concatenate(qids) if qids else np.empty(0, np.int64)
-        pos = np.concatenate(positions) if positions else np.empty(0, np.int64)
+        qid, pos = self._probe(q)
         keys, owners = self._keys[pos], self._owners[pos]
         if self._delta_keys:  # the unsorted delta is small: compare it with every query
             dk = np.array(self._delta_keys, np.uint64)
@@ -93,19 +100,27 @@ class MediaIndex:
         distance = np.bitwise_count(keys ^ q[qid]).astype(np.int64)
         near = distance <= radius
         qid, owners, distance = qid[near], owners[near], distance[near]
-        # A key found through several bands is reported once per query.
-        unique = np.unique(np.stack([qid, owners, distance]), axis=1)
-        return unique[0], unique[1], unique[2]
+        # Each (query, owner) once, with its best distance: a key is found through
+        # several bands, and an owner has several keys.
+        order = np.lexsort((distance, owners, qid))
+        qid, owners, distance = qid[order], owners[order], distance[order]
+        first = np.ones(len(qid), bool)
+        first[1:] = (qid[1:] != qid[:-1]) | (owners[1:] != owners[:-1])
+        return qid[first], owners[first], distance[first]
 
-    def _probe(self, q: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
-        values, order = self._bands[band]
-        probes = (band_values(q, band)[:, None] ^ FLIPS[None, :]).reshape(-1)
-        lo = np.searchsorted(values, probes, "left")
-        hi = np.searchsorted(values, probes, "right")
+    def _probe(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(query number, key position) for every key sharing a band, give or take one
+        bit, with a query."""
+        if len(self._keys) == 0 or len(q) == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        values = (q[:, None] >> SHIFTS[None, :]) & MASK  # (n, 4): each band's value
+        probes = (values[:, :, None] ^ FLIPS[None, None, :]).astype(np.int64)  # (n, 4, 17)
+        flat = (probes + OFFSETS).reshape(-1)
+        lo, hi = self._starts[flat], self._starts[flat + 1]
         counts = hi - lo
         total = int(counts.sum())
-        qid = np.repeat(np.arange(len(probes)) // len(FLIPS), counts)
+        qid = np.repeat(np.arange(len(flat)) // (BANDS * len(FLIPS)), counts)
         # Positions lo..hi-1 of every probe, without a Python loop.
         starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-        hits: np.ndarray = order[starts + np.arange(total)]
+        hits: np.ndarray = self._order[starts + np.arange(total)]
         return qid, hits
