@@ -140,26 +140,9 @@ class Linker:
 
     def link(self, candidate: Candidate) -> LinkResult:
         """Match one new post against everything linked so far and place it in a family."""
-        idx, anchors = candidate.idx, np.fromiter(candidate.anchors, np.uint64)
-        anchors.sort()
-        postings = self.index.lookup(anchors, self._common_cap())
+        idx = candidate.idx
+        anchors, postings, matches = self._find(candidate)
         short = len(candidate.tokens) < self.policy.short_tokens
-        votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
-        chosen = self._choose(votes, shares_line)
-        texts = self._texts(chosen)
-        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
-        matches: list[tuple[int, Match]] = []
-        for p in chosen:
-            other = texts[p]
-            found_match = verify_pair(
-                side,
-                TextSide(other.post_id, other.tokens, other.anchors, other.lines),
-                boilerplate,
-                self.policy,
-            )
-            if found_match is not None:
-                matches.append((p, found_match))
-        matches.extend(self._media_matches(candidate))
         is_release = candidate.account_id in self._central
         family, merged = self._place(idx, self._families_to_join(matches, short, is_release))
         if is_release:
@@ -187,6 +170,37 @@ class Linker:
         for a in ocr_anchors(candidate.media, self.policy.ocr_alone_tokens):
             self.ocr_index.add(a, idx)
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
+
+    def find(self, candidate: Candidate) -> list[tuple[int, Match]]:
+        """Verified matches of content that is not (and will not be) linked: a caption or
+        a picture someone wants checked. Changes nothing; best matches first."""
+        _, _, matches = self._find(candidate)
+        return sorted(matches, key=lambda m: (not self._strong(m[1]), *_rank(m[1]), m[0]))
+
+    def _find(
+        self, candidate: Candidate
+    ) -> tuple[U64, list[list[int] | None], list[tuple[int, Match]]]:
+        anchors = np.fromiter(candidate.anchors, np.uint64)
+        anchors.sort()
+        postings = self.index.lookup(anchors, self._common_cap())
+        short = len(candidate.tokens) < self.policy.short_tokens
+        votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
+        chosen = self._choose(votes, shares_line)
+        texts = self._texts(chosen)
+        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
+        matches: list[tuple[int, Match]] = []
+        for p in chosen:
+            other = texts[p]
+            found_match = verify_pair(
+                side,
+                TextSide(other.post_id, other.tokens, other.anchors, other.lines),
+                boilerplate,
+                self.policy,
+            )
+            if found_match is not None:
+                matches.append((p, found_match))
+        matches.extend(self._media_matches(candidate))
+        return anchors, postings, matches
 
     def _vote(
         self, candidate: Candidate, anchors: U64, postings: list[list[int] | None], short: bool
