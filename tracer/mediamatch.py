@@ -19,12 +19,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from tracer.matching import MatchPolicy
-from tracer.mediafp import ImagePrint, VideoPrint, best_region_distance
+from tracer.mediafp import (
+    REGION_ANCHORS,
+    REGION_SCALES,
+    ImagePrint,
+    VideoPrint,
+    best_region_distance,
+)
 
 MediaModality = Literal["image", "video", "ocr"]
 
@@ -210,3 +216,61 @@ def match_media(
     if not found:
         return None
     return min(found, key=lambda m: (m.modality == "ocr", m.distance))
+
+
+def _region_scale(index: int) -> float:
+    """The share of each side a region key covers (see `mediafp.region_boxes`)."""
+    if index == 0:
+        return 1.0
+    return REGION_SCALES[1 + (index - 1) // len(REGION_ANCHORS)]
+
+
+def describe_change(
+    target: MediaItem, source: MediaItem, found: MediaMatch
+) -> list[dict[str, Any]]:
+    """What a copy did to its source's file, read off the fingerprints: a frame, border
+    or banner added, a crop, a resize, words added or covered, an intro card, a trim."""
+    out: list[dict[str, Any]] = []
+    if target.image is not None and source.image is not None:
+        a, b = target.image, source.image
+        x = np.array(a.regions, np.uint64)[:, None] ^ np.array(b.regions, np.uint64)[None, :]
+        i, j = np.unravel_index(int(np.argmin(np.bitwise_count(x))), x.shape)
+        mine, theirs = _region_scale(int(i)), _region_scale(int(j))
+        if a.trimmed != (0, 0, a.width, a.height) and b.trimmed == (0, 0, b.width, b.height):
+            out.append({"change": "border_added", "detail": "a plain border around the picture"})
+        elif mine < theirs:
+            out.append({"change": "frame_added", "detail": "a frame or margin around the picture"})
+        if mine > theirs:
+            out.append({"change": "cropped", "detail": f"about {100 * (1 - theirs):.0f}% cut"})
+        if (a.width, a.height) != (b.width, b.height):
+            out.append(
+                {"change": "resized", "detail": f"{b.width}×{b.height} → {a.width}×{a.height}"}
+            )
+        if found.distance > 0 or (found.pdq_distance or 0) > 0:
+            out.append({"change": "re_encoded", "detail": f"PDQ distance {found.pdq_distance}"})
+        if target.ocr is not None and source.ocr is not None:
+            # OCR misreads a letter here and there: only words of 3+ letters, 2 or more.
+            added = _words(Counter(target.ocr) - Counter(source.ocr))
+            removed = _words(Counter(source.ocr) - Counter(target.ocr))
+            if len(added) >= 2:
+                out.append({"change": "text_added", "detail": " ".join(added[:12])})
+            if len(removed) >= 2:
+                out.append({"change": "text_covered", "detail": " ".join(removed[:12])})
+    if target.video is not None and source.video is not None and found.ranges:
+        first, last = found.ranges[0], found.ranges[-1]
+        if first[2] >= 0.75:
+            out.append({"change": "intro_added", "detail": f"{first[2]:.1f} s before the clip"})
+        if first[0] >= 0.75:
+            out.append({"change": "start_trimmed", "detail": f"first {first[0]:.1f} s cut"})
+        if source.video.duration - last[1] >= 0.75:
+            out.append(
+                {
+                    "change": "end_trimmed",
+                    "detail": f"last {source.video.duration - last[1]:.1f} s cut",
+                }
+            )
+    return out
+
+
+def _words(counts: Counter[str]) -> list[str]:
+    return [w for w in counts.elements() if len(w) >= 3 and w.isalpha()]

@@ -159,3 +159,33 @@ def local_time(moment: datetime, zone: str = "Asia/Jakarta") -> str:
     """An instant shown in a viewer's zone, labelled (WIB/WITA/WIT)."""
     shown = moment.astimezone(resolve_zone(zone))
     return f"{shown:%Y-%m-%d %H:%M:%S} {zone_label(zone)}"
+
+
+_WITA_PROVINCES = (
+    "bali", "nusa tenggara barat", "nusa tenggara timur", "kalimantan selatan",
+    "kalimantan timur", "kalimantan utara", "sulawesi utara", "sulawesi tengah",
+    "sulawesi selatan", "sulawesi tenggara", "sulawesi barat", "gorontalo",
+)  # fmt: skip
+_WIT_PROVINCES = ("maluku", "maluku utara", "papua")  # every Papua province starts so
+_WITA_CODES = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
+_WIT_CODES = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
+
+
+def zone_of_region(region: str) -> str | None:
+    """The IANA zone of an Indonesian province, by name or Kemendagri code (a regency's
+    code starts with its province's two digits); None when the region does not say."""
+    text = " ".join(normalize_text(region).tokens)
+    code = text.replace(" ", "")[:2]
+    if code.isdigit():
+        if code in _WITA_CODES:
+            return "Asia/Makassar"
+        return "Asia/Jayapura" if code in _WIT_CODES else "Asia/Jakarta"
+    if not text or text in ("nasional", "national", "indonesia"):
+        return None
+    if any(text == p or text.startswith(p + " ") for p in _WIT_PROVINCES):
+        return "Asia/Jayapura"
+    if any(text == p for p in _WITA_PROVINCES):
+        return "Asia/Makassar"
+    if text.startswith(("kabupaten ", "kab ", "kota ")):
+        return None  # a regency's name alone does not say its province
+    return "Asia/Jakarta"

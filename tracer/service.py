@@ -22,7 +22,7 @@ from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker, Match
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
-from tracer.mediamatch import MediaItem, MediaMatch, match_media
+from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_text, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
@@ -513,7 +513,14 @@ def media_report(
     out: list[dict[str, Any]] = []
     for item in mine:
         found = match_media((item,), theirs, policy)
-        out.append({"media": item.path, "match": found.evidence if found else None})
+        source = next((t for t in theirs if found and t.path == found.source_media), None)
+        out.append(
+            {
+                "media": item.path,
+                "match": found.evidence if found else None,
+                "changes": describe_change(item, source, found) if found and source else [],
+            }
+        )
     return out
 
 

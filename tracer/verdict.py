@@ -6,13 +6,15 @@ Pure: takes the post, its family in time order and the normalised texts, returns
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from tracer.models import StoredPost, Verdict
-from tracer.normalize import NormalText
+from tracer.context import Context, flags
+from tracer.models import StoredPost, Verdict, iso_utc
+from tracer.normalize import NormalText, local_time, normalize_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class VerdictReport:
     evidence: list[dict[str, Any]]
     corroboration: dict[str, Any]
     first_seen: StoredPost | None = field(default=None)
+    times: dict[str, Any] = field(default_factory=dict)
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +44,8 @@ class VerdictReport:
             "evidence": self.evidence,
             "corroboration": self.corroboration,
             "first_seen": self.first_seen.to_json() if self.first_seen else None,
+            "times": self.times,
+            "flags": self.flags,
         }
 
 
@@ -94,7 +100,47 @@ def text_changes(post: NormalText, release: NormalText) -> dict[str, Any]:
         "hashtags_added": sorted(set(post.hashtags) - set(release.hashtags)),
         "hashtags_removed": sorted(set(release.hashtags) - set(post.hashtags)),
         "mentions_added": sorted(set(post.mentions) - set(release.mentions)),
+        "mentions_removed": sorted(set(release.mentions) - set(post.mentions)),
         "truncated": post.truncated and not release.truncated,
+    }
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """A caption's sentences (and lines), as written, without empty ones."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def sentence_changes(post: str, source: str) -> dict[str, list[str]]:
+    """Sentences the post added to, or dropped from, its source, as written; compared
+    by their normalised words so a changed emoji or case is not a new sentence."""
+    mine, theirs = sentences(post), sentences(source)
+    keys_mine = [" ".join(normalize_text(x).tokens) for x in mine]
+    keys_theirs = [" ".join(normalize_text(x).tokens) for x in theirs]
+    matcher = SequenceMatcher(a=keys_theirs, b=keys_mine, autojunk=False)
+    added: list[str] = []
+    removed: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            removed.extend(x for x, k in zip(theirs[i1:i2], keys_theirs[i1:i2], strict=True) if k)
+        if tag in ("insert", "replace"):
+            added.extend(x for x, k in zip(mine[j1:j2], keys_mine[j1:j2], strict=True) if k)
+    return {"sentences_added": added, "sentences_removed": removed}
+
+
+def time_facts(post: StoredPost, release: StoredPost | None, post_zone: str) -> dict[str, Any]:
+    """Release time, post time and lag, in UTC and in the zone of the post's region
+    (WIB, WITA or WIT); the release in WIB, the ministry's zone."""
+
+    def shown(p: StoredPost, zone: str) -> dict[str, str]:
+        return {"utc": iso_utc(p.published_at), "local": local_time(p.published_at, zone)}
+
+    return {
+        "post": shown(post, post_zone),
+        "release": shown(release, "Asia/Jakarta") if release else None,
+        "lag_seconds": post.timestamp - release.timestamp if release else None,
     }
 
 
@@ -104,12 +150,17 @@ def corroboration(
     """Who else carried the release (neither its author nor the post under verification):
     the evidence that it was distributed centrally."""
     if release is None:
+        others = [p for p in family if p.post_id != post.post_id]
         return {
             "accounts": 0,
             "regions": [],
+            "provinces": 0,
+            "regencies": 0,
             "by_tier": {},
             "first_lag_seconds": None,
             "median_lag_seconds": None,
+            "non_central_before_release": len(others),
+            "first_non_central": others[0].post_id if others else None,
         }
     copies = [
         p
@@ -122,12 +173,17 @@ def corroboration(
     by_tier: dict[str, int] = {}
     for p in {p.account_id: p for p in copies}.values():
         by_tier[p.tier] = by_tier.get(p.tier, 0) + 1
+    earlier = [p for p in family if p.tier != "central" and p.timestamp < release.timestamp]
     return {
         "accounts": len(accounts),
         "regions": sorted({p.region for p in copies if p.region}),
+        "provinces": len({p.region for p in copies if p.tier == "province" and p.region}),
+        "regencies": len({p.region for p in copies if p.tier == "regency" and p.region}),
         "by_tier": by_tier,
         "first_lag_seconds": lags[0] if lags else None,
         "median_lag_seconds": lags[len(lags) // 2] if lags else None,
+        "non_central_before_release": len(earlier),
+        "first_non_central": earlier[0].post_id if earlier else None,
     }
 
 
@@ -138,6 +194,9 @@ def build_verdict(
     source_text: NormalText | None,
     evidence: list[dict[str, Any]],
     media_report: list[dict[str, Any]] | None = None,
+    *,
+    post_zone: str = "Asia/Jakarta",
+    context: Context | None = None,
 ) -> VerdictReport:
     """`media_report`: for each media file of the post, its best match among the
     source's files (`tracer.service.media_report`), or why none."""
@@ -147,6 +206,7 @@ def build_verdict(
     altered = False
     if source_text is not None and source.post_id != post.post_id:
         changes = text_changes(post_text, source_text)
+        changes.update(sentence_changes(post.text, source.text))
         changes["against"] = source.post_id
         changes["media_count"] = {"source": len(source.media), "post": len(post.media)}
         changes["media"] = media_report
@@ -168,4 +228,10 @@ def build_verdict(
         evidence=evidence,
         corroboration=corroboration(release, family, post),
         first_seen=origin if verdict == "contradicted" else None,
+        times=time_facts(post, release, post_zone),
+        flags=flags(context, post.published_at, _tokens(release or origin)) if context else [],
     )
+
+
+def _tokens(post: StoredPost) -> tuple[str, ...]:
+    return normalize_text(post.text).tokens
