@@ -90,6 +90,7 @@ def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Imag
                 if scale >= 2:
                     image.draft("RGB", (round(width / scale), round(height / scale)))
             image.load()
+            drafted = image.size
             upright = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise MediaError(str(path), f"not a readable image: {exc}") from None
@@ -97,7 +98,11 @@ def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Imag
         raise MediaError(str(path), "too many pixels (decompression bomb)") from None
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's truncated/corrupt data
         raise MediaError(str(path), f"corrupt image: {exc}") from None
-    return upright.convert("RGB")
+    rgb = upright.convert("RGB")
+    turned = rgb.size != drafted
+    # The size as published, which `Image.draft` hides: fingerprints record it.
+    rgb.info["source_size"] = (height, width) if turned else (width, height)
+    return rgb
 
 
 def sample_video(

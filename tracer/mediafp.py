@@ -186,17 +186,19 @@ class ImagePrint:
 def fingerprint_image(image: Image.Image) -> ImagePrint:
     """Everything is computed on a `WORK_SIDE` copy: pHash looks at 32×32 pixels and PDQ
     at 64×64 anyway, and copies at any resolution are then compared like with like."""
-    work, scale = work_copy(image)
+    work, _ = work_copy(image)
     box = trim_box(work)
     inner = work.crop(box) if box != (0, 0, *work.size) else work
-    x0, y0, x1, y1 = (round(v / scale) for v in box)
+    width, height = image.info.get("source_size", image.size)  # before a reduced decode
+    scale = width / work.width
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
     return ImagePrint(
         pdq(inner),
         phash64(inner),
         region_keys(inner.convert("L"), REGION_SCALES, len(REGION_ANCHORS)),
-        image.width,
-        image.height,
-        (x0, y0, min(x1, image.width), min(y1, image.height)),
+        width,
+        height,
+        (x0, y0, min(x1, width), min(y1, height)),
     )
 
 

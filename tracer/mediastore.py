@@ -53,6 +53,7 @@ def _row(r: sa.Row[tuple[object, ...]]) -> MediaRow:
         fingerprint=bytes(fingerprint) if fingerprint is not None else None,
         ocr=m["ocr"],
         error=m["error"],
+        thumbnail=bytes(m["thumbnail"]) if m["thumbnail"] is not None else None,
     )
 
 
@@ -82,16 +83,24 @@ class MediaStore:
             for idx, rows in self.rows_for(idxs).items()
         }
 
-    def items_by_post(self, post_ids: Iterable[str]) -> dict[str, tuple[MediaItem, ...]]:
+    def _idx_of(self, post_ids: Iterable[str]) -> dict[int, str]:
+        wanted = list(post_ids)
+        out: dict[int, str] = {}
         with self.engine.connect() as conn:
-            found = dict(
-                conn.execute(
-                    sa.select(posts.c.idx, posts.c.post_id).where(
-                        posts.c.post_id.in_(list(post_ids))
-                    )
-                ).all()
-            )
+            for start in range(0, len(wanted), CHUNK):
+                stmt = sa.select(posts.c.idx, posts.c.post_id).where(
+                    posts.c.post_id.in_(wanted[start : start + CHUNK])
+                )
+                out.update({int(i): p for i, p in conn.execute(stmt).all()})
+        return out
+
+    def items_by_post(self, post_ids: Iterable[str]) -> dict[str, tuple[MediaItem, ...]]:
+        found = self._idx_of(post_ids)
         return {found[idx]: items for idx, items in self.items_for(found).items()}
+
+    def rows_by_post(self, post_ids: Iterable[str]) -> dict[str, list[MediaRow]]:
+        found = self._idx_of(post_ids)
+        return {found[idx]: rows for idx, rows in self.rows_for(found).items()}
 
     def iter_items(self, chunk: int = 20_000) -> Iterator[tuple[int, tuple[MediaItem, ...]]]:
         """Every post's fingerprinted media, in post order (the linker's start-up load)."""

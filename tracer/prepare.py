@@ -8,6 +8,7 @@ split the work instead of one waiting.
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from itertools import islice, repeat
 from pathlib import Path
+
+from PIL import Image
 
 from tracer import ocr
 from tracer.corpus import PostRecord, parse_line
@@ -46,6 +49,7 @@ class PreparedMedia:
     item: MediaItem | None = None
     ocr_text: str | None = None
     error: str | None = None
+    thumbnail: bytes | None = None
 
     @property
     def algorithm(self) -> str | None:
@@ -82,6 +86,18 @@ class LineContext:
     """None: do not read text off pictures."""
 
 
+THUMBNAIL_SIDE = 240
+
+
+def thumbnail(image: Image.Image) -> bytes:
+    """A small JPEG of a picture or a clip's middle frame, kept for verification cards."""
+    small = image.copy()
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    out = io.BytesIO()
+    small.convert("RGB").save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
 def prepare_media(
     root: Path, path: str, limits: MediaLimits, ocr_lang: str | None
 ) -> PreparedMedia:
@@ -97,7 +113,10 @@ def prepare_media(
         if kind == "video":
             frames = sample_video(full, limits)
             video = fingerprint_frames(frames.times, frames.frames, frames.duration)
-            return PreparedMedia(path, kind, digest, MediaItem(path, video=video))
+            still = Image.fromarray(frames.frames[len(frames.frames) // 2])
+            return PreparedMedia(
+                path, kind, digest, MediaItem(path, video=video), thumbnail=thumbnail(still)
+            )
         image = load_image(full, limits, min_side=512 if ocr_lang else WORK_SIDE)
         text: str | None = None
         tokens: tuple[str, ...] | None = None
@@ -105,7 +124,7 @@ def prepare_media(
             text = ocr.read_text(image, ocr_lang)
             tokens = normalize_text(text).tokens
         item = MediaItem(path, image=fingerprint_image(image), ocr=tokens)
-        return PreparedMedia(path, kind, digest, item, text)
+        return PreparedMedia(path, kind, digest, item, text, thumbnail=thumbnail(image))
     except MediaError as exc:
         return PreparedMedia(path, kind, error=exc.reason)
     except OSError as exc:

@@ -60,3 +60,5 @@ class MediaRow:
     fingerprint: bytes | None
     ocr: str | None
     error: str | None
+    thumbnail: bytes | None = None
+    """A small JPEG for verification cards."""

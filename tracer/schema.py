@@ -81,6 +81,7 @@ media = sa.Table(
     sa.Column("algorithm", sa.Text),
     sa.Column("fingerprint", sa.LargeBinary),
     sa.Column("ocr", sa.Text),
+    sa.Column("thumbnail", sa.LargeBinary),
     sa.Column("error", sa.Text),
 )
 sa.Index("ix_families_dirty", families.c.dirty)

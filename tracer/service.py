@@ -22,14 +22,14 @@ from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker, Match
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
-from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
+from tracer.mediamatch import MediaItem, MediaMatch, match_media
 from tracer.models import Edge, StoredPost
-from tracer.normalize import NormalText, normalize_text, normalize_url
+from tracer.normalize import NormalText, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
 from tracer.rows import CascadeRow, MediaRow, PostRow
 from tracer.store import LinkReader, Store
 from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
-from tracer.verdict import VerdictReport, build_verdict, decide
+from tracer.verdict import VerdictReport
 
 Progress = Callable[[int], None]
 WORKER_THRESHOLD = 4 << 20
@@ -281,6 +281,7 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
                 m.fingerprint,
                 m.ocr_text,
                 m.error,
+                m.thumbnail,
             )
         )
     return out
@@ -481,50 +482,13 @@ def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str
 
 
 def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> VerdictReport:
-    """The verdict on "this post was a ministry release", with its evidence."""
-    policy = policy or MatchPolicy()
-    post = find_post(store, ref)
-    family = load_family(store, policy, post)
-    post_text = normalize_text(post.text)
-    _, _, release, origin = decide(post, family.posts)
-    source = release or origin
-    if source.post_id == post.post_id:
-        return build_verdict(post, family.posts, post_text, None, [])
-    source_text = normalize_text(source.text)
-    media = store.media.items_by_post([post.post_id, source.post_id])
-    mine, theirs = media.get(post.post_id, ()), media.get(source.post_id, ())
-    modality, scores = edge_evidence(
-        _text_side(post.post_id, post_text),
-        _text_side(source.post_id, source_text),
-        mine,
-        theirs,
-        policy,
-    )
-    evidence = [{"against": source.post_id, "modality": modality, "scores": scores}]
-    return build_verdict(
-        post, family.posts, post_text, source_text, evidence, media_report(mine, theirs, policy)
-    )
+    """The verdict on "this post was a ministry release" (see `tracer.verification`)."""
+    from tracer.verification import verify_post  # the facade's verification half
+
+    return verify_post(store, ref, policy)
 
 
-def media_report(
-    mine: tuple[MediaItem, ...], theirs: tuple[MediaItem, ...], policy: MatchPolicy
-) -> list[dict[str, Any]]:
-    """Each media file of a post against the best-matching file of its source."""
-    out: list[dict[str, Any]] = []
-    for item in mine:
-        found = match_media((item,), theirs, policy)
-        source = next((t for t in theirs if found and t.path == found.source_media), None)
-        out.append(
-            {
-                "media": item.path,
-                "match": found.evidence if found else None,
-                "changes": describe_change(item, source, found) if found and source else [],
-            }
-        )
-    return out
-
-
-def _text_side(post_id: str, norm: NormalText) -> TextSide:
+def text_side(post_id: str, norm: NormalText) -> TextSide:
     anchors = frozenset(fingerprint_text(norm).anchors.tolist())
     return TextSide(post_id, norm.tokens, anchors, norm.lines)
 

@@ -1,0 +1,297 @@
+"""The facade's verification half: verdicts for stored posts and for content from outside
+the corpus (a caption, a screenshot, a downloaded clip), in the same shape.
+
+Content from outside is fingerprinted like an ingested post, matched against the store
+with `Linker.find` (which changes nothing), and judged against the family it matches as
+if it had been posted at the claimed time by the claimed account.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tracer import ocr
+from tracer.card import Card, CardMedia
+from tracer.context import Context, load_context
+from tracer.errors import InputError
+from tracer.linker import Candidate, Linker
+from tracer.matching import MatchPolicy
+from tracer.media import MediaLimits, load_image
+from tracer.mediafp import embedded_picture
+from tracer.mediamatch import MediaItem, describe_change, match_media
+from tracer.mediastore import media_item
+from tracer.models import Account, StoredPost, iso_utc
+from tracer.normalize import NormalText, normalize_text, zone_of_region
+from tracer.prepare import PreparedMedia, prepare_media
+from tracer.rows import MediaRow
+from tracer.service import (
+    edge_evidence,
+    find_post,
+    load_family,
+    make_linker,
+    text_side,
+)
+from tracer.store import Store
+from tracer.textfp import fingerprint_text
+from tracer.verdict import VerdictReport, build_verdict, decide
+
+SUBMITTED = "(submitted)"
+"""The post id given to content verified from outside the corpus."""
+
+
+@functools.cache
+def default_context() -> Context:
+    return load_context()
+
+
+def post_zone(post: StoredPost, accounts: dict[str, Account]) -> str:
+    """The zone of the post's region, else of its parent account's (a regency's province),
+    else WIB."""
+    zone = zone_of_region(post.region)
+    parent = accounts.get(post.account_parent_id or "")
+    if zone is None and parent is not None:
+        zone = zone_of_region(parent.region)
+    return zone or "Asia/Jakarta"
+
+
+def verify_post(
+    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
+) -> VerdictReport:
+    """The verdict on "this post was a ministry release", with its evidence."""
+    policy = policy or MatchPolicy()
+    post = find_post(store, ref)
+    family = load_family(store, policy, post)
+    media = store.media.items_by_post([p.post_id for p in family.posts])
+    return _judge(store, policy, context, post, family.posts, media)
+
+
+def _judge(
+    store: Store,
+    policy: MatchPolicy,
+    context: Context | None,
+    post: StoredPost,
+    members: Sequence[StoredPost],
+    media: dict[str, tuple[MediaItem, ...]],
+) -> VerdictReport:
+    post_text = normalize_text(post.text)
+    _, _, release, origin = decide(post, members)
+    source = release or origin
+    extras: dict[str, Any] = {
+        "post_zone": post_zone(post, store.accounts()),
+        "context": context or default_context(),
+    }
+    if source.post_id == post.post_id:
+        return build_verdict(post, members, post_text, None, [], **extras)
+    source_text = normalize_text(source.text)
+    mine, theirs = media.get(post.post_id, ()), media.get(source.post_id, ())
+    modality, scores = edge_evidence(
+        text_side(post.post_id, post_text),
+        text_side(source.post_id, source_text),
+        mine,
+        theirs,
+        policy,
+    )
+    evidence = [{"against": source.post_id, "modality": modality, "scores": scores}]
+    report = media_report(mine, theirs, policy)
+    return build_verdict(post, members, post_text, source_text, evidence, report, **extras)
+
+
+def media_report(
+    mine: tuple[MediaItem, ...], theirs: tuple[MediaItem, ...], policy: MatchPolicy
+) -> list[dict[str, Any]]:
+    """Each media file of a post against the best-matching file of its source."""
+    out: list[dict[str, Any]] = []
+    for item in mine:
+        found = match_media((item,), theirs, policy)
+        source = next((t for t in theirs if found and t.path == found.source_media), None)
+        out.append(
+            {
+                "media": item.path,
+                "match": found.evidence if found else None,
+                "changes": describe_change(item, source, found) if found and source else [],
+            }
+        )
+    return out
+
+
+# --- content from outside the corpus ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What someone wants checked: a caption and/or media files, with what they claim."""
+
+    text: str = ""
+    media: tuple[Path, ...] = ()
+    claimed_at: datetime | None = None
+    account_id: str | None = None
+
+
+def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> list[PreparedMedia]:
+    """An uploaded file as media items: the file itself and, for a screenshot of a post,
+    the picture inside the app's frame. A bad file raises `InputError` (the caller
+    sent it on purpose; there is no post to report it against)."""
+    whole = prepare_media(path.parent, path.name, limits, ocr_lang)
+    if whole.error is not None:
+        raise InputError(f"{path.name}: {whole.error}")
+    items = [whole]
+    if whole.kind == "image":
+        image = load_image(path, limits)
+        box = embedded_picture(image)
+        if box is not None:
+            with tempfile.TemporaryDirectory() as folder:
+                inner = Path(folder) / "embedded.png"
+                image.crop(box).save(inner)
+                found = prepare_media(inner.parent, inner.name, limits, ocr_lang=None)
+            if found.item is not None:
+                items.append(
+                    PreparedMedia(f"{path.name}#embedded", "image", whole.sha256, found.item)
+                )
+    return items
+
+
+def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> NormalText:
+    """The caption given, else the words read off a screenshot (its caption is there)."""
+    if submission.text.strip():
+        return normalize_text(submission.text)
+    read = "\n".join(m.ocr_text or "" for m in media)
+    return normalize_text(read)
+
+
+def verify_content(
+    store: Store,
+    submission: Submission,
+    *,
+    policy: MatchPolicy | None = None,
+    context: Context | None = None,
+    limits: MediaLimits | None = None,
+    ocr_lang: str | None = ocr.LANG,
+    linker: Linker | None = None,
+) -> VerdictReport:
+    """The verdict for content that is not in the corpus, as if `submission.account_id`
+    had posted it at `submission.claimed_at` (now when not claimed).
+
+    `linker`: a searcher already loaded from the store (the HTTP service keeps one);
+    without it, one is loaded for this call."""
+    policy = policy or MatchPolicy()
+    if not submission.text.strip() and not submission.media:
+        raise InputError("nothing to verify: give a text, a media file or both")
+    if ocr_lang is not None and ocr.unavailable(ocr_lang):
+        ocr_lang = None
+    prepared = [
+        m
+        for path in submission.media
+        for m in prepare_upload(path, limits or MediaLimits(), ocr_lang)
+    ]
+    norm = submission_text(submission, prepared)
+    items = tuple(m.item for m in prepared if m.item is not None)
+    account = submission.account_id or SUBMITTED
+    candidate = Candidate(
+        -1,
+        SUBMITTED,
+        account,
+        norm.tokens,
+        frozenset(fingerprint_text(norm).anchors.tolist()),
+        norm.lines,
+        items,
+    )
+    reader = store.link_reader()
+    try:
+        searcher = linker or make_linker(store, policy, reader)
+        matches = searcher.find(candidate)
+        members: list[StoredPost] = []
+        if matches:  # the best match's `source` is the stored post it matched
+            family = load_family(store, policy, find_post(store, matches[0][1].source))
+            members = list(family.posts)
+    finally:
+        reader.close()
+    known = store.accounts().get(account)
+    moment = submission.claimed_at or datetime.now(UTC)
+    post = StoredPost(
+        post_id=SUBMITTED,
+        account_id=account,
+        tier=known.tier if known else "other",
+        region=known.region if known else "",
+        account_parent_id=known.parent_id if known else None,
+        published_at=moment.astimezone(UTC),
+        text=submission.text or "\n".join(norm.lines),
+        media=tuple(m.path for m in prepared if not m.path.endswith("#embedded")),
+        url=None,
+        family_id=members[0].family_id if members else None,
+        parent_id=None,
+        lag_seconds=None,
+    )
+    family_posts = sorted([*members, post], key=lambda p: (p.timestamp, p.post_id))
+    media = store.media.items_by_post([p.post_id for p in members])
+    media[SUBMITTED] = items
+    return _judge(store, policy, context, post, family_posts, media)
+
+
+# --- verification cards -------------------------------------------------------------
+
+
+def card_media(row: MediaRow) -> CardMedia:
+    """A stored file as the card shows it: thumbnail, SHA-256 and fingerprints."""
+    prints: dict[str, Any] = {}
+    item = media_item(row)
+    if item is not None and item.image is not None:
+        prints = {
+            "pdq": item.image.pdq.to_hex(),
+            "pdq_quality": item.image.pdq.quality,
+            "phash": f"{item.image.phash:016x}",
+        }
+    elif item is not None and item.video is not None:
+        prints = {"frames": len(item.video.frames), "duration_s": round(item.video.duration, 2)}
+    if row.error:
+        prints["error"] = row.error
+    return CardMedia(row.path, row.kind, row.sha256, row.thumbnail, prints)
+
+
+def content_digest(posts: Sequence[StoredPost], media: dict[str, list[MediaRow]]) -> str:
+    """SHA-256 over what the verdict relied on: each family post's id, account, time,
+    text digest and media hashes, in time order. A third party holding the same posts
+    gets the same digest."""
+    rows = [
+        [
+            p.post_id,
+            p.account_id,
+            iso_utc(p.published_at),
+            hashlib.sha256(p.text.encode()).hexdigest(),
+            [m.sha256 for m in media.get(p.post_id, [])],
+        ]
+        for p in sorted(posts, key=lambda p: (p.timestamp, p.post_id))
+    ]
+    return hashlib.sha256(orjson.dumps(rows)).hexdigest()
+
+
+def make_card(
+    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
+) -> Card:
+    """Everything a verification card shows, for a stored post."""
+    policy = policy or MatchPolicy()
+    report = verify_post(store, ref, policy, context)
+    post = find_post(store, ref)
+    family = load_family(store, policy, post)
+    _, _, release, origin = decide(post, family.posts)
+    source: StoredPost | None = release or origin
+    if source is not None and source.post_id == post.post_id:
+        source = None
+    rows = store.media.rows_by_post([p.post_id for p in family.posts])
+    return Card(
+        report,
+        post,
+        source,
+        tuple(card_media(r) for r in rows.get(post.post_id, [])),
+        tuple(card_media(r) for r in rows.get(source.post_id, [])) if source else (),
+        content_digest(family.posts, rows),
+        post_zone(post, store.accounts()),
+    )
