@@ -36,8 +36,15 @@ def generate(out: Path, posts: int, seed: int) -> None:
     if (out / "truth.csv").is_file():
         return
     subprocess.run(
-        [sys.executable, str(HERE / "gen_corpus.py"), str(out), "--posts", str(posts),
-         "--seed", str(seed)],
+        [
+            sys.executable,
+            str(HERE / "gen_corpus.py"),
+            str(out),
+            "--posts",
+            str(posts),
+            "--seed",
+            str(seed),
+        ],
         check=True,
     )
 
@@ -137,7 +144,8 @@ def trace_latency(db: Path, post_ids: list[str], requests: int, seed: int) -> di
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "tracer"), "--db", str(db), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -189,15 +197,16 @@ def subset_corpus(corpus: Path, out: Path, n: int) -> list[dict[str, Any]]:
     return lines
 
 
-def baseline(posts: list[dict[str, Any]], tiers: dict[str, str], threshold: float) -> tuple[
-    dict[str, str | None], dict[str, bool], float
-]:
+def baseline(
+    posts: list[dict[str, Any]], tiers: dict[str, str], threshold: float
+) -> tuple[dict[str, str | None], dict[str, bool], float]:
     """Naive all-pairs: rapidfuzz token_set_ratio between every pair, pairs at or above
     `threshold` joined into components, release = earliest central post of a component."""
     texts = [p["text"].lower() for p in posts]
     started = time.perf_counter()
-    scores = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, workers=-1,
-                           score_cutoff=threshold, dtype="uint8")
+    scores = process.cdist(
+        texts, texts, scorer=fuzz.token_set_ratio, workers=-1, score_cutoff=threshold, dtype="uint8"
+    )
     seconds = time.perf_counter() - started
     parent = list(range(len(posts)))
 
@@ -266,8 +275,11 @@ def main() -> None:
     sub_truth = {p["post_id"]: truth[p["post_id"]] for p in lines}
     sub_db = out / f"subset-{args.baseline_posts}.db"
     tracer_sub = timed_ingest(sub_db, sub)
-    tracer_q = quality(sub_truth, predicted_releases(sub_db),
-                       {pid: n > 1 for pid, n in family_sizes(sub_db).items()})
+    tracer_q = quality(
+        sub_truth,
+        predicted_releases(sub_db),
+        {pid: n > 1 for pid, n in family_sizes(sub_db).items()},
+    )
     base_pred, base_linked, base_seconds = baseline(lines, tiers, args.baseline_threshold)
     base_q = quality(sub_truth, base_pred, base_linked)
     n = len(lines)

@@ -18,11 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
-from tracer import ocr, service
+from tracer import ocr, service, verification
+from tracer.card import CardFormat
+from tracer.card import render as render_card
 from tracer.config import Settings
 from tracer.errors import CorpusError, NotFoundError, TracerError
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
+from tracer.verification import Submission
 
 app = typer.Typer(
     help="Trace where a post came from: ingest corpora, trace and verify posts, export cascades.",
@@ -189,14 +192,55 @@ def _duration(seconds: int) -> str:
 
 @app.command()
 def verify(
-    post: Annotated[str, typer.Argument(help="Post id or URL.")],
+    post: Annotated[str | None, typer.Argument(help="Post id or URL.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="A caption to check (not in the corpus).")
+    ] = None,
+    media: Annotated[
+        list[Path] | None,
+        typer.Option("--media", help="A picture, screenshot or clip to check; repeatable."),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="When the content was posted (ISO 8601).")
+    ] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", help="The account said to have posted it.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
+    card: Annotated[
+        Path | None,
+        typer.Option("--card", help="Write a verification card (.html, or .md for Markdown)."),
+    ] = None,
 ) -> None:
-    """Test the claim "this post was a ministry release": a verdict with evidence."""
-    report = service.verify(_store(), post).to_json()
+    """Test the claim "this was a ministry release": a verdict with evidence, for a stored
+    post or for a caption, screenshot or clip from outside the corpus."""
+    store = _store()
+    if post is not None and (text or media):
+        _fail("give a post id, or --text/--media, not both")
+    if post is None:
+        if not text and not media:
+            _fail("give a post id, or --text and/or --media")
+        if card is not None:
+            _fail("--card is for stored posts (give a post id)")
+        try:
+            claimed = parse_instant(at, resolve_zone(state.settings.timezone)) if at else None
+        except ValueError as exc:
+            _fail(f"--at: {exc}")
+        submission = Submission(text or "", tuple(media or ()), claimed, account)
+        report = verification.verify_content(store, submission).to_json()
+    else:
+        report = service.verify(store, post).to_json()
+        if card is not None:
+            fmt: CardFormat = "md" if card.suffix.lower() == ".md" else "html"
+            card.write_text(render_card(verification.make_card(store, post), fmt), "utf-8")
+            err.print(f"card written to {card}")
     if as_json:
         _print_json(report)
         return
+    _render_verdict(report)
+
+
+def _render_verdict(report: dict[str, Any]) -> None:
     zone = state.settings.timezone
     out.print(f"verdict: [bold]{report['verdict']}[/bold] ({report['reason']})")
     release = report["release"]
@@ -206,14 +250,22 @@ def verify(
         if report["lag_seconds"] is not None:
             out.print(f"lag: {_duration(report['lag_seconds'])}")
     out.print(f"altered: {report['altered']}")
-    for key in ("added_text", "removed_text", "hashtags_added", "hashtags_removed"):
+    for key in ("sentences_added", "sentences_removed", "hashtags_added", "hashtags_removed"):
         if report["changes"].get(key):
             out.print(f"  {key}: {report['changes'][key]}", highlight=False)
+    for m in report["changes"].get("media", []):
+        found = ", ".join(c["change"] for c in m["changes"]) or (
+            "same" if m["match"] else "no match"
+        )
+        out.print(f"  media {m['media']}: {found}", highlight=False)
     corroboration = report["corroboration"]
     out.print(
         f"corroboration: {corroboration['accounts']} other accounts in "
         f"{len(corroboration['regions'])} regions"
     )
+    for flag in report["flags"]:
+        detail = flag["detail"] if isinstance(flag["detail"], str) else ", ".join(flag["detail"])
+        out.print(f"flag: {flag['flag']}: {detail}", highlight=False)
 
 
 @app.command()
