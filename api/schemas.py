@@ -67,6 +67,10 @@ class VerifyOut(BaseModel):
     evidence: list[dict[str, Any]]
     corroboration: dict[str, Any]
     first_seen: PostOut | None
+    times: dict[str, Any]
+    """Release and post times in UTC and in the zone of the post's region."""
+    flags: list[dict[str, Any]]
+    """Context: a campaign period, political terms; each with its source."""
 
 
 class Problem(BaseModel):

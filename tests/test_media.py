@@ -121,11 +121,6 @@ def test_bad_image_raises_media_error_naming_the_file(tmp_path: Path, case: str)
     assert caught.value.file == str(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_image leaves the file open when it refuses or cannot decode it: "
-    "Image.open(path) is never closed on the error paths (pixel limit, truncated data)",
-)
 def test_refused_images_leave_no_file_open(tmp_path: Path) -> None:
     cases = bad_images(tmp_path)
     with files_left_open() as leaked:
@@ -268,18 +263,7 @@ def test_sample_video_samples_at_the_requested_rate(clip: Path, every: float) ->
     "every",
     [
         1.0,
-        pytest.param(
-            0.5,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="sample_video sets next_time = frame.time + every, anchored on the "
-                "last sample and not on the grid k*every; with skip_frame NONREF the first "
-                "decoded frame after each step is up to 0.1 s late (reference frames here: "
-                "0, 0.2, 0.4, 0.6, 0.7 s, ...) and the delays add up: 0, 0.6, 1.2, 1.8, 2.4, "
-                "2.9 ... 4.9 s, 0.4 s off by the end, against the docstring's 'the nearest "
-                "frame is at most 0.25 s away'",
-            ),
-        ),
+        0.5,
     ],
 )
 def test_sampled_times_stay_on_the_grid(clip: Path, every: float) -> None:

@@ -16,16 +16,21 @@ Triple = tuple[int, int, int]
 def brute_force(
     keys: np.ndarray, owners: np.ndarray, queries: np.ndarray, radius: int
 ) -> set[Triple]:
-    """Every (query number, owner, distance) within `radius`, by comparing all pairs."""
+    """Every (query number, owner, best distance) within `radius`, by comparing all
+    pairs: an owner with several keys near one query is reported once, at its best."""
     d = np.bitwise_count(queries[:, None] ^ keys[None, :]).astype(np.int64)
     q, k = np.nonzero(d <= radius)
-    return set(zip(q.tolist(), owners[k].tolist(), d[q, k].tolist(), strict=True))
+    best: dict[tuple[int, int], int] = {}
+    for qi, owner, dist in zip(q.tolist(), owners[k].tolist(), d[q, k].tolist(), strict=True):
+        best[(qi, owner)] = min(dist, best.get((qi, owner), 65))
+    return {(qi, owner, dist) for (qi, owner), dist in best.items()}
 
 
 def found(index: MediaIndex, queries: np.ndarray, radius: int) -> set[Triple]:
     qid, owners, distances = index.search_batch(queries, radius)
     triples = list(zip(qid.tolist(), owners.tolist(), distances.tolist(), strict=True))
-    assert len(triples) == len(set(triples)), "a key found through several bands twice"
+    pairs = [(q, o) for q, o, _ in triples]
+    assert len(pairs) == len(set(pairs)), "an owner reported twice for one query"
     return set(triples)
 
 

@@ -88,20 +88,7 @@ def match_copy(clips: Clips, copy: Path) -> MediaMatch | None:
     return match_videos(video_item(copy), video_item(clips.original), POLICY, "release", "copy")
 
 
-NONREF_DRIFT = pytest.mark.xfail(
-    strict=True,
-    reason="sample_video anchors each sample on the last one (next_time = frame.time + "
-    "every) and decodes reference frames only, so the sampled times drift with where x264 "
-    "put its B-frames: the original is sampled at 0, 0.6, 1.2, 1.8, 2.4 s, the overlay "
-    "copy at 0, 0.6, 1.1, 1.6, 2.2 s; in the moving part of the clip two frames then sit "
-    "at 10 bits and the shares are 0.75 (< 0.8). Sampled on the 0.5 s grid, the overlay "
-    "copy matches at 0-4 bits on every frame",
-)
-
-
-@pytest.mark.parametrize(
-    "copy", ["intro", "trimmed", "rescaled", pytest.param("overlay", marks=NONREF_DRIFT)]
-)
+@pytest.mark.parametrize("copy", ["intro", "trimmed", "rescaled", "overlay"])
 def test_copies_of_a_clip_match(clips: Clips, copy: str) -> None:
     m = match_copy(clips, getattr(clips, copy))
     assert m is not None
@@ -149,7 +136,7 @@ def test_trimmed_copy_shares_and_ranges(clips: Clips) -> None:
     assert source_end == pytest.approx(2.5, abs=0.6)
 
 
-@pytest.mark.parametrize("copy", ["rescaled", pytest.param("overlay", marks=NONREF_DRIFT)])
+@pytest.mark.parametrize("copy", ["rescaled", "overlay"])
 def test_whole_copies_match_frame_for_frame(clips: Clips, copy: str) -> None:
     m = match_copy(clips, getattr(clips, copy))
     assert m is not None
@@ -265,12 +252,6 @@ def test_without_ocr_only_the_strict_radius_matches(bits: int) -> None:
     assert m.distance == POLICY.image_strict_radius
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="without OCR, template siblings are matched: their corner regions (header and "
-    "picture box, not the headline) are identical, so the best region distance is 0, "
-    "inside image_strict_radius (MatchPolicy says siblings sit at 6-8 bits)",
-)
 def test_without_ocr_template_siblings_are_refused() -> None:
     a = poster_item("a.jpg", HEADLINE, None)
     b = poster_item("b.jpg", OTHER_HEADLINE, None)

@@ -207,9 +207,14 @@ def test_corroboration_counts_later_copies_by_account_and_region() -> None:
     assert got == {
         "accounts": 2,
         "regions": ["Kabupaten Lebak", "Kabupaten Serang"],
+        "provinces": 0,
+        "regencies": 2,
         "by_tier": {"regency": 2},
         "first_lag_seconds": 90 * 60,
         "median_lag_seconds": 200 * 60,
+        # The opposite signal: a non-central account carried it before the release.
+        "non_central_before_release": 1,
+        "first_non_central": LEAK.post_id,
     }
     assert corroboration(RELEASE, family, RELEASE)["accounts"] == 3
     again = stored("release-again", "kominfo", 400)

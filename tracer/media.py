@@ -9,6 +9,7 @@ crash of the ingest or the server.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,20 +79,20 @@ def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Imag
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            width, height = image.size
-            if width * height > limits.max_pixels:
-                raise MediaError(
-                    str(path),
-                    f"{width}×{height} pixels is over the {limits.max_pixels}-pixel limit",
-                )
-            if min_side and image.format == "JPEG":
-                scale = min(width, height) / min_side
-                if scale >= 2:
-                    image.draft("RGB", (round(width / scale), round(height / scale)))
-            image.load()
-            drafted = image.size
-            upright = ImageOps.exif_transpose(image)
+            with Image.open(path) as image:  # closed on every path, refusals included
+                width, height = image.size
+                if width * height > limits.max_pixels:
+                    raise MediaError(
+                        str(path),
+                        f"{width}×{height} pixels is over the {limits.max_pixels}-pixel limit",
+                    )
+                if min_side and image.format == "JPEG":
+                    scale = min(width, height) / min_side
+                    if scale >= 2:
+                        image.draft("RGB", (round(width / scale), round(height / scale)))
+                image.load()
+                drafted = image.size
+                upright = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise MediaError(str(path), f"not a readable image: {exc}") from None
     except Image.DecompressionBombWarning:
@@ -145,7 +146,10 @@ def sample_video(
                     continue
                 times.append(round(float(frame.time), 3))
                 frames.append(frame.to_ndarray(format="rgb24", width=width, height=height))
-                next_time = frame.time + every
+                # The next point of the fixed grid, not `frame.time + every`: anchored on
+                # the grid, an original and its copy are sampled at the same moments
+                # whatever frames their encoders kept as references.
+                next_time = (math.floor(frame.time / every + 1e-6) + 1) * every
     except av.error.FFmpegError as exc:
         raise MediaError(str(path), f"not a readable video: {exc}") from None
     if not frames:

@@ -27,13 +27,23 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
-VERSION = 1
+from tracer.errors import InputError
+
+VERSION = 2
 REGION_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
 """Region sizes as a share of each side; 1.0 is the whole trimmed picture."""
-REGION_ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
-"""Where a smaller region sits: centre, then the four corners."""
+REGION_ANCHORS = (
+    (0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.0), (0.5, 1.0),
+)  # fmt: skip
+"""Where a smaller region sits: centre, the four corners, top and bottom centre (a frame
+is usually thicker at the bottom, where the office writes its name)."""
+SIDE_CUT = 0.85
+"""Pictures also keep regions with one side cut by this share: a crop from one side
+changes the aspect ratio, and no uniformly scaled region lines up with it."""
 FRAME_SCALES = (1.0, 0.85, 0.7)
-"""Video frames keep centred regions only: overlays and intro cards, not crops."""
+FRAME_ANCHORS = ((0.5, 0.5), (0.5, 0.0))
+"""Video frames keep centred and top-centred regions (a logo band at the bottom): 5 keys
+a frame, 600 for a minute of clip."""
 WORK_SIDE = 256
 """Fingerprints are computed on a copy this long on its shorter side."""
 BORDER_TOLERANCE = 18
@@ -95,17 +105,23 @@ def trim_box(image: Image.Image) -> tuple[int, int, int, int]:
 
 
 def region_boxes(
-    size: tuple[int, int], scales: tuple[float, ...], anchors: int
+    size: tuple[int, int],
+    scales: tuple[float, ...],
+    anchors: tuple[tuple[float, float], ...],
+    side_cuts: bool,
 ) -> list[tuple[float, float, float, float]]:
-    """The whole picture first, then for each smaller scale the centre and (with
-    `anchors` 5) the four corners."""
+    """The whole picture first, then each smaller scale at each anchor, then (with
+    `side_cuts`) the picture with one side cut by `SIDE_CUT`."""
     w, h = size
     boxes = [(0.0, 0.0, float(w), float(h))]
     for scale in scales[1:]:
         cw, ch = w * scale, h * scale
-        for fx, fy in REGION_ANCHORS[:anchors]:
+        for fx, fy in anchors:
             x0, y0 = (w - cw) * fx, (h - ch) * fy
             boxes.append((x0, y0, x0 + cw, y0 + ch))
+    if side_cuts:
+        cut_w, cut_h = w * (1 - SIDE_CUT), h * (1 - SIDE_CUT)
+        boxes += [(0, 0, w - cut_w, h), (cut_w, 0, w, h), (0, 0, w, h - cut_h), (0, cut_h, w, h)]
     return boxes
 
 
@@ -114,11 +130,16 @@ _DCT = 2 * np.cos(np.pi * _N[:, None] * (2 * _N[None, :] + 1) / 64)
 """The unnormalised DCT-II that imagehash's pHash applies (via scipy) along each axis."""
 
 
-def region_keys(grey: Image.Image, scales: tuple[float, ...], anchors: int) -> tuple[int, ...]:
+def region_keys(
+    grey: Image.Image,
+    scales: tuple[float, ...] = (),
+    anchors: tuple[tuple[float, float], ...] = (),
+    side_cuts: bool = False,
+) -> tuple[int, ...]:
     """pHash of each region as `imagehash.phash` computes it, but 3–4× faster: the
     32×32 reduction starts with a box filter (`reducing_gap`), which moves a bit or two,
     and the DCTs of all regions are one batched product."""
-    boxes = region_boxes(grey.size, scales, anchors)
+    boxes = region_boxes(grey.size, scales or REGION_SCALES, anchors or REGION_ANCHORS, side_cuts)
     pixels = np.stack(
         [
             np.asarray(
@@ -172,12 +193,19 @@ class ImagePrint:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ImagePrint:
+        try:
+            return cls._decode(data)
+        except struct.error as exc:
+            raise InputError(f"image fingerprint: truncated or corrupt ({exc})") from None
+
+    @classmethod
+    def _decode(cls, data: bytes) -> ImagePrint:
         size = struct.calcsize("<BHII4IBQ")
         version, n, width, height, x0, y0, x1, y1, quality, phash = struct.unpack_from(
             "<BHII4IBQ", data
         )
         if version != VERSION:
-            raise ValueError(f"image fingerprint version {version}, expected {VERSION}")
+            raise InputError(f"image fingerprint version {version}, expected {VERSION}")
         bits = data[size : size + 32]
         regions = struct.unpack_from(f"<{n}Q", data, size + 32)
         return cls(PDQ(bits, quality), phash, tuple(regions), width, height, (x0, y0, x1, y1))
@@ -195,7 +223,7 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
     return ImagePrint(
         pdq(inner),
         phash64(inner),
-        region_keys(inner.convert("L"), REGION_SCALES, len(REGION_ANCHORS)),
+        region_keys(inner.convert("L"), REGION_SCALES, REGION_ANCHORS, side_cuts=True),
         width,
         height,
         (x0, y0, min(x1, width), min(y1, height)),
@@ -226,9 +254,16 @@ class VideoPrint:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> VideoPrint:
+        try:
+            return cls._decode(data)
+        except struct.error as exc:
+            raise InputError(f"video fingerprint: truncated or corrupt ({exc})") from None
+
+    @classmethod
+    def _decode(cls, data: bytes) -> VideoPrint:
         version, n, k, duration = struct.unpack_from("<BIBd", data)
         if version != VERSION:
-            raise ValueError(f"video fingerprint version {version}, expected {VERSION}")
+            raise InputError(f"video fingerprint version {version}, expected {VERSION}")
         offset = struct.calcsize("<BIBd")
         times = struct.unpack_from(f"<{n}f", data, offset)
         flat = struct.unpack_from(f"<{n * k}Q", data, offset + 4 * n)
@@ -240,20 +275,19 @@ def fingerprint_frames(
     times: tuple[float, ...], frames: tuple[np.ndarray, ...], duration: float
 ) -> VideoPrint:
     keys = tuple(
-        region_keys(work_copy(Image.fromarray(f))[0].convert("L"), FRAME_SCALES, 1) for f in frames
+        region_keys(work_copy(Image.fromarray(f))[0].convert("L"), FRAME_SCALES, FRAME_ANCHORS)
+        for f in frames
     )
     return VideoPrint(times, keys, duration)
 
 
-def media_params() -> dict[str, object]:
-    """What the stored media fingerprints depend on; a change means re-fingerprinting."""
-    return {
-        "version": VERSION,
-        "region_scales": list(REGION_SCALES),
-        "frame_scales": list(FRAME_SCALES),
-        "work_side": WORK_SIDE,
-        "imagehash": imagehash.__version__,
-    }
+def media_params() -> str:
+    """What the stored media fingerprints depend on, as stored beside them: a change
+    means re-fingerprinting, so the database refuses to mix the two."""
+    return (
+        f"{ImagePrint.ALGORITHM}+{VideoPrint.ALGORITHM}/v{VERSION}/side{WORK_SIDE}"
+        f"/imagehash-{imagehash.__version__}"
+    )
 
 
 EMBED_MIN_SHARE = 0.12

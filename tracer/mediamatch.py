@@ -27,9 +27,11 @@ from tracer.matching import MatchPolicy
 from tracer.mediafp import (
     REGION_ANCHORS,
     REGION_SCALES,
+    SIDE_CUT,
     ImagePrint,
     VideoPrint,
     best_region_distance,
+    hamming64,
 )
 
 MediaModality = Literal["image", "video", "ocr"]
@@ -125,8 +127,10 @@ def match_images(
                 source, target, modality, b.path, a.path, distance, pdq_distance, ocr_share
             )
         return None
-    if a.ocr is None or b.ocr is None:  # no OCR: only near-identical pictures
-        looks_alike = distance <= policy.image_strict_radius
+    if a.ocr is None or b.ocr is None:
+        # No OCR to tell template siblings apart (their corner regions can be identical):
+        # only pictures that are near-identical as a whole.
+        looks_alike = hamming64(a.image.phash, b.image.phash) <= policy.image_strict_radius
     if not looks_alike:
         return None
     return MediaMatch(source, target, "image", b.path, a.path, distance, pdq_distance)
@@ -222,7 +226,8 @@ def _region_scale(index: int) -> float:
     """The share of each side a region key covers (see `mediafp.region_boxes`)."""
     if index == 0:
         return 1.0
-    return REGION_SCALES[1 + (index - 1) // len(REGION_ANCHORS)]
+    group = 1 + (index - 1) // len(REGION_ANCHORS)
+    return REGION_SCALES[group] if group < len(REGION_SCALES) else SIDE_CUT
 
 
 def describe_change(

@@ -22,6 +22,7 @@ from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import node_link
 from tracer.linker import Candidate, Linker, Match
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
+from tracer.mediafp import media_params
 from tracer.mediamatch import MediaItem, MediaMatch, match_media
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
@@ -126,7 +127,7 @@ def ingest(
         report.notes.append(f"OCR is off ({why}): pictures are matched by their hashes alone")
         ocr_lang = None
     accounts_path, posts_path = open_corpus(folder)
-    store.ensure_fingerprints(fingerprint_params())
+    store.ensure_fingerprints(f"{fingerprint_params()};{media_params()}")
     with accounts_path.open(newline="", encoding="utf-8") as stream:
         valid: list[AccountRecord] = []
         for item in read_accounts(stream, str(accounts_path)):
