@@ -86,7 +86,7 @@ MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".mp4", ".mov", ".
 
 
 def strip_marks(line: str) -> str:
-    return DIRECTION_MARKS.sub("", line)
+    return line if line.isascii() else DIRECTION_MARKS.sub("", line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,8 @@ class Header:
 
 def parse_header(line: str) -> Header | None:
     """The header of a line that starts a message (marks already stripped), else None."""
+    if not line[:1].isdigit() and not line.startswith("["):
+        return None
     match = ANDROID.match(line) or IOS.match(line)
     if match is None:
         return None
@@ -142,7 +144,9 @@ def survey(lines: Iterable[str]) -> FileTraits:
             year_first = year_first or a > 31
             first_max, second_max = max(first_max, a), max(second_max, b)
             twelve_hour = twelve_hour or header.ampm is not None
-        low = line.lower()
+        else:
+            continue  # the locale's words are on header lines: notices, markers
+        low = header.rest.lower()
         if (
             "terlampir" in low
             or "tidak disertakan" in low
@@ -229,23 +233,23 @@ def split_body(lines: list[str]) -> Body:
     omitted = edited = False
     for line in lines:
         stripped = line.strip()
-        attached = _ATTACHED_LINE.match(stripped)
+        attached = _ATTACHED_LINE.match(stripped) if stripped.endswith(")") else None
         if attached:
             attachments.append(attached.group("file"))
             continue
-        tags = _ATTACHED_TAG.findall(stripped)
+        tags = _ATTACHED_TAG.findall(stripped) if "<" in stripped else None
         if tags:
             attachments.extend(t.strip() for t in tags)
             stripped = _ATTACHED_TAG.sub("", stripped).strip()
             if not stripped:
                 continue
             line = stripped
-        if _OMITTED.match(stripped):
+        if len(stripped) < 40 and _OMITTED.match(stripped):
             omitted = True
             continue
         kept.append(line)
     text = "\n".join(kept).strip()
-    if _EDITED.search(text):
+    if text.endswith(">") and _EDITED.search(text):
         edited = True
         text = _EDITED.sub("", text)
     return Body(text, tuple(attachments), omitted, edited)
