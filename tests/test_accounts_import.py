@@ -101,13 +101,16 @@ def test_central_and_other_accounts_need_no_office() -> None:
         "account_id;platform;handle;region;tier\n"
         "kemkominfo_ig;instagram;kemenkominfo;Nasional;central\n"
         "berita_ig;instagram;beritaku;;other\n"
-        "bad_tier;instagram;x;Kab. Serang;central\n"
+        "bad_tier;instagram;x;Kab. Serang;province\n"
+        "serang_news;instagram;serangnews;KAB SERANG;other\n"
     )
-    assert [(a.account_id, a.tier, a.region) for _, a in planned] == [
-        ("kemkominfo_ig", "central", "Nasional"),
-        ("berita_ig", "other", ""),
+    assert [(a.account_id, a.tier, a.region, a.parent_id) for _, a in planned] == [
+        ("kemkominfo_ig", "central", "Nasional", None),
+        ("berita_ig", "other", "", None),
+        ("serang_news", "other", "Kabupaten Serang", None),
     ]
     assert [(e.line, e.field) for e in errors] == [(4, "tier")]
+    assert "Kabupaten Serang is a regency" in errors[0].reason
 
 
 def test_headers_are_matched_tolerantly() -> None:

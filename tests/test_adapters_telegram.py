@@ -12,6 +12,7 @@ import pytest
 from tracer import service
 from tracer.adapters import telegram
 from tracer.adapters.base import AdapterOptions
+from tracer.errors import CorpusError
 from tracer.store import Store
 
 from .adapter_corpus import split, write_adapter_corpus
@@ -138,7 +139,15 @@ def test_text_parts() -> None:
         telegram.message_text(["a", {"type": "bold"}])
 
 
-def test_detect() -> None:
+def test_a_missing_export(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no such file"):
+        list(telegram.read(tmp_path, AdapterOptions()))
+
+
+def test_detect(tmp_path: Path) -> None:
+    other = tmp_path / "video.info.json"
+    other.write_text(json.dumps({"id": "x", "title": "t", "_type": "video", "name": "n"}))
+    assert not telegram.detect(other)
     assert telegram.detect(CHANNEL)
     assert telegram.detect(CHANNEL.parent)
     assert not telegram.detect(FIXTURES.parent / "whatsapp" / "ios_en_zip" / "_chat.txt")

@@ -18,6 +18,7 @@ from tracer import service
 from tracer.adapters import _whatsapp_parse as wa
 from tracer.adapters import whatsapp
 from tracer.adapters.base import AdapterOptions
+from tracer.errors import CorpusError
 from tracer.store import Store
 
 from .adapter_corpus import split, write_adapter_corpus
@@ -236,6 +237,20 @@ def test_text_before_the_first_message_and_undecodable_bytes(tmp_path: Path) -> 
     parts, _ = read(path)
     assert [(e.line, e.field) for e in parts.errors] == [(1, "(line)")]
     assert parts.posts[0].text == "caf\ufffd"
+
+
+def test_files_that_are_not_chats(tmp_path: Path) -> None:
+    (tmp_path / "bad.zip").write_bytes(b"not a zip")
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w") as archive:
+        archive.writestr("IMG-1.jpg", b"x")
+    for name, reason in [
+        ("none.txt", "no such file"),
+        ("bad.zip", "not a zip file"),
+        ("empty.zip", "no chat .txt"),
+    ]:
+        with pytest.raises(CorpusError, match=reason):
+            list(whatsapp.read(tmp_path / name, AdapterOptions()))
+        assert not whatsapp.detect(tmp_path / name)
 
 
 def test_detect() -> None:

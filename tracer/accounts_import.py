@@ -138,26 +138,29 @@ def _parse_row(line: int, values: Mapping[str, str], name: str, registry: Regist
     if tier_given and tier_given not in TIERS:
         raise err("tier", f"{values['tier']!r} is not one of {TIERS}")
     tier: Tier
-    if office is not None:
+    if tier_given in ("central", "other"):
+        # A national or private account: an office, when named, is only its region.
+        tier = "central" if tier_given == "central" else "other"
+    elif office is not None:
         tier = office.tier
         if tier_given and tier_given != tier:
             raise err("tier", f"{tier_given!r}, but {office.name} is a {office.kind}: {tier}")
-    elif tier_given in ("central", "other"):
-        tier = "central" if tier_given == "central" else "other"
     else:
         raise err("office", "missing: give an office code or name (or tier central/other)")
+    region = office.name if office else values["office"]
+    placed = office if tier in ("province", "regency") else None  # parents follow offices
     return _Row(
         line,
         Account(
             account_id=account_id,
             platform=platform,
             handle=handle,
-            name=values["name"] or (office.name if office else handle),
+            name=values["name"] or (placed.name if placed else handle),
             tier=tier,
-            region=office.name if office else values["office"],
+            region=region,
             parent_id=values["parent_id"] or None,
         ),
-        office,
+        placed,
         bool(values["parent_id"]),
     )
 

@@ -216,5 +216,7 @@ def builtin_registry() -> Registry:
     for province in sorted(list_wilayah(), key=lambda w: w.code):
         offices.append(Office(province.code, province.name, "province", province.code))
         for regency in sorted(list_wilayah(province.code), key=lambda w: w.code):
-            offices.append(Office(regency.code, regency.name, _kind_of(regency.name), province.code))
+            offices.append(
+                Office(regency.code, regency.name, _kind_of(regency.name), province.code)
+            )
     return Registry(tuple(offices))

@@ -19,7 +19,7 @@ import ijson
 
 from tracer.adapters.base import AdapterOptions, Item, media_root
 from tracer.corpus import PostRecord, content_digest
-from tracer.errors import RecordError
+from tracer.errors import CorpusError, RecordError
 from tracer.models import Account, Post, iso_utc
 
 NAME = "telegram"
@@ -29,13 +29,13 @@ _HEADER_KEYS = ("name", "type", "id", "username")
 
 
 def detect(path: Path) -> bool:
-    """A `.json` file whose first keys are those of a chat export."""
-    file = path / "result.json" if path.is_dir() else path
+    """A `.json` object that opens with a chat's keys and its `messages`."""
+    file = _export_file(path)
     if file.suffix.lower() != ".json" or not file.is_file():
         return False
     with file.open("rb") as stream:
-        head = stream.read(4096)
-    return b'"messages"' in head or (b'"type"' in head and b'"name"' in head and b'"id"' in head)
+        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{") and b'"messages"' in head and b'"id"' in head
 
 
 def _export_file(path: Path) -> Path:
@@ -59,6 +59,8 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
     """Yield the chat's account, then each message as a post (service messages skipped)."""
     file = _export_file(path)
     name = str(file)
+    if not file.is_file():
+        raise CorpusError(f"{file}: no such file")
     try:
         with file.open("rb") as stream:
             header = read_header(stream)
@@ -66,8 +68,8 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
         yield RecordError(name, 0, "(file)", f"invalid JSON: {_first_line(exc)}")
         return
     chat_id = header.get("id")
-    if chat_id is None or isinstance(chat_id, float):
-        yield RecordError(name, 0, "id", "the export has no integer chat id")
+    if not isinstance(chat_id, int | str) or chat_id == "":
+        yield RecordError(name, 0, "id", "the export has no chat id")
         return
     username = _username(header, options)
     account = Account(
@@ -171,7 +173,7 @@ def _epoch(value: Any) -> datetime:
 
 def message_post(
     message: dict[str, Any],
-    chat_id: int,
+    chat_id: int | str,
     account: Account,
     username: str | None,
     root: Path,

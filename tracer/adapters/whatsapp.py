@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from tracer.adapters import _whatsapp_parse as wa
 from tracer.adapters.base import AdapterOptions, Item
 from tracer.corpus import PostRecord, content_digest
-from tracer.errors import RecordError
+from tracer.errors import CorpusError, RecordError
 from tracer.models import Account, Post
 
 NAME = "whatsapp"
@@ -44,6 +44,8 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def detect(path: Path) -> bool:
     """A `.txt` (or a `.zip` holding one) whose first header line is WhatsApp's."""
+    if path.suffix.lower() not in (".txt", ".zip") or not path.is_file():
+        return False
     try:
         with _chat_lines(path) as (_name, lines, _media):
             for number, line in enumerate(lines, start=1):
@@ -51,7 +53,7 @@ def detect(path: Path) -> bool:
                     return True
                 if number >= 5:
                     return False
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
+    except (OSError, CorpusError):
         return False
     return False
 
@@ -98,13 +100,19 @@ def _zip_media(path: Path, archive: zipfile.ZipFile, folder: str) -> _Media:
 @contextmanager
 def _chat_lines(path: Path) -> Iterator[tuple[str, Iterator[str], _Media]]:
     """The chat's name for errors, its decoded lines, and its attachments."""
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such file")
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise CorpusError(f"{path}: not a zip file ({exc})") from None
+        with archive:
             texts = [n for n in archive.namelist() if n.lower().endswith(".txt")]
             chosen = [n for n in texts if n == "_chat.txt" or wa.chat_name(Path(n).stem)]
             picked = (chosen or texts)[:1]
             if not picked:
-                raise ValueError(f"{path}: the zip holds no chat .txt file")
+                raise CorpusError(f"{path}: the zip holds no chat .txt file")
             with archive.open(picked[0]) as stream:
                 yield (
                     f"{path}/{picked[0]}",
@@ -149,6 +157,8 @@ def read(
     zone = options.tz or ZoneInfo(DEFAULT_TZ)
     group = group_name(path)
     account_id = options.account or f"whatsapp:{slug(group)}"
+    with _chat_lines(path) as (_name, lines, _media):
+        traits = wa.survey(lines)
     yield Account(
         account_id=account_id,
         platform="whatsapp",
@@ -158,8 +168,6 @@ def read(
         region=options.region or "",
         parent_id=None,
     )
-    with _chat_lines(path) as (_name, lines, _media):
-        traits = wa.survey(lines)
     order, decided_by = _date_order(traits, day_first)
     base = account_id if account_id.startswith("whatsapp:") else f"whatsapp:{account_id}"
     counters: Counter[tuple[str, str]] = Counter()
