@@ -13,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracer import service
 from tracer.adapters import _whatsapp_parse as wa
@@ -351,3 +353,39 @@ def test_round_trip_through_the_corpus_into_the_store(
     )
     dropped = skipped["system"] + skipped["deleted"]
     assert headers == len(parts.posts) + dropped + len(parts.errors)
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ,.!?#@é🙏", min_size=1, max_size=30)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Admin Kominfo", "Budi", "+62 812-3456-7890"]),
+            st.lists(_WORDS.map(str.strip).filter(bool), min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_message_text_survives_the_export(messages: list[tuple[str, list[str]]]) -> None:
+    """Write messages as an Android export and read them back: same senders, same text."""
+    lines = []
+    for minute, (sender, text_lines) in enumerate(messages):
+        lines.append(f"26/01/24 19.{minute:02d} - \u202a{sender}\u202c: {text_lines[0]}")
+        lines.extend(text_lines[1:])
+    posts = [p for _, p in _read_lines(lines)]
+    assert [(p.extra["sender"], p.text) for p in posts] == [
+        (sender, "\n".join(text_lines).strip()) for sender, text_lines in messages
+    ]
+
+
+def _read_lines(lines: list[str]) -> list[tuple[int, Any]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "WhatsApp Chat with G.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        parts, skipped = read(path)
+    assert parts.errors == [] and not skipped
+    return list(enumerate(parts.posts))

@@ -111,3 +111,12 @@ def test_offices_are_frozen_values() -> None:
     assert office == Office("36", "Banten", "province", "36")
     with pytest.raises(AttributeError):
         office.name = "x"  # type: ignore[misc]
+
+
+def test_every_office_is_found_by_its_own_name_and_code() -> None:
+    registry = builtin_registry()
+    for office in registry:
+        assert registry.by_code(office.code) == office
+        assert registry.by_code(office.code.replace(".", "")) == office
+        assert office in registry.match(office.name)
+        assert office in registry.match(office.name.upper().replace("KABUPATEN ", "KAB. "))

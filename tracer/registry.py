@@ -26,10 +26,6 @@ OfficeKind = Literal["province", "regency", "city"]
 
 # Leading words that say which kind of office a name means; longest first.
 _KIND_PREFIXES: tuple[tuple[str, OfficeKind], ...] = (
-    ("kabupaten administrasi", "regency"),
-    ("kab adm", "regency"),
-    ("kota administrasi", "city"),
-    ("kota adm", "city"),
     ("kotamadya", "city"),
     ("kodya", "city"),
     ("kabupaten", "regency"),
@@ -113,7 +109,10 @@ def name_key(name: str) -> NameKey:
     kind: OfficeKind | None = None
     for prefix, prefix_kind in _KIND_PREFIXES:
         if words == prefix or words.startswith(prefix + " "):
-            kind, words = prefix_kind, words[len(prefix) :]
+            kind, words = prefix_kind, words[len(prefix) :].strip()
+            # Jakarta's regency and cities are "administrative": Kota Adm. Jakarta Pusat.
+            for word in ("administrasi ", "adm "):
+                words = words.removeprefix(word)
             break
     base = words.replace(" ", "")
     return NameKey(kind, base)

@@ -201,7 +201,7 @@ def message_post(
     except ValueError as exc:
         raise bad("text", str(exc)) from None
     media, extra = _media(message, root, bad)
-    for key in ("from", "from_id", "forwarded_from", "saved_from", "reply_to_message_id"):
+    for key in ("from", "from_id", "author", "forwarded_from", "saved_from", "reply_to_message_id"):
         if message.get(key) is not None:
             extra[key] = message[key]
     if "edited_unixtime" in message:
