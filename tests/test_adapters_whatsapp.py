@@ -203,6 +203,11 @@ def test_a_zip_export_is_read_and_its_media_extracted_beside_it(tmp_path: Path) 
     ).read_bytes()
     assert parts.posts[2].extra["media_omitted"] is True
     assert parts.posts[0].published_at == utc("2024-01-26T12:33:05")
+    assert [p.name for p in (tmp_path / "WhatsApp Chat - Kominfo Releases").iterdir()] == [
+        "00000013-PHOTO-2024-01-26-19-40-00.jpg"
+    ]
+    again, _ = read(path)  # the extracted file is reused
+    assert [p.media for p in again.posts] == [p.media for p in parts.posts]
 
 
 def test_an_unzipped_ios_chat_takes_its_folders_name(tmp_path: Path) -> None:

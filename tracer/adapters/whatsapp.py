@@ -90,8 +90,10 @@ def _zip_media(path: Path, archive: zipfile.ZipFile, folder: str) -> _Media:
         out = target / name
         if not out.is_file():
             target.mkdir(exist_ok=True)
-            with archive.open(member) as src, out.open("wb") as dst:
+            partial = target / f".{name}.part"  # renamed when whole: no half file is reused
+            with archive.open(member) as src, partial.open("wb") as dst:
                 shutil.copyfileobj(src, dst)
+            partial.replace(out)
         return True
 
     return _Media(folder, fetch)
@@ -126,8 +128,8 @@ def _chat_lines(path: Path) -> Iterator[tuple[str, Iterator[str], _Media]]:
 
 
 def _decoded(stream: IO[bytes]) -> Iterator[str]:
-    """Lines without their ending; a line that is not UTF-8 is kept with replacement
-    characters (the parser then reports it where it matters)."""
+    """Lines without their ending; bytes that are not UTF-8 become U+FFFD, so one bad
+    byte costs a character, not the message."""
     for number, raw in enumerate(stream):
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         yield line.removeprefix("\ufeff") if number == 0 else line
