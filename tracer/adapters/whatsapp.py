@@ -170,6 +170,8 @@ def read(
         region=options.region or "",
         parent_id=None,
     )
+    if day_first is None:  # an `AdapterOptions.day_first`, once the CLI passes one
+        day_first = getattr(options, "day_first", None)
     order, decided_by = _date_order(traits, day_first)
     base = account_id if account_id.startswith("whatsapp:") else f"whatsapp:{account_id}"
     counters: Counter[tuple[str, str]] = Counter()
