@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from tracer import ocr, service, verification
+from tracer.accounts_import import import_accounts
 from tracer.card import CardFormat
 from tracer.card import render as render_card
 from tracer.config import Settings
@@ -302,6 +303,34 @@ def serve(
         port=port or settings.port,
         log_level="info",
     )
+
+
+accounts_app = typer.Typer(help="Accounts: import the offices' handles.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+
+
+@accounts_app.command("import")
+def accounts_import(
+    file: Annotated[Path, typer.Argument(help="CSV of handles, platforms and offices.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Add accounts from a CSV, matched to offices of the registry (tier, region, parent)."""
+    if not file.is_file():
+        _fail(f"{file}: no such file")
+    store = _store(create=True)
+    with file.open(newline="", encoding="utf-8-sig") as stream:
+        report = import_accounts(store, stream, str(file))
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        out.print(
+            f"inserted {report.inserted}, unchanged {report.unchanged}, "
+            f"conflicts {len(report.conflicts)}, errors {len(report.errors)}"
+        )
+        for problem in [*report.conflicts, *report.errors]:
+            err.print(f"[yellow]{problem}[/yellow]", highlight=False, soft_wrap=True)
+    if report.inserted == 0 and report.unchanged == 0:
+        raise typer.Exit(1)
 
 
 def main() -> None:
