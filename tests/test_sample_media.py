@@ -44,30 +44,31 @@ DISTINCT_LINKED_MAX = 0.001
 
 
 @pytest.fixture(scope="module")
-def families(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
-    """Each sample post's family id after ingesting the sample."""
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store = Store.open(tmp_path_factory.mktemp("sample-media") / "sample.db")
     try:
         report = service.ingest(store, CORPUS)
         assert report.errors == [] and report.conflicts == []
-        yield {p: service.trace(store, p)["family_id"] for p in POSTS}
+        yield store
     finally:
         store.close()
 
 
 @pytest.fixture(scope="module")
-def verdicts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, Any]]]:
-    store = Store.open(tmp_path_factory.mktemp("sample-media-verify") / "sample.db")
-    try:
-        service.ingest(store, CORPUS)
-        out = {}
-        for post_id, truth in POSTS.items():
-            if truth["link"] == "media":
-                report = service.verify(store, post_id)
-                out[post_id] = (report.verdict, report.release.post_id if report.release else None)
-        yield out
-    finally:
-        store.close()
+def families(sample_store: Store) -> dict[str, str | None]:
+    """Each sample post's family id after ingesting the sample."""
+    return {p: service.trace(sample_store, p)["family_id"] for p in POSTS}
+
+
+@pytest.fixture(scope="module")
+def verdicts(sample_store: Store) -> dict[str, tuple[str, Any]]:
+    """Verdict and release of each copy that only its media ties to its family."""
+    out: dict[str, tuple[str, Any]] = {}
+    for post_id, truth in POSTS.items():
+        if truth["link"] == "media":
+            report = service.verify(sample_store, post_id)
+            out[post_id] = (report.verdict, report.release.post_id if report.release else None)
+    return out
 
 
 def media_copies() -> list[tuple[str, dict[str, Any]]]:
