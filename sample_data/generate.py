@@ -318,9 +318,7 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
     media = Media(root)
     names = {a.account_id: a.name.removeprefix("Diskominfo ") for a in accounts}
     make_media(posts, truth, names, media)
-    posts = [
-        replace(p, media=tuple(m["path"] for m in media.by_post.get(p.post_id, ()))) for p in posts
-    ]
+    posts = [replace(p, media=tuple(m["path"] for m in media.by_post[p.post_id])) for p in posts]
     write_corpus(root, accounts, ())
     with (root / POSTS_FILE).open("wb") as out:
         for post in posts:
@@ -356,12 +354,20 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
             "late_release": LATE_RELEASE_ID,
         },
         "posts": {
-            p.post_id: truth[p.post_id].to_json() | {"media": media.by_post.get(p.post_id, [])}
-            for p in posts
+            p.post_id: _post_truth(truth[p.post_id], media.by_post[p.post_id]) for p in posts
         },
     }
     truth_path.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
     return document
+
+
+def _post_truth(info: SampleTruth, files: list[dict[str, Any]]) -> dict[str, Any]:
+    """A post's truth and its media; a text copy that also copied its media is linked by
+    both (the text cases' copies of the case poster, clip and photos)."""
+    out = info.to_json() | {"media": files}
+    if info.link == "text" and any(f["derived_from"] for f in files):
+        out["link"] = "text+media"
+    return out
 
 
 def digest(root: Path) -> str:
