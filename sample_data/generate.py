@@ -17,30 +17,28 @@ import hashlib
 import shutil
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import orjson
+from media_cases import Edit, e_frame, e_width, make_media_cases, run
 from PIL import Image
-from sample_media import (  # the sibling module; this folder is on sys.path when run
+from sample_edits import save_image
+from sample_media import (  # the sibling modules; this folder is on sys.path when run
     FPS,
-    Variant,
+    SIZE,
     bannered,
     clip_frames,
     cropped,
     decoded,
-    framed,
     intro_card,
     ministry_poster,
     photo,
     photo_post,
     regional_poster,
-    resized,
-    same,
-    save_jpeg,
     write_mp4,
 )
 
@@ -64,14 +62,59 @@ from tracer.synthetic import (
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 MEDIA = "media"
+TEMPLATE = "ministry_poster"
+CROPPED: Edit = (
+    cropped,
+    {
+        "op": "crop",
+        "style": "two_sides",
+        "cut": {"left": 0, "top": 0, "right": 0.08, "bottom": 0.08},
+    },
+)
+
+
+def e_bottom_banner(label: str) -> Edit:
+    return bannered(label), {"op": "banner", "label": label, "at": "bottom"}
 
 
 class Media:
-    """Writes media files under the corpus and remembers where each came from."""
+    """Writes media files under the corpus and remembers where each came from.
+
+    Per file: `derived_from` (the file it was made from), `variant`, `root` (the
+    original it ultimately derives from), `transform` (the steps from `derived_from`,
+    encoding last), `template_group` (the poster template it is drawn on, inherited by
+    its copies) and, for clips, `segments` (time ranges shared with `derived_from`).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.by_post: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.files: dict[str, dict[str, Any]] = {}
+
+    def _record(
+        self,
+        post_id: str,
+        rel: str,
+        derived_from: str | None,
+        variant: str,
+        transform: list[dict[str, Any]],
+        template: str | None,
+        **extra: Any,
+    ) -> None:
+        parent = self.files.get(derived_from) if derived_from else None
+        if template is None and parent is not None:
+            template = parent["template_group"]
+        entry = {
+            "path": rel,
+            "derived_from": derived_from,
+            "variant": variant,
+            "kind": "video" if rel.endswith(".mp4") else "image",
+            "root": parent["root"] if parent is not None else rel,
+            "transform": transform,
+            "template_group": template,
+        } | extra
+        self.files[rel] = entry
+        self.by_post[post_id].append(entry)
 
     def image(
         self,
@@ -81,12 +124,13 @@ class Media:
         quality: int,
         derived_from: str | None,
         variant: str,
+        steps: Sequence[dict[str, Any]] = (),
+        template: str | None = None,
     ) -> Image.Image:
         rel = f"{MEDIA}/{name}"
-        save_jpeg(img, self.root / rel, quality)
-        self.by_post[post_id].append(
-            {"path": rel, "derived_from": derived_from, "variant": variant}
-        )
+        encode = save_image(img, self.root / rel, quality)
+        transform = [*steps, encode] if derived_from else []
+        self._record(post_id, rel, derived_from, variant, transform, template)
         return img
 
     def video(
@@ -96,13 +140,16 @@ class Media:
         frames: Iterator[np.ndarray],
         derived_from: str | None,
         variant: str,
+        steps: Sequence[dict[str, Any]] = (),
+        segments: Sequence[dict[str, list[float]]] = (),
         **encode: Any,
     ) -> Path:
         rel = f"{MEDIA}/{name}"
         write_mp4(self.root / rel, frames, **encode)
-        self.by_post[post_id].append(
-            {"path": rel, "derived_from": derived_from, "variant": variant}
-        )
+        size = list(encode.get("size", SIZE))
+        last = {"op": "encode", "format": "h264", "crf": encode.get("crf", 26), "size": size}
+        transform = [*steps, last] if derived_from else []
+        self._record(post_id, rel, derived_from, variant, transform, None, segments=list(segments))
         return self.root / rel
 
 
@@ -122,33 +169,37 @@ def make_media(
     # The case: clip and poster in the distribution group.
     clip = media.video(CASE_RELEASE_ID, "hak_politik.mp4", clip_frames(6.0), None, "original")
     poster = ministry_poster(CASE_TITLE, photo("camera"))
-    media.image(CASE_RELEASE_ID, "hak_politik_poster.jpg", poster, 88, None, "original")
-    src = f"{MEDIA}/hak_politik_poster.jpg"
-    banten = framed("Pemprov Banten", (232, 120, 30))(poster)
-    media.image(CASE_BANTEN_ID, "banten_hak_politik.jpg", banten, 85, src, "framed")
-    banten_src = f"{MEDIA}/banten_hak_politik.jpg"
     media.image(
-        CASE_SERANG_ID,
-        f"{CASE_SERANG_ID}.jpg",
-        resized(720)(banten),
-        80,
-        banten_src,
-        "reencoded_resized",
+        CASE_RELEASE_ID, "hak_politik_poster.jpg", poster, 88, None, "original", (), TEMPLATE
+    )
+    src = f"{MEDIA}/hak_politik_poster.jpg"
+    banten, steps = run(poster, [e_frame("Pemprov Banten", (232, 120, 30))])
+    media.image(CASE_BANTEN_ID, "banten_hak_politik.jpg", banten, 85, src, "framed", steps)
+    banten_src = f"{MEDIA}/banten_hak_politik.jpg"
+    serang, steps = run(banten, [e_width(720)])
+    media.image(
+        CASE_SERANG_ID, f"{CASE_SERANG_ID}.jpg", serang, 80, banten_src, "reencoded_resized", steps
     )
     media.image(
         CASE_KOTA_SERANG_ID, f"{CASE_KOTA_SERANG_ID}.jpg", banten, 70, banten_src, "reencoded"
     )
     by_account = {p.account_id: p.post_id for p in family_copies(posts, truth, "hak_politik")}
-    poster_variants: list[tuple[str, Variant, int, str]] = [
-        ("diskominfo_jabar_ig", resized(720), 75, "reencoded_resized"),
-        ("diskominfo_jatim_fb", same, 60, "reencoded"),
-        ("diskominfo_bali_ig", cropped, 85, "cropped"),
-        ("diskominfo_papua_ig", bannered("Diskominfo Provinsi Papua"), 80, "bannered"),
-        ("diskominfo_kab_garut_ig", framed("Diskominfo Kab. Garut", (22, 110, 70)), 82, "framed"),
+    poster_variants: list[tuple[str, list[Edit], int, str]] = [
+        ("diskominfo_jabar_ig", [e_width(720)], 75, "reencoded_resized"),
+        ("diskominfo_jatim_fb", [], 60, "reencoded"),
+        ("diskominfo_bali_ig", [CROPPED], 85, "cropped"),
+        ("diskominfo_papua_ig", [e_bottom_banner("Diskominfo Provinsi Papua")], 80, "bannered"),
+        (
+            "diskominfo_kab_garut_ig",
+            [e_frame("Diskominfo Kab. Garut", (22, 110, 70))],
+            82,
+            "framed",
+        ),
     ]
-    for account_id, variant, quality, label in poster_variants:
+    for account_id, edits, quality, label in poster_variants:
         post_id = by_account[account_id]
-        media.image(post_id, f"{post_id}.jpg", variant(poster), quality, src, label)
+        img, steps = run(poster, edits)
+        media.image(post_id, f"{post_id}.jpg", img, quality, src, label, steps)
     clip_src = f"{MEDIA}/hak_politik.mp4"
     media.video(
         by_account["diskominfo_jateng_ig"],
@@ -156,6 +207,8 @@ def make_media(
         decoded(clip),
         clip_src,
         "reencoded_downscaled",
+        [{"op": "rescale", "size": [512, 288]}, {"op": "reencode", "crf": 32}],
+        [{"copy": [0.0, 6.0], "release": [0.0, 6.0]}],
         size=(512, 288),
         crf=32,
     )
@@ -166,6 +219,8 @@ def make_media(
         _chain(intro_card(intro, 1.5), decoded(clip)),
         clip_src,
         "intro_card",
+        [{"op": "intro", "seconds": 1.5}],
+        [{"copy": [1.5, 7.5], "release": [0.0, 6.0]}],
     )
     media.video(
         by_account["diskominfo_kab_sleman_ig"],
@@ -173,6 +228,8 @@ def make_media(
         _take(decoded(clip), 4 * FPS),
         clip_src,
         "trimmed",
+        [{"op": "trim", "start": 0.0, "end": 4.0}],
+        [{"copy": [0.0, 4.0], "release": [0.0, 4.0]}],
     )
 
     # Other releases: photos from skimage.data and two template posters.
@@ -185,12 +242,12 @@ def make_media(
         "tps": ministry_poster("Ayo ke TPS 14 Februari, suaramu menentukan", None, "ballot"),
         "hoaks": ministry_poster("Tidak ada pembagian bansos lewat tautan berantai", None, "stamp"),
     }
-    copy_variants: dict[str, list[tuple[Variant, int, str]]] = {
-        "satelit": [(resized(640), 75, "reencoded_resized"), (cropped, 85, "cropped")],
-        "kopi": [(same, 65, "reencoded"), (resized(480), 80, "resized")],
-        "rabies": [(bannered("Info Kesehatan Hewan"), 80, "bannered")],
-        "tps": [(same, 70, "reencoded"), (resized(720), 80, "reencoded_resized")],
-        "hoaks": [(resized(800), 75, "reencoded_resized")],
+    copy_variants: dict[str, list[tuple[list[Edit], int, str]]] = {
+        "satelit": [([e_width(640)], 75, "reencoded_resized"), ([CROPPED], 85, "cropped")],
+        "kopi": [([], 65, "reencoded"), ([e_width(480)], 80, "resized")],
+        "rabies": [([e_bottom_banner("Info Kesehatan Hewan")], 80, "bannered")],
+        "tps": [([], 70, "reencoded"), ([e_width(720)], 80, "reencoded_resized")],
+        "hoaks": [([e_width(800)], 75, "reencoded_resized")],
     }
     for family, img in originals.items():
         release = next(
@@ -199,39 +256,44 @@ def make_media(
             if truth[p.post_id].family == family and truth[p.post_id].release == p.post_id
         )
         name = f"{family}.jpg"
-        media.image(release.post_id, name, img, 88, None, "original")
+        template = TEMPLATE if family in ("tps", "hoaks") else None
+        media.image(release.post_id, name, img, 88, None, "original", (), template)
         copies = family_copies(posts, truth, family)
-        for copy, (variant, quality, label) in zip(copies, copy_variants[family], strict=False):
+        for copy, (edits, quality, label) in zip(copies, copy_variants[family], strict=False):
+            out, steps = run(img, edits)
             media.image(
-                copy.post_id, f"{copy.post_id}.jpg", variant(img), quality, f"{MEDIA}/{name}", label
+                copy.post_id, f"{copy.post_id}.jpg", out, quality, f"{MEDIA}/{name}", label, steps
             )
         if family in ("satelit", "tps"):  # and the latest copy framed by its office
             last = copies[-1]
+            out, steps = run(img, [e_frame(names[last.account_id], (30, 90, 160))])
             media.image(
-                last.post_id,
-                f"{last.post_id}.jpg",
-                framed(names[last.account_id], (30, 90, 160))(img),
-                82,
-                f"{MEDIA}/{name}",
-                "framed",
+                last.post_id, f"{last.post_id}.jpg", out, 82, f"{MEDIA}/{name}", "framed", steps
             )
 
     # The regional original and its neighbour's copy; an unrelated photo.
     garut = regional_poster("Banjir bandang: warga diminta waspada", "Diskominfo Kab. Garut")
-    media.image(REGIONAL_ORIGIN_ID, "garut_banjir.jpg", garut, 85, None, "original")
+    media.image(
+        REGIONAL_ORIGIN_ID, "garut_banjir.jpg", garut, 85, None, "original", (), "regional_poster"
+    )
     neighbour = family_copies(posts, truth, "garut_banjir")[0]
+    out, steps = run(garut, [e_width(720)])
     media.image(
         neighbour.post_id,
         f"{neighbour.post_id}.jpg",
-        resized(720)(garut),
+        out,
         78,
         f"{MEDIA}/garut_banjir.jpg",
         "reencoded_resized",
+        steps,
     )
     unrelated = next(p for p in posts if truth[p.post_id].family is None)
     media.image(
         unrelated.post_id, f"{unrelated.post_id}.jpg", photo("astronaut"), 85, None, "original"
     )
+
+    # The media cases: photo releases, template posters, distinct photos, the bridge clip.
+    make_media_cases(posts, truth, names, media)
 
 
 def _chain(*parts: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
@@ -256,9 +318,7 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
     media = Media(root)
     names = {a.account_id: a.name.removeprefix("Diskominfo ") for a in accounts}
     make_media(posts, truth, names, media)
-    posts = [
-        replace(p, media=tuple(m["path"] for m in media.by_post.get(p.post_id, ()))) for p in posts
-    ]
+    posts = [replace(p, media=tuple(m["path"] for m in media.by_post[p.post_id])) for p in posts]
     write_corpus(root, accounts, ())
     with (root / POSTS_FILE).open("wb") as out:
         for post in posts:
@@ -267,7 +327,22 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
         "about": "Expected trace and verify results for sample_data/corpus "
         "(written by sample_data/generate.py; do not edit by hand). "
         "parent: the post really copied; altered: text differs from the family's "
-        "release (else its origin); media: how each file was derived.",
+        "release (else its origin); media: how each file was derived. "
+        "link: what ties a copy to its family (text, media or text+media; null for "
+        "origins and unrelated posts): a media copy keeps the picture or clip under a "
+        "completely new caption and only media matching can find it. "
+        "case: the media case a post belongs to (photo_release, photo_copy, "
+        "photo_text_copy, caption_kept, poster_release, poster_repost, poster_redesign, "
+        "distinct_photo, video_release, video_copy, unrelated_video; null for the text "
+        "cases). Per media file: kind (image or video); root: the original file it "
+        "ultimately derives from; transform: the steps made from derived_from, in order, "
+        "the encoding last (resize with scale, crop with style one_side/two_sides/centred "
+        "and area_removed, frame with label/logo/uniform, border, banner, redesign, "
+        "intro, trim, overlay, rescale, reencode; encode with format and quality or crf); "
+        "template_group: the poster template the picture is drawn on (files of one group "
+        "with different roots share only the template and must not link); segments "
+        "(videos): the time ranges in seconds of this file (copy) that come from "
+        "derived_from (release).",
         "seed": SAMPLE_SEED,
         "cases": {
             "release": CASE_RELEASE_ID,
@@ -279,12 +354,20 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
             "late_release": LATE_RELEASE_ID,
         },
         "posts": {
-            p.post_id: truth[p.post_id].to_json() | {"media": media.by_post.get(p.post_id, [])}
-            for p in posts
+            p.post_id: _post_truth(truth[p.post_id], media.by_post[p.post_id]) for p in posts
         },
     }
     truth_path.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
     return document
+
+
+def _post_truth(info: SampleTruth, files: list[dict[str, Any]]) -> dict[str, Any]:
+    """A post's truth and its media; a text copy that also copied its media is linked by
+    both (the text cases' copies of the case poster, clip and photos)."""
+    out = info.to_json() | {"media": files}
+    if info.link == "text" and any(f["derived_from"] for f in files):
+        out["link"] = "text+media"
+    return out
 
 
 def digest(root: Path) -> str:
@@ -308,6 +391,10 @@ def main() -> int:
         f"{size / 1e6:.2f} MB, digest {digest(CORPUS)}"
     )
     print("  verdicts " + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
+    cases: dict[str, int] = defaultdict(int)
+    for info in document["posts"].values():
+        cases[info["case"] or "text"] += 1
+    print("  cases " + ", ".join(f"{k} {v}" for k, v in sorted(cases.items())))
     for label, post_id in document["cases"].items():
         print(f"  {label:28} {post_id}")
     return 0

@@ -48,7 +48,9 @@ def photo(name: str) -> Image.Image:
 # --- posters ------------------------------------------------------------------------
 
 
-def ministry_poster(headline: str, picture: Image.Image | None, art: str = "") -> Image.Image:
+def ministry_poster(
+    headline: str, picture: Image.Image | None, art: str = "", body: str = ""
+) -> Image.Image:
     """The ministry's template: header, picture box, headline, footer.
 
     Posters made from it share background and layout; only the picture box and the
@@ -86,14 +88,44 @@ def ministry_poster(headline: str, picture: Image.Image | None, art: str = "") -
             sd.text((70, 40), "HOAKS", font=font(150), fill=(210, 30, 30))
             stamp = stamp.rotate(12, expand=True, resample=Image.Resampling.BICUBIC)
             img.paste(stamp, (200, 260), stamp)
+        elif art:
+            _stock_art(draw, art)
     draw.rectangle([box[0], box[3] + 20, box[0] + 160, box[3] + 32], fill=GOLD)
     y = box[3] + 60
-    for line in wrap(draw, headline.upper(), 62, 900):
-        draw.text((80, y), line, font=font(62), fill=(255, 255, 255))
-        y += 74
+    size = 62 if not body else 52
+    for line in wrap(draw, headline.upper(), size, 900):
+        draw.text((80, y), line, font=font(size), fill=(255, 255, 255))
+        y += size + 12
+    for line in wrap(draw, body, 32, 900):
+        draw.text((80, y + 8), line, font=font(32), fill=(220, 230, 245))
+        y += 42
     draw.rectangle([0, 990, 1079, 1079], fill=GOLD)
     draw.text((80, 1015), "#SobatKominfo  #IndonesiaMaju  kominfo.go.id", font=font(36), fill=NAVY)
     return img
+
+
+def _stock_art(draw: ImageDraw.ImageDraw, art: str) -> None:
+    """The ministry's clip-art for the picture box: a megaphone, a chart, a shield."""
+    if art == "megaphone":
+        draw.polygon([(330, 330), (640, 220), (640, 560), (330, 450)], fill=GOLD, outline=NAVY)
+        draw.rectangle([250, 330, 330, 450], fill=NAVY)
+        draw.rectangle([300, 450, 340, 560], fill=NAVY)
+        for r in (60, 110, 160):
+            draw.arc([640 - r, 390 - r, 640 + r + 60, 390 + r], -40, 40, fill=NAVY, width=12)
+    elif art == "chart":
+        for i, height in enumerate((120, 190, 160, 260, 330)):
+            x = 260 + 110 * i
+            draw.rectangle([x, 600 - height, x + 70, 600], fill=(40, 120, 200), outline=NAVY)
+        draw.line([(260, 470), (480, 400), (700, 300), (760, 260)], fill=(210, 30, 30), width=10)
+    elif art == "shield":
+        draw.polygon(
+            [(540, 190), (720, 250), (700, 470), (540, 600), (380, 470), (360, 250)],
+            fill=(40, 150, 90),
+            outline=NAVY,
+        )
+        draw.line([(460, 390), (520, 460), (640, 320)], fill=(255, 255, 255), width=22)
+    else:
+        raise ValueError(f"unknown stock art {art!r}")
 
 
 def photo_post(picture: Image.Image, headline: str) -> Image.Image:
@@ -113,7 +145,7 @@ def photo_post(picture: Image.Image, headline: str) -> Image.Image:
     return img
 
 
-def regional_poster(headline: str, office: str) -> Image.Image:
+def regional_poster(headline: str, office: str, body: str = "") -> Image.Image:
     """A regency's own template (green), for the regional original."""
     img = Image.new("RGB", (1080, 1350), (22, 110, 70))
     draw = ImageDraw.Draw(img)
@@ -125,10 +157,14 @@ def regional_poster(headline: str, office: str) -> Image.Image:
         draw.arc([480 - 60 * (i % 2), y, 1180, y + 90], 200, 340, fill=(120, 190, 230), width=12)
     draw.polygon([(350, 420), (540, 250), (730, 420)], fill=(240, 230, 200))
     draw.rectangle([390, 420, 690, 600], fill=(240, 230, 200))
-    y = 820
-    for line in wrap(draw, headline.upper(), 70, 960):
-        draw.text((60, y), line, font=font(70), fill=(255, 255, 255))
-        y += 84
+    y = 820 if not body else 830
+    size = 70 if not body else 52
+    for line in wrap(draw, headline.upper(), size, 960):
+        draw.text((60, y), line, font=font(size), fill=(255, 255, 255))
+        y += size + 14
+    for line in wrap(draw, body, 34, 960):
+        draw.text((60, y + 10), line, font=font(34), fill=(235, 245, 235))
+        y += 44
     draw.text((60, 1260), "Siaga Bencana  |  Call Center 112", font=font(40), fill=GOLD)
     return img
 

@@ -13,7 +13,8 @@ million posts.
 - The edit functions (`edits.EDITS`) are what regional admins do to a release.
 - `scale.iter_scale_corpus` / `make_scale_corpus` give a labelled corpus of any size.
 - `sample.make_sample_text` is the text side of `sample_data/`: the January 2024
-  "Presiden Punya Hak Politik" case and its neighbours, with the expected verdicts.
+  "Presiden Punya Hak Politik" case and its neighbours, with the expected verdicts;
+  `sample_media_case` adds the posts of its media cases (`MediaPlan` names their media).
 """
 
 from tracer.synthetic.edits import (
@@ -45,7 +46,7 @@ from tracer.synthetic.offices import (
     make_offices,
 )
 from tracer.synthetic.rendering import local_iso, post_json_local, post_url
-from tracer.synthetic.sample import SampleTruth, make_sample_text
+from tracer.synthetic.sample import make_sample_text
 from tracer.synthetic.sample_case import (
     BANTEN_TEXT,
     CASE_BANTEN_ID,
@@ -60,6 +61,7 @@ from tracer.synthetic.sample_case import (
     SAMPLE_RELEASES,
     SAMPLE_SEED,
 )
+from tracer.synthetic.sample_truth import MediaPlan, SampleTruth
 from tracer.synthetic.scale import (
     COPY_SHARE,
     MAX_LAG,
@@ -100,6 +102,7 @@ __all__ = [
     "YEAR_SECONDS",
     "ZONES",
     "Edit",
+    "MediaPlan",
     "Office",
     "SampleTruth",
     "Topic",

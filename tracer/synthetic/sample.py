@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from tracer.models import Account, Post, Verdict
 from tracer.synthetic.edits import add_emoji, apply_edits, pick_edits
@@ -31,40 +30,11 @@ from tracer.synthetic.sample_case import (
     SAMPLE_RELEASES,
     SAMPLE_SEED,
 )
+from tracer.synthetic.sample_media_case import add_media_cases
+from tracer.synthetic.sample_truth import SampleTruth
 from tracer.synthetic.scale import lag
 from tracer.synthetic.text import Filler, hashtag_line, make_local_text, make_release_text
 from tracer.synthetic.vocabulary import vocabulary
-
-
-@dataclass(frozen=True, slots=True)
-class SampleTruth:
-    """What a correct trace and verify must say about one sample post.
-
-    `parent` is the post it was really copied from (None for an origin); `altered`
-    compares the text with its family's core (the release, else the origin), None for
-    posts that copy nothing.
-    """
-
-    release: str | None
-    parent: str | None
-    copies_regional: bool
-    verdict: Verdict
-    altered: bool | None
-    family: str | None
-    edits: tuple[str, ...] = ()
-    note: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "release": self.release,
-            "parent": self.parent,
-            "copies_regional": self.copies_regional,
-            "verdict": self.verdict,
-            "altered": self.altered,
-            "family": self.family,
-            "edits": list(self.edits),
-            "note": self.note,
-        }
 
 
 def _copiers(
@@ -163,11 +133,19 @@ def make_sample_text(
     taken: set[str] = set()
 
     def add(
-        account_id: str, when: datetime, text: str, info: SampleTruth, post_id: str | None = None
+        account_id: str,
+        when: datetime,
+        text: str,
+        info: SampleTruth,
+        post_id: str | None = None,
+        suffix: str = "",
+        is_release: bool = False,
     ) -> Post:
         account = account_by_id[account_id]
         if post_id is None:
-            post_id = _sample_id(account, when, taken)
+            post_id = _sample_id(account, when, taken) + suffix
+        if is_release:  # its own release: the id is known only now
+            info = replace(info, release=post_id)
         else:
             taken.add(post_id)
         post = Post(post_id, account_id, when, text, (), post_url(account, post_id))
@@ -185,7 +163,9 @@ def make_sample_text(
         edits: tuple[str, ...],
         regional: bool,
     ) -> SampleTruth:
-        return SampleTruth(release, parent, regional, verdict, text != core, family, edits)
+        return SampleTruth(
+            release, parent, regional, verdict, text != core, family, edits, link="text"
+        )
 
     # 1. The case: the WhatsApp release, Banten's repost, its regencies, 30+ others.
     family = "hak_politik"
@@ -363,6 +343,7 @@ def make_sample_text(
             (),
             "a central post is a release itself, though its content first appeared "
             "regionally (the family's origin is the earlier regional post)",
+            link="text",
         ),
         LATE_RELEASE_ID,
     )
@@ -398,6 +379,9 @@ def make_sample_text(
             make_local_text(rng, topic, office, when.date()),
             SampleTruth(None, None, False, "not_found", None, None),
         )
+
+    # 6. The media cases (own random generator: the cases above stay as they were).
+    add_media_cases(seed, offices, add)
 
     used = {p.account_id for p in posts}
     accounts = [a for o in offices for a in o.accounts if a.account_id in used]
