@@ -7,7 +7,6 @@ the same corpus is pinned by tests/test_sample_golden.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -20,14 +19,7 @@ import pytest
 from tracer import service
 from tracer.store import Store
 
-pytestmark = [
-    pytest.mark.media_linking,
-    pytest.mark.skipif(
-        importlib.util.find_spec("tracer.mediafp") is None,
-        reason="tracer.mediafp is missing: media fingerprints and media linking (issue 3) "
-        "are not in this tree yet",
-    ),
-]
+pytestmark = [pytest.mark.media_linking]
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CORPUS = SAMPLE / "corpus"

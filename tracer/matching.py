@@ -84,7 +84,10 @@ class MatchPolicy:
     """Share of the shorter picture text found in the other: a template sibling shares
     only the header and footer, not the headline."""
     ocr_alone_tokens: int = 10
-    """Words both pictures must carry to match by their text alone (a redrawn poster)."""
+    ocr_alone_share: float = 0.6
+    """Two pictures that do not look alike match by their words alone (a poster redrawn on
+    another template) when at least `ocr_alone_tokens` words, and this share of the
+    shorter text, align in runs of three or more."""
     video_frame_radius: int = 8
     """Region pHash distance within which two sampled frames match."""
     video_major_share: float = 0.8

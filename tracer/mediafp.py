@@ -29,7 +29,7 @@ from PIL import Image
 
 from tracer.errors import InputError
 
-VERSION = 2
+VERSION = 3
 REGION_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
 """Region sizes as a share of each side; 1.0 is the whole trimmed picture."""
 REGION_ANCHORS = (
@@ -211,6 +211,47 @@ class ImagePrint:
         return cls(PDQ(bits, quality), phash, tuple(regions), width, height, (x0, y0, x1, y1))
 
 
+FRAME_EDGE = 0.5
+"""Share of a row (or column) that must change sharply for it to be a frame's inner edge."""
+FRAME_CONTRAST = 40
+
+
+def framed_box(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """The picture inside a frame that is not uniform (stripes, an office's name and
+    emblem), as a crop box, or None.
+
+    A frame's inner edge is a straight line where most of a row (or column) changes
+    sharply; in the outer bands, the edge closest to the centre is taken (the office's
+    name sits further out). At least two edges must be found and the inside must hold
+    35–95 % of the picture."""
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    h, w, _ = rgb.shape
+    if h < 16 or w < 16:
+        return None
+    rows = (np.abs(np.diff(rgb, axis=0)).max(axis=2) > FRAME_CONTRAST)[:, w // 5 : 4 * w // 5].mean(
+        axis=1
+    )
+    cols = (np.abs(np.diff(rgb, axis=1)).max(axis=2) > FRAME_CONTRAST)[h // 5 : 4 * h // 5, :].mean(
+        axis=0
+    )
+
+    def edge(score: np.ndarray, lo: int, hi: int, inner_last: bool) -> int | None:
+        found = np.flatnonzero(score[lo:hi] >= FRAME_EDGE)
+        if len(found) == 0:
+            return None
+        return lo + int(found[-1] if inner_last else found[0]) + 1
+
+    top = edge(rows, 0, int(h * 0.35), inner_last=True)
+    bottom = edge(rows, int(h * 0.6), h - 1, inner_last=False)
+    left = edge(cols, 0, int(w * 0.25), inner_last=True)
+    right = edge(cols, int(w * 0.75), w - 1, inner_last=False)
+    if sum(e is not None for e in (top, bottom, left, right)) < 2:
+        return None
+    box = (left or 0, top or 0, right or w, bottom or h)
+    area = (box[2] - box[0]) * (box[3] - box[1]) / (w * h)
+    return box if 0.35 <= area <= 0.95 else None
+
+
 def fingerprint_image(image: Image.Image) -> ImagePrint:
     """Everything is computed on a `WORK_SIDE` copy: pHash looks at 32×32 pixels and PDQ
     at 64×64 anyway, and copies at any resolution are then compared like with like."""
@@ -220,10 +261,14 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
     width, height = image.info.get("source_size", image.size)  # before a reduced decode
     scale = width / work.width
     x0, y0, x1, y1 = (round(v * scale) for v in box)
+    regions = region_keys(inner.convert("L"), REGION_SCALES, REGION_ANCHORS, side_cuts=True)
+    framed = framed_box(inner)
+    if framed is not None:  # the picture inside a patterned frame, as two more keys
+        regions += region_keys(inner.crop(framed).convert("L"), (1.0, 0.92), ((0.5, 0.5),))
     return ImagePrint(
         pdq(inner),
         phash64(inner),
-        region_keys(inner.convert("L"), REGION_SCALES, REGION_ANCHORS, side_cuts=True),
+        regions,
         width,
         height,
         (x0, y0, min(x1, width), min(y1, height)),

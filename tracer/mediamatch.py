@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from tracer.matching import MatchPolicy
+from tracer.matching import MatchPolicy, align
 from tracer.mediafp import (
     REGION_ANCHORS,
     REGION_SCALES,
@@ -35,6 +35,8 @@ from tracer.mediafp import (
 )
 
 MediaModality = Literal["image", "video", "ocr"]
+OCR_RUN = 3
+"""Words read off two pictures count as shared only in runs this long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +120,22 @@ def match_images(
     )
     pdq_distance = a.image.pdq - b.image.pdq
     looks_alike = distance <= policy.image_radius
-    if ocr_share is not None:
-        if ocr_share >= policy.ocr_min_containment and (
-            looks_alike or min(len(a.ocr or ()), len(b.ocr or ())) >= policy.ocr_alone_tokens
-        ):
-            modality: MediaModality = "image" if looks_alike else "ocr"
+    if ocr_share is not None and a.ocr is not None and b.ocr is not None:
+        if looks_alike and ocr_share >= policy.ocr_min_containment:
             return MediaMatch(
-                source, target, modality, b.path, a.path, distance, pdq_distance, ocr_share
+                source, target, "image", b.path, a.path, distance, pdq_distance, ocr_share
+            )
+        # A poster redrawn on another template keeps its words but not the template's
+        # (header, footer): the words must align in long runs, not just be contained.
+        aligned, _ = align(a.ocr, b.ocr, OCR_RUN)
+        shorter = min(len(a.ocr), len(b.ocr))
+        if (
+            not looks_alike
+            and aligned >= policy.ocr_alone_tokens
+            and aligned / shorter >= policy.ocr_alone_share
+        ):
+            return MediaMatch(
+                source, target, "ocr", b.path, a.path, distance, pdq_distance, aligned / shorter
             )
         return None
     if a.ocr is None or b.ocr is None:
