@@ -252,3 +252,13 @@ def provenance(
     if assumed is not None:
         extra["assumed_tz"] = zone_name(assumed)
     return extra
+
+
+def json_problem(raw: bytes, exc: ValueError) -> str:
+    """Why a JSON record could not be read, naming a bad byte when it is not UTF-8
+    (orjson's own message speaks of surrogates)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 (byte 0x{raw[bad.start]:02X} at offset {bad.start})"
+    return f"invalid JSON: {exc}"

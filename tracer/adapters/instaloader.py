@@ -24,6 +24,7 @@ from tracer.adapters.common import (
     from_epoch,
     instagram_post_id,
     instagram_url,
+    json_problem,
     media_by_stem,
     provenance,
     text_of,
@@ -82,13 +83,11 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
             yield from _read_file(folder / name, root, media, book)
 
 
-def _load(file: Path) -> Any:
+def _load(file: Path) -> bytes:
     if file.name.lower().endswith(".xz"):
         with lzma.open(file) as stream:
-            raw = stream.read()
-    else:
-        raw = file.read_bytes()
-    return orjson.loads(raw)
+            return stream.read()
+    return file.read_bytes()
 
 
 def _read_file(
@@ -96,12 +95,14 @@ def _read_file(
 ) -> Iterator[Item]:
     name = str(file)
     try:
-        obj = _load(file)
+        raw = _load(file)
     except (lzma.LZMAError, EOFError) as exc:
         yield RecordError(name, 1, "(file)", f"truncated or corrupt xz file: {exc}")
         return
+    try:
+        obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        yield RecordError(name, 1, "(file)", f"invalid JSON: {exc}")
+        yield RecordError(name, 1, "(file)", json_problem(raw, exc))
         return
     if not isinstance(obj, dict) or not isinstance(obj.get("node"), dict):
         yield RecordError(name, 1, "node", "no `node` object (not an Instaloader post file)")

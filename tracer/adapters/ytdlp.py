@@ -22,6 +22,7 @@ from tracer.adapters.common import (
     FieldError,
     emit,
     from_epoch,
+    json_problem,
     platform_id,
     provenance,
 )
@@ -58,10 +59,11 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
 
 def _read_file(file: Path, root: Path, book: AccountBook) -> Iterator[Item]:
     name = str(file)
+    raw = file.read_bytes()
     try:
-        info = orjson.loads(file.read_bytes())
+        info = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        yield RecordError(name, 1, "(file)", f"invalid JSON: {exc}")
+        yield RecordError(name, 1, "(file)", json_problem(raw, exc))
         return
     if not isinstance(info, dict):
         yield RecordError(name, 1, "(file)", "not a JSON object")

@@ -25,6 +25,7 @@ from tracer.adapters.common import (
     from_epoch,
     instagram_post_id,
     instagram_url,
+    json_problem,
     platform_id,
     provenance,
     text_of,
@@ -75,7 +76,7 @@ def _read_line(
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        yield RecordError(name, number, "(line)", f"invalid JSON: {exc}")
+        yield RecordError(name, number, "(line)", json_problem(raw, exc))
         return
     if not isinstance(obj, dict):
         yield RecordError(name, number, "(line)", "not a JSON object")
