@@ -74,7 +74,7 @@ def _read_line(
 ) -> Iterator[Item]:
     name = str(file)
     try:
-        obj = orjson.loads(raw)
+        obj = orjson.loads(raw.strip())
     except orjson.JSONDecodeError as exc:
         yield RecordError(name, number, "(line)", json_problem(raw, exc))
         return
