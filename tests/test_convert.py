@@ -171,3 +171,11 @@ def test_cli_names_the_candidates_when_it_cannot_tell(tmp_path: Path) -> None:
     result = run_tracer("--db", str(tmp_path / "x.db"), "ingest", str(tmp_path / "notes.txt"))
     assert result.returncode == 2
     assert "cannot tell its format; pass --format (canonical, instaloader" in result.stderr
+
+
+def test_progress_counts_every_record(tmp_path: Path) -> None:
+    counted: list[int] = []
+    report = convert.convert(
+        FIXTURES / "zeeschuimer" / "export.ndjson", tmp_path / "out", progress=counted.append
+    )
+    assert sum(counted) == report.posts + len(report.errors) == 10

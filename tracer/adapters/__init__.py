@@ -56,7 +56,7 @@ def detect(path: Path) -> str:
     are none or several."""
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    candidates = [name for name in available() if adapter(name).detect(path)]
+    candidates = [name for name in available() if _looks_like(name, path)]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
@@ -64,6 +64,14 @@ def detect(path: Path) -> str:
             f"{path}: cannot tell its format; pass --format ({', '.join(available())})"
         )
     raise InputError(f"{path}: looks like several formats ({', '.join(candidates)}); pass --format")
+
+
+def _looks_like(name: str, path: Path) -> bool:
+    """One adapter's guess; a file it cannot even open or decode is not its format."""
+    try:
+        return adapter(name).detect(path)
+    except (OSError, ValueError):
+        return False
 
 
 def read(path: Path, format: str, options: AdapterOptions | None = None) -> Iterator[Item]:
