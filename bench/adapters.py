@@ -12,8 +12,10 @@ polling the resident memory of each process tree:
   every peak is reported above);
 - baseline: one plain `json.loads` pass over the file (read a line, decode it);
 - `tracer convert --format zeeschuimer`: the adapter and the corpus writer alone;
-- `tracer ingest --format zeeschuimer` into a new database: the whole road (convert to
-  a staging corpus, then the canonical ingest with its worker process).
+- `tracer ingest --format zeeschuimer` into a new database that holds the offices'
+  accounts (as `tracer accounts import` would store them; `--no-registry` leaves every
+  author `other`): the whole road (convert to a staging corpus, then the canonical
+  ingest with its worker process).
 
 The target (issue 6): peak RSS of the ingest at most 500 MB above the empty process.
 Results go to stdout and `bench/out/adapters-results.json`.
@@ -35,7 +37,9 @@ from typing import Any
 import orjson
 import psutil
 
-from tracer.synthetic import iter_scale_corpus
+from tracer.corpus import POSTS_FILE, write_corpus
+from tracer.models import Account
+from tracer.synthetic import accounts_of, iter_scale_corpus, scale_offices
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out" / "adapters"
@@ -149,6 +153,24 @@ def export_for(size_mb: int, seed: int) -> tuple[Path, int]:
     return path, int(stamp.read_text())
 
 
+def write_registry(folder: Path, seed: int) -> Path:
+    """The offices' accounts under the ids the adapter gives their authors
+    (`instagram:<handle>`), with tiers and parents: what `tracer accounts import` does
+    before an analyst ingests an export. Without it every author would be tier `other`."""
+
+    def renamed(account_id: str) -> str:
+        return f"instagram:{account_id.casefold()}"
+
+    accounts = [
+        Account(renamed(a.account_id), "instagram", a.account_id, a.name, a.tier, a.region,
+                renamed(a.parent_id) if a.parent_id else None)
+        for a in accounts_of(scale_offices(seed))
+    ]
+    write_corpus(folder, accounts, ())
+    (folder / POSTS_FILE).write_bytes(b"")
+    return folder
+
+
 # --- measuring a child -------------------------------------------------------------------
 
 
@@ -181,7 +203,7 @@ def _rss(process: psutil.Process) -> int:
         return 0
 
 
-def measure(size_mb: int, seed: int, empty_mb: float) -> dict[str, Any]:
+def measure(size_mb: int, seed: int, empty_mb: float, registry: bool) -> dict[str, Any]:
     path, records = export_for(size_mb, seed)
     python, tracer = str(BIN / "python"), str(BIN / "tracer")
     seconds, json_mb, _, _ = run_measured([python, "-c", JSON_PASS, str(path)])
@@ -202,6 +224,9 @@ def measure(size_mb: int, seed: int, empty_mb: float) -> dict[str, Any]:
     db = OUT / f"ingest-{size_mb}.db"
     for stale in OUT.glob(f"ingest-{size_mb}.db*"):
         stale.unlink()
+    if registry:
+        offices = write_registry(OUT / "registry", seed)
+        run_measured([tracer, "--db", str(db), "ingest", str(offices), "--json"])
     seconds, ingest_mb, tree_mb, stdout = run_measured(
         [tracer, "--db", str(db), "ingest", str(path), "--format", "zeeschuimer", "--json"]
     )
@@ -249,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes-mb", default="256,512,1024", help="comma-separated sizes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the generated exports")
+    parser.add_argument(
+        "--no-registry",
+        action="store_true",
+        help="ingest without first storing the offices' accounts (every author `other`)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes_mb.split(",") if s.strip()]
     _, empty_mb, _, _ = run_measured(
@@ -256,13 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows = []
     for size in sizes:
-        rows.append(measure(size, args.seed, empty_mb))
+        rows.append(measure(size, args.seed, empty_mb, not args.no_registry))
         print(orjson.dumps(rows[-1]).decode(), file=sys.stderr)
     for line in _table(rows, empty_mb):
         print(line)
     OUT.mkdir(parents=True, exist_ok=True)
+    results = {"empty_mb": round(empty_mb), "registry": not args.no_registry, "rows": rows}
     (OUT.parent / "adapters-results.json").write_bytes(
-        orjson.dumps({"empty_mb": round(empty_mb), "rows": rows}, option=orjson.OPT_INDENT_2)
+        orjson.dumps(results, option=orjson.OPT_INDENT_2)
     )
     if not args.keep:
         for size in sizes:
