@@ -166,6 +166,14 @@ def test_cli_refuses_export_options_for_a_canonical_corpus(tmp_path: Path) -> No
     assert bad.returncode == 2 and "boss" in bad.stderr
 
 
+def test_cli_refuses_an_unknown_format_before_creating_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    result = run_tracer("--db", str(db), "ingest", str(FIXTURES / "ytdlp"), "--format", "vine")
+    assert result.returncode == 2
+    assert "unknown format 'vine'" in result.stderr
+    assert not db.exists()
+
+
 def test_cli_names_the_candidates_when_it_cannot_tell(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     result = run_tracer("--db", str(tmp_path / "x.db"), "ingest", str(tmp_path / "notes.txt"))

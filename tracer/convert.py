@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from tracer import service
-from tracer.adapters import detect, read
+from tracer.adapters import adapter, detect, read
 from tracer.adapters.base import AdapterOptions, media_root
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
 from tracer.errors import InputError, RecordError
@@ -62,6 +62,7 @@ def resolve_format(path: Path, fmt: str | None) -> str:
     file, or a path that does not exist, is taken as canonical, so its own errors say
     what is missing (as `tracer ingest CORPUS_DIR` always did)."""
     if fmt:
+        adapter(fmt)  # an unknown or unavailable format fails before anything is written
         return fmt
     if not path.exists() or (
         path.is_dir() and ((path / ACCOUNTS_FILE).exists() or (path / POSTS_FILE).exists())
