@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracer.adapters import crowdtangle
 from tracer.adapters.base import AdapterOptions
@@ -77,3 +82,31 @@ def test_utf16_export(tmp_path: Path) -> None:
     copy.write_bytes(INSTAGRAM.read_text(encoding="utf-8").encode("utf-16"))
     out = collect(copy, "crowdtangle")
     assert len(out.posts) == 2 and out.errors == []
+
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=200
+)
+
+
+@settings(max_examples=60)
+@given(messages=st.lists(TEXT, min_size=1, max_size=5))
+def test_any_message_survives_the_csv_round_trip(messages: list[str]) -> None:
+    """Commas, quotes, line breaks and any script in a cell come back unchanged, and each
+    row's reported line is the line it starts on."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.csv"
+        with path.open("w", newline="", encoding="utf-8-sig") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["Page Name", "User Name", "Post Created", "URL", "Message"])
+            for i, message in enumerate(messages):
+                url = f"https://www.facebook.com/banten/posts/{1000 + i}"
+                writer.writerow(["Banten", "banten", "2024-01-27 10:00:00 WIB", url, message])
+        out = collect(path, "crowdtangle")
+    assert out.errors == []
+    assert [p.text for p in out.posts] == messages
+    starts = [2]
+    for message in messages[:-1]:
+        breaks = message.count("\n") + message.count("\r") - message.count("\r\n")
+        starts.append(starts[-1] + 1 + breaks)
+    assert [p.extra["source_record"] for p in out.posts] == starts
