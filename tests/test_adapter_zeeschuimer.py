@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import lzma
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
-from tracer.adapters import zeeschuimer
+import pytest
+
+from tracer.adapters import detect, zeeschuimer
 
 from .adapters_support import FIXTURES, collect
 
@@ -55,3 +61,28 @@ def test_every_skip_names_line_field_and_reason() -> None:
     assert out.errors[0].reason.startswith("invalid JSON")
     assert out.errors[2].reason.startswith("not UTF-8 (byte 0xE9")
     assert "linkedin.com" in out.errors[3].reason
+
+
+@pytest.mark.parametrize("packer", [gzip.compress, lzma.compress])
+def test_compressed_exports_are_streamed(packer: Callable[[bytes], bytes], tmp_path: Path) -> None:
+    suffix = ".gz" if packer is gzip.compress else ".xz"
+    packed = tmp_path / f"export.ndjson{suffix}"
+    packed.write_bytes(packer(EXPORT.read_bytes()))
+    assert zeeschuimer.detect(packed)
+    assert detect(packed) == "zeeschuimer"
+    plain, unpacked = collect(EXPORT, "zeeschuimer"), collect(packed, "zeeschuimer")
+    assert unpacked.posts == plain.posts
+    assert [(e.line, e.field) for e in unpacked.errors] == [(e.line, e.field) for e in plain.errors]
+
+
+def test_a_truncated_archive_keeps_the_lines_before_the_break(tmp_path: Path) -> None:
+    lines = EXPORT.read_bytes() * 40  # long enough for the break to fall late
+    whole = gzip.compress(lines)
+    packed = tmp_path / "export.ndjson.gz"
+    packed.write_bytes(whole[: len(whole) * 3 // 4])
+    out = collect(packed, "zeeschuimer")
+    last = out.errors[-1]
+    assert (last.field, last.reason.split(":")[0]) == ("(file)", "truncated or corrupt")
+    assert last.line > 11  # at least one whole copy of the export came through
+    assert len(out.posts) >= 6
+    assert all(p.extra["source_record"] < last.line for p in out.posts)

@@ -10,9 +10,12 @@ as epoch seconds, epoch milliseconds or RFC 2822 strings, all with a zone.
 from __future__ import annotations
 
 import contextlib
+import gzip
+import lzma
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -35,38 +38,65 @@ from tracer.models import Account, Post, iso_utc
 
 NAME = "zeeschuimer"
 SUFFIXES = (".ndjson", ".jsonl", ".json")
+COMPRESSED = (".gz", ".xz")
 FIRST_LINE_LIMIT = 16 << 20
 
 Mapper = Callable[[dict[str, Any], AccountBook], tuple[Post, Account | None]]
 
 
+def _bare_suffix(file: Path) -> str:
+    """The suffix under a compression suffix: `.ndjson` for `export.ndjson.gz`."""
+    name = file.name.lower()
+    for packed in COMPRESSED:
+        name = name.removesuffix(packed)
+    return Path(name).suffix
+
+
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".ndjson")
+    return sorted(p for p in path.iterdir() if p.is_file() and _bare_suffix(p) == ".ndjson")
+
+
+def _open(file: Path) -> IO[bytes]:
+    """The file's bytes, decompressed on the fly when it ends in `.gz` or `.xz`."""
+    name = file.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(file, "rb")
+    if name.endswith(".xz"):
+        return lzma.open(file, "rb")
+    return file.open("rb")
 
 
 def detect(path: Path) -> bool:
     """A file (or a folder of `.ndjson` files) whose first line carries the envelope."""
     for file in _files(path):
-        if file.suffix.lower() not in SUFFIXES:
+        if _bare_suffix(file) not in SUFFIXES:
             return False
-        with file.open("rb") as stream:
-            for raw in stream:
-                if raw.strip():
-                    head = raw[:FIRST_LINE_LIMIT]
-                    return b'"source_platform"' in head or b'"__import_meta"' in head
+        try:
+            with _open(file) as stream:
+                while raw := stream.readline(FIRST_LINE_LIMIT):
+                    if raw.strip():
+                        return b'"source_platform"' in raw or b'"__import_meta"' in raw
+        except (EOFError, lzma.LZMAError, gzip.BadGzipFile):
+            return False
     return False
 
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
+    """Every line of every file, streamed; a compressed file that ends early is reported
+    at the line where it broke off, after the lines before it."""
     root = media_root(path)
     book = AccountBook(options)
     for file in _files(path):
-        with file.open("rb") as stream:
-            for number, raw in enumerate(stream, start=1):
-                if raw.strip():
-                    yield from _read_line(file, number, raw, root, book)
+        number = 0
+        try:
+            with _open(file) as stream:
+                for number, raw in enumerate(stream, start=1):
+                    if raw.strip():
+                        yield from _read_line(file, number, raw, root, book)
+        except (EOFError, lzma.LZMAError, gzip.BadGzipFile, zlib.error) as exc:
+            yield RecordError(str(file), number + 1, "(file)", f"truncated or corrupt: {exc}")
 
 
 def _read_line(
