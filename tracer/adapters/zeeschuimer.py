@@ -15,7 +15,7 @@ import lzma
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
@@ -62,9 +62,9 @@ def _open(file: Path) -> IO[bytes]:
     """The file's bytes, decompressed on the fly when it ends in `.gz` or `.xz`."""
     name = file.name.lower()
     if name.endswith(".gz"):
-        return gzip.open(file, "rb")
+        return cast(IO[bytes], gzip.open(file, "rb"))
     if name.endswith(".xz"):
-        return lzma.open(file, "rb")
+        return cast(IO[bytes], lzma.open(file, "rb"))
     return file.open("rb")
 
 
