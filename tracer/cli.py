@@ -18,12 +18,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.tree import Tree
 
+from tracer import convert as conversion
 from tracer import ocr, service, verification
 from tracer.accounts_import import import_accounts
+from tracer.adapters import FORMATS
+from tracer.adapters.base import AdapterOptions
 from tracer.card import CardFormat
 from tracer.card import render as render_card
 from tracer.config import Settings
-from tracer.errors import CorpusError, NotFoundError, TracerError
+from tracer.errors import CorpusError, NotFoundError, RecordError, TracerError
+from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
 from tracer.verification import Submission
@@ -84,34 +88,83 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in stream)
 
 
+def _options(
+    account: str | None, tier: str | None, region: str | None, zone: str | None
+) -> AdapterOptions:
+    if tier is not None and tier not in TIERS:
+        raise typer.BadParameter(f"{tier!r} is not one of {', '.join(TIERS)}", param_hint="--tier")
+    try:
+        tz = resolve_zone(zone) if zone else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--tz") from None
+    return AdapterOptions(
+        account=account, tier=next((t for t in TIERS if t == tier), None), region=region, tz=tz
+    )
+
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help=f"Input format ({', '.join(FORMATS)}); detected when unambiguous.",
+    ),
+]
+AccountOption = Annotated[
+    str | None, typer.Option(help="Account id for every post (a group, one account's folder).")
+]
+TierOption = Annotated[
+    str | None, typer.Option(help="Tier of the accounts an export creates (default other).")
+]
+RegionOption = Annotated[str | None, typer.Option(help="Region of the accounts an export creates.")]
+ZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        "--assume-tz",
+        help="Zone of times written without an offset (e.g. Asia/Jakarta, WIB). Exports "
+        "default to Asia/Jakarta; a canonical corpus refuses such times without it.",
+    ),
+]
+
+
 @app.command()
 def ingest(
-    corpus_dir: Annotated[Path, typer.Argument(help="Canonical corpus folder.")],
-    assume_tz: Annotated[
-        str | None,
-        typer.Option(help="Zone for timestamps without a UTC offset (e.g. Asia/Jakarta, WIB)."),
-    ] = None,
+    path: Annotated[Path, typer.Argument(help="Canonical corpus folder, or an export.")],
+    fmt: FormatOption = None,
+    account: AccountOption = None,
+    tier: TierOption = None,
+    region: RegionOption = None,
+    zone: ZoneOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     read_text: Annotated[
         bool, typer.Option("--ocr/--no-ocr", help="Read text off pictures (tesseract).")
     ] = True,
 ) -> None:
-    """Ingest a corpus folder and link its posts into families and cascades."""
-    try:
-        zone = resolve_zone(assume_tz) if assume_tz else None
-    except ValueError as exc:
-        _fail(f"--assume-tz: {exc}")
+    """Ingest a corpus folder or an export and link its posts into families and cascades."""
+    options = _options(account, tier, region, zone)
+    name = conversion.resolve_format(path, fmt)
+    if name == "canonical" and (account or tier or region):
+        _fail("--account, --tier and --region apply to exports, not to a canonical corpus")
     store = _store(create=True)
-    posts_file = corpus_dir / "posts.jsonl"
-    total = _count_lines(posts_file) if posts_file.is_file() else None
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    posts_file = path / "posts.jsonl"
+    total = _count_lines(posts_file) if name == "canonical" and posts_file.is_file() else None
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
-        task = bar.add_task("ingest", total=total)
-        report = service.ingest(
+        read_task = bar.add_task("read", total=None, visible=name != "canonical")
+        task = bar.add_task("ingest", total=total, visible=name == "canonical")
+        report = conversion.ingest_export(
             store,
-            corpus_dir,
-            assume_tz=zone,
+            path,
+            name,
+            options,
             batch_size=state.settings.batch_size,
+            converted=lambda n: bar.advance(read_task, n),
+            on_staged=lambda n: bar.update(task, total=n, visible=True),
             progress=lambda n: bar.advance(task, n),
             ocr_lang=ocr.LANG if read_text else None,
         )
@@ -120,6 +173,41 @@ def ingest(
     else:
         _render_report(report)
     if report.ingested == 0 and report.unchanged == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def convert(
+    path: Annotated[Path, typer.Argument(help="Export file or folder (or a canonical corpus).")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the canonical corpus to.")
+    ],
+    fmt: FormatOption = None,
+    account: AccountOption = None,
+    tier: TierOption = None,
+    region: RegionOption = None,
+    zone: ZoneOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Write an export as a canonical corpus (accounts.csv, posts.jsonl, media/)."""
+    options = _options(account, tier, region, zone)
+    columns = (TextColumn("convert"), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
+        task = bar.add_task("convert", total=None)
+        report = conversion.convert(
+            path, out_dir, fmt, options, progress=lambda n: bar.advance(task, n)
+        )
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        table = Table(title=f"convert ({report.format})", show_header=False)
+        for key, value in report.to_json().items():
+            if key not in {"out", "format", "errors"}:
+                table.add_row(key.replace("_", " "), str(value))
+        table.add_row("skipped or partial records", str(len(report.errors)))
+        out.print(table)
+        _print_problems(report.errors)
+    if report.posts == 0:
         raise typer.Exit(1)
 
 
@@ -138,12 +226,14 @@ def _render_report(report: service.IngestReport) -> None:
     out.print(table)
     for note in report.notes:
         err.print(f"note: {note}", highlight=False, soft_wrap=True)
-    problems = [*report.conflicts, *report.errors, *report.media_errors]
+    _print_problems([*report.conflicts, *report.errors, *report.media_errors])
+
+
+def _print_problems(problems: list[RecordError]) -> None:
     for problem in problems[:50]:
         err.print(f"[yellow]{problem}[/yellow]", highlight=False, soft_wrap=True)
-    hidden = len(problems) - 50
-    if hidden > 0:
-        err.print(f"… and {hidden} more (use --json for all)")
+    if len(problems) > 50:
+        err.print(f"… and {len(problems) - 50} more (use --json for all)")
 
 
 @app.command()

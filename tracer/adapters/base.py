@@ -15,9 +15,11 @@ carries on. Media paths in a post are relative to `media_root(path)` and must ex
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import Protocol
 
 from tracer.corpus import PostRecord
 from tracer.errors import RecordError
@@ -41,3 +43,13 @@ class AdapterOptions:
 def media_root(path: Path) -> Path:
     """The folder media paths are relative to: the input folder, or a file's folder."""
     return path if path.is_dir() else path.parent
+
+
+class Adapter(Protocol):
+    """What `tracer.adapters` expects of an adapter module (see the module docstring)."""
+
+    NAME: str
+
+    def detect(self, path: Path) -> bool: ...
+
+    def read(self, path: Path, options: AdapterOptions) -> Iterator[Item]: ...

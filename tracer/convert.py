@@ -1,0 +1,229 @@
+"""Any export → a canonical corpus, and an export's ingest through one.
+
+Every format reaches the store by the same road: its adapter's values are written as a
+canonical corpus (accounts.csv, posts.jsonl, media/), which the canonical ingest then
+validates, links and stores. So the fast path, its checks and its idempotence are the
+same for every format, and `tracer convert` shows exactly what an ingest would read.
+Both stream: memory holds one record and the set of account ids, whatever the size.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tracer import ocr, service
+from tracer.adapters import adapter, detect, read
+from tracer.adapters.base import AdapterOptions, media_root
+from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
+from tracer.errors import InputError, RecordError
+from tracer.models import Account
+from tracer.store import Store
+
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 500
+MEDIA_DIR = "media"
+
+
+@dataclass(slots=True)
+class ConvertReport:
+    """What a conversion wrote, and every record it skipped or kept only in part."""
+
+    out: Path
+    format: str
+    posts: int = 0
+    accounts: int = 0
+    media_linked: int = 0
+    media_copied: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "format": self.format,
+            "posts": self.posts,
+            "accounts": self.accounts,
+            "media_linked": self.media_linked,
+            "media_copied": self.media_copied,
+            "errors": [str(e) for e in self.errors],
+        }
+
+
+def resolve_format(path: Path, fmt: str | None) -> str:
+    """The format asked for, else the detected one. A folder holding either canonical
+    file, or a path that does not exist, is taken as canonical, so its own errors say
+    what is missing (as `tracer ingest CORPUS_DIR` always did)."""
+    if fmt:
+        adapter(fmt)  # an unknown or unavailable format fails before anything is written
+        return fmt
+    if not path.exists() or (
+        path.is_dir() and ((path / ACCOUNTS_FILE).exists() or (path / POSTS_FILE).exists())
+    ):
+        return "canonical"
+    return detect(path)
+
+
+def convert(
+    path: Path,
+    out: Path,
+    fmt: str | None = None,
+    options: AdapterOptions | None = None,
+    *,
+    known_accounts: Collection[str] = (),
+    progress: Progress | None = None,
+) -> ConvertReport:
+    """Write the export at `path` as a canonical corpus in `out` (created if needed; its
+    accounts.csv and posts.jsonl are replaced). Accounts in `known_accounts` are left out
+    of accounts.csv: the store that will read the corpus has them already."""
+    fmt = resolve_format(path, fmt)
+    root = media_root(path)
+    if out.resolve() == root.resolve() or out.resolve() == path.resolve():
+        raise InputError(f"{out}: the output folder must not be the input folder")
+    report = ConvertReport(out, fmt)
+    out.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set(known_accounts)
+    pending = 0
+    with (
+        (out / ACCOUNTS_FILE).open("w", newline="", encoding="utf-8") as accounts_file,
+        (out / POSTS_FILE).open("wb") as posts_file,
+    ):
+        accounts = csv.writer(accounts_file)
+        accounts.writerow(ACCOUNT_FIELDS)
+        for item in read(path, fmt, options):
+            if isinstance(item, Account):
+                if item.account_id not in written:
+                    written.add(item.account_id)
+                    accounts.writerow(_account_row(item))
+                    report.accounts += 1
+                continue
+            if isinstance(item, RecordError):
+                report.errors.append(item)
+            else:
+                posts_file.write(orjson.dumps(_staged_post(item, root, out, report)) + b"\n")
+                report.posts += 1
+            pending += 1
+            if progress and pending >= PROGRESS_EVERY:
+                progress(pending)
+                pending = 0
+    if progress and pending:
+        progress(pending)
+    return report
+
+
+def _account_row(a: Account) -> list[str]:
+    return [a.account_id, a.platform, a.handle, a.name, a.tier, a.region, a.parent_id or ""]
+
+
+def _staged_post(item: PostRecord, root: Path, out: Path, report: ConvertReport) -> dict[str, Any]:
+    """The post's line, its media placed under `out/media/` (same relative layout)."""
+    media: list[str] = []
+    for relative in item.post.media:
+        target = relative if relative.startswith(f"{MEDIA_DIR}/") else f"{MEDIA_DIR}/{relative}"
+        if _place(root / relative, out / target):
+            report.media_linked += 1
+        else:
+            report.media_copied += 1
+        media.append(target)
+    return post_to_json(replace(item.post, media=tuple(media)))
+
+
+def _place(source: Path, target: Path) -> bool:
+    """Hard-link `source` at `target` (True), or copy it when the two folders are on
+    different file systems (False). An existing target is replaced unless it already is
+    the same file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        if os.path.samefile(source, target):
+            return True
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+        return False
+    return True
+
+
+# --- ingest of an export ------------------------------------------------------------
+
+
+def ingest_export(
+    store: Store,
+    path: Path,
+    fmt: str | None = None,
+    options: AdapterOptions | None = None,
+    *,
+    batch_size: int = 5000,
+    converted: Progress | None = None,
+    progress: Progress | None = None,
+    on_staged: Callable[[int], None] | None = None,
+    ocr_lang: str | None = ocr.LANG,
+) -> service.IngestReport:
+    """Ingest any format: a canonical corpus directly, any other through a temporary
+    canonical corpus. Records the adapter skipped are reported before the canonical
+    ingest's own errors, and those are traced back to the export's file and record.
+    `converted` counts records read, `on_staged` gets the number of posts staged, and
+    `progress` counts posts ingested."""
+    options = options or AdapterOptions()
+    fmt = resolve_format(path, fmt)
+    if fmt == "canonical":
+        return service.ingest(
+            store,
+            path,
+            assume_tz=options.tz,
+            batch_size=batch_size,
+            progress=progress,
+            ocr_lang=ocr_lang,
+        )
+    # Accounts the store knows are not restaged, unless the user describes them anew.
+    described = options.tier is not None or options.region is not None
+    known = () if described else set(store.accounts())
+    with tempfile.TemporaryDirectory(prefix="tracer-staging-") as tmp:
+        staging = Path(tmp)
+        staged = convert(path, staging, fmt, options, known_accounts=known, progress=converted)
+        if on_staged:
+            on_staged(staged.posts)
+        report = service.ingest(
+            store, staging, batch_size=batch_size, progress=progress, ocr_lang=ocr_lang
+        )
+        report.media_errors = _traced_back(report.media_errors, staging, media_root(path))
+        root = media_root(path)
+        report.errors = [*staged.errors, *_traced_back(report.errors, staging, root)]
+        report.conflicts = _traced_back(report.conflicts, staging, root)
+    return report
+
+
+def _traced_back(errors: list[RecordError], staging: Path, root: Path) -> list[RecordError]:
+    """Errors about a staged posts.jsonl line, renamed to the export's file and record
+    (kept in each staged line's `source_file` / `source_record`)."""
+    posts = str(staging / POSTS_FILE)
+    wanted = {e.line for e in errors if e.file == posts}
+    if not wanted:
+        return errors
+    origin = dict(_origins(staging / POSTS_FILE, wanted))
+    traced = []
+    for e in errors:
+        where = origin.get(e.line) if e.file == posts else None
+        if where is None:
+            traced.append(e)
+        else:
+            traced.append(RecordError(str(root / where[0]), where[1], e.field, e.reason))
+    return traced
+
+
+def _origins(posts: Path, wanted: set[int]) -> Iterator[tuple[int, tuple[str, int]]]:
+    with posts.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if number in wanted:
+                obj = orjson.loads(raw)
+                file, record = obj.get("source_file"), obj.get("source_record")
+                if isinstance(file, str) and isinstance(record, int):
+                    yield number, (file, record)
