@@ -376,3 +376,19 @@ VERIFY_KEYS = frozenset(
     }
 )
 """The keys DESIGN.md promises in every verify answer (CLI and HTTP)."""
+
+
+SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "sample_data" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The sample corpus, ingested once for the whole run (with OCR, ~30 s); tests must
+    only read it."""
+    store = Store.open(tmp_path_factory.mktemp("sample") / "sample.db")
+    try:
+        report = service.ingest(store, SAMPLE_CORPUS)
+        assert report.errors == [] and report.conflicts == [], report.to_json()
+        yield store
+    finally:
+        store.close()

@@ -8,7 +8,6 @@ here they must only not be linked by text to some other family."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,16 +28,6 @@ TRUTH: dict[str, Any] = json.loads(TRUTH_FILE.read_text(encoding="utf-8"))
 POSTS: dict[str, dict[str, Any]] = TRUTH["posts"]
 CASES: dict[str, str] = TRUTH["cases"]
 MEDIA_ONLY = {p for p, t in POSTS.items() if t["link"] == "media"}
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = Store.open(tmp_path_factory.mktemp("sample") / "sample.db")
-    report = service.ingest(store, CORPUS)
-    assert report.errors == [] and report.conflicts == []
-    assert report.ingested == len(POSTS)
-    yield store
-    store.close()
 
 
 def test_truth_covers_the_corpus(sample_store: Store) -> None:

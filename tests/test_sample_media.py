@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -33,17 +32,6 @@ POSTS: dict[str, dict[str, Any]] = TRUTH["posts"]
 
 RECALL_TARGET = 0.97
 DISTINCT_LINKED_MAX = 0.001
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = Store.open(tmp_path_factory.mktemp("sample-media") / "sample.db")
-    try:
-        report = service.ingest(store, CORPUS)
-        assert report.errors == [] and report.conflicts == []
-        yield store
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")
