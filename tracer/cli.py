@@ -21,6 +21,7 @@ from rich.tree import Tree
 from tracer import service
 from tracer.config import Settings
 from tracer.errors import CorpusError, NotFoundError, TracerError
+from tracer.exports import FORMATS
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
 
@@ -210,17 +211,24 @@ def verify(
 @app.command()
 def export(
     family_id: Annotated[str, typer.Argument(help="Family id, e.g. F1.")],
-    fmt: Annotated[str, typer.Option("--format", help="Export format: json.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"Export format: {', '.join(FORMATS)}.")
+    ] = "json",
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
 ) -> None:
-    """Export a family's cascade graph (node-link JSON with `edges`)."""
-    if fmt != "json":
-        raise typer.BadParameter(f"unsupported format {fmt!r} (supported: json)")
-    data = orjson.dumps(service.export(_store(), family_id, fmt), option=orjson.OPT_INDENT_2)
-    if output:
-        output.write_bytes(data + b"\n")
+    """Export a family's cascade graph: node-link JSON, Cytoscape.js, GraphML, GEXF or
+    Grafana Node Graph frames."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unsupported format {fmt!r} (supported: {', '.join(FORMATS)})")
+    result = service.export(_store(), family_id, fmt, zone=state.settings.timezone)
+    if isinstance(result, str):
+        data = result.encode()
     else:
-        sys.stdout.write(data.decode() + "\n")
+        data = orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n"
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.write(data.decode())
 
 
 @app.command()
