@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import tracer
-from api import errors
-from api.routes import docs, posts, trace
+from api import errors, metrics, security
+from api.routes import accounts, docs, embed, families, health, ingest, pages, posts, search, trace
 from api.schemas import Problem
 from tracer.config import Settings
 from tracer.matching import MatchPolicy
+from tracer.queries import FamilyStats
+from tracer.search import SearchIndex
 from tracer.store import Store
 
 
@@ -38,10 +40,16 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     )
     app.state.settings = settings
     app.state.policy = policy or MatchPolicy()
+    app.state.family_stats = FamilyStats()
+    app.state.search_index = SearchIndex()
     errors.install(app)
-    app.include_router(trace.router)
-    app.include_router(posts.router)
+    security.install(app, settings)
+    metrics.install(app)
+    for group in (trace, posts, families, accounts, search, ingest, health):
+        app.include_router(group.router)
     docs.install(app, settings.node_modules)
+    embed.install(app, settings.node_modules)
+    app.include_router(pages.router)
     _declare_problem_schema(app)
     return app
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+StrList = Annotated[list[str], NoDecode]
+"""A list read from one variable as comma-separated values (`a,b`) or a JSON list."""
 
 
 class Settings(BaseSettings):
@@ -18,7 +24,33 @@ class Settings(BaseSettings):
     """Zone in which times are shown to people (labelled WIB/WITA/WIT)."""
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default=1, ge=1)
+    """Server processes `tracer serve` starts."""
     batch_size: int = 5000
     """Posts per ingest transaction."""
     node_modules: Path = Path(__file__).resolve().parent.parent / "node_modules"
     """Where the set-up installed the browser assets (Swagger UI) from the npm registry."""
+    api_keys: StrList = []
+    """Keys accepted in the `X-API-Key` header of write routes; none: writes are refused."""
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
+    """Largest request body of a read route (`POST /search`); larger is a 413."""
+    max_upload_bytes: int = Field(default=104_857_600, ge=1)
+    """Largest upload to `POST /ingest`; larger is a 413."""
+    rate_limit: int = Field(default=600, ge=0)
+    """Requests per minute per client address; 0 turns rate limiting off."""
+    rate_burst: int = Field(default=60, ge=1)
+    """Requests a client may make at once before the per-minute rate applies."""
+    cors_origins: StrList = []
+    """Origins whose browser scripts may call the API (CORS allow-list); `*` for any."""
+    frame_ancestors: StrList = ["'self'"]
+    """Pages allowed to embed tracer's pages in a frame (CSP `frame-ancestors`)."""
+
+    @field_validator("api_keys", "cors_origins", "frame_ancestors", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
