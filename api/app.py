@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic.json_schema import models_json_schema
 
 import tracer
 from api import errors, metrics, security
 from api.routes import accounts, docs, embed, families, health, ingest, pages, posts, search, trace
-from api.schemas import Problem
+from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
 from tracer.matching import MatchPolicy
 from tracer.queries import FamilyStats
@@ -55,16 +56,19 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
 
 
 def _declare_problem_schema(app: FastAPI) -> None:
-    """Add the Problem model to the OpenAPI components that error responses refer to."""
+    """Add the models that responses refer to by hand (the Problem of every error, the
+    graph formats) to the OpenAPI components."""
     original = app.openapi
 
     def openapi() -> dict[str, object]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = original()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-            Problem.model_json_schema()
+        _, defs = models_json_schema(
+            [(m, "serialization") for m in (Problem, CytoscapeOut, GrafanaOut)],
+            ref_template="#/components/schemas/{model}",
         )
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
         app.openapi_schema = schema
         return schema
 

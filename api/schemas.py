@@ -46,6 +46,31 @@ class GraphOut(BaseModel):
     edges: list[EdgeOut]
 
 
+class CytoscapeElement(BaseModel):
+    data: dict[str, Any]
+
+
+class CytoscapeOut(BaseModel):
+    """Cytoscape.js elements (`tracer.exports.to_cytoscape`)."""
+
+    family_id: str | None
+    zone: str
+    nodes: list[CytoscapeElement]
+    edges: list[CytoscapeElement]
+
+
+class GrafanaFrame(BaseModel):
+    frame_schema: dict[str, Any] = Field(alias="schema")
+    data: dict[str, Any]
+
+
+class GrafanaOut(BaseModel):
+    """Grafana Node Graph data frames (`tracer.exports.to_grafana`)."""
+
+    family_id: str | None
+    frames: list[GrafanaFrame]
+
+
 class TraceOut(BaseModel):
     post: PostOut
     family_id: str | None

@@ -98,6 +98,7 @@ def account_summary(store: Store, account_id: str) -> dict[str, Any]:
             parent.c.post_id.label("parent_post"),
             release.c.post_id.label("release_post"),
             release.c.ts.label("release_ts"),
+            families.c.family_id.label("shared"),
         )
         .outerjoin(parent, parent.c.idx == posts.c.parent_idx)
         .outerjoin(families, families.c.family_id == posts.c.family_id)
@@ -120,7 +121,7 @@ def account_summary(store: Store, account_id: str) -> dict[str, Any]:
         **_account_json(account, by_id),
         "posts": len(rows),
         "reposts": len(copies),
-        "families": len({r.family_id for r in rows if r.release_post or r.parent_post}),
+        "families": len({r.shared for r in rows if r.shared is not None}),
         "releases_reposted": len({r.release_post for r in copies if r.release_post}),
         "median_lag_seconds": _median([int(r.lag_seconds or 0) for r in copies]),
         "median_release_lag_seconds": _median(behind_release),

@@ -9,17 +9,24 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import Cursor, FamilyStoreDep, Limit, PolicyDep, SettingsDep, StoreDep
 from api.errors import PROBLEM_RESPONSES
-from api.schemas import FamilyDetailOut, FamilyPage, GraphOut
+from api.schemas import FamilyDetailOut, FamilyPage
 from tracer import queries, service
 
 router = APIRouter(tags=["families"], responses=PROBLEM_RESPONSES)
 XML = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
 GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "`json`: node-link (the model below); `cytoscape`: Cytoscape.js "
+        "description": "`json`: node-link (`GraphOut`); `cytoscape`: Cytoscape.js "
         "elements; `grafana`: Node Graph data frames; `graphml`, `gexf`: XML documents.",
         "content": {
-            "application/json": {},
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": f"#/components/schemas/{name}"}
+                        for name in ("GraphOut", "CytoscapeOut", "GrafanaOut")
+                    ]
+                }
+            },
             XML["graphml"]: {"schema": {"type": "string"}},
             XML["gexf"]: {"schema": {"type": "string"}},
         },
@@ -46,7 +53,7 @@ def get_family(family_id: str, store: FamilyStoreDep) -> dict[str, Any]:
     return queries.family_summary(store, family_id)
 
 
-@router.get("/families/{family_id}/graph", response_model=GraphOut, responses=GRAPH_RESPONSES)
+@router.get("/families/{family_id}/graph", response_model=None, responses=GRAPH_RESPONSES)
 def family_graph(
     family_id: str,
     store: StoreDep,
