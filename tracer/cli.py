@@ -6,6 +6,7 @@ one-line message on stderr and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -235,6 +236,12 @@ def export(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Server processes; each keeps its own caches, rate limits and metrics."
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (FastAPI under uvicorn)."""
     import uvicorn
@@ -243,11 +250,15 @@ def serve(
 
     settings = state.settings
     _store().close()  # a mistyped --db is an error, not a new empty database
+    count = workers or settings.workers
+    host, port = host or settings.host, port or settings.port
+    if count == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Worker processes build their own app from the environment: pass --db along.
+    os.environ["TRACER_DB"] = str(settings.db)
     uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
+        "api.app:create_app", factory=True, workers=count, host=host, port=port, log_level="info"
     )
 
 
