@@ -94,3 +94,15 @@ def test_unknown_family(scenario_store: Store) -> None:
         queries.family_summary(scenario_store, "F424242")
     with pytest.raises(NotFoundError):
         queries.family_summary(scenario_store, "family-1")
+
+
+def test_word_search_looks_at_a_bounded_window_per_page(
+    scenario_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = all_posts(scenario_store, 50, q="presiden")
+    assert len(whole) >= 5
+    monkeypatch.setattr(queries, "Q_SCAN_ROWS", 3)
+    first = queries.list_posts(scenario_store, q="presiden", limit=50)
+    assert len(first.items) <= 3 and first.next is not None
+    assert all_posts(scenario_store, 50, q="presiden") == whole
+    assert all_posts(scenario_store, 2, q="presiden") == whole

@@ -28,6 +28,8 @@ from tracer.store import Store, _stored
 
 FamilySort = Literal["size", "first_seen", "last_seen", "median_lag"]
 Order = Literal["asc", "desc"]
+Q_SCAN_ROWS = 20_000
+"""Posts a page with `q` looks at, at most (a LIKE per word over each)."""
 MAX_QUERY_WORDS = 8
 """`q` keeps this many words; each is one more LIKE over the scanned rows."""
 
@@ -94,34 +96,56 @@ def list_posts(
     cursor: str | None = None,
 ) -> Page:
     """Posts in time order (`since` inclusive, `until` exclusive). `q` keeps posts whose
-    normalised text holds every word of it (substring match): with `account` or a time
-    range that is a filter over their index range; alone it scans in time order until the
-    page is full."""
-    stmt = store._post_select()
+    normalised text holds every word of it (substring match), looking at no more than
+    `Q_SCAN_ROWS` posts of the other filters' range per page: a page with `q` may hold
+    fewer than `limit` posts, even none, and still have a `next`."""
+    key = sa.tuple_(posts.c.ts, posts.c.idx)
+    where: list[sa.ColumnElement[bool]] = []
     if account is not None:
-        stmt = stmt.where(posts.c.account_id == account)
+        where.append(posts.c.account_id == account)
     low, high = _utc_seconds(since, "since"), _utc_seconds(until, "until")
     if low is not None:
-        stmt = stmt.where(posts.c.ts >= low)
+        where.append(posts.c.ts >= low)
     if high is not None:
-        stmt = stmt.where(posts.c.ts < high)
-    if q:
-        for pattern in _like_words(q):
-            stmt = stmt.where(posts.c.norm_text.like(pattern, escape="\\"))
+        where.append(posts.c.ts < high)
     if cursor:
         ts, idx = decode_cursor("posts", cursor, (int, int))
-        stmt = stmt.where(sa.tuple_(posts.c.ts, posts.c.idx) > sa.tuple_(ts, idx))
+        where.append(key > sa.tuple_(ts, idx))
+    stmt = store._post_select().where(*where)
+    window: sa.Subquery | None = None
+    if q:
+        window = (
+            sa.select(posts.c.ts, posts.c.idx)
+            .where(*where)
+            .order_by(posts.c.ts, posts.c.idx)
+            .limit(Q_SCAN_ROWS)
+            .subquery()
+        )
+        stmt = stmt.where(posts.c.idx.in_(sa.select(window.c.idx)))
+        for pattern in _like_words(q):
+            stmt = stmt.where(posts.c.norm_text.like(pattern, escape="\\"))
     stmt = stmt.order_by(posts.c.ts, posts.c.idx).limit(limit + 1)
     with store.engine.connect() as conn:
         rows = conn.execute(stmt).mappings().all()
+        last_key: tuple[int, int] | None = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            last_key = (_seconds(last["published_at"]), int(last["idx"]))
+        elif window is not None:
+            scanned = conn.execute(sa.select(sa.func.count()).select_from(window)).scalar_one()
+            if scanned == Q_SCAN_ROWS:  # more rows beyond the window: continue after it
+                edge = conn.execute(
+                    sa.select(window.c.ts, window.c.idx)
+                    .order_by(window.c.ts.desc(), window.c.idx.desc())
+                    .limit(1)
+                ).one()
+                last_key = (int(edge[0]), int(edge[1]))
     items = [_stored(r).to_json() for r in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    key = (
-        (int(datetime.fromisoformat(last["published_at"]).timestamp()), last["idx"])
-        if last
-        else None
-    )
-    return Page(items, encode_cursor("posts", key) if key else None)
+    return Page(items, encode_cursor("posts", last_key) if last_key else None)
+
+
+def _seconds(published_at: str) -> int:
+    return int(datetime.fromisoformat(published_at).timestamp())
 
 
 # --- families --------------------------------------------------------------------
