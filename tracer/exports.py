@@ -129,7 +129,13 @@ def to_cytoscape(
     links = [
         {"data": {"id": edge_id(e), **edge(e), "lag": _lag_text(e.lag_seconds)}} for e in edges
     ]
-    return {"family_id": family_id, "zone": zone, "nodes": nodes, "edges": links}
+    return {
+        "family_id": family_id,
+        "zone": zone,
+        "tier_colors": TIER_COLORS,
+        "nodes": nodes,
+        "edges": links,
+    }
 
 
 # --- GraphML and GEXF -------------------------------------------------------------
