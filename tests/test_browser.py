@@ -18,11 +18,10 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 from .browser_support import sample_db, static_server, tracer_server
 from .conftest import free_port
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -78,7 +77,7 @@ def api(base: str) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
