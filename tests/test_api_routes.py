@@ -173,6 +173,7 @@ def test_account_detail(client: httpx.Client) -> None:
     assert body["median_release_lag_seconds"] == 14 * 3600 + 29 * 60
     assert body["recent_reposts"][0]["post_id"] == "serang-20240127"
     assert body["recent_reposts"][0]["parent"] == "banten-ig-20240127"
+    assert body["recent_reposts"][0]["published_at"] == "2024-01-27T03:02:00Z"
     assert_problem(client.get("/accounts/nobody"), 404)
 
 

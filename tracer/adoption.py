@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from tracer.errors import InputError, NotFoundError
-from tracer.models import TIERS, Account
+from tracer.models import TIERS, Account, iso_utc
 from tracer.queries import Page, decode_cursor, encode_cursor
 from tracer.schema import accounts, families, posts
 from tracer.store import Store, _account, _stored
@@ -137,7 +138,7 @@ def account_summary(store: Store, account_id: str) -> dict[str, Any]:
         "recent_reposts": [
             {
                 "post_id": r.post_id,
-                "published_at": r.published_at,
+                "published_at": iso_utc(datetime.fromtimestamp(r.ts, UTC)),
                 "family_id": f"F{r.family_id}",
                 "parent": r.parent_post,
                 "parent_account": r.parent_account,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import Cursor, FamilyStoreDep, Limit, PolicyDep, SettingsDep, StoreDep
 from api.errors import PROBLEM_RESPONSES
+from api.responses import FastJSON
 from api.schemas import FamilyDetailOut, FamilyPage
 from tracer import queries, service
 
@@ -54,7 +55,7 @@ def get_family(family_id: str, store: FamilyStoreDep) -> dict[str, Any]:
 
 
 @router.get("/families/{family_id}/graph", response_model=None, responses=GRAPH_RESPONSES)
-def family_graph(
+async def family_graph(
     family_id: str,
     store: StoreDep,
     policy: PolicyDep,
@@ -65,4 +66,4 @@ def family_graph(
     result = service.export(store, family_id, format, policy, zone=settings.timezone)
     if isinstance(result, str):
         return Response(result, media_type=XML[format])
-    return JSONResponse(result)
+    return FastJSON(result)

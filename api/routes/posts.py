@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import Cursor, Limit, StoreDep
 from api.errors import PROBLEM_RESPONSES
+from api.responses import FastJSON
 from api.schemas import PostOut, PostPage
 from tracer import queries, service
 
@@ -35,6 +36,6 @@ def list_posts(
 
 
 @router.get("/posts/{post_id}", response_model=PostOut)
-def get_post(post_id: str, store: StoreDep) -> dict[str, Any]:
+async def get_post(post_id: str, store: StoreDep) -> FastJSON:
     """A stored post by id."""
-    return service.find_post(store, post_id).to_json()
+    return FastJSON(service.find_post(store, post_id).to_json())
