@@ -6,7 +6,8 @@ concurrent clients, from this process against `tracer serve` in another, on loop
 The server runs with rate limiting off. Clients are asyncio tasks, each on its own
 keep-alive connection with a minimal HTTP/1.1 exchange, so the client costs little of
 the two cores the server also needs. Baseline, same run and load: `GET /livez`, the
-framework's floor (no database). Bounded: `--requests` per route and `--seconds` each.
+framework's floor (no database). Bounded: `--requests` per route and `--seconds` each,
+in `--rounds` interleaved rounds (the machine is shared: the median round is reported).
 """
 
 from __future__ import annotations
@@ -152,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of every route; the median run is kept"
+    )
     args = parser.parse_args(argv)
     if not args.db.is_file():
         parser.error(f"{args.db}: no database (bench/run.py or `tracer ingest` makes one)")
@@ -161,23 +165,40 @@ def main(argv: list[str] | None = None) -> int:
         "/trace": [f"/trace?post={urllib.parse.quote(p, safe='')}" for p in posts],
         "/families/{id}/graph": [f"/families/{f}/graph" for f in families],
     }
+    load_before = os.getloadavg()[0]
     log = args.db.with_suffix(".serve.log")
     server = start_server(args.db, args.port, args.workers, log)
     try:
-        results = []
         for route, paths in routes.items():
             asyncio.run(load("127.0.0.1", args.port, route, paths, args.clients, 200, 10))  # warm
-            run = asyncio.run(
-                load(
-                    "127.0.0.1", args.port, route, paths, args.clients, args.requests, args.seconds
+        rounds: dict[str, list[dict[str, float | int | str]]] = {r: [] for r in routes}
+        for _ in range(args.rounds):  # interleaved, so a burst of other load hits every route
+            for route, paths in routes.items():
+                run = asyncio.run(
+                    load(
+                        "127.0.0.1",
+                        args.port,
+                        route,
+                        paths,
+                        args.clients,
+                        args.requests,
+                        args.seconds,
+                    )
                 )
-            )
-            results.append(run.summary())
+                rounds[route].append(run.summary())
+        results = [
+            sorted(runs, key=lambda r: float(r["rps"]))[len(runs) // 2] for runs in rounds.values()
+        ]
     finally:
         server.terminate()
         server.wait(timeout=30)
     baseline = float(results[0]["rps"]) or 1.0
-    print(f"db={args.db.name} clients={args.clients} workers={args.workers} (rate limit off)")
+    load_avg = (load_before, os.getloadavg()[0])
+    print(
+        f"db={args.db.name} clients={args.clients} workers={args.workers} (rate limit off); "
+        f"median of {args.rounds} rounds; load average {load_avg[0]:.1f} before, "
+        f"{load_avg[1]:.1f} after, on {os.cpu_count()} cores"
+    )
     print(
         f"{'route':24} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'max ms':>7} {'5xx':>4} {'vs baseline':>11}"
@@ -190,10 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     name = f"http-{args.db.stem}-c{args.clients}-w{args.workers}.json"
-    (out / name).write_text(
-        json.dumps({"args": vars(args) | {"db": str(args.db)}, "results": results}, indent=2)
-    )
-    return 1 if any(int(r["5xx"]) for r in results) else 0
+    record = {"args": vars(args) | {"db": str(args.db)}, "load_average": load_avg}
+    (out / name).write_text(json.dumps(record | {"results": results, "rounds": rounds}, indent=2))
+    return 1 if any(int(r["5xx"]) for runs in rounds.values() for r in runs) else 0
 
 
 if __name__ == "__main__":
