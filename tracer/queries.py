@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import statistics
 import threading
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from tracer.normalize import normalize_text
 from tracer.schema import accounts, families, family_stats, posts
 from tracer.store import Store, _stored
 
+log = logging.getLogger("tracer.queries")
 FamilySort = Literal["size", "first_seen", "last_seen", "median_lag"]
 Order = Literal["asc", "desc"]
 Q_SCAN_ROWS = 20_000
@@ -206,7 +208,9 @@ class FamilyStats:
 
     A summary is recomputed when its family's size changed (a post joined, families
     merged) and dropped when its family is gone; families still being ingested (dirty)
-    keep their last summary until their cascade is stored."""
+    keep their last summary until their cascade is stored. When the database is busy
+    (an ingest's transaction), the stored summaries are served and the refresh is tried
+    again on the next call."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -225,7 +229,11 @@ class FamilyStats:
         if key == self._generation:
             return 0
         with self._lock:
-            done = refresh_family_stats(store)
+            try:
+                done = refresh_family_stats(store)
+            except sa.exc.OperationalError as exc:  # a long ingest holds the database
+                log.warning("family summaries left as they are for now: %s", exc.orig)
+                return 0
             self._generation = key
         return done
 
