@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pydantic.json_schema import models_json_schema
+from sqlalchemy.exc import SQLAlchemyError
 
 import tracer
 from api import errors, metrics, security
@@ -18,6 +21,8 @@ from tracer.queries import FamilyStats
 from tracer.search import SearchIndex
 from tracer.store import Store
 
+log = logging.getLogger("tracer.api")
+
 
 def create_app(settings: Settings | None = None, policy: MatchPolicy | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -25,6 +30,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store.open(settings.db)
+        threading.Thread(target=_warm_up, args=(app,), name="tracer-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -53,6 +59,16 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     app.include_router(pages.router)
     _declare_problem_schema(app)
     return app
+
+
+def _warm_up(app: FastAPI) -> None:
+    """Bring the family summaries up to date in the background at start-up: the first
+    computation takes seconds on a large store (~17 s at 1M posts), and `/families`
+    would otherwise make its first caller wait for all of it."""
+    try:
+        app.state.family_stats.ensure_fresh(app.state.store)
+    except SQLAlchemyError as exc:  # the store closed under it, or is unusable: reads say so
+        log.warning("family summaries not warmed up: %s", exc)
 
 
 def _declare_problem_schema(app: FastAPI) -> None:
