@@ -16,7 +16,7 @@
     regency: "regency / city",
     other: "other",
   };
-  var MIN_WIDTH = 900; // model units spanned by the family's time range
+  var MIN_WIDTH = 900; // model units spanned by the family's time range, at the least
   var ROW = 48; // vertical step between stacked nodes of one lane
   var LANE_GAP = 56;
   var MIN_GAP = 46; // horizontal room a node needs before the next one in its row
@@ -29,7 +29,8 @@
   var status = document.getElementById("tracer-status");
 
   function nodeSize(reach) {
-    return 18 + 9 * Math.sqrt(reach || 0);
+    // Grows with the square root of the reach, capped below a lane row's height.
+    return Math.min(16 + 6 * Math.sqrt(reach || 0), 44);
   }
 
   function laneOf(tier) {
@@ -37,8 +38,10 @@
   }
 
   /* Positions for the preset layout: x from the time, y from the tier's lane; nodes of a
-   * lane that would overlap are stacked in rows below each other. */
-  function place(nodes) {
+   * lane that would overlap are stacked in rows below each other. The time axis is
+   * stretched until the drawing has about the container's aspect ratio, so a family of
+   * hundreds of posts is neither a thin strip nor a tall tower. */
+  function place(nodes, aspect) {
     var t0 = Infinity;
     var t1 = -Infinity;
     nodes.forEach(function (n) {
@@ -46,31 +49,46 @@
       t1 = Math.max(t1, n.data.timestamp);
     });
     var span = Math.max(t1 - t0, 1);
-    var width = Math.max(MIN_WIDTH, nodes.length * 14);
     var byLane = {};
     nodes.forEach(function (n) {
       var lane = laneOf(n.data.tier);
       (byLane[lane] = byLane[lane] || []).push(n);
     });
-    var lanes = [];
-    var y = 0;
     LANES.forEach(function (tier) {
-      var members = (byLane[tier] || []).slice().sort(function (a, b) {
+      (byLane[tier] = byLane[tier] || []).sort(function (a, b) {
         return a.data.timestamp - b.data.timestamp || (a.data.id < b.data.id ? -1 : 1);
       });
-      var rowEnds = [];
-      members.forEach(function (n) {
-        var x = (width * (n.data.timestamp - t0)) / span;
-        var row = 0;
-        while (row < rowEnds.length && rowEnds[row] > x - MIN_GAP) row += 1;
-        rowEnds[row] = x;
-        n.position = { x: x, y: y + row * ROW };
-      });
-      var rows = Math.max(rowEnds.length, 1);
-      lanes.push({ tier: tier, top: y - ROW / 2, bottom: y + (rows - 0.5) * ROW, count: members.length });
-      y += rows * ROW + LANE_GAP;
     });
-    return { lanes: lanes, t0: t0, span: span, width: width };
+
+    function at(width) {
+      var lanes = [];
+      var y = 0;
+      LANES.forEach(function (tier) {
+        var rowEnds = [];
+        byLane[tier].forEach(function (n) {
+          var x = (width * (n.data.timestamp - t0)) / span;
+          var row = 0;
+          while (row < rowEnds.length && rowEnds[row] > x - MIN_GAP) row += 1;
+          rowEnds[row] = x;
+          n.position = { x: x, y: y + row * ROW };
+        });
+        var rows = Math.max(rowEnds.length, 1);
+        lanes.push({ tier: tier, top: y - ROW / 2, bottom: y + (rows - 0.5) * ROW });
+        y += rows * ROW + LANE_GAP;
+      });
+      return { lanes: lanes, t0: t0, span: span, width: width, height: y - LANE_GAP };
+    }
+
+    var low = MIN_WIDTH;
+    var high = Math.max(MIN_WIDTH, nodes.length * MIN_GAP);
+    if (at(low).width / at(low).height >= aspect) return at(low);
+    for (var i = 0; i < 14 && high - low > 20; i += 1) {
+      var middle = (low + high) / 2;
+      var trial = at(middle);
+      if (trial.width / trial.height < aspect) low = middle;
+      else high = middle;
+    }
+    return at(high);
   }
 
   function duration(seconds) {
@@ -242,14 +260,15 @@
     var edges = graph.edges.map(function (e) {
       return { group: "edges", data: Object.assign({}, e.data) };
     });
-    var frame = place(nodes);
+    if (root.dataset.legend === "off") root.classList.add("no-legend");
+    var container = document.getElementById("tracer-graph");
+    var frame = place(nodes, Math.max(container.clientWidth, 1) / Math.max(container.clientHeight, 1));
     var colors = Object.assign({}, graph.tier_colors || {});
     nodes.forEach(function (n) {
       colors[laneOf(n.data.tier)] = colors[laneOf(n.data.tier)] || n.data.color;
     });
-    if (root.dataset.legend === "off") root.classList.add("no-legend");
     var cy = cytoscape({
-      container: document.getElementById("tracer-graph"),
+      container: container,
       elements: nodes.concat(edges),
       layout: { name: "preset", fit: true, padding: 40 },
       minZoom: 0.05,
@@ -288,6 +307,11 @@
         { selector: "node.highlighted", style: { "border-width": 4, "border-color": "#111111" } },
       ],
     });
+    // Leave room on the left for the lane names: shrink the fitted view towards the right.
+    var w = container.clientWidth;
+    if (w > 300) {
+      cy.zoom({ level: (cy.zoom() * (w - 90)) / w, renderedPosition: { x: w - 40, y: container.clientHeight / 2 } });
+    }
     var highlight = root.dataset.highlight;
     if (highlight && cy.getElementById(highlight).nonempty()) {
       cy.getElementById(highlight).addClass("highlighted");

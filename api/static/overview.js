@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var PAGE = 100;
+  var PAGE = 500; // the API's largest page: few requests under the rate limit
   var MAX_FAMILIES = 5000; // enough for an overview; the API pages through the rest
   var TIMELINE_ROWS = 40;
   var SVG = "http://www.w3.org/2000/svg";
