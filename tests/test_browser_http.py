@@ -155,6 +155,7 @@ def test_overview_page(client: httpx.Client) -> None:
     page = assert_safe_page(client.get("/"))
     root = page.find("tracer-overview")
     assert root["data-families-url"] == "/families"
+    assert root["data-accounts-url"] == "/accounts"
     assert root["data-embed-url"] == "/embed/families/"
 
 

@@ -1,11 +1,12 @@
-/* tracer's overview page: fetches every family summary from `/families` (following the
- * cursors) and draws the sortable, searchable table, the timeline and the coverage by
- * region. Text reaches the page through `textContent` only. */
+/* tracer's overview page: fetches every family summary from `/families` and the accounts
+ * from `/accounts` (following the cursors) and draws the sortable, searchable table, the
+ * timeline and the coverage by province. Text reaches the page through `textContent`
+ * only. */
 (function () {
   "use strict";
 
   var PAGE = 500; // the API's largest page: few requests under the rate limit
-  var MAX_FAMILIES = 5000; // enough for an overview; the API pages through the rest
+  var MAX_ITEMS = 5000; // families (and accounts) enough for an overview
   var TIMELINE_ROWS = 40;
   var SVG = "http://www.w3.org/2000/svg";
 
@@ -13,7 +14,7 @@
   var rowsBox = document.getElementById("family-rows");
   var search = document.getElementById("family-search");
   var count = document.getElementById("family-count");
-  var state = { families: [], sortKey: "last_seen", ascending: false, query: "" };
+  var state = { families: [], provinceOf: {}, sortKey: "last_seen", ascending: false, query: "" };
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -203,50 +204,65 @@
     box.replaceChildren();
     var counts = {};
     state.families.forEach(function (family) {
+      var provinces = {};
       family.regions.forEach(function (region) {
-        counts[region] = (counts[region] || 0) + 1;
+        provinces[state.provinceOf[region] || region] = true;
+      });
+      Object.keys(provinces).forEach(function (province) {
+        counts[province] = (counts[province] || 0) + 1;
       });
     });
-    var regions = Object.keys(counts).sort(function (a, b) {
+    var provinces = Object.keys(counts).sort(function (a, b) {
       return counts[b] - counts[a] || (a < b ? -1 : 1);
     });
-    if (!regions.length) {
+    if (!provinces.length) {
       box.appendChild(element("p", "empty", "No region recorded yet."));
       return;
     }
-    var most = counts[regions[0]];
-    regions.forEach(function (region) {
+    var most = counts[provinces[0]];
+    provinces.forEach(function (province) {
       var item = element("div", "region");
-      item.dataset.region = region;
-      item.appendChild(element("span", "name", region));
+      item.dataset.region = province;
+      item.title = counts[province] + (counts[province] === 1 ? " family" : " families");
+      item.appendChild(element("span", "name", province));
       var bar = element("span", "bar");
-      bar.style.width = Math.max(4, (80 * counts[region]) / most) + "px";
+      bar.style.width = Math.max(4, (80 * counts[province]) / most) + "px";
       item.appendChild(bar);
-      item.appendChild(element("span", "n", String(counts[region])));
+      item.appendChild(element("span", "n", String(counts[province])));
       box.appendChild(item);
     });
   }
 
   /* --- loading ---------------------------------------------------------------------- */
 
-  function fetchPage(cursor) {
-    var url = root.dataset.familiesUrl + "?limit=" + PAGE + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+  function fetchPage(base, cursor) {
+    var url = base + "?limit=" + PAGE + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
-      if (!response.ok) throw new Error("the families could not be loaded (HTTP " + response.status + ")");
+      if (!response.ok) throw new Error(base + " could not be loaded (HTTP " + response.status + ")");
       return response.json();
     });
   }
 
-  function loadAll(cursor) {
-    return fetchPage(cursor).then(function (page) {
-      state.families = state.families.concat(page.items);
-      if (page.next && state.families.length < MAX_FAMILIES) return loadAll(page.next);
-      return state.families;
+  function loadAll(base, items, cursor) {
+    return fetchPage(base, cursor).then(function (page) {
+      items = items.concat(page.items);
+      if (page.next && items.length < MAX_ITEMS) return loadAll(base, items, page.next);
+      return items;
     });
   }
 
-  loadAll(null)
-    .then(function () {
+  Promise.all([
+    loadAll(root.dataset.familiesUrl, [], null),
+    // Accounts say which province each region belongs to; without them, regions stay as named.
+    loadAll(root.dataset.accountsUrl, [], null).catch(function () {
+      return [];
+    }),
+  ])
+    .then(function (loaded) {
+      state.families = loaded[0];
+      loaded[1].forEach(function (account) {
+        if (account.region && account.province) state.provinceOf[account.region] = account.province;
+      });
       renderTable();
       renderTimeline();
       renderCoverage();
