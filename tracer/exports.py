@@ -190,41 +190,36 @@ def _document(root: ET.Element) -> str:
 
 def to_graphml(family_id: str | None, posts: Sequence[StoredPost], edges: Sequence[Edge]) -> str:
     """GraphML with every attribute declared by a typed `<key>`; missing values left out."""
-    ET.register_namespace("", GRAPHML_NS)
-
-    def q(tag: str) -> str:
-        return f"{{{GRAPHML_NS}}}{tag}"
-
-    root = ET.Element(q("graphml"))
+    # Tags stay unqualified and the root declares the default namespace as a plain
+    # attribute: ElementTree's prefix registry is process-wide state, shared by threads.
+    root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     node_attrs, edge_attrs = _node_attributes(), _edge_attributes(edges)
     for scope, attrs in (("node", node_attrs), ("edge", edge_attrs)):
         for name, kind, _ in attrs:
             ET.SubElement(
                 root,
-                q("key"),
+                "key",
                 {"id": f"{scope[0]}_{name}", "for": scope, "attr.name": name, "attr.type": kind},
             )
     ET.SubElement(
         root,
-        q("key"),
+        "key",
         {"id": "g_family_id", "for": "graph", "attr.name": "family_id", "attr.type": "string"},
     )
-    graph = ET.SubElement(root, q("graph"), {"id": family_id or "", "edgedefault": "directed"})
-    ET.SubElement(graph, q("data"), {"key": "g_family_id"}).text = family_id or ""
+    graph = ET.SubElement(root, "graph", {"id": family_id or "", "edgedefault": "directed"})
+    ET.SubElement(graph, "data", {"key": "g_family_id"}).text = family_id or ""
 
     def data(parent: ET.Element, prefix: str, attrs: list[Attribute], item: Any) -> None:
         for name, _, read in attrs:
             value = read(item)
             if value is not None:
-                ET.SubElement(parent, q("data"), {"key": f"{prefix}_{name}"}).text = _xml_value(
-                    value
-                )
+                ET.SubElement(parent, "data", {"key": f"{prefix}_{name}"}).text = _xml_value(value)
 
     for n in _node_dicts(posts, edges):
-        data(ET.SubElement(graph, q("node"), {"id": n["id"]}), "n", node_attrs, n)
+        data(ET.SubElement(graph, "node", {"id": n["id"]}), "n", node_attrs, n)
     for e in edges:
         element = ET.SubElement(
-            graph, q("edge"), {"id": edge_id(e), "source": e.source, "target": e.target}
+            graph, "edge", {"id": edge_id(e), "source": e.source, "target": e.target}
         )
         data(element, "e", edge_attrs, edge(e))
     return _document(root)
@@ -236,45 +231,40 @@ _GEXF_TYPES = {"string": "string", "long": "long", "int": "integer", "double": "
 def to_gexf(family_id: str | None, posts: Sequence[StoredPost], edges: Sequence[Edge]) -> str:
     """GEXF 1.2 (Gephi): a directed graph whose nodes start at the post's epoch second
     (`mode="dynamic"`, `timeformat="double"`), so Gephi's timeline can play the cascade."""
-    ET.register_namespace("", GEXF_NS)
-
-    def q(tag: str) -> str:
-        return f"{{{GEXF_NS}}}{tag}"
-
-    root = ET.Element(q("gexf"), {"version": "1.2"})
-    meta = ET.SubElement(root, q("meta"))
-    ET.SubElement(meta, q("creator")).text = "tracer"
-    ET.SubElement(meta, q("description")).text = f"cascade of family {family_id}"
+    root = ET.Element("gexf", {"xmlns": GEXF_NS, "version": "1.2"})
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "creator").text = "tracer"
+    ET.SubElement(meta, "description").text = f"cascade of family {family_id}"
     graph = ET.SubElement(
-        root, q("graph"), {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "double"}
+        root, "graph", {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "double"}
     )
     node_attrs, edge_attrs = _node_attributes(), _edge_attributes(edges)
     for scope, attrs in (("node", node_attrs), ("edge", edge_attrs)):
-        declared = ET.SubElement(graph, q("attributes"), {"class": scope})
+        declared = ET.SubElement(graph, "attributes", {"class": scope})
         for i, (name, kind, _) in enumerate(attrs):
             ET.SubElement(
-                declared, q("attribute"), {"id": str(i), "title": name, "type": _GEXF_TYPES[kind]}
+                declared, "attribute", {"id": str(i), "title": name, "type": _GEXF_TYPES[kind]}
             )
 
     def values(parent: ET.Element, attrs: list[Attribute], item: Any) -> None:
-        holder = ET.SubElement(parent, q("attvalues"))
+        holder = ET.SubElement(parent, "attvalues")
         for i, (_, _, read) in enumerate(attrs):
             value = read(item)
             if value is not None:
-                ET.SubElement(holder, q("attvalue"), {"for": str(i), "value": _xml_value(value)})
+                ET.SubElement(holder, "attvalue", {"for": str(i), "value": _xml_value(value)})
 
-    nodes = ET.SubElement(graph, q("nodes"))
+    nodes = ET.SubElement(graph, "nodes")
     for n in _node_dicts(posts, edges):
         element = ET.SubElement(
             nodes,
-            q("node"),
+            "node",
             {"id": n["id"], "label": n["account_id"], "start": str(n["timestamp"])},
         )
         values(element, node_attrs, n)
-    links = ET.SubElement(graph, q("edges"))
+    links = ET.SubElement(graph, "edges")
     for e in edges:
         element = ET.SubElement(
-            links, q("edge"), {"id": edge_id(e), "source": e.source, "target": e.target}
+            links, "edge", {"id": edge_id(e), "source": e.source, "target": e.target}
         )
         values(element, edge_attrs, edge(e))
     return _document(root)
