@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store.open(settings.db)
+        app.state.warm = threading.Event()
         threading.Thread(target=_warm_up, args=(app,), name="tracer-warm-up", daemon=True).start()
         try:
             yield
@@ -62,13 +63,16 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
 
 
 def _warm_up(app: FastAPI) -> None:
-    """Bring the family summaries up to date in the background at start-up: the first
-    computation takes seconds on a large store (~17 s at 1M posts), and `/families`
-    would otherwise make its first caller wait for all of it."""
+    """Bring the family summaries up to date and load the search index in the background
+    at start-up: on a large store each takes seconds (~17 s each at 1M posts), which the
+    first `/families` or `/search` caller would otherwise wait for."""
     try:
         app.state.family_stats.ensure_fresh(app.state.store)
+        app.state.search_index.refresh(app.state.store)
     except SQLAlchemyError as exc:  # the store closed under it, or is unusable: reads say so
-        log.warning("family summaries not warmed up: %s", exc)
+        log.warning("warm-up stopped: %s", exc)
+    finally:
+        app.state.warm.set()
 
 
 def _declare_problem_schema(app: FastAPI) -> None:

@@ -130,15 +130,18 @@ def start_server(db: Path, port: int, workers: int, log: Path) -> subprocess.Pop
     env["TRACER_RATE_LIMIT"] = "0"
     command = [TRACER, "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
+    ready = 0  # consecutive answers, on new connections, so that every worker is warm
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                if r.status == 200:
+                ready += 1
+                if r.status == 200 and ready >= 20:
                     return process
-        except OSError:
+        except OSError:  # not listening yet, or 503 while warming up
+            ready = 0
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError("server did not become ready")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 
 from tracer.index import AnchorIndex
@@ -23,7 +24,7 @@ from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.normalize import normalize_text
 from tracer.schema import families, posts
 from tracer.store import Store, _stored
-from tracer.textfp import TextFingerprint, fingerprint_text
+from tracer.textfp import U64, TextFingerprint, fingerprint_text
 
 CANDIDATES = 32
 """Best-voted stored posts scored against the query."""
@@ -40,11 +41,11 @@ class SearchIndex:
         self._posts = 0
         self._lock = threading.Lock()
 
-    def refresh(self, store: Store, chunk: int = 50_000) -> None:
-        """Add the posts stored since the last refresh."""
+    def refresh(self, store: Store, chunk: int = 100_000) -> None:
+        """Add the posts stored since the last refresh (vectorised: one array per chunk)."""
         with self._lock:
-            keys: list[np.ndarray] = []
-            owners: list[np.ndarray] = []
+            keys: list[U64] = []
+            owners: list[npt.NDArray[np.int64]] = []
             added = 0
             with store.engine.connect() as conn:
                 while True:
@@ -57,22 +58,21 @@ class SearchIndex:
                     rows = conn.execute(stmt).all()
                     if not rows:
                         break
-                    for idx, blob in rows:
-                        anchors = TextFingerprint.anchors_from_bytes(blob)
-                        if len(anchors):
-                            keys.append(anchors)
-                            owners.append(np.full(len(anchors), idx, np.int64))
+                    blobs = [bytes(r[1]) for r in rows]
+                    counts = np.fromiter((len(b) // 8 for b in blobs), np.int64, len(blobs))
+                    idxs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+                    keys.append(TextFingerprint.anchors_from_bytes(b"".join(blobs)))
+                    owners.append(np.repeat(idxs, counts))
                     added += len(rows)
                     self._last = int(rows[-1][0])
             if not added:
                 return
+            new_keys, new_owners = np.concatenate(keys), np.concatenate(owners)
             if self._posts == 0:
-                if keys:
-                    self._index = AnchorIndex(np.concatenate(keys), np.concatenate(owners))
+                self._index = AnchorIndex(new_keys, new_owners)
             else:
-                for k, o in zip(keys, owners, strict=True):
-                    for anchor, owner in zip(k.tolist(), o.tolist(), strict=True):
-                        self._index.add(anchor, owner)
+                for anchor, owner in zip(new_keys.tolist(), new_owners.tolist(), strict=True):
+                    self._index.add(anchor, owner)
                 self._index.compact()
             self._posts += added
 

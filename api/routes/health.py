@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,14 +25,17 @@ def livez() -> dict[str, Any]:
 
 
 @router.get("/readyz", response_model=Ready, responses=problems(503))
-def readyz(store: StoreDep) -> dict[str, Any]:
-    """The database answers and holds the schema version this tracer expects."""
+def readyz(request: Request, store: StoreDep) -> dict[str, Any]:
+    """The database answers and holds the schema version this tracer expects, and the
+    start-up warm-up (family summaries, search index) is done."""
     try:
         version = store.schema_version()
     except SQLAlchemyError:
         raise StoreError("the database does not answer") from None
     if version != SCHEMA_VERSION:
         raise StoreError(f"schema version {version}, expected {SCHEMA_VERSION}")
+    if not request.app.state.warm.is_set():
+        raise HTTPException(503, "warming up: family summaries and the search index")
     return {"status": "ready", "schema_version": version}
 
 
