@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     frame_ancestors: StrList = ["'self'"]
     """Pages allowed to embed tracer's pages in a frame (CSP `frame-ancestors`)."""
 
+    @field_validator("api_keys", "cors_origins", "frame_ancestors")
+    @classmethod
+    def _one_token_each(cls, values: list[str]) -> list[str]:
+        """Each value goes into a header as it is: no separators, spaces or controls."""
+        for value in values:
+            if not value or any(c in value for c in ";,") or not value.isprintable():
+                raise ValueError(f"{value!r} is not a single value")
+            if any(c.isspace() for c in value):
+                raise ValueError(f"{value!r} contains a space")
+        return values
+
     @field_validator("api_keys", "cors_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
