@@ -62,7 +62,7 @@ def base(tmp_path_factory: pytest.TempPathFactory, host_port: int) -> Iterator[s
     folder = tmp_path_factory.mktemp("browser")
     # The host page of the iframe test runs on another origin, which the CSP must allow;
     # rate limits are off so that a slow run's page loads are never refused.
-    ancestors = f"'self' http://127.0.0.1:{host_port}"
+    ancestors = f"'self',http://127.0.0.1:{host_port}"
     with tracer_server(
         sample_db(folder), folder / "serve.log", frame_ancestors=ancestors, rate_limit="0"
     ) as url:
@@ -367,3 +367,31 @@ def test_overview_links_open_the_embeds(watched: Watched, base: str, api: httpx.
     open_embed(page, page.url)
     expected = len(cytoscape_elements(api, family_id)["nodes"])
     assert page.evaluate("window.tracerGraph.nodes().length") == expected
+
+
+def test_a_site_not_in_frame_ancestors_cannot_embed(
+    browser: Any, tmp_path: Path, host_port: int
+) -> None:
+    # A server with the default `frame-ancestors 'self'`: the browser refuses the frame.
+    db = sample_db(tmp_path)
+    with tracer_server(db, tmp_path / "serve.log", rate_limit="0") as other:
+        with httpx.Client(base_url=other, timeout=10) as client:
+            family_id = largest_family(client)
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "host.html").write_text(
+            f"<!doctype html><iframe id='cascade' src='{other}/embed/families/{family_id}'>"
+            "</iframe>",
+            encoding="utf-8",
+        )
+        with static_server(site, host_port, tmp_path / "host.log") as host:
+            page = browser.new_page()
+            refusals: list[str] = []
+            page.on("console", lambda m: "frame-ancestors" in m.text and refusals.append(m.text))
+            page.goto(f"{host}/host.html")
+            page.wait_for_timeout(1500)
+            embedded = [f for f in page.frames if "/embed/families/" in f.url]
+            drawn = [f for f in embedded if f.evaluate("typeof window.tracerGraph") == "object"]
+            page.close()
+    assert refusals, "chromium did not report the frame-ancestors refusal"
+    assert not drawn

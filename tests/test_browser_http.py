@@ -58,7 +58,7 @@ class Page(HTMLParser):
 def client(scenario_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     log = tmp_path_factory.mktemp("pages") / "serve.log"
     with (
-        tracer_server(scenario_db, log, frame_ancestors="'self' https://dashboard.example") as base,
+        tracer_server(scenario_db, log, frame_ancestors="'self',https://dashboard.example") as base,
         httpx.Client(base_url=base, timeout=10) as http,
     ):
         yield http
