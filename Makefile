@@ -45,6 +45,7 @@ demo: $(STAMP) node_modules/.installed-stamp
 	$(BIN)/tracer --db $(DB) ingest sample_data/corpus
 	@echo
 	@echo "tracer is serving the sample corpus. Try:"
+	@echo "  http://$(HOST):$(PORT)/   (overview: families, timeline, coverage; links to each cascade)"
 	@echo "  http://$(HOST):$(PORT)/trace?post=$(SAMPLE_POST)"
 	@echo "  http://$(HOST):$(PORT)/verify?post=$(SAMPLE_POST)"
 	@echo "  http://$(HOST):$(PORT)/docs   (OpenAPI: /openapi.json)"
