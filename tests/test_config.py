@@ -12,11 +12,15 @@ from tracer.config import Settings
 def test_lists_from_comma_separated_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACER_API_KEYS", " k1, k2 ,")
     monkeypatch.setenv("TRACER_CORS_ORIGINS", '["https://a.example", "https://b.example"]')
-    monkeypatch.setenv("TRACER_FRAME_ANCESTORS", "'self',https://portal.example.go.id")
+    monkeypatch.setenv("TRACER_FRAME_ANCESTORS", "'self' https://portal.example.go.id")
     settings = Settings()
     assert settings.api_keys == ["k1", "k2"]
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
     assert settings.frame_ancestors == ["'self'", "https://portal.example.go.id"]
+    assert Settings(frame_ancestors=["'self' https://x.example"]).frame_ancestors == [
+        "'self'",
+        "https://x.example",
+    ]
 
 
 def test_defaults() -> None:
@@ -30,12 +34,11 @@ def test_defaults() -> None:
     "value",
     [
         ["https://a.example; script-src *"],
-        ["https://a.example\r\nX-Evil: 1"],
-        ["https://a.example https://b.example"],
-        [""],
+        ["https://a.example\x00"],
+        "https://a.example;",
     ],
 )
-def test_header_values_are_single_tokens(value: list[str]) -> None:
+def test_header_values_are_single_tokens(value: list[str] | str) -> None:
     with pytest.raises(ValidationError):
         Settings(frame_ancestors=value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 StrList = Annotated[list[str], NoDecode]
-"""A list read from one variable as comma-separated values (`a,b`) or a JSON list."""
+"""A list read from one variable as values separated by commas or spaces, or JSON."""
 
 
 class Settings(BaseSettings):
@@ -48,20 +49,19 @@ class Settings(BaseSettings):
     @field_validator("api_keys", "cors_origins", "frame_ancestors")
     @classmethod
     def _one_token_each(cls, values: list[str]) -> list[str]:
-        """Each value goes into a header as it is: no separators, spaces or controls."""
+        """Each value goes into a header as it is: no `;` or control characters."""
         for value in values:
-            if not value or any(c in value for c in ";,") or not value.isprintable():
+            if ";" in value or not value.isprintable():
                 raise ValueError(f"{value!r} is not a single value")
-            if any(c.isspace() for c in value):
-                raise ValueError(f"{value!r} contains a space")
         return values
 
     @field_validator("api_keys", "cors_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
+        """`a,b`, `a b` (as in a CSP) or a JSON list; list items are split the same way."""
         if isinstance(value, str):
             text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [part.strip() for part in text.split(",") if part.strip()]
+            value = json.loads(text) if text.startswith("[") else [text]
+        if isinstance(value, list):
+            return [p for v in value if isinstance(v, str) for p in re.split(r"[,\s]+", v) if p]
         return value
