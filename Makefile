@@ -10,22 +10,38 @@ SAMPLE_POST := banten-ig-20240127
 
 .PHONY: demo test lint sample bench clean system-deps
 
-# Debian packages the tracer uses at run time: tesseract reads text off pictures.
-DEB_PACKAGES := tesseract-ocr tesseract-ocr-ind
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
-system-deps:
-	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx ind; then \
-		echo "installing $(DEB_PACKAGES) (apt-get)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEB_PACKAGES) \
-			|| { echo "could not install $(DEB_PACKAGES): OCR will be off"; exit 1; }; \
-	fi
-
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,sample]'
 	touch $(STAMP)
+
+# Debian packages: tesseract (with its Indonesian model) reads text off pictures, and
+# chromium runs the browser tests (never `playwright install`). Installed with apt-get
+# when missing, through sudo when not root. When they cannot be installed, OCR is off
+# and the browser tests are skipped, unless TRACER_REQUIRE_BROWSER is set (CI): then
+# this fails.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx ind; } \
+		|| missing="$$missing tesseract-ocr tesseract-ocr-ind"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO=sudo; \
+		else SUDO=none; fi; \
+		echo "installing$$missing (apt-get)"; \
+		if [ "$$SUDO" != none ] && $$SUDO apt-get update -qq \
+			&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; then :; \
+		elif [ -n "$$TRACER_REQUIRE_BROWSER" ]; then \
+			echo "error:$$missing could not be installed (needs root or sudo for apt-get);" \
+				"TRACER_REQUIRE_BROWSER is set" >&2; \
+			exit 1; \
+		else \
+			echo "warning:$$missing could not be installed (needs root or sudo for apt-get):" \
+				"OCR may be off and the browser tests skipped" >&2; \
+		fi; \
+	fi
 
 node_modules/.installed-stamp: package.json
 	npm install --no-audit --no-fund --loglevel=error
@@ -35,6 +51,7 @@ demo: system-deps $(STAMP) node_modules/.installed-stamp
 	$(BIN)/tracer --db $(DB) ingest sample_data/corpus
 	@echo
 	@echo "tracer is serving the sample corpus. Try:"
+	@echo "  http://$(HOST):$(PORT)/   (overview: families, timeline, coverage; links to each cascade)"
 	@echo "  http://$(HOST):$(PORT)/trace?post=$(SAMPLE_POST)"
 	@echo "  http://$(HOST):$(PORT)/verify?post=$(SAMPLE_POST)"
 	@echo "  http://$(HOST):$(PORT)/docs   (OpenAPI: /openapi.json)"

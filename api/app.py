@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic.json_schema import models_json_schema
+from sqlalchemy.exc import SQLAlchemyError
 
 import tracer
-from api import errors
-from api.routes import docs, posts, trace
-from api.schemas import Problem
+from api import errors, metrics, security
+from api.routes import accounts, docs, embed, families, health, ingest, pages, posts, search, trace
+from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
 from tracer.matching import MatchPolicy
+from tracer.queries import FamilyStats
+from tracer.search import SearchIndex
 from tracer.store import Store
+
+log = logging.getLogger("tracer.api")
 
 
 def create_app(settings: Settings | None = None, policy: MatchPolicy | None = None) -> FastAPI:
@@ -22,6 +30,8 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store.open(settings.db)
+        app.state.warm = threading.Event()
+        threading.Thread(target=_warm_up, args=(app,), name="tracer-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -38,25 +48,47 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     )
     app.state.settings = settings
     app.state.policy = policy or MatchPolicy()
+    app.state.family_stats = FamilyStats()
+    app.state.search_index = SearchIndex()
     errors.install(app)
-    app.include_router(trace.router)
-    app.include_router(posts.router)
+    security.install(app, settings)
+    metrics.install(app)
+    for group in (trace, posts, families, accounts, search, ingest, health):
+        app.include_router(group.router)
     docs.install(app, settings.node_modules)
+    embed.install(app, settings.node_modules)
+    app.include_router(pages.router)
     _declare_problem_schema(app)
     return app
 
 
+def _warm_up(app: FastAPI) -> None:
+    """Bring the family summaries up to date and load the search index in the background
+    at start-up: on a large store each takes seconds (~17 s each at 1M posts), which the
+    first `/families` or `/search` caller would otherwise wait for."""
+    try:
+        app.state.family_stats.ensure_fresh(app.state.store)
+        app.state.search_index.refresh(app.state.store)
+    except SQLAlchemyError as exc:  # the store closed under it, or is unusable: reads say so
+        log.warning("warm-up stopped: %s", exc)
+    finally:
+        app.state.warm.set()
+
+
 def _declare_problem_schema(app: FastAPI) -> None:
-    """Add the Problem model to the OpenAPI components that error responses refer to."""
+    """Add the models that responses refer to by hand (the Problem of every error, the
+    graph formats) to the OpenAPI components."""
     original = app.openapi
 
     def openapi() -> dict[str, object]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = original()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-            Problem.model_json_schema()
+        _, defs = models_json_schema(
+            [(m, "serialization") for m in (Problem, CytoscapeOut, GrafanaOut)],
+            ref_template="#/components/schemas/{model}",
         )
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
         app.openapi_schema = schema
         return schema
 

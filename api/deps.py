@@ -1,14 +1,26 @@
-"""Dependencies as `Annotated` aliases: the store and the settings live on `app.state`."""
+"""Dependencies as `Annotated` aliases: the store, the settings and the read-side
+caches live on `app.state`, built by `create_app`."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.security import APIKeyHeader
 
+from api.metrics import Metrics
 from tracer.config import Settings
 from tracer.matching import MatchPolicy
+from tracer.queries import FamilyStats
+from tracer.search import SearchIndex
 from tracer.store import Store
+
+API_KEY = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="One of the keys in TRACER_API_KEYS; write routes require it.",
+)
 
 
 def get_store(request: Request) -> Store:
@@ -26,6 +38,42 @@ def get_policy(request: Request) -> MatchPolicy:
     return policy
 
 
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+def get_search_index(request: Request) -> SearchIndex:
+    index: SearchIndex = request.app.state.search_index
+    return index
+
+
+def fresh_family_stats(request: Request) -> Store:
+    """The store, with its family summaries brought up to date first."""
+    store = get_store(request)
+    stats: FamilyStats = request.app.state.family_stats
+    stats.ensure_fresh(store)
+    return store
+
+
+def require_api_key(
+    settings: Annotated[Settings, Depends(get_settings)],
+    key: Annotated[str | None, Security(API_KEY)],
+) -> None:
+    if not settings.api_keys:
+        raise HTTPException(401, "writes are disabled: no API key is configured")
+    if not key or not any(hmac.compare_digest(key, known) for known in settings.api_keys):
+        raise HTTPException(401, "missing or unknown X-API-Key", {"WWW-Authenticate": "ApiKey"})
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+FamilyStoreDep = Annotated[Store, Depends(fresh_family_stats)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PolicyDep = Annotated[MatchPolicy, Depends(get_policy)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+SearchIndexDep = Annotated[SearchIndex, Depends(get_search_index)]
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="The `next` value of the previous page (opaque)"),
+]

@@ -1,8 +1,14 @@
-"""The one mapping from errors to `application/problem+json` responses."""
+"""The one mapping from errors to `application/problem+json` responses.
+
+Library errors (`tracer.errors`) and HTTP-level refusals (401, 413, 429, raised as
+`HTTPException` by the security layer) all leave as one shape; 5xx answers say nothing
+about internals (no paths, SQL or tracebacks), the log has them.
+"""
 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,19 +20,39 @@ from tracer.errors import InputError, NotFoundError, StoreError, TracerError
 
 log = logging.getLogger("tracer.api")
 PROBLEM = "application/problem+json"
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {
-        "model": None,
-        "description": title,
-        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    for status, title in ((400, "Bad request"), (404, "Not found"), (422, "Invalid parameters"))
+TITLES = {
+    400: "Bad request: the library refused the input",
+    401: "Missing or unknown API key",
+    404: "Not found",
+    413: "Request body too large",
+    415: "Unsupported body type",
+    422: "Invalid parameters",
+    429: "Too many requests; see Retry-After",
+    503: "Service unavailable",
 }
 
 
-def problem(status: int, title: str, detail: str) -> JSONResponse:
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring problem+json bodies for the given statuses."""
+    return {
+        status: {
+            "model": None,
+            "description": TITLES[status],
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+PROBLEM_RESPONSES = problems(400, 404, 422, 429)
+"""What every read route may answer besides its 200."""
+
+
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -53,11 +79,13 @@ def install(app: FastAPI) -> None:
         details = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
-        return problem(422, "Unprocessable Content", details)
+        return problem(422, "Unprocessable Content", details or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, _title(exc.status_code), str(exc.detail))
+        return problem(
+            exc.status_code, title(exc.status_code), str(exc.detail), dict(exc.headers or {})
+        )
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:
@@ -65,9 +93,7 @@ def install(app: FastAPI) -> None:
         return problem(500, "Internal Server Error", "the request could not be completed")
 
 
-def _title(status: int) -> str:
-    from http import HTTPStatus
-
+def title(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
     except ValueError:

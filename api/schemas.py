@@ -46,6 +46,31 @@ class GraphOut(BaseModel):
     edges: list[EdgeOut]
 
 
+class CytoscapeElement(BaseModel):
+    data: dict[str, Any]
+
+
+class CytoscapeOut(BaseModel):
+    """Cytoscape.js elements (`tracer.exports.to_cytoscape`)."""
+
+    family_id: str | None
+    zone: str
+    nodes: list[CytoscapeElement]
+    edges: list[CytoscapeElement]
+
+
+class GrafanaFrame(BaseModel):
+    frame_schema: dict[str, Any] = Field(alias="schema")
+    data: dict[str, Any]
+
+
+class GrafanaOut(BaseModel):
+    """Grafana Node Graph data frames (`tracer.exports.to_grafana`)."""
+
+    family_id: str | None
+    frames: list[GrafanaFrame]
+
+
 class TraceOut(BaseModel):
     post: PostOut
     family_id: str | None
@@ -71,6 +96,154 @@ class VerifyOut(BaseModel):
     """Release and post times in UTC and in the zone of the post's region."""
     flags: list[dict[str, Any]]
     """Context: a campaign period, political terms; each with its source."""
+
+
+Tier = Literal["central", "province", "regency", "other"]
+
+
+class PostPage(BaseModel):
+    items: list[PostOut]
+    next: str | None = Field(description="Cursor of the next page; null on the last")
+
+
+class FamilyOut(BaseModel):
+    family_id: str
+    size: int
+    accounts: int
+    regions: list[str]
+    first_seen: str = Field(description="ISO 8601, UTC: the family's earliest post")
+    last_seen: str = Field(description="ISO 8601, UTC: its latest post")
+    median_lag_seconds: int | None = Field(
+        description="Median time from the release (else the origin) to the later posts"
+    )
+    release: PostOut | None
+    origin: PostOut | None
+
+
+class FamilyDetailOut(FamilyOut):
+    by_tier: dict[str, int] = Field(description="Distinct accounts per tier")
+
+
+class FamilyPage(BaseModel):
+    items: list[FamilyOut]
+    next: str | None
+
+
+class AccountOut(BaseModel):
+    account_id: str
+    platform: str
+    handle: str
+    name: str
+    tier: Tier
+    region: str
+    parent_id: str | None
+    province: str | None = Field(description="Province of a province or regency office")
+    posts: int
+
+
+class SourceOut(BaseModel):
+    account_id: str
+    tier: Tier | None
+    posts: int = Field(description="Posts of this account copied from that account")
+    median_lag_seconds: int | None
+
+
+class RepostOut(BaseModel):
+    post_id: str
+    published_at: str
+    family_id: str
+    parent: str
+    parent_account: str
+    release: str | None
+    lag_seconds: int | None
+
+
+class AccountDetailOut(AccountOut):
+    reposts: int = Field(description="Posts with a parent in their cascade")
+    families: int
+    releases_reposted: int
+    median_lag_seconds: int | None = Field(description="Typical lag behind the parent post")
+    median_release_lag_seconds: int | None = Field(description="Typical lag behind the release")
+    sources: list[SourceOut] = Field(description="Parent accounts in cascades, most copied first")
+    recent_reposts: list[RepostOut]
+
+
+class AccountPage(BaseModel):
+    items: list[AccountOut]
+    next: str | None
+
+
+class AdopterOut(BaseModel):
+    account_id: str
+    tier: Tier
+    region: str
+    province: str | None
+    post_id: str = Field(description="The account's first post of the family")
+    published_at: str
+    lag_seconds: int = Field(description="Seconds after the release (negative: before)")
+
+
+class MissingOut(BaseModel):
+    account_id: str
+    tier: Tier
+    region: str
+    province: str | None
+
+
+class ProvinceOut(BaseModel):
+    province: str
+    adopted: int
+    missing: int
+    median_lag_seconds: int | None
+
+
+class AdoptionOut(BaseModel):
+    release: PostOut
+    family_id: str | None
+    adopters: list[AdopterOut]
+    by_tier: dict[str, int]
+    by_province: list[ProvinceOut]
+    missing: list[MissingOut] = Field(
+        description="Known province and regency accounts without a post of the family"
+    )
+
+
+class SearchIn(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000, description="A caption to look for")
+    limit: int = Field(default=10, ge=1, le=50)
+
+
+class SearchHit(BaseModel):
+    family_id: str | None = Field(description="Null when the matching post is alone")
+    size: int
+    linked: bool = Field(description="Whether the linker would join the text to this family")
+    post: PostOut = Field(description="The family's member closest to the text")
+    scores: dict[str, float]
+
+
+class SearchOut(BaseModel):
+    items: list[SearchHit]
+    next: None = Field(default=None, description="Always null: one ranked page")
+
+
+class IngestOut(BaseModel):
+    ingested: int
+    unchanged: int
+    conflicts: list[str]
+    errors: list[str]
+    errors_by_kind: dict[str, int]
+    accounts_added: int
+    families_touched: int
+    seconds: float
+
+
+class Live(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    schema_version: int
 
 
 class Problem(BaseModel):

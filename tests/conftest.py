@@ -304,10 +304,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, log: Path) -> Iterator[str]:
-    """`tracer --db DB serve` on a free port, as a subprocess; yields its base URL."""
+def serving(db: Path, log: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """`tracer --db DB serve` on a free port, as a subprocess; yields its base URL.
+    `settings` are extra `TRACER_*` environment variables."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
+    env.update(settings or {})
     with log.open("wb") as out:
         process = subprocess.Popen(
             [TRACER, "--db", str(db), "serve", "--port", str(port)],
@@ -322,7 +324,7 @@ def serving(db: Path, log: Path) -> Iterator[str]:
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited: {log.read_text()}")
                 try:
-                    if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
+                    if httpx.get(f"{base}/livez", timeout=1).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ POST_KEYS = {"post_id", "account_id", "tier", "published_at", "text", "media", "
 
 @pytest.fixture(scope="module")
 def client(scenario_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with serving(scenario_db, log) as base, httpx.Client(base_url=base, timeout=10) as http:
+    folder = tmp_path_factory.mktemp("serve")
+    db = folder / "copy.db"  # the server keeps derived family summaries in its database
+    shutil.copy(scenario_db, db)
+    with serving(db, folder / "serve.log") as base, httpx.Client(base_url=base, timeout=10) as http:
         yield http
 
 

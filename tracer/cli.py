@@ -6,6 +6,7 @@ one-line message on stderr and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -27,6 +28,7 @@ from tracer.card import CardFormat
 from tracer.card import render as render_card
 from tracer.config import Settings
 from tracer.errors import CorpusError, NotFoundError, RecordError, TracerError
+from tracer.exports import FORMATS as EXPORT_FORMATS
 from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
@@ -362,23 +364,37 @@ def _render_verdict(report: dict[str, Any]) -> None:
 @app.command()
 def export(
     family_id: Annotated[str, typer.Argument(help="Family id, e.g. F1.")],
-    fmt: Annotated[str, typer.Option("--format", help="Export format: json.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"Export format: {', '.join(EXPORT_FORMATS)}.")
+    ] = "json",
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
 ) -> None:
-    """Export a family's cascade graph (node-link JSON with `edges`)."""
-    if fmt != "json":
-        raise typer.BadParameter(f"unsupported format {fmt!r} (supported: json)")
-    data = orjson.dumps(service.export(_store(), family_id, fmt), option=orjson.OPT_INDENT_2)
-    if output:
-        output.write_bytes(data + b"\n")
+    """Export a family's cascade graph: node-link JSON, Cytoscape.js, GraphML, GEXF or
+    Grafana Node Graph frames."""
+    if fmt not in EXPORT_FORMATS:
+        supported = ", ".join(EXPORT_FORMATS)
+        raise typer.BadParameter(f"unsupported format {fmt!r} (supported: {supported})")
+    result = service.export(_store(), family_id, fmt, zone=state.settings.timezone)
+    if isinstance(result, str):
+        data = result.encode()
     else:
-        sys.stdout.write(data.decode() + "\n")
+        data = orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n"
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.write(data.decode())
 
 
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Server processes; each keeps its own caches, rate limits and metrics."
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (FastAPI under uvicorn)."""
     import uvicorn
@@ -387,11 +403,15 @@ def serve(
 
     settings = state.settings
     _store().close()  # a mistyped --db is an error, not a new empty database
+    count = workers or settings.workers
+    host, port = host or settings.host, port or settings.port
+    if count == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Worker processes build their own app from the environment: pass --db along.
+    os.environ["TRACER_DB"] = str(settings.db)
     uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
+        "api.app:create_app", factory=True, workers=count, host=host, port=port, log_level="info"
     )
 
 

@@ -84,9 +84,31 @@ media = sa.Table(
     sa.Column("thumbnail", sa.LargeBinary),
     sa.Column("error", sa.Text),
 )
+sa.Index("ix_media_sha256", media.c.sha256)
+family_stats = sa.Table(
+    "family_stats",
+    metadata,
+    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("accounts", sa.Integer, nullable=False),
+    sa.Column("regions", sa.Text, nullable=False),
+    sa.Column("first_ts", sa.BigInteger, nullable=False),
+    sa.Column("last_ts", sa.BigInteger, nullable=False),
+    sa.Column("median_lag", sa.BigInteger),
+    sa.Column("origin_idx", sa.Integer),
+    sa.Column("release_idx", sa.Integer),
+)
+"""Read-side summaries of families for the listing (`tracer.queries`); derived, so a
+row is recomputed whenever `version` (the family's size) no longer matches."""
 sa.Index("ix_families_dirty", families.c.dirty)
 sa.Index("ix_matches_other", matches.c.other_idx)
-sa.Index("ix_media_sha256", media.c.sha256)
+ix_posts_ts = sa.Index("ix_posts_ts", posts.c.ts, posts.c.idx)
+ix_posts_account_ts = sa.Index("ix_posts_account_ts", posts.c.account_id, posts.c.ts, posts.c.idx)
+ix_stats = [
+    sa.Index(f"ix_family_stats_{name}", family_stats.c[name], family_stats.c.family_id)
+    for name in ("size", "first_ts", "last_ts", "median_lag")
+]
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -99,5 +121,12 @@ def _v2_media(conn: Connection) -> None:
     media.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_media]
+def _v3_read_side(conn: Connection) -> None:
+    """Time-ordered post listings and the families table of the HTTP API."""
+    family_stats.create(conn, checkfirst=True)
+    for index in (ix_posts_ts, ix_posts_account_ts, *ix_stats):
+        index.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_media, _v3_read_side]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,7 +19,7 @@ from tracer import ocr
 from tracer.cascade import Member, infer_cascade
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import InputError, NotFoundError, RecordError
-from tracer.exports import node_link
+from tracer.exports import FORMATS, node_link, render
 from tracer.linker import Candidate, Linker, Match
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.mediafp import media_params
@@ -495,9 +495,15 @@ def text_side(post_id: str, norm: NormalText) -> TextSide:
 
 
 def export(
-    store: Store, family_id: str, fmt: str = "json", policy: MatchPolicy | None = None
-) -> dict[str, Any]:
-    if fmt != "json":
-        raise InputError(f"unsupported export format {fmt!r} (supported: json)")
+    store: Store,
+    family_id: str,
+    fmt: str = "json",
+    policy: MatchPolicy | None = None,
+    zone: str = "Asia/Jakarta",
+) -> dict[str, Any] | str:
+    """A family's cascade in one of `exports.FORMATS`: a dict for the JSON formats, the
+    document's text for GraphML and GEXF. Times meant for people are shown in `zone`."""
+    if fmt not in FORMATS:
+        raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
     family = get_family(store, policy or MatchPolicy(), family_id)
-    return node_link(family.family_id, family.posts, family.edges)
+    return render(fmt, family.family_id, family.posts, family.edges, zone)

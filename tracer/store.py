@@ -51,6 +51,7 @@ def database_url(db: str | Path) -> str:
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._post_stmt: sa.Select[Any] | None = None
 
     @classmethod
     def open(cls, db: str | Path) -> Store:
@@ -327,6 +328,14 @@ class Store:
     # --- reading ----------------------------------------------------------------
 
     def _post_select(self) -> sa.Select[Any]:
+        """Posts with their account, parent and family; built once per store, because
+        building it (an alias and its column proxies) costs more than a look-up by key.
+        Selects are immutable: `.where()` makes a new one."""
+        if self._post_stmt is None:
+            self._post_stmt = self._build_post_select()
+        return self._post_stmt
+
+    def _build_post_select(self) -> sa.Select[Any]:
         parent = posts.alias("parent")
         return (
             sa.select(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api.deps import PolicyDep, StoreDep
 from api.errors import PROBLEM_RESPONSES
+from api.responses import FastJSON
 from api.schemas import TraceOut, VerifyOut
 from tracer import service
 
@@ -16,12 +17,12 @@ PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post 
 
 
 @router.get("/trace", response_model=TraceOut)
-def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> dict[str, Any]:
+async def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
     """Where a post came from: its family's cascade, origin, release, parent and path."""
-    return service.trace(store, post, policy)
+    return FastJSON(service.trace(store, post, policy))
 
 
 @router.get("/verify", response_model=VerifyOut)
-def verify(post: PostRef, store: StoreDep, policy: PolicyDep) -> dict[str, Any]:
+async def verify(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
     """The verdict on "this post was a ministry release", with release, lag and evidence."""
-    return service.verify(store, post, policy).to_json()
+    return FastJSON(service.verify(store, post, policy).to_json())

@@ -1,0 +1,129 @@
+"""`GET /embed/families/{id}` and `GET /embed/trace?post=…`: the cascade as an interactive
+graph that other sites put in an iframe.
+
+The page is a jinja2 template plus our own script (`/static/embed.js`) and the `cytoscape`
+npm package, served from `node_modules/` (no CDN). Data never go into a `<script>`: the
+page fetches the family's Cytoscape elements, or, for a post that is alone, carries them
+in an HTML-escaped `data-` attribute. Everything fits a `default-src 'self'` CSP.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+import orjson
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.deps import PolicyDep, SettingsDep, StoreDep
+from api.errors import problem
+from tracer import exports, service
+
+HERE = Path(__file__).resolve().parent.parent
+STATIC = "/static"
+CYTOSCAPE = "/assets/cytoscape"
+
+router = APIRouter(include_in_schema=False)
+
+
+def install(app: FastAPI, node_modules: Path) -> None:
+    """Templates, our static files and cytoscape's (when installed), and the routes."""
+    app.state.templates = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    app.mount(STATIC, StaticFiles(directory=HERE / "static"), name="static")
+    folder = node_modules / "cytoscape" / "dist"
+    app.state.cytoscape = (folder / "cytoscape.min.js").is_file()
+    if app.state.cytoscape:
+        app.mount(CYTOSCAPE, StaticFiles(directory=folder), name="cytoscape")
+    app.include_router(router)
+
+
+def page(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """Render one of `api/templates/`; links are made relative to the app's root path."""
+    root = str(request.scope.get("root_path", ""))
+    environment: Environment = request.app.state.templates
+    html = environment.get_template(template).render(
+        root=root, static=root + STATIC, cytoscape=root + CYTOSCAPE, **context
+    )
+    return HTMLResponse(html)
+
+
+def graph_url(root: str, family_id: str) -> str:
+    return f"{root}/families/{quote(family_id, safe='')}/graph?{urlencode({'format': 'cytoscape'})}"
+
+
+Highlight = Annotated[
+    str | None, Query(max_length=2048, description="A post id to mark in the graph")
+]
+Legend = Annotated[bool, Query(description="Show the legend")]
+
+
+def _missing_viewer() -> HTMLResponse:
+    return problem(  # type: ignore[return-value]
+        503,
+        "Service Unavailable",
+        "the graph viewer (cytoscape) is not installed: run `npm install` (make demo does it)",
+    )
+
+
+@router.get("/embed/families/{family_id}", response_class=HTMLResponse)
+def embed_family(
+    request: Request,
+    family_id: str,
+    store: StoreDep,
+    policy: PolicyDep,
+    highlight: Highlight = None,
+    legend: Legend = True,
+) -> HTMLResponse:
+    """A family's cascade, drawn from `/families/{id}/graph?format=cytoscape`."""
+    if not request.app.state.cytoscape:
+        return _missing_viewer()
+    family = service.get_family(store, policy, family_id)  # an unknown family is a 404
+    root = str(request.scope.get("root_path", ""))
+    return page(
+        request,
+        "embed.html",
+        title=f"family {family.family_id}",
+        graph_url=graph_url(root, family_id),
+        elements=None,
+        highlight=highlight or "",
+        legend=legend,
+    )
+
+
+@router.get("/embed/trace", response_class=HTMLResponse)
+def embed_trace(
+    request: Request,
+    post: Annotated[str, Query(min_length=1, max_length=2048, description="Post id or URL")],
+    store: StoreDep,
+    settings: SettingsDep,
+    legend: Legend = True,
+) -> HTMLResponse:
+    """The cascade of the post's family with the post marked; a post that is alone is
+    drawn by itself, its one node carried in the page."""
+    if not request.app.state.cytoscape:
+        return _missing_viewer()
+    found = service.find_post(store, post)
+    root = str(request.scope.get("root_path", ""))
+    elements = None
+    url = ""
+    if found.family_id is None:
+        lone = exports.to_cytoscape(None, [found], [], settings.timezone)
+        elements = orjson.dumps(lone).decode()
+    else:
+        url = graph_url(root, found.family_id)
+    return page(
+        request,
+        "embed.html",
+        title=f"trace of {found.post_id}",
+        graph_url=url,
+        elements=elements,
+        highlight=found.post_id,
+        legend=legend,
+    )

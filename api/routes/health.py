@@ -1,0 +1,52 @@
+"""`/livez`, `/readyz` and `/metrics`: for orchestrators and Prometheus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.deps import MetricsDep, StoreDep
+from api.errors import problems
+from api.schemas import Live, Ready
+from tracer.errors import StoreError
+from tracer.schema import SCHEMA_VERSION
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/livez", response_model=Live)
+def livez() -> dict[str, Any]:
+    """The process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=Ready, responses=problems(503))
+def readyz(request: Request, store: StoreDep) -> dict[str, Any]:
+    """The database answers and holds the schema version this tracer expects, and the
+    start-up warm-up (family summaries, search index) is done."""
+    try:
+        version = store.schema_version()
+    except SQLAlchemyError:
+        raise StoreError("the database does not answer") from None
+    if version != SCHEMA_VERSION:
+        raise StoreError(f"schema version {version}, expected {SCHEMA_VERSION}")
+    if not request.app.state.warm.is_set():
+        raise HTTPException(503, "warming up: family summaries and the search index")
+    return {"status": "ready", "schema_version": version}
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
+)
+def metrics(store: StoreDep, collected: MetricsDep) -> Response:
+    """Prometheus text format: requests and latency per route, posts and families."""
+    counts = store.counts()
+    collected.posts.set(counts["posts"])
+    collected.families.set(counts["families"])
+    return Response(generate_latest(collected.registry), media_type=CONTENT_TYPE_LATEST)

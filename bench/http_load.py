@@ -1,0 +1,223 @@
+"""HTTP load: requests/s and latency of `/trace` and `/families/{id}/graph` under
+concurrent clients, from this process against `tracer serve` in another, on loopback.
+
+    python bench/http_load.py --db bench/out/bench-100000.db --clients 16 --requests 4000
+
+The server runs with rate limiting off. Clients are asyncio tasks, each on its own
+keep-alive connection with a minimal HTTP/1.1 exchange, so the client costs little of
+the two cores the server also needs. Baseline, same run and load: `GET /livez`, the
+framework's floor (no database). Bounded: `--requests` per route and `--seconds` each,
+in `--rounds` interleaved rounds (the machine is shared: the median round is reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRACER = str(Path(sys.executable).parent / "tracer")
+
+
+@dataclass
+class Result:
+    route: str
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, float | int | str]:
+        ms = sorted(x * 1000 for x in self.latencies)
+        q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
+        return {
+            "route": self.route,
+            "requests": len(ms),
+            "rps": round(len(ms) / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": round(q[49], 2),
+            "p95_ms": round(q[94], 2),
+            "p99_ms": round(q[98], 2),
+            "max_ms": round(ms[-1], 2),
+            "5xx": sum(n for s, n in self.statuses.items() if s >= 500),
+            "non_200": sum(n for s, n in self.statuses.items() if s != 200),
+        }
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str
+) -> int:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(
+        (
+            int(v)
+            for k, _, v in (ln.partition(":") for ln in lines[1:])
+            if k.lower() == "content-length"
+        ),
+        None,
+    )
+    if length is None:
+        raise RuntimeError(f"{path}: no content-length")
+    await reader.readexactly(length)
+    return status
+
+
+async def _client(
+    host: str, port: int, paths: list[str], deadline: float, budget: list[int], out: Result
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while budget[0] > 0 and time.perf_counter() < deadline:
+            budget[0] -= 1
+            path = random.choice(paths)
+            started = time.perf_counter()
+            status = await _exchange(reader, writer, host, path)
+            out.latencies.append(time.perf_counter() - started)
+            out.statuses[status] = out.statuses.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def load(
+    host: str, port: int, route: str, paths: list[str], clients: int, requests: int, seconds: float
+) -> Result:
+    result = Result(route)
+    budget = [requests]
+    started = time.perf_counter()
+    deadline = started + seconds
+    await asyncio.gather(
+        *(_client(host, port, paths, deadline, budget, result) for _ in range(clients))
+    )
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def sample_ids(db: Path, count: int, seed: int) -> tuple[list[str], list[str]]:
+    """Random posts, and random families (any size) of the database."""
+    rng = random.Random(seed)
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        top = conn.execute("SELECT max(idx) FROM posts").fetchone()[0]
+        picks = [rng.randint(1, top) for _ in range(count)]
+        marks = ",".join("?" * len(picks))
+        posts = [
+            r[0] for r in conn.execute(f"SELECT post_id FROM posts WHERE idx IN ({marks})", picks)
+        ]
+        families = [
+            f"F{r[0]}"
+            for r in conn.execute(
+                "SELECT family_id FROM families WHERE size > 1 ORDER BY random() LIMIT ?", (count,)
+            )
+        ]
+    return posts, families
+
+
+def start_server(db: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
+    env["TRACER_RATE_LIMIT"] = "0"
+    command = [TRACER, "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + 300
+    ready = 0  # consecutive answers, on new connections, so that every worker is warm
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                ready += 1
+                if r.status == 200 and ready >= 20:
+                    return process
+        except OSError:  # not listening yet, or 503 while warming up
+            ready = 0
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("server did not become ready")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "bench-100000.db")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=4000, help="per route")
+    parser.add_argument("--seconds", type=float, default=30.0, help="at most, per route")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of every route; the median run is kept"
+    )
+    args = parser.parse_args(argv)
+    if not args.db.is_file():
+        parser.error(f"{args.db}: no database (bench/run.py or `tracer ingest` makes one)")
+    posts, families = sample_ids(args.db, 2000, args.seed)
+    routes = {
+        "/livez (baseline)": ["/livez"],
+        "/trace": [f"/trace?post={urllib.parse.quote(p, safe='')}" for p in posts],
+        "/families/{id}/graph": [f"/families/{f}/graph" for f in families],
+    }
+    load_before = os.getloadavg()[0]
+    log = args.db.with_suffix(".serve.log")
+    server = start_server(args.db, args.port, args.workers, log)
+    try:
+        for route, paths in routes.items():
+            asyncio.run(load("127.0.0.1", args.port, route, paths, args.clients, 200, 10))  # warm
+        rounds: dict[str, list[dict[str, float | int | str]]] = {r: [] for r in routes}
+        for _ in range(args.rounds):  # interleaved, so a burst of other load hits every route
+            for route, paths in routes.items():
+                run = asyncio.run(
+                    load(
+                        "127.0.0.1",
+                        args.port,
+                        route,
+                        paths,
+                        args.clients,
+                        args.requests,
+                        args.seconds,
+                    )
+                )
+                rounds[route].append(run.summary())
+        results = [
+            sorted(runs, key=lambda r: float(r["rps"]))[len(runs) // 2] for runs in rounds.values()
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    baseline = float(results[0]["rps"]) or 1.0
+    load_avg = (load_before, os.getloadavg()[0])
+    print(
+        f"db={args.db.name} clients={args.clients} workers={args.workers} (rate limit off); "
+        f"median of {args.rounds} rounds; load average {load_avg[0]:.1f} before, "
+        f"{load_avg[1]:.1f} after, on {os.cpu_count()} cores"
+    )
+    print(
+        f"{'route':24} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'max ms':>7} {'5xx':>4} {'vs baseline':>11}"
+    )
+    for r in results:
+        print(
+            f"{r['route']:24} {r['requests']:>8} {r['rps']:>8} {r['p50_ms']:>7} {r['p95_ms']:>7} "
+            f"{r['p99_ms']:>7} {r['max_ms']:>7} {r['5xx']:>4} {float(r['rps']) / baseline:>10.2f}x"
+        )
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"http-{args.db.stem}-c{args.clients}-w{args.workers}.json"
+    record = {"args": vars(args) | {"db": str(args.db)}, "load_average": load_avg}
+    (out / name).write_text(json.dumps(record | {"results": results, "rounds": rounds}, indent=2))
+    return 1 if any(int(r["5xx"]) for runs in rounds.values() for r in runs) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
