@@ -13,13 +13,26 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import tracer
 from api import errors, metrics, security
-from api.routes import accounts, docs, embed, families, health, ingest, pages, posts, search, trace
+from api.routes import (
+    accounts,
+    docs,
+    embed,
+    families,
+    health,
+    ingest,
+    pages,
+    posts,
+    search,
+    trace,
+    verification,
+)
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
 from tracer.matching import MatchPolicy
 from tracer.queries import FamilyStats
 from tracer.search import SearchIndex
 from tracer.store import Store
+from tracer.verification import Searcher
 
 log = logging.getLogger("tracer.api")
 
@@ -50,10 +63,11 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     app.state.policy = policy or MatchPolicy()
     app.state.family_stats = FamilyStats()
     app.state.search_index = SearchIndex()
+    app.state.searcher = Searcher(app.state.policy)
     errors.install(app)
     security.install(app, settings)
     metrics.install(app)
-    for group in (trace, posts, families, accounts, search, ingest, health):
+    for group in (trace, verification, posts, families, accounts, search, ingest, health):
         app.include_router(group.router)
     docs.install(app, settings.node_modules)
     embed.install(app, settings.node_modules)
@@ -69,6 +83,7 @@ def _warm_up(app: FastAPI) -> None:
     try:
         app.state.family_stats.ensure_fresh(app.state.store)
         app.state.search_index.refresh(app.state.store)
+        app.state.searcher.linker(app.state.store)
     except SQLAlchemyError as exc:  # the store closed under it, or is unusable: reads say so
         log.warning("warm-up stopped: %s", exc)
     finally:

@@ -36,6 +36,9 @@ class EdgeOut(BaseModel):
     modality: str
     scores: dict[str, float]
     reason: str
+    evidence: dict[str, Any] | None = Field(
+        None, description="Media evidence: the matched files and, for clips, time ranges"
+    )
 
 
 class GraphOut(BaseModel):

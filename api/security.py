@@ -21,7 +21,7 @@ from tracer.config import Settings
 
 UNLIMITED = frozenset({"/livez", "/readyz", "/metrics"})
 """Probes and scrapes: never rate limited."""
-UPLOADS = frozenset({"/ingest"})
+UPLOADS = frozenset({"/ingest", "/verify"})
 """Routes whose body may reach `max_upload_bytes`; the others stop at `max_body_bytes`."""
 
 

@@ -142,5 +142,12 @@ def render(card: Card, fmt: CardFormat = "html", stylesheet: str | None = None) 
     if fmt == "md":
         return _MARKDOWN.get_template("card.md.j2").render(values)
     if stylesheet is None:
-        values["inline_css"] = _HTML.loader.get_source(_HTML, "card.css")[0]  # type: ignore[union-attr]
+        values["inline_css"] = card_css()
     return _HTML.get_template("card.html.j2").render(values)
+
+
+def card_css() -> str:
+    """The card's stylesheet: inlined in a card file, served beside it over HTTP (where
+    the content security policy forbids inline styles)."""
+    assert _HTML.loader is not None
+    return _HTML.loader.get_source(_HTML, "card.css")[0]

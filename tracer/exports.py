@@ -53,7 +53,7 @@ def node(post: StoredPost) -> dict[str, Any]:
 
 
 def edge(e: Edge) -> dict[str, Any]:
-    return {
+    out = {
         "source": e.source,
         "target": e.target,
         "lag_seconds": e.lag_seconds,
@@ -61,6 +61,9 @@ def edge(e: Edge) -> dict[str, Any]:
         "scores": e.scores,
         "reason": e.reason,
     }
+    if e.evidence:
+        out["evidence"] = e.evidence
+    return out
 
 
 def node_link(

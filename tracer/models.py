@@ -116,6 +116,8 @@ class Edge:
     modality: str
     scores: dict[str, float]
     reason: str
+    evidence: dict[str, Any] | None = None
+    """Media evidence: which files matched, and for clips which time ranges."""
 
 
 def iso_utc(moment: datetime) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -27,8 +27,8 @@ from tracer.mediamatch import MediaItem, MediaMatch, match_media
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches
-from tracer.rows import CascadeRow, MediaRow, PostRow
-from tracer.store import LinkReader, Store
+from tracer.rows import CascadeRow, LinkRow, MediaRow, PostRow
+from tracer.store import Store
 from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport
 
@@ -88,7 +88,13 @@ def _candidate_from_row(
     )
 
 
-def make_linker(store: Store, policy: MatchPolicy, reader: LinkReader) -> Linker:
+class RowReader(Protocol):
+    """Where the linker's candidates come from: a `LinkReader`, or one per call."""
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]: ...
+
+
+def make_linker(store: Store, policy: MatchPolicy, reader: RowReader) -> Linker:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
         rows = reader.rows(idxs)
         media = store.media.items_for(rows)
@@ -348,10 +354,21 @@ def _cascades(
                 media.get(source["idx"], ()),
                 policy,
             )
+            evidence = scores.pop("media", None)
             edge = {"modality": modality, "scores": scores, "reason": link.reason}
+            if evidence:
+                edge["evidence"] = evidence
             cascades.append(CascadeRow(target["idx"], source["idx"], link.lag_seconds, edge))
             edges.append(
-                Edge(link.source, link.target, link.lag_seconds, modality, scores, link.reason)
+                Edge(
+                    link.source,
+                    link.target,
+                    link.lag_seconds,
+                    modality,
+                    scores,
+                    link.reason,
+                    evidence,
+                )
             )
         summaries.append(
             {
@@ -444,6 +461,7 @@ def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
                 e["modality"],
                 e["scores"],
                 e["reason"],
+                e.get("evidence"),
             )
             for p, e in members
             if p.parent_id and e

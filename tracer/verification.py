@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from tracer.mediastore import media_item
 from tracer.models import Account, StoredPost, iso_utc
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.rows import MediaRow
+from tracer.rows import LinkRow, MediaRow
 from tracer.service import (
     edge_evidence,
     find_post,
@@ -100,7 +101,12 @@ def _judge(
         theirs,
         policy,
     )
-    evidence = [{"against": source.post_id, "modality": modality, "scores": scores}]
+    media_evidence = scores.pop("media", None)
+    evidence: list[dict[str, Any]] = [
+        {"against": source.post_id, "modality": modality, "scores": scores}
+    ]
+    if media_evidence:
+        evidence[0]["media"] = media_evidence
     report = media_report(mine, theirs, policy)
     return build_verdict(post, members, post_text, source_text, evidence, report, **extras)
 
@@ -295,3 +301,41 @@ def make_card(
         content_digest(family.posts, rows),
         post_zone(post, store.accounts()),
     )
+
+
+class Searcher:
+    """A linker loaded from the store and kept for verifying outside content: the HTTP
+    service answers `POST /verify` without reloading every anchor per request. Rebuilt
+    when the store has new posts; thread-safe (one build at a time, reads share it)."""
+
+    def __init__(self, policy: MatchPolicy | None = None) -> None:
+        self.policy = policy or MatchPolicy()
+        self._linker: Linker | None = None
+        self._built_at = -1
+        self._lock = threading.Lock()
+
+    def linker(self, store: Store) -> Linker:
+        latest = store.max_idx()
+        with self._lock:
+            if self._linker is None or latest != self._built_at:
+                self._linker = make_linker(store, self.policy, _PerCallReader(store))
+                self._built_at = latest
+            return self._linker
+
+
+class _PerCallReader:
+    """A `LinkReader` that opens a connection per look-up, so that threads of a server
+    can share one linker (SQLite connections belong to the thread that made them)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        reader = self._store.link_reader()
+        try:
+            return reader.rows(idxs)
+        finally:
+            reader.close()
+
+    def close(self) -> None:
+        """Nothing is held between look-ups."""

@@ -1,0 +1,104 @@
+"""`POST /verify` (content from outside the corpus) and `GET /verify/card` (a card to
+publish): the fact-checkers' routes beside `GET /verify`."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+
+from api.deps import PolicyDep, SettingsDep, StoreDep
+from api.errors import problems
+from api.schemas import VerifyOut
+from tracer.card import card_css, render
+from tracer.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from tracer.normalize import parse_instant, resolve_zone
+from tracer.verification import Searcher, Submission, make_card, verify_content
+
+router = APIRouter(tags=["verify"])
+MAX_FILES = 4
+CHUNK = 1 << 20
+
+
+@router.post("/verify", response_model=VerifyOut, responses=problems(400, 413, 415, 422, 429))
+async def verify_submission(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    policy: PolicyDep,
+    text: Annotated[str, Form(max_length=20_000, description="A caption to check.")] = "",
+    claimed_at: Annotated[
+        str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
+    ] = None,
+    account: Annotated[
+        str | None, Form(max_length=200, description="The account said to have posted it.")
+    ] = None,
+    files: Annotated[
+        list[UploadFile] | None,
+        File(description="Pictures, screenshots or clips (JPEG, PNG, WEBP, MP4, MOV, WEBM)."),
+    ] = None,
+) -> dict[str, Any]:
+    """The verdict for content that is not in the corpus — a caption, a screenshot of a
+    post, a downloaded clip — as if `account` had posted it at `claimed_at`."""
+    uploads = files or []
+    if len(uploads) > MAX_FILES:
+        raise HTTPException(400, f"at most {MAX_FILES} files")
+    try:
+        zone = resolve_zone(settings.timezone)
+        claimed = parse_instant(claimed_at, zone) if claimed_at else None
+    except ValueError as exc:
+        raise HTTPException(400, f"claimed_at: {exc}") from None
+    searcher: Searcher = request.app.state.searcher
+    with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
+        paths = [await _save(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
+        submission = Submission(text, tuple(paths), claimed, account or None)
+        report = await run_in_threadpool(
+            lambda: verify_content(store, submission, policy=policy, linker=searcher.linker(store))
+        )
+    return report.to_json()
+
+
+async def _save(upload: UploadFile, folder: Path, number: int) -> Path:
+    """An upload under a name of ours (the client's name is never a path), keeping a
+    suffix tracer reads."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix not in IMAGE_SUFFIXES | VIDEO_SUFFIXES:
+        raise HTTPException(415, f"{upload.filename!r}: send a JPEG, PNG, WEBP, MP4, MOV or WEBM")
+    path = folder / f"upload{number}{suffix}"
+    with path.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            out.write(chunk)
+    return path
+
+
+@router.get(
+    "/verify/card",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}, "text/markdown": {}}, "description": "The card"},
+        **problems(400, 404, 422, 429),
+    },
+)
+async def verification_card(
+    store: StoreDep,
+    policy: PolicyDep,
+    post: Annotated[str, Query(min_length=1, max_length=2048, description="Post id or URL")],
+    format: Annotated[
+        str, Query(pattern="^(html|md)$", description="`html` (default) or `md`")
+    ] = "html",
+) -> Response:
+    """A verification card to publish: the verdict in Indonesian and English, release and
+    post side by side, times, corroboration, flags and reproducible evidence."""
+    card = await run_in_threadpool(make_card, store, post, policy)
+    if format == "md":
+        return PlainTextResponse(render(card, "md"), media_type="text/markdown; charset=utf-8")
+    return HTMLResponse(render(card, "html", stylesheet="/verify/card.css"))
+
+
+@router.get("/verify/card.css", include_in_schema=False)
+async def card_stylesheet() -> Response:
+    return Response(card_css(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
