@@ -13,24 +13,10 @@ from pathlib import Path
 
 import httpx
 
-from tracer import service
-from tracer.store import Store
-
 from .conftest import TRACER, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "corpus"
-
-
-def sample_db(folder: Path) -> Path:
-    db = folder / "sample.db"
-    store = Store.open(db)
-    try:
-        report = service.ingest(store, SAMPLE)
-    finally:
-        store.close()
-    assert report.ingested > 0 and not report.errors, report.to_json()
-    return db
 
 
 def _wait(process: subprocess.Popen[bytes], url: str, log: Path) -> None:

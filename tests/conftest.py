@@ -11,6 +11,7 @@ copied by a neighbour, and a post that predates the release it claims to be.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -384,13 +385,32 @@ SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "sample_data" / "corpus
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The sample corpus, ingested once for the whole run (with OCR, ~30 s); tests must
-    only read it."""
-    store = Store.open(tmp_path_factory.mktemp("sample") / "sample.db")
+def sample_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus ingested once per run (with OCR, ~30 s). Tests that serve it or
+    write to it work on a copy (`copy_db`)."""
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    store = Store.open(db)
     try:
         report = service.ingest(store, SAMPLE_CORPUS)
         assert report.errors == [] and report.conflicts == [], report.to_json()
+    finally:
+        store.close()
+    return db
+
+
+def copy_db(source: Path, folder: Path) -> Path:
+    """A private copy of a closed SQLite database (its WAL is checkpointed on close)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    shutil.copy(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_db_file: Path) -> Iterator[Store]:
+    """The ingested sample corpus; tests must only read it."""
+    store = Store.open(sample_db_file)
+    try:
         yield store
     finally:
         store.close()

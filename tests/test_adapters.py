@@ -24,9 +24,7 @@ def test_every_format_is_listed() -> None:
         "telegram",
         "whatsapp",
     ]
-    assert {"canonical", "instaloader", "zeeschuimer", "crowdtangle", "ytdlp"} <= set(
-        available()
-    )
+    assert {"canonical", "instaloader", "zeeschuimer", "crowdtangle", "ytdlp"} <= set(available())
     for name in available():
         assert name == adapter(name).NAME
 

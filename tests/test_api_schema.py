@@ -13,10 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tracer import service
-from tracer.store import Store
-
-from .conftest import BIN, serving
+from .conftest import BIN, copy_db, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = "application/problem+json"
@@ -24,14 +21,9 @@ KEY = "schema-key"
 
 
 @pytest.fixture(scope="module")
-def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sample_server(tmp_path_factory: pytest.TempPathFactory, sample_db_file: Path) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("schema")
-    db = folder / "sample.db"
-    store = Store.open(db)
-    try:
-        service.ingest(store, ROOT / "sample_data" / "corpus")
-    finally:
-        store.close()
+    db = copy_db(sample_db_file, folder)
     shutil.copy(db, folder / "pristine.db")
     settings = {"TRACER_RATE_LIMIT": "0", "TRACER_API_KEYS": KEY}
     with serving(db, folder / "serve.log", settings) as base:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from .browser_support import sample_db, tracer_server
+from .browser_support import tracer_server
+from .conftest import copy_db
 
 ROOT = Path(__file__).resolve().parent.parent
 WATCH_CSP = """
@@ -23,11 +24,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base(tmp_path_factory: pytest.TempPathFactory, sample_db_file: Path) -> Iterator[str]:
     if not (ROOT / "node_modules" / "swagger-ui-dist").is_dir():
         pytest.skip("swagger-ui-dist is not installed (npm install)")
     folder = tmp_path_factory.mktemp("swagger")
-    with tracer_server(sample_db(folder), folder / "serve.log", rate_limit="0") as url:
+    with tracer_server(
+        copy_db(sample_db_file, folder), folder / "serve.log", rate_limit="0"
+    ) as url:
         yield url
 
 

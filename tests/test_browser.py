@@ -20,8 +20,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from .browser_support import sample_db, static_server, tracer_server
-from .conftest import free_port
+from .browser_support import static_server, tracer_server
+from .conftest import copy_db, free_port
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -58,13 +58,18 @@ def host_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, host_port: int) -> Iterator[str]:
+def base(
+    tmp_path_factory: pytest.TempPathFactory, host_port: int, sample_db_file: Path
+) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     # The host page of the iframe test runs on another origin, which the CSP must allow;
     # rate limits are off so that a slow run's page loads are never refused.
     ancestors = f"'self',http://127.0.0.1:{host_port}"
     with tracer_server(
-        sample_db(folder), folder / "serve.log", frame_ancestors=ancestors, rate_limit="0"
+        copy_db(sample_db_file, folder),
+        folder / "serve.log",
+        frame_ancestors=ancestors,
+        rate_limit="0",
     ) as url:
         yield url
 
@@ -370,10 +375,10 @@ def test_overview_links_open_the_embeds(watched: Watched, base: str, api: httpx.
 
 
 def test_a_site_not_in_frame_ancestors_cannot_embed(
-    browser: Any, tmp_path: Path, host_port: int
+    browser: Any, tmp_path: Path, host_port: int, sample_db_file: Path
 ) -> None:
     # A server with the default `frame-ancestors 'self'`: the browser refuses the frame.
-    db = sample_db(tmp_path)
+    db = copy_db(sample_db_file, tmp_path / "db")
     with tracer_server(db, tmp_path / "serve.log", rate_limit="0") as other:
         with httpx.Client(base_url=other, timeout=10) as client:
             family_id = largest_family(client)

@@ -1,0 +1,135 @@
+"""`POST /verify` and `GET /verify/card` against a real server on the sample corpus, and
+the card drawn by headless chromium."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from .conftest import copy_db, serving
+from .test_verification import CASES, POSTER, RELEASE, phone_screenshot
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def client(
+    tmp_path_factory: pytest.TempPathFactory, sample_db_file: Path
+) -> Iterator[httpx.Client]:
+    folder = tmp_path_factory.mktemp("verify-api")
+    db = copy_db(sample_db_file, folder)
+    with (
+        serving(db, folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}) as base,
+        httpx.Client(base_url=base, timeout=60) as http,
+    ):
+        yield http
+
+
+def png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_post_verify_finds_the_release_of_a_screenshot(client: httpx.Client) -> None:
+    shot = phone_screenshot(POSTER, "diskominfo.banten", ["Halo Sahabat Banten!", "..."])
+    answer = client.post(
+        "/verify",
+        data={"claimed_at": "2024-01-27T12:00:00+07:00", "account": "nobody"},
+        files={"files": ("screenshot.png", png(shot), "image/png")},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["verdict"] == "supported"
+    assert body["release"]["post_id"] == RELEASE
+    assert body["post_id"] == "(submitted)"
+    assert body["times"]["post"]["utc"] == "2024-01-27T05:00:00Z"
+
+
+def test_post_verify_with_a_caption_only(client: httpx.Client) -> None:
+    answer = client.post("/verify", data={"text": "Jadwal posyandu di balai warga pukul 8."})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["verdict"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "status"),
+    [
+        ({}, None, 400),  # nothing to verify
+        ({"text": "x", "claimed_at": "yesterday"}, None, 400),
+        ({}, {"files": ("notes.txt", b"hello", "text/plain")}, 415),
+        ({}, {"files": ("broken.jpg", b"\xff\xd8\xff\xe0 nope", "image/jpeg")}, 400),
+    ],
+)
+def test_post_verify_refuses_bad_input_as_a_problem(
+    client: httpx.Client, data: dict[str, str], files: dict[str, Any] | None, status: int
+) -> None:
+    answer = client.post("/verify", data=data, files=files)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith(PROBLEM)
+    assert "/tmp" not in answer.text and "Traceback" not in answer.text
+
+
+def test_the_card_in_html_and_markdown(client: httpx.Client) -> None:
+    html = client.get("/verify/card", params={"post": CASES["banten_repost"]})
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert 'data-verdict="supported"' in html.text
+    assert "/verify/card.css" in html.text and "<style>" not in html.text  # CSP: no inline
+    css = client.get("/verify/card.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    md = client.get("/verify/card", params={"post": CASES["banten_repost"], "format": "md"})
+    assert md.status_code == 200 and md.text.startswith("# SUPPORTED")
+    missing = client.get("/verify/card", params={"post": "no-such-post"})
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith(PROBLEM)
+
+
+def test_the_card_renders_in_chromium(client: httpx.Client, tmp_path: Path) -> None:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("TRACER_REQUIRE_BROWSER"):
+            pytest.fail("TRACER_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("chromium is not installed (make system-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import CHROMIUM_ARGS
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        # Every resource the card asks for must load (the browser's own favicon probe aside).
+        page.on(
+            "response",
+            lambda r: r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and errors.append(f"{r.status} {r.url}"),
+        )
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+        url = f"{client.base_url}/verify/card?post={CASES['banten_repost']}"
+        page.goto(url)
+        assert page.locator(".verdict.supported").is_visible()
+        thumbnails = page.locator(".thumbs img")
+        assert thumbnails.count() >= 2
+        loaded = page.evaluate(
+            "[...document.querySelectorAll('.thumbs img')].every(i => i.naturalWidth > 0)"
+        )
+        assert loaded  # data: thumbnails are allowed by the CSP
+        shot = tmp_path / "card.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert not errors, errors
+    with Image.open(shot) as image:
+        pixels = np.asarray(image.convert("RGB").resize((200, 280))).reshape(-1, 3)
+        colours = len(np.unique(pixels, axis=0))
+    assert colours > 200  # a drawn card with pictures, not a blank page
