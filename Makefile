@@ -54,6 +54,8 @@ demo: system-deps $(STAMP) node_modules/.installed-stamp
 	@echo "  http://$(HOST):$(PORT)/   (overview: families, timeline, coverage; links to each cascade)"
 	@echo "  http://$(HOST):$(PORT)/trace?post=$(SAMPLE_POST)"
 	@echo "  http://$(HOST):$(PORT)/verify?post=$(SAMPLE_POST)"
+	@echo "  http://$(HOST):$(PORT)/verify/card?post=$(SAMPLE_POST)   (a card to publish)"
+	@echo "  http://$(HOST):$(PORT)/embed/trace?post=$(SAMPLE_POST)   (the embeddable cascade)"
 	@echo "  http://$(HOST):$(PORT)/docs   (OpenAPI: /openapi.json)"
 	@echo
 	$(BIN)/tracer --db $(DB) serve --host $(HOST) --port $(PORT)
