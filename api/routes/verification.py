@@ -79,7 +79,13 @@ async def _save(upload: UploadFile, folder: Path, number: int) -> Path:
     "/verify/card",
     response_class=HTMLResponse,
     responses={
-        200: {"content": {"text/html": {}, "text/markdown": {}}, "description": "The card"},
+        200: {
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+            },
+            "description": "The card",
+        },
         **problems(400, 404, 422, 429),
     },
 )
