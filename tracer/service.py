@@ -133,7 +133,8 @@ def ingest(
         report.notes.append(f"OCR is off ({why}): pictures are matched by their hashes alone")
         ocr_lang = None
     accounts_path, posts_path = open_corpus(folder)
-    store.ensure_fingerprints(f"{fingerprint_params()};{media_params()}")
+    store.ensure_fingerprints(fingerprint_params())
+    store.ensure_fingerprints(media_params(), "media_fingerprints")
     with accounts_path.open(newline="", encoding="utf-8") as stream:
         valid: list[AccountRecord] = []
         for item in read_accounts(stream, str(accounts_path)):

@@ -99,14 +99,16 @@ class Store:
             ).first()
             return int(row[0]) if row else 0
 
-    def ensure_fingerprints(self, params: str) -> None:
+    def ensure_fingerprints(self, params: str, key: str = "fingerprints") -> None:
         """Record which fingerprints the database holds; refuse to mix in another kind,
-        whose anchors would never match the stored ones."""
-        key = "fingerprints"
+        whose anchors would never match the stored ones. Text fingerprints (`key`
+        "fingerprints") and media fingerprints ("media_fingerprints") are recorded apart:
+        a database from before media fingerprints simply starts recording them."""
         with self.engine.begin() as conn:
             stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
-            if stored is None and conn.execute(sa.select(posts.c.idx).limit(1)).first():
-                stored = "unversioned"  # posts from before fingerprints were recorded
+            table = posts if key == "fingerprints" else media
+            if stored is None and conn.execute(sa.select(table.c.idx).limit(1)).first():
+                stored = "unversioned"  # rows from before fingerprints were recorded
             if stored is None:
                 conn.execute(meta.insert(), {"key": key, "value": params})
             elif stored != params:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,11 +23,11 @@ import orjson
 from tracer import ocr
 from tracer.card import Card, CardMedia
 from tracer.context import Context, load_context
-from tracer.errors import InputError
+from tracer.errors import InputError, MediaError
 from tracer.linker import Candidate, Linker
 from tracer.matching import MatchPolicy
-from tracer.media import MediaLimits, load_image
-from tracer.mediafp import embedded_picture
+from tracer.media import MediaLimits, check_size, load_image, media_kind
+from tracer.mediafp import embedded_picture, fingerprint_image
 from tracer.mediamatch import MediaItem, describe_change, match_media
 from tracer.mediastore import media_item
 from tracer.models import Account, StoredPost, iso_utc
@@ -144,24 +144,44 @@ class Submission:
 
 def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> list[PreparedMedia]:
     """An uploaded file as media items: the file itself and, for a screenshot of a post,
-    the picture inside the app's frame. A bad file raises `InputError` (the caller
-    sent it on purpose; there is no post to report it against)."""
-    whole = prepare_media(path.parent, path.name, limits, ocr_lang)
-    if whole.error is not None:
-        raise InputError(f"{path.name}: {whole.error}")
-    items = [whole]
-    if whole.kind == "image":
+    the picture inside the app's frame. Tesseract reads the picture in a thread while it
+    is fingerprinted (OCR is most of the time). A bad file raises `InputError` (it was
+    sent on purpose; there is no post to report it against)."""
+    try:
+        kind = media_kind(path)
+    except MediaError as exc:
+        raise InputError(f"{path.name}: {exc.reason}") from None
+    if kind == "video":
+        clip = prepare_media(path.parent, path.name, limits, ocr_lang)
+        if clip.error is not None:
+            raise InputError(f"{path.name}: {clip.error}")
+        return [clip]
+    try:
+        check_size(path, limits)
         image = load_image(path, limits)
+    except MediaError as exc:
+        raise InputError(f"{path.name}: {exc.reason}") from None
+    with path.open("rb") as stream:
+        digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(ocr.read_text, image, ocr_lang) if ocr_lang else None
+        whole = fingerprint_image(image)
         box = embedded_picture(image)
+        inner = None
         if box is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                inner = Path(folder) / "embedded.png"
-                image.crop(box).save(inner)
-                found = prepare_media(inner.parent, inner.name, limits, ocr_lang=None)
-            if found.item is not None:
-                items.append(
-                    PreparedMedia(f"{path.name}#embedded", "image", whole.sha256, found.item)
-                )
+            crop = image.crop(box)
+            crop.info.pop("source_size", None)  # the crop's own size, not the screenshot's
+            inner = fingerprint_image(crop)
+        text = reading.result() if reading is not None else None
+    tokens = normalize_text(text).tokens if text is not None else None
+    items = [
+        PreparedMedia(
+            path.name, "image", digest, MediaItem(path.name, image=whole, ocr=tokens), text
+        )
+    ]
+    if inner is not None:
+        name = f"{path.name}#embedded"
+        items.append(PreparedMedia(name, "image", digest, MediaItem(name, image=inner)))
     return items
 
 
