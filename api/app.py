@@ -28,6 +28,7 @@ from api.routes import (
 )
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
+from tracer.context import load_context
 from tracer.matching import MatchPolicy
 from tracer.queries import FamilyStats
 from tracer.search import SearchIndex
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     app.state.family_stats = FamilyStats()
     app.state.search_index = SearchIndex()
     app.state.searcher = Searcher(app.state.policy)
+    app.state.context = load_context(settings.context_file) if settings.context_file else None
     errors.install(app)
     security.install(app, settings)
     metrics.install(app)

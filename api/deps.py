@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader
 
 from api.metrics import Metrics
 from tracer.config import Settings
+from tracer.context import Context
 from tracer.matching import MatchPolicy
 from tracer.queries import FamilyStats
 from tracer.search import SearchIndex
@@ -43,6 +44,12 @@ def get_metrics(request: Request) -> Metrics:
     return metrics
 
 
+def get_context(request: Request) -> Context | None:
+    """The context rules of `TRACER_CONTEXT_FILE`, or None for the shipped ones."""
+    context: Context | None = request.app.state.context
+    return context
+
+
 def get_search_index(request: Request) -> SearchIndex:
     index: SearchIndex = request.app.state.search_index
     return index
@@ -72,6 +79,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 PolicyDep = Annotated[MatchPolicy, Depends(get_policy)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 SearchIndexDep = Annotated[SearchIndex, Depends(get_search_index)]
+ContextDep = Annotated[Context | None, Depends(get_context)]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
 Cursor = Annotated[
     str | None,

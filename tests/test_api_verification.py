@@ -111,9 +111,11 @@ def test_the_card_renders_in_chromium(client: httpx.Client, tmp_path: Path) -> N
         # Every resource the card asks for must load (the browser's own favicon probe aside).
         page.on(
             "response",
-            lambda r: r.status >= 400
-            and not r.url.endswith("/favicon.ico")
-            and errors.append(f"{r.status} {r.url}"),
+            lambda r: (
+                r.status >= 400
+                and not r.url.endswith("/favicon.ico")
+                and errors.append(f"{r.status} {r.url}")
+            ),
         )
         page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
         url = f"{client.base_url}/verify/card?post={CASES['banten_repost']}"

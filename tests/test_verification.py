@@ -20,6 +20,8 @@ from tracer.store import Store
 from tracer.verdict import sentence_changes
 from tracer.verification import Submission, content_digest, make_card, verify_content, verify_post
 
+from .conftest import copy_db, run_tracer
+
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 TRUTH = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
 CASES = TRUTH["cases"]
@@ -251,3 +253,25 @@ def test_context_files_are_validated() -> None:
         parse_context({"periods": [{"name": "x", "start": "2024-02-30", "end": "2024-03-01"}]})
     with pytest.raises(ValueError, match="before start"):
         parse_context({"periods": [{"name": "x", "start": "2024-03-02", "end": "2024-03-01"}]})
+
+
+def test_a_context_file_replaces_the_shipped_rules(sample_db_file: Path, tmp_path: Path) -> None:
+    rules = {
+        "periods": [
+            {"name": "Pilkada 2024", "start": "2024-03-01", "end": "2024-03-31", "source": "KPU"}
+        ],
+        "terms": {"source": "our list", "words": ["banjir"]},
+    }
+    path = tmp_path / "context.json"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+    db = copy_db(sample_db_file, tmp_path / "db")
+    env = {"TRACER_CONTEXT_FILE": str(path)}
+    result = run_tracer("--db", str(db), "verify", CASES["regional_origin"], "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    flags = {f["flag"]: f for f in json.loads(result.stdout)["flags"]}
+    assert flags["campaign_period"]["detail"] == "Pilkada 2024"
+    assert flags["campaign_period"]["source"] == "KPU"
+    assert "political_terms" not in flags or flags["political_terms"]["source"] == "our list"
+    path.write_text("{not json", encoding="utf-8")
+    broken = run_tracer("--db", str(db), "verify", CASES["regional_origin"], env=env)
+    assert broken.returncode == 2 and "context.json" in broken.stderr

@@ -27,6 +27,7 @@ from tracer.adapters.base import AdapterOptions
 from tracer.card import CardFormat
 from tracer.card import render as render_card
 from tracer.config import Settings
+from tracer.context import load_context
 from tracer.errors import CorpusError, NotFoundError, RecordError, TracerError
 from tracer.exports import FORMATS as EXPORT_FORMATS
 from tracer.models import TIERS
@@ -308,6 +309,7 @@ def verify(
     """Test the claim "this was a ministry release": a verdict with evidence, for a stored
     post or for a caption, screenshot or clip from outside the corpus."""
     store = _store()
+    context = load_context(state.settings.context_file) if state.settings.context_file else None
     if post is not None and (text or media):
         _fail("give a post id, or --text/--media, not both")
     if post is None:
@@ -320,12 +322,13 @@ def verify(
         except ValueError as exc:
             _fail(f"--at: {exc}")
         submission = Submission(text or "", tuple(media or ()), claimed, account)
-        report = verification.verify_content(store, submission).to_json()
+        report = verification.verify_content(store, submission, context=context).to_json()
     else:
-        report = service.verify(store, post).to_json()
+        report = verification.verify_post(store, post, context=context).to_json()
         if card is not None:
             fmt: CardFormat = "md" if card.suffix.lower() == ".md" else "html"
-            card.write_text(render_card(verification.make_card(store, post), fmt), "utf-8")
+            made = verification.make_card(store, post, context=context)
+            card.write_text(render_card(made, fmt), "utf-8")
             err.print(f"card written to {card}")
     if as_json:
         _print_json(report)

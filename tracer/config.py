@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     """Origins whose browser scripts may call the API (CORS allow-list); `*` for any."""
     frame_ancestors: StrList = ["'self'"]
     """Pages allowed to embed tracer's pages in a frame (CSP `frame-ancestors`)."""
+    context_file: Path | None = None
+    """Context rules for verdicts (campaign periods, political terms); default: the
+    rules shipped in `tracer/data/context.json`."""
 
     @field_validator("api_keys", "cors_origins", "frame_ancestors")
     @classmethod

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import PolicyDep, StoreDep
+from api.deps import ContextDep, PolicyDep, StoreDep
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import TraceOut, VerifyOut
 from tracer import service
+from tracer.verification import verify_post
 
 router = APIRouter(tags=["trace"], responses=PROBLEM_RESPONSES)
 PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post id or post URL")]
@@ -23,6 +24,8 @@ async def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
 
 
 @router.get("/verify", response_model=VerifyOut)
-async def verify(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
+async def verify(
+    post: PostRef, store: StoreDep, policy: PolicyDep, context: ContextDep
+) -> FastJSON:
     """The verdict on "this post was a ministry release", with release, lag and evidence."""
-    return FastJSON(service.verify(store, post, policy).to_json())
+    return FastJSON(verify_post(store, post, policy, context).to_json())

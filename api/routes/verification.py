@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from api.deps import PolicyDep, SettingsDep, StoreDep
+from api.deps import ContextDep, PolicyDep, SettingsDep, StoreDep
 from api.errors import problems
 from api.schemas import VerifyOut
 from tracer.card import card_css, render
@@ -30,6 +30,7 @@ async def verify_submission(
     store: StoreDep,
     settings: SettingsDep,
     policy: PolicyDep,
+    context: ContextDep,
     text: Annotated[str, Form(max_length=20_000, description="A caption to check.")] = "",
     claimed_at: Annotated[
         str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
@@ -57,7 +58,9 @@ async def verify_submission(
         paths = [await _save(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
         submission = Submission(text, tuple(paths), claimed, account or None)
         report = await run_in_threadpool(
-            lambda: verify_content(store, submission, policy=policy, linker=searcher.linker(store))
+            lambda: verify_content(
+                store, submission, policy=policy, context=context, linker=searcher.linker(store)
+            )
         )
     return report.to_json()
 
@@ -92,6 +95,7 @@ async def _save(upload: UploadFile, folder: Path, number: int) -> Path:
 async def verification_card(
     store: StoreDep,
     policy: PolicyDep,
+    context: ContextDep,
     post: Annotated[str, Query(min_length=1, max_length=2048, description="Post id or URL")],
     format: Annotated[
         str, Query(pattern="^(html|md)$", description="`html` (default) or `md`")
@@ -99,7 +103,7 @@ async def verification_card(
 ) -> Response:
     """A verification card to publish: the verdict in Indonesian and English, release and
     post side by side, times, corroboration, flags and reproducible evidence."""
-    card = await run_in_threadpool(make_card, store, post, policy)
+    card = await run_in_threadpool(make_card, store, post, policy, context)
     if format == "md":
         return PlainTextResponse(render(card, "md"), media_type="text/markdown; charset=utf-8")
     return HTMLResponse(render(card, "html", stylesheet="/verify/card.css"))
