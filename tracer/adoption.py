@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from tracer.errors import InputError, NotFoundError
 from tracer.models import TIERS, Account, iso_utc
 from tracer.queries import Page, decode_cursor, encode_cursor
+from tracer.rows import account_of, stored_post
 from tracer.schema import accounts, families, posts
-from tracer.store import Store, _account, _stored
+from tracer.store import Store
 
 RECENT = 20
 """Re-posts an account summary lists (latest first); `/posts?account=` has them all."""
@@ -67,7 +68,7 @@ def list_accounts(
     by_id = store.accounts()
     with store.engine.connect() as conn:
         rows = conn.execute(stmt.limit(limit + 1)).mappings().all()
-        page = [_account(r) for r in rows[:limit]]
+        page = [account_of(r) for r in rows[:limit]]
         counts: dict[str, int] = dict(
             conn.execute(
                 sa.select(posts.c.account_id, sa.func.count())
@@ -159,7 +160,7 @@ def adoption(store: Store, post_id: str) -> dict[str, Any]:
         )
         if row is None:
             raise NotFoundError(f"no post {post_id!r}")
-        release = _stored(row)
+        release = stored_post(row)
         if release.tier != "central":
             raise InputError(f"{post_id!r} is not a release: its account's tier is {release.tier}")
         members = (
@@ -174,7 +175,7 @@ def adoption(store: Store, post_id: str) -> dict[str, Any]:
     by_id = store.accounts()
     first: dict[str, Any] = {}
     for m in members:
-        first.setdefault(m["account_id"], _stored(m))
+        first.setdefault(m["account_id"], stored_post(m))
     adopters = []
     for account_id, post in first.items():
         if account_id == release.account_id:

@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from tracer.errors import InputError, NotFoundError
 from tracer.models import iso_utc
 from tracer.normalize import normalize_text
+from tracer.rows import stored_post
 from tracer.schema import accounts, families, family_stats, posts
-from tracer.store import Store, _stored
+from tracer.store import Store
 
 log = logging.getLogger("tracer.queries")
 FamilySort = Literal["size", "first_seen", "last_seen", "median_lag"]
@@ -142,7 +143,7 @@ def list_posts(
                     .limit(1)
                 ).one()
                 last_key = (int(edge[0]), int(edge[1]))
-    items = [_stored(r).to_json() for r in rows[:limit]]
+    items = [stored_post(r).to_json() for r in rows[:limit]]
     return Page(items, encode_cursor("posts", last_key) if last_key else None)
 
 
@@ -319,7 +320,7 @@ def _family_items(conn: sa.Connection, store: Store, rows: Sequence[Any]) -> lis
     found: dict[int, dict[str, Any]] = {}
     if wanted:
         stmt = store._post_select().where(posts.c.idx.in_(sorted(wanted)))
-        found = {r["idx"]: _stored(r).to_json() for r in conn.execute(stmt).mappings()}
+        found = {r["idx"]: stored_post(r).to_json() for r in conn.execute(stmt).mappings()}
     return [
         {
             "family_id": f"F{row['family_id']}",

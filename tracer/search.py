@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from tracer.index import AnchorIndex
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.normalize import normalize_text
+from tracer.rows import stored_post
 from tracer.schema import families, posts
-from tracer.store import Store, _stored
+from tracer.store import Store
 from tracer.textfp import U64, TextFingerprint, fingerprint_text
 
 CANDIDATES = 32
@@ -145,7 +146,7 @@ def search_text(
         family = int(row["family_id"])
         if family in best and best[family]["_rank"] <= rank:
             continue
-        post = _stored(row)
+        post = stored_post(row)
         best[family] = {
             "_rank": rank,
             "family_id": post.family_id,

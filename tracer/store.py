@@ -9,7 +9,6 @@ functions applied in order when a store is opened.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,17 @@ from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
 from tracer.mediastore import MediaStore, insert_media
-from tracer.models import Account, StoredPost, Tier
-from tracer.rows import CascadeRow, LinkRow, MediaRow, PostRow
+from tracer.models import Account, StoredPost
+from tracer.rows import (
+    CascadeRow,
+    LinkRow,
+    MediaRow,
+    PostRow,
+    account_of,
+    account_row,
+    post_row,
+    stored_post,
+)
 from tracer.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -129,13 +137,13 @@ class Store:
         ]
         if new:
             with self.engine.begin() as conn:
-                conn.execute(accounts.insert(), [_account_row(a) for a in new])
+                conn.execute(accounts.insert(), [account_row(a) for a in new])
         return len(new), unchanged, conflicts
 
     def accounts(self) -> dict[str, Account]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(accounts)).mappings().all()
-        return {r["account_id"]: _account(r) for r in rows}
+        return {r["account_id"]: account_of(r) for r in rows}
 
     # --- ingest -----------------------------------------------------------------
 
@@ -191,7 +199,7 @@ class Store:
         marked dirty."""
         with self.engine.begin() as conn:
             if rows:
-                conn.execute(posts.insert(), [_post_row(r) for r in rows])
+                conn.execute(posts.insert(), [post_row(r) for r in rows])
             insert_media(conn, media_rows)
             if match_rows:
                 conn.execute(
@@ -369,7 +377,7 @@ class Store:
             if row is None and url_key:
                 stmt = self._post_select().where(posts.c.url_key == url_key).order_by(posts.c.ts)
                 row = conn.execute(stmt.limit(1)).mappings().first()
-        return _stored(row) if row else None
+        return stored_post(row) if row else None
 
     def family_posts(self, family_id: int) -> list[tuple[StoredPost, dict[str, Any] | None]]:
         """Members of a family with their stored edge, earliest first."""
@@ -380,7 +388,7 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
-        return [(_stored(r), orjson.loads(r["edge"]) if r["edge"] else None) for r in rows]
+        return [(stored_post(r), orjson.loads(r["edge"]) if r["edge"] else None) for r in rows]
 
     def family_dirty(self, family_id: int) -> bool:
         with self.engine.connect() as conn:
@@ -457,64 +465,3 @@ class LinkReader:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _account_row(a: Account) -> dict[str, Any]:
-    return {
-        "account_id": a.account_id,
-        "platform": a.platform,
-        "handle": a.handle,
-        "name": a.name,
-        "tier": a.tier,
-        "region": a.region,
-        "parent_id": a.parent_id,
-    }
-
-
-def _account(r: Any) -> Account:
-    tier: Tier = r["tier"]
-    return Account(
-        r["account_id"], r["platform"], r["handle"], r["name"], tier, r["region"], r["parent_id"]
-    )
-
-
-def _post_row(r: PostRow) -> dict[str, Any]:
-    return {
-        "idx": r.idx,
-        "post_id": r.post_id,
-        "account_id": r.account_id,
-        "published_at": r.published_at.astimezone(UTC).isoformat(),
-        "ts": int(r.published_at.timestamp()),
-        "text": r.text,
-        "media": orjson.dumps(list(r.media)).decode(),
-        "url": r.url,
-        "url_key": r.url_key,
-        "extra": orjson.dumps(r.extra).decode(),
-        "digest": r.digest,
-        "norm_text": r.norm_text,
-        "hashtags": orjson.dumps(list(r.hashtags)).decode(),
-        "anchors": r.anchors,
-        "indexed": r.indexed,
-        "family_id": r.family_id,
-        "parent_idx": None,
-        "lag_seconds": None,
-        "edge": None,
-    }
-
-
-def _stored(r: Any) -> StoredPost:
-    tier: Tier = r["tier"]
-    return StoredPost(
-        post_id=r["post_id"],
-        account_id=r["account_id"],
-        tier=tier,
-        region=r["region"],
-        account_parent_id=r["account_parent_id"],
-        published_at=datetime.fromisoformat(r["published_at"]),
-        text=r["text"],
-        media=tuple(orjson.loads(r["media"])),
-        url=r["url"],
-        family_id=f"F{r['family_id']}" if r["shared_family"] is not None else None,
-        parent_id=r["parent_post_id"],
-        lag_seconds=r["lag_seconds"],
-    )

@@ -35,13 +35,13 @@ from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.rows import LinkRow, MediaRow
 from tracer.service import (
-    edge_evidence,
     find_post,
     load_family,
     make_linker,
     text_side,
 )
 from tracer.store import Store
+from tracer.stored_cascades import edge_evidence
 from tracer.textfp import fingerprint_text
 from tracer.verdict import VerdictReport, build_verdict, decide
 
