@@ -220,8 +220,14 @@ class SearchHit(BaseModel):
     family_id: str | None = Field(description="Null when the matching post is alone")
     size: int
     linked: bool = Field(description="Whether the linker would join the text to this family")
-    post: PostOut = Field(description="The family's member closest to the text")
+    post: PostOut = Field(description="The family's member closest to the content")
     scores: dict[str, float]
+    modality: str = Field(
+        "text", description="What matched: text, image, video, ocr, or a `+` of them"
+    )
+    evidence: dict[str, Any] | None = Field(
+        None, description="Media evidence: the matched files and, for clips, time ranges"
+    )
 
 
 class SearchOut(BaseModel):

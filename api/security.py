@@ -21,8 +21,9 @@ from tracer.config import Settings
 
 UNLIMITED = frozenset({"/livez", "/readyz", "/metrics"})
 """Probes and scrapes: never rate limited."""
-UPLOADS = frozenset({"/ingest", "/verify"})
-"""Routes whose body may reach `max_upload_bytes`; the others stop at `max_body_bytes`."""
+UPLOADS = frozenset({"/ingest", "/verify", "/search"})
+"""Routes whose body may reach `max_upload_bytes` (files); the others stop at
+`max_body_bytes`, as does a JSON body of `/search` (checked by the route)."""
 
 
 def content_security_policy(settings: Settings) -> str:

@@ -135,3 +135,31 @@ def test_the_card_renders_in_chromium(client: httpx.Client, tmp_path: Path) -> N
         pixels = np.asarray(image.convert("RGB").resize((200, 280))).reshape(-1, 3)
         colours = len(np.unique(pixels, axis=0))
     assert colours > 200  # a drawn card with pictures, not a blank page
+
+
+def test_search_with_a_picture_finds_the_release_family(client: httpx.Client) -> None:
+    shot = phone_screenshot(POSTER, "diskominfo.banten", ["Halo Sahabat Banten!", "..."])
+    answer = client.post(
+        "/search", data={"limit": "5"}, files={"files": ("shot.png", png(shot), "image/png")}
+    )
+    assert answer.status_code == 200, answer.text
+    items = answer.json()["items"]
+    assert items and len(items) <= 5
+    release_family = client.get("/trace", params={"post": RELEASE}).json()["family_id"]
+    best = items[0]
+    assert best["family_id"] == release_family
+    assert set(best["modality"].split("+")) & {"image", "ocr"}
+    assert best["evidence"]["source_media"].startswith("media/")
+    assert best["size"] > 1
+
+
+def test_search_refuses_what_it_cannot_read(client: httpx.Client) -> None:
+    text_file = client.post("/search", files={"files": ("a.txt", b"hi", "text/plain")})
+    assert text_file.status_code == 415
+    assert (
+        client.post("/search", content=b"x", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )
+    bad_limit = client.post("/search", data={"text": "pemilu", "limit": "500"})
+    assert bad_limit.status_code == 422
+    assert client.post("/search", json={"text": ""}).status_code == 422

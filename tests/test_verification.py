@@ -161,7 +161,7 @@ def test_unrelated_content_is_not_found(sample_store: Store) -> None:
 def test_verifying_nothing_or_a_bad_file_is_an_input_error(
     sample_store: Store, tmp_path: Path
 ) -> None:
-    with pytest.raises(InputError, match="nothing to verify"):
+    with pytest.raises(InputError, match="nothing to check"):
         verify_content(sample_store, Submission())
     bad = tmp_path / "broken.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 not a picture")

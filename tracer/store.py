@@ -390,6 +390,20 @@ class Store:
             rows = conn.execute(stmt).mappings().all()
         return [(stored_post(r), orjson.loads(r["edge"]) if r["edge"] else None) for r in rows]
 
+    def family_sizes(self, family_ids: Sequence[str]) -> dict[str, int]:
+        """Sizes of families by their public ids (`F12`)."""
+        numeric = [int(f[1:]) for f in family_ids if f[:1] == "F" and f[1:].isdigit()]
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(numeric, 900):
+                stmt = (
+                    sa.select(posts.c.family_id, sa.func.count())
+                    .where(posts.c.family_id.in_(chunk))
+                    .group_by(posts.c.family_id)
+                )
+                out.update({f"F{f}": int(n) for f, n in conn.execute(stmt)})
+        return out
+
     def family_dirty(self, family_id: int) -> bool:
         with self.engine.connect() as conn:
             stmt = sa.select(families.c.dirty).where(families.c.family_id == family_id)

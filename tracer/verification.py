@@ -24,11 +24,11 @@ from tracer import ocr
 from tracer.card import Card, CardMedia
 from tracer.context import Context, load_context
 from tracer.errors import InputError, MediaError
-from tracer.linker import Candidate, Linker
+from tracer.linker import Candidate, Linker, Match
 from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
 from tracer.mediafp import embedded_picture, fingerprint_image
-from tracer.mediamatch import MediaItem, describe_change, match_media
+from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
 from tracer.mediastore import media_item
 from tracer.models import Account, StoredPost, iso_utc
 from tracer.normalize import NormalText, normalize_text, zone_of_region
@@ -193,6 +193,91 @@ def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> N
     return normalize_text(read)
 
 
+def submission_candidate(
+    submission: Submission, limits: MediaLimits | None, ocr_lang: str | None
+) -> tuple[Candidate, list[PreparedMedia], NormalText]:
+    """Outside content fingerprinted as the linker sees a post (it is never stored)."""
+    if not submission.text.strip() and not submission.media:
+        raise InputError("nothing to check: give a text, a media file or both")
+    if ocr_lang is not None and ocr.unavailable(ocr_lang):
+        ocr_lang = None
+    prepared = [
+        m
+        for path in submission.media
+        for m in prepare_upload(path, limits or MediaLimits(), ocr_lang)
+    ]
+    norm = submission_text(submission, prepared)
+    candidate = Candidate(
+        -1,
+        SUBMITTED,
+        submission.account_id or SUBMITTED,
+        norm.tokens,
+        frozenset(fingerprint_text(norm).anchors.tolist()),
+        norm.lines,
+        tuple(m.item for m in prepared if m.item is not None),
+    )
+    return candidate, prepared, norm
+
+
+def _find(
+    store: Store, policy: MatchPolicy, candidate: Candidate, linker: Linker | None
+) -> list[tuple[int, Match]]:
+    """Verified matches of `candidate`, best first, with the given linker or one loaded
+    for this call."""
+    if linker is not None:
+        return linker.find(candidate)
+    reader = store.link_reader()
+    try:
+        return make_linker(store, policy, reader).find(candidate)
+    finally:
+        reader.close()
+
+
+def search_content(
+    store: Store,
+    submission: Submission,
+    *,
+    policy: MatchPolicy | None = None,
+    limit: int = 10,
+    linker: Linker | None = None,
+) -> list[dict[str, Any]]:
+    """The families that share text, pictures or clips with outside content, best
+    first, each with its closest member, the modality and the scores (`POST /search`
+    with files)."""
+    policy = policy or MatchPolicy()
+    candidate, _, _ = submission_candidate(submission, None, ocr.LANG)
+    found: dict[str, dict[str, Any]] = {}
+    for _, match in _find(store, policy, candidate, linker):
+        post = find_post(store, match.source)
+        key = post.family_id or post.post_id
+        entry = found.setdefault(
+            key,
+            {
+                "family_id": post.family_id,
+                "size": 1,
+                "linked": True,
+                "post": post.to_json(),
+                "modality": [],
+                "scores": {},
+                "evidence": None,
+            },
+        )
+        modality = match.modality if isinstance(match, MediaMatch) else "text"
+        if modality in entry["modality"]:
+            continue
+        entry["modality"].append(modality)
+        prefix = "" if modality == "text" else f"{modality}_"
+        entry["scores"].update({f"{prefix}{k}": v for k, v in match.scores.items()})
+        if isinstance(match, MediaMatch):
+            entry["evidence"] = match.evidence
+    sizes = store.family_sizes([e["family_id"] for e in found.values() if e["family_id"]])
+    hits = list(found.values())[:limit]
+    for hit in hits:
+        hit["size"] = sizes.get(hit["family_id"], 1)
+        hit["modality"] = "+".join(hit["modality"])
+    return hits
+
+
 def verify_content(
     store: Store,
     submission: Submission,
@@ -209,37 +294,14 @@ def verify_content(
     `linker`: a searcher already loaded from the store (the HTTP service keeps one);
     without it, one is loaded for this call."""
     policy = policy or MatchPolicy()
-    if not submission.text.strip() and not submission.media:
-        raise InputError("nothing to verify: give a text, a media file or both")
-    if ocr_lang is not None and ocr.unavailable(ocr_lang):
-        ocr_lang = None
-    prepared = [
-        m
-        for path in submission.media
-        for m in prepare_upload(path, limits or MediaLimits(), ocr_lang)
-    ]
-    norm = submission_text(submission, prepared)
-    items = tuple(m.item for m in prepared if m.item is not None)
-    account = submission.account_id or SUBMITTED
-    candidate = Candidate(
-        -1,
-        SUBMITTED,
-        account,
-        norm.tokens,
-        frozenset(fingerprint_text(norm).anchors.tolist()),
-        norm.lines,
-        items,
-    )
-    reader = store.link_reader()
-    try:
-        searcher = linker or make_linker(store, policy, reader)
-        matches = searcher.find(candidate)
-        members: list[StoredPost] = []
-        if matches:  # the best match's `source` is the stored post it matched
-            family = load_family(store, policy, find_post(store, matches[0][1].source))
-            members = list(family.posts)
-    finally:
-        reader.close()
+    candidate, prepared, norm = submission_candidate(submission, limits, ocr_lang)
+    matches = _find(store, policy, candidate, linker)
+    members: list[StoredPost] = []
+    if matches:  # the best match's `source` is the stored post it matched
+        family = load_family(store, policy, find_post(store, matches[0][1].source))
+        members = list(family.posts)
+    items = candidate.media
+    account = candidate.account_id
     known = store.accounts().get(account)
     moment = submission.claimed_at or datetime.now(UTC)
     post = StoredPost(

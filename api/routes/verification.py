@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import ContextDep, PolicyDep, SettingsDep, StoreDep
 from api.errors import problems
@@ -55,7 +56,7 @@ async def verify_submission(
         raise HTTPException(400, f"claimed_at: {exc}") from None
     searcher: Searcher = request.app.state.searcher
     with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
-        paths = [await _save(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
+        paths = [await save_upload(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
         submission = Submission(text, tuple(paths), claimed, account or None)
         report = await run_in_threadpool(
             lambda: verify_content(
@@ -65,7 +66,7 @@ async def verify_submission(
     return report.to_json()
 
 
-async def _save(upload: UploadFile, folder: Path, number: int) -> Path:
+async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Path:
     """An upload under a name of ours (the client's name is never a path), keeping a
     suffix tracer reads."""
     suffix = Path(upload.filename or "").suffix.lower()
