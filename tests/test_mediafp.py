@@ -528,3 +528,12 @@ def test_frame_distances_are_symmetric_and_zero_on_identical_inputs(
     assert (np.diag(frame_distances(va, va)) == 0).all()
     same = match_videos(MediaItem("a", video=va), MediaItem("b", video=va), POLICY)
     assert same is not None and same.shares == (1.0, 1.0)
+
+
+def test_an_untrimmed_picture_records_its_exact_size() -> None:
+    noise = np.random.default_rng(3).integers(0, 256, (1333, 1000, 3), dtype=np.uint8)
+    picture = Image.fromarray(noise)  # nothing uniform to trim
+    ImageDraw.Draw(picture).ellipse([100, 100, 900, 1200], fill=(200, 40, 40))
+    fp = fingerprint_image(picture)
+    assert (fp.width, fp.height) == (1000, 1333)
+    assert fp.trimmed == (0, 0, 1000, 1333)

@@ -254,3 +254,9 @@ def test_store_url_setting_accepts_a_sqlalchemy_url(tmp_path: Path) -> None:
         ).scalar() == str(SCHEMA_VERSION)
     store.close()
     assert (tmp_path / "by-url.db").is_file()
+
+
+def test_media_items_page_without_splitting_a_post(sample_store: Store) -> None:
+    everything = dict(sample_store.media.iter_items())
+    assert everything == dict(sample_store.media.iter_items(chunk=1))
+    assert everything == sample_store.media.items_for(everything)

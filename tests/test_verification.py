@@ -275,3 +275,20 @@ def test_a_context_file_replaces_the_shipped_rules(sample_db_file: Path, tmp_pat
     path.write_text("{not json", encoding="utf-8")
     broken = run_tracer("--db", str(db), "verify", CASES["regional_origin"], env=env)
     assert broken.returncode == 2 and "context.json" in broken.stderr
+
+
+def test_claiming_a_central_account_does_not_make_content_a_release(sample_store: Store) -> None:
+    central = next(a for a in sample_store.accounts().values() if a.tier == "central")
+    text = "Jadwal posyandu bulan ini di kelurahan kami mulai pukul delapan pagi di balai warga."
+    report = verify_content(sample_store, Submission(text=text, account_id=central.account_id))
+    assert report.verdict == "not_found"
+    release = sample_store.find_post(RELEASE)
+    assert release is not None
+    early = datetime(2024, 1, 20, tzinfo=UTC)  # before the real release, "by" the ministry
+    claimed = Submission(text=release.text, claimed_at=early, account_id=central.account_id)
+    assert verify_content(sample_store, claimed).verdict == "contradicted"
+
+
+def test_a_standalone_card_keeps_its_styles_intact(sample_store: Store) -> None:
+    html = render(make_card(sample_store, CASES["banten_repost"]))
+    assert '"Segoe UI"' in html and "&#34;" not in html.split("</style>")[0]

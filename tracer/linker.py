@@ -252,8 +252,11 @@ class Linker:
         ]
 
     def _strong(self, m: Match) -> bool:
-        """A verified media copy is as strong as a close text copy."""
-        return isinstance(m, MediaMatch) or is_strong(m, self.policy)
+        """A verified picture or clip copy is as strong as a close text copy; a match by
+        words read off pictures alone is not (it joins a family, never merges two)."""
+        if isinstance(m, MediaMatch):
+            return m.modality != "ocr"
+        return is_strong(m, self.policy)
 
     def _same_content(self, m: Match) -> bool:
         if isinstance(m, MediaMatch):
@@ -270,15 +273,13 @@ class Linker:
         if not candidate.media:
             return []
         radius = max(self.policy.image_radius, self.policy.video_frame_radius)
-        near = self.media_index.search(media_keys(candidate.media), radius)
-        anchors = np.array(ocr_anchors(candidate.media, self.policy.ocr_alone_tokens), np.uint64)
         cap = self._common_cap()
+        near = self._near_media(np.array(media_keys(candidate.media), np.uint64), radius, cap)
+        anchors = np.array(ocr_anchors(candidate.media, self.policy.ocr_alone_tokens), np.uint64)
         if len(anchors):
             for found in self.ocr_index.lookup(anchors, cap):
                 for p in found or ():
                     near.setdefault(p, radius + 1)
-        if self._families(list(near)) > cap:
-            return []  # a picture everybody posts (a logo, a stock photo): not evidence
         best_per_family: dict[int, int] = {}
         for p, _ in sorted(near.items(), key=lambda pd: (pd[1], pd[0])):
             best_per_family.setdefault(self._family_of[p], p)
@@ -293,6 +294,20 @@ class Linker:
             if m is not None:
                 out.append((p, m))
         return out
+
+    def _near_media(self, keys: U64, radius: int, cap: int) -> dict[int, int]:
+        """Posts with a media key near one of `keys`, and their best distance. A key near
+        the keys of more than `cap` families (a logo, a template's header, a stock photo)
+        is boilerplate and dropped, like a common anchor; the post's other keys count."""
+        qids, owners, distances = self.media_index.search_batch(keys, radius)
+        families: dict[int, set[int]] = defaultdict(set)
+        for q, o in zip(qids.tolist(), owners.tolist(), strict=True):
+            families[q].add(self._family_of[o])
+        near: dict[int, int] = {}
+        for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
+            if len(families[q]) <= cap and d < near.get(o, radius + 1):
+                near[o] = d
+        return near
 
     def _families_to_join(
         self, matches: list[tuple[int, Match]], short: bool, is_release: bool
@@ -381,6 +396,8 @@ class Linker:
         """The batch is stored: pending texts can now be fetched like any other."""
         self._pending.clear()
         self.index.compact()
+        self.media_index.compact()
+        self.ocr_index.compact()
 
 
 def _rank(m: Match) -> tuple[float, float]:

@@ -10,7 +10,6 @@ crash of the ingest or the server.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -40,7 +39,7 @@ class MediaLimits:
 
 @dataclass(frozen=True, slots=True)
 class VideoFrames:
-    """Frames sampled about once a second, as small RGB arrays with their times."""
+    """Frames sampled twice a second, as small RGB arrays with their times."""
 
     times: tuple[float, ...]
     frames: tuple[np.ndarray, ...]
@@ -77,22 +76,22 @@ def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Imag
     least that long (`Image.draft`): fingerprints need ~512 pixels, not 4000."""
     check_size(path, limits)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:  # closed on every path, refusals included
-                width, height = image.size
-                if width * height > limits.max_pixels:
-                    raise MediaError(
-                        str(path),
-                        f"{width}×{height} pixels is over the {limits.max_pixels}-pixel limit",
-                    )
-                if min_side and image.format == "JPEG":
-                    scale = min(width, height) / min_side
-                    if scale >= 2:
-                        image.draft("RGB", (round(width / scale), round(height / scale)))
-                image.load()
-                drafted = image.size
-                upright = ImageOps.exif_transpose(image)
+        # Our pixel limit is checked from the header before decoding; Pillow's own bomb
+        # warning (above 89 M pixels) and error (above 179 M) are refusals too.
+        with Image.open(path) as image:  # closed on every path, refusals included
+            width, height = image.size
+            if width * height > limits.max_pixels:
+                raise MediaError(
+                    str(path),
+                    f"{width}×{height} pixels is over the {limits.max_pixels}-pixel limit",
+                )
+            if min_side and image.format == "JPEG":
+                scale = min(width, height) / min_side
+                if scale >= 2:
+                    image.draft("RGB", (round(width / scale), round(height / scale)))
+            image.load()
+            drafted = image.size
+            upright = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise MediaError(str(path), f"not a readable image: {exc}") from None
     except Image.DecompressionBombWarning:

@@ -10,7 +10,7 @@ An image keeps three things (DESIGN.md, "what whole-image hashes can and cannot 
   of its regions looks like one of the original's: the best pair of regions is our
   crop-resistant distance, and the region keys are what the media index looks up.
 
-A video keeps, for each frame sampled about once a second, the centre-region keys of
+A video keeps, for each frame sampled twice a second, the centred region keys of
 that frame; two videos match when enough frames of each find a match in the other.
 
 Values are frozen, carry `ALGORITHM`/`VERSION`, and encode to bytes and back exactly.
@@ -144,13 +144,13 @@ def region_keys(
     boxes = np.array(
         region_boxes(grey.size, scales or REGION_SCALES, anchors or REGION_ANCHORS, side_cuts)
     )
-    pixels = np.asarray(grey, np.int32)
+    pixels = np.asarray(grey, np.int64)
     h, w = pixels.shape
     integral = np.zeros((h + 1, w + 1), np.int64)
     # Rows, then columns as rows of the transpose: cumulative sums along the contiguous
     # axis are several times faster than down the strided one.
-    across = pixels.cumsum(1, dtype=np.int32)
-    integral[1:, 1:] = np.ascontiguousarray(across.T).cumsum(1, dtype=np.int32).T
+    across = pixels.cumsum(1, dtype=np.int64)
+    integral[1:, 1:] = np.ascontiguousarray(across.T).cumsum(1).T
     steps = np.linspace(0.0, 1.0, 33)
     xs = np.rint(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps).astype(np.int64)
     ys = np.rint(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps).astype(np.int64)
@@ -283,8 +283,13 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
     box = trim_box(work)
     inner = work.crop(box) if box != (0, 0, *work.size) else work
     width, height = image.info.get("source_size", image.size)  # before a reduced decode
-    scale = width / work.width
-    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    sx, sy = width / work.width, height / work.height
+    x0, x1 = (min(width, round(v * sx)) for v in (box[0], box[2]))
+    y0, y1 = (min(height, round(v * sy)) for v in (box[1], box[3]))
+    if box[2] == work.width:  # an untrimmed side stays exactly the picture's edge
+        x1 = width
+    if box[3] == work.height:
+        y1 = height
     grey = inner.convert("L")
     regions = region_keys(grey, REGION_SCALES, REGION_ANCHORS, side_cuts=True)
     framed = framed_box(inner)
@@ -296,7 +301,7 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
         regions,
         width,
         height,
-        (x0, y0, min(x1, width), min(y1, height)),
+        (x0, y0, x1, y1),
     )
 
 

@@ -21,7 +21,8 @@ FLIPS = np.array([0] + [1 << b for b in range(BAND_BITS)], np.uint64)
 SHIFTS = np.arange(BANDS, dtype=np.uint64) * np.uint64(BAND_BITS)
 MASK = np.uint64(BUCKETS - 1)
 OFFSETS = (np.arange(BANDS, dtype=np.int64) * BUCKETS)[None, :, None]
-DELTA_LIMIT = 1 << 16
+DELTA_LIMIT = 1 << 13
+"""Keys the unsorted delta holds before a merge: every query compares them all."""
 
 
 def band_values(keys: np.ndarray, band: int) -> np.ndarray:

@@ -262,7 +262,8 @@ def describe_change(
             out.append(
                 {"change": "resized", "detail": f"{b.width}×{b.height} → {a.width}×{a.height}"}
             )
-        if found.distance > 0 or (found.pdq_distance or 0) > 0:
+        if not out and (found.distance > 0 or (found.pdq_distance or 0) > 0):
+            # Only when nothing larger explains the difference (a frame or a crop does).
             out.append({"change": "re_encoded", "detail": f"PDQ distance {found.pdq_distance}"})
         if target.ocr is not None and source.ocr is not None:
             # OCR misreads a letter here and there: only words of 3+ letters, 2 or more.

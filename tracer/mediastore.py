@@ -1,8 +1,8 @@
 """The store's media side: fingerprint rows of media files, read back as values.
 
 Kept apart from `tracer.store` (posts, families, cascades) because media rows have
-their own life: decoded into `MediaItem`s for the linker and the verifier, looked up by
-SHA-256 to skip re-reading a file already seen.
+their own life: decoded into `MediaItem`s for the linker and the verifier, and into
+thumbnails and hashes for verification cards.
 """
 
 from __future__ import annotations
@@ -103,27 +103,33 @@ class MediaStore:
         return {found[idx]: rows for idx, rows in self.rows_for(found).items()}
 
     def iter_items(self, chunk: int = 20_000) -> Iterator[tuple[int, tuple[MediaItem, ...]]]:
-        """Every post's fingerprinted media, in post order (the linker's start-up load)."""
-        last = 0
+        """Every post's fingerprinted media, in post order (the linker's start-up load),
+        paged on (post, file) so that no page boundary can split or repeat a post."""
+        last = (0, -1)
+        current: tuple[int, list[MediaItem]] | None = None
         with self.engine.connect() as conn:
             while True:
                 stmt = (
                     sa.select(media)
-                    .where(media.c.idx > last, media.c.fingerprint.is_not(None))
+                    .where(
+                        media.c.fingerprint.is_not(None),
+                        sa.tuple_(media.c.idx, media.c.ordinal) > sa.tuple_(*last),
+                    )
                     .order_by(media.c.idx, media.c.ordinal)
                     .limit(chunk)
                 )
                 rows = [_row(r) for r in conn.execute(stmt)]
                 if not rows:
-                    return
-                grouped: dict[int, list[MediaItem]] = defaultdict(list)
+                    break
                 for row in rows:
+                    if current is not None and current[0] != row.idx:
+                        yield current[0], tuple(current[1])
+                        current = None
+                    if current is None:
+                        current = (row.idx, [])
                     item = media_item(row)
                     if item is not None:
-                        grouped[row.idx].append(item)
-                last = rows[-1].idx
-                # A post cut by the limit is completed by the next chunk's query.
-                if len(rows) == chunk:
-                    grouped.pop(last, None)
-                    last -= 1
-                yield from ((idx, tuple(items)) for idx, items in grouped.items())
+                        current[1].append(item)
+                last = (rows[-1].idx, rows[-1].ordinal)
+        if current is not None and current[1]:
+            yield current[0], tuple(current[1])

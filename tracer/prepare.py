@@ -121,8 +121,8 @@ def prepare_media(
         text: str | None = None
         tokens: tuple[str, ...] | None = None
         if ocr_lang is not None and ocr.unavailable(ocr_lang) is None:
-            text = ocr.read_text(image, ocr_lang)
-            tokens = normalize_text(text).tokens
+            text = ocr.read_text_or_none(image, ocr_lang)
+            tokens = normalize_text(text).tokens if text is not None else None
         item = MediaItem(path, image=fingerprint_image(image), ocr=tokens)
         return PreparedMedia(path, kind, digest, item, text, thumbnail=thumbnail(image))
     except MediaError as exc:
@@ -149,10 +149,9 @@ def _prepare_all_media(jobs: list[str], ctx: LineContext) -> list[PreparedMedia]
 
 
 def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prepared | RecordError]:
+    accounts = set(ctx.accounts)  # once per batch, not per line
     parsed = [
-        parse_line(
-            n, raw, name=ctx.name, accounts=set(ctx.accounts), root=ctx.root, assume=ctx.assume
-        )
+        parse_line(n, raw, name=ctx.name, accounts=accounts, root=ctx.root, assume=ctx.assume)
         for n, raw in lines
     ]
     records = [p for p in parsed if isinstance(p, PostRecord)]

@@ -199,7 +199,7 @@ def build_verdict(
     context: Context | None = None,
 ) -> VerdictReport:
     """`media_report`: for each media file of the post, its best match among the
-    source's files (`tracer.service.media_report`), or why none."""
+    source's files (`tracer.verification.media_report`), or why none."""
     verdict, reason, release, origin = decide(post, family)
     source = release or origin  # what the post is compared with: its release, else first sighting
     changes: dict[str, Any] = {}

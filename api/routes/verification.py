@@ -94,6 +94,7 @@ async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Pat
     },
 )
 async def verification_card(
+    request: Request,
     store: StoreDep,
     policy: PolicyDep,
     context: ContextDep,
@@ -107,7 +108,8 @@ async def verification_card(
     card = await run_in_threadpool(make_card, store, post, policy, context)
     if format == "md":
         return PlainTextResponse(render(card, "md"), media_type="text/markdown; charset=utf-8")
-    return HTMLResponse(render(card, "html", stylesheet="/verify/card.css"))
+    stylesheet = str(request.url_for("card_stylesheet").path)  # behind a root path too
+    return HTMLResponse(render(card, "html", stylesheet=stylesheet))
 
 
 @router.get("/verify/card.css", include_in_schema=False)
