@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
@@ -60,7 +61,7 @@ def ocr_anchors(items: tuple[MediaItem, ...], min_tokens: int) -> list[int]:
     return sorted(anchors)
 
 
-CACHE_SIZE = 50_000
+CACHE_SIZE = 30_000
 Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
 
 
@@ -93,7 +94,8 @@ class Linker:
         self._members: dict[int, list[int]] = {}
         self._pending: dict[int, Candidate] = {}
         self._cache: dict[int, Candidate] = {}
-        """Recently verified candidates: popular releases are fetched once, not per copy."""
+        """Recently verified candidates, least recently used first: popular releases are
+        fetched once, not per copy, and memory stays bounded (`CACHE_SIZE`)."""
 
     def load(self, rows: Iterable[tuple[int, str, int, bytes]]) -> None:
         """Rebuild state from stored (idx, account, family, indexed anchors) rows."""
@@ -355,16 +357,21 @@ class Linker:
         out: dict[int, Candidate] = {}
         missing: list[int] = []
         for p in idxs:
-            found = self._pending.get(p) or self._cache.get(p)
+            found = self._pending.get(p)
+            if found is None:
+                found = self._cache.pop(p, None)
+                if found is not None:
+                    self._cache[p] = found  # most recently used last
             if found is None:
                 missing.append(p)
             else:
                 out[p] = found
         if missing:
             fetched = self._fetch(missing)
-            if len(self._cache) + len(fetched) > CACHE_SIZE:
-                self._cache.clear()
             self._cache.update(fetched)
+            if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
+                for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
+                    del self._cache[stale]
             out.update(fetched)
         return out
 
