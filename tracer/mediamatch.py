@@ -151,9 +151,13 @@ def frame_distances(a: VideoPrint, b: VideoPrint) -> np.ndarray:
     """Best region distance between every sampled frame of `a` and every one of `b`."""
     x = np.array(a.frames, np.uint64)  # (na, k)
     y = np.array(b.frames, np.uint64)  # (nb, k)
-    pair = np.bitwise_count(x[:, None, :, None] ^ y[None, :, None, :])  # (na, nb, k, k)
-    result: np.ndarray = pair.min(axis=(2, 3))
-    return result
+    # One key pair at a time into an (na, nb) minimum: two 30-minute clips take tens of
+    # MB this way, where one (na, nb, k, k) array would take gigabytes.
+    best = np.full((len(x), len(y)), 64, np.uint8)
+    for i in range(x.shape[1]):
+        for j in range(y.shape[1]):
+            np.minimum(best, np.bitwise_count(x[:, i, None] ^ y[None, :, j]), out=best)
+    return best
 
 
 def match_videos(

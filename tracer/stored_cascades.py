@@ -48,13 +48,14 @@ def family_cascades(
     media = store.media.items_for(r["idx"] for rows in grouped.values() for r in rows)
     for family_id, rows in grouped.items():
         by_id = {r["post_id"]: r for r in rows}
+        sides = {r["post_id"]: _side(r) for r in rows}  # once each: a release has many copies
         cascade = infer_cascade(_members(rows), policy)
         cascades.append(CascadeRow(by_id[cascade.origin]["idx"], None, None, None))
         for link in cascade.links:
             source, target = by_id[link.source], by_id[link.target]
             modality, scores = edge_evidence(
-                _side(target),
-                _side(source),
+                sides[link.target],
+                sides[link.source],
                 media.get(target["idx"], ()),
                 media.get(source["idx"], ()),
                 policy,
