@@ -152,3 +152,21 @@ def test_a_second_ingest_changes_nothing(ingested: Ingested) -> None:
     assert again.ingested == 0 and again.unchanged == len(POSTS_ORDER)
     assert again.errors == [] and again.conflicts == []
     assert (ingested.store.counts(), partition(ingested.store)) == before
+
+
+def test_a_second_ingest_reads_no_media_file(tmp_path: Path) -> None:
+    """Posts already stored are set aside before their files are decoded or read: a file
+    broken since the first ingest goes unnoticed, because nothing opens it."""
+    folder = tmp_path / "corpus"
+    write_media_corpus(folder)
+    store = Store.open(tmp_path / "tracer.db")
+    try:
+        first = service.ingest(store, folder, ocr_lang=None)
+        assert first.media_files > 0
+        for picture in (folder / "media").iterdir():
+            picture.write_bytes(b"broken since")
+        again = service.ingest(store, folder, ocr_lang=None)
+    finally:
+        store.close()
+    assert again.unchanged == first.ingested
+    assert again.media_files == 0 and again.media_errors == []

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import islice, repeat
 from pathlib import Path
@@ -156,13 +156,22 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     ]
     records = [p for p in parsed if isinstance(p, PostRecord)]
     norms = [normalize_text(r.post.text) for r in records]
-    jobs = sorted({m for r in records for m in r.post.media})
-    done = dict(zip(jobs, _prepare_all_media(jobs, ctx), strict=True))
     prepared = iter(
-        Prepared(r, n, f, tuple(done[m] for m in r.post.media))
-        for r, n, f in zip(records, norms, fingerprint_texts(norms), strict=True)
+        Prepared(r, n, f) for r, n, f in zip(records, norms, fingerprint_texts(norms), strict=True)
     )
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
+
+
+def with_media(records: list[Prepared], ctx: LineContext) -> list[Prepared]:
+    """The records with their media files fingerprinted (and pictures read).
+
+    Done after the store has set aside the posts it already holds: decoding and OCR are
+    most of an ingest's cost, and a re-ingest of an unchanged corpus needs none of it."""
+    jobs = sorted({m for p in records for m in p.record.post.media})
+    if not jobs:
+        return records
+    done = dict(zip(jobs, _prepare_all_media(jobs, ctx), strict=True))
+    return [replace(p, media=tuple(done[m] for m in p.record.post.media)) for p in records]
 
 
 def prepared_batches(

@@ -24,7 +24,7 @@ from tracer.mediafp import media_params
 from tracer.mediamatch import MediaMatch
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
-from tracer.prepare import LineContext, Prepared, prepared_batches
+from tracer.prepare import LineContext, Prepared, prepared_batches, with_media
 from tracer.rows import LinkRow, MediaRow, PostRow
 from tracer.store import Store
 from tracer.stored_cascades import family_cascades, refresh_cascades
@@ -161,7 +161,7 @@ def ingest(
         with posts_path.open("rb") as stream:
             next_idx = store.max_idx() + 1
             for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
-                fresh = _new_records(store, batch, report, str(posts_path))
+                fresh = with_media(_new_records(store, batch, report, str(posts_path)), ctx)
                 next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
                 if progress:
                     progress(len(batch))
