@@ -305,34 +305,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, log: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
-    """`tracer --db DB serve` on a free port, as a subprocess; yields its base URL.
-    `settings` are extra `TRACER_*` environment variables."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
-    env.update(settings or {})
+def running(command: list[str], env: dict[str, str], probe: str, log: Path) -> Iterator[None]:
+    """A server subprocess (output to `log`) until `probe` answers 200; stopped on exit."""
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [TRACER, "--db", str(db), "serve", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + 30
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited: {log.read_text()}")
                 try:
-                    if httpx.get(f"{base}/livez", timeout=1).status_code == 200:
+                    if httpx.get(probe, timeout=1).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"server did not start: {log.read_text()}")
                 time.sleep(0.05)
-            yield base
+            yield
         finally:
             process.terminate()
             try:
@@ -340,6 +330,19 @@ def serving(db: Path, log: Path, settings: dict[str, str] | None = None) -> Iter
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def serving(db: Path, log: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """`tracer --db DB serve` on a free port, as a subprocess; yields its base URL.
+    `settings` are extra `TRACER_*` environment variables."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
+    env.update(settings or {})
+    base = f"http://127.0.0.1:{port}"
+    command = [TRACER, "--db", str(db), "serve", "--port", str(port)]
+    with running(command, env, f"{base}/livez", log):
+        yield base
 
 
 def run_tracer(
