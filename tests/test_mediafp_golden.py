@@ -3,6 +3,8 @@ moves them is noticed (keyed by `mediafp.VERSION`, like the text anchors)."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from PIL import Image
 
@@ -12,10 +14,11 @@ from .media_samples import sm
 from .test_mediafp import HEADLINE, drawn_picture
 
 GOLDEN: dict[int, dict[str, dict[str, object]]] = {
-    4: {
+    5: {
         "drawn": {
             "pdq": "24b6fb49c7b13f41fb0105b63a1153b4bf498a7e458bac4ec8b4c0cea2567f31",
             "quality": 100,
+            "grid_sha256": "310e33b7229691f1632f30f7d8cc0ff71abd8139e9ffc3e2246d0fa60a821a5a",
             "phash": "e846b5391639683f",
             "regions": [
                 "e846b5391639683f",
@@ -58,6 +61,7 @@ GOLDEN: dict[int, dict[str, dict[str, object]]] = {
         "poster": {
             "pdq": "06ef285689150debf816a1450319f214c440dc327baaf3eaffca7eab5fbaf100",
             "quality": 100,
+            "grid_sha256": "3c928d80928204d92ff1c587bb114c35f63b4711f138534b36118883f4255eeb",
             "phash": "c1802f6aad2baeb6",
             "regions": [
                 "c1802f6aad2beeb2",
@@ -117,5 +121,6 @@ def test_golden_values(name: str) -> None:
     assert fp.pdq.quality == expected["quality"], CHANGED
     assert f"{fp.phash:016x}" == expected["phash"], CHANGED
     assert [f"{k:016x}" for k in fp.regions] == expected["regions"], CHANGED
+    assert hashlib.sha256(fp.grid).hexdigest() == expected["grid_sha256"], CHANGED
     plain = 1 + (len(REGION_SCALES) - 1) * len(REGION_ANCHORS) + 4
     assert len(fp.regions) in (plain, plain + 2)  # + the inside of a patterned frame

@@ -15,6 +15,7 @@ from PIL import Image
 from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, sample_video
 from tracer.mediafp import (
+    GRID_SIDE,
     PDQ,
     ImagePrint,
     best_region_distance,
@@ -230,26 +231,33 @@ def test_a_redrawn_poster_with_the_same_words_matches_by_ocr() -> None:
     )
 
 
-def keyed(path: str, key: int, words: tuple[str, ...] | None) -> MediaItem:
-    """A picture reduced to one region key: distances are exactly the bits flipped."""
+GRID = np.random.default_rng(7).integers(0, 256, GRID_SIDE * GRID_SIDE, np.uint8).tobytes()
+
+
+def keyed(path: str, key: int, words: tuple[str, ...] | None, grid: bytes = GRID) -> MediaItem:
+    """A picture reduced to one region key (distances are exactly the bits flipped) and a
+    grey grid (the same textured one unless given)."""
     return MediaItem(
-        path, ImagePrint(PDQ(bytes(32), 100), key, (key,), 100, 100, (0, 0, 100, 100)), ocr=words
+        path,
+        ImagePrint(PDQ(bytes(32), 100), key, (key,), 100, 100, (0, 0, 100, 100), None, grid),
+        ocr=words,
     )
 
 
 @pytest.mark.parametrize("bits", range(POLICY.image_strict_radius + 1, POLICY.image_radius + 1))
-def test_without_ocr_only_the_strict_radius_matches(bits: int) -> None:
+def test_a_close_region_is_only_a_candidate(bits: int) -> None:
     key = 0x0123_4567_89AB_CDEF
     near = key ^ ((1 << bits) - 1)
-    # OCR ran and found no text: the ordinary radius.
+    # OCR ran and found no text: the ordinary radius, when the aligned pictures agree.
     assert match_images(keyed("a", key, ()), keyed("b", near, ()), POLICY) is not None
-    # OCR did not run on one side or both: only near-identical pictures.
-    for a_words, b_words in ((None, None), (None, ()), ((), None)):
-        assert match_images(keyed("a", key, a_words), keyed("b", near, b_words), POLICY) is None
-    strict = key ^ ((1 << POLICY.image_strict_radius) - 1)
-    m = match_images(keyed("a", key, None), keyed("b", strict, None), POLICY)
-    assert m is not None and m.modality == "image"
-    assert m.distance == POLICY.image_strict_radius
+    # The same region keys over pictures that disagree as a whole: no match.
+    other = np.random.default_rng(8).integers(0, 256, GRID_SIDE * GRID_SIDE, np.uint8).tobytes()
+    assert match_images(keyed("a", key, ()), keyed("b", near, (), other), POLICY) is None
+    # Prints that keep no grid cannot be aligned: no match.
+    assert match_images(keyed("a", key, (), b""), keyed("b", near, (), b""), POLICY) is None
+    # OCR did not run: pictures near-identical as a whole still match.
+    m = match_images(keyed("a", key, None), keyed("b", near, None), POLICY)
+    assert m is not None and m.modality == "image" and m.distance == bits
 
 
 def test_without_ocr_template_siblings_are_refused() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from tracer.matching import MatchPolicy
 from tracer.models import Tier
@@ -59,7 +60,7 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
     origin = order[0]
     release = next((m for m in order if m.tier == "central"), None)
     core = release or origin
-    edit_weight: dict[object, float] = {}
+    edit_weight: dict[object, Fraction] = {}
     edits_of: dict[str, set[object]] = {}
     for m in order:
         edits: set[object] = set(m.anchors - core.anchors)
@@ -72,8 +73,10 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
     for edit, count in carried_by.items():
         # An edit two posts share is evidence one copied the other; an edit many copies
         # carry (a greeting template several offices use) says little about which.
-        base = 0.5 if isinstance(edit, tuple) else 1.0
-        edit_weight[edit] = base * min(1.0, 2 / count)
+        # Exact fractions: a sum of float weights over a set depends on the set's
+        # iteration order (1.4999999999999998 or 1.5 against a 1.5 threshold).
+        base = Fraction(1, 2) if isinstance(edit, tuple) else Fraction(1)
+        edit_weight[edit] = base * min(Fraction(1), Fraction(2, count))
 
     carriers: dict[object, list[Member]] = defaultdict(list)
     latest_by_account: dict[str, Member] = {}
@@ -122,12 +125,12 @@ def _choose_parent(
     post: Member,
     edits: set[object],
     carriers: dict[object, list[Member]],
-    edit_weight: dict[object, float],
+    edit_weight: dict[object, Fraction],
     latest_by_account: dict[str, Member],
     latest_central: Member | None,
     policy: MatchPolicy,
 ) -> tuple[Member | None, str]:
-    shared: dict[str, float] = defaultdict(float)
+    shared: dict[str, Fraction] = defaultdict(Fraction)
     by_id: dict[str, Member] = {}
     for edit in edits:
         for earlier in carriers.get(edit, ()):

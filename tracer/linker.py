@@ -72,6 +72,8 @@ class LinkResult:
     indexed: U64
     merged: list[tuple[int, int]] = field(default_factory=list)
     """(absorbed family, surviving family) pairs."""
+    joined_by: dict[int, str] = field(default_factory=dict)
+    """Posts whose match corroborated a merge of families, and why (stored as evidence)."""
 
 
 class Linker:
@@ -82,8 +84,8 @@ class Linker:
         self._fetch = fetch
         self._central = central
         """Accounts of tier `central`: their posts are releases."""
-        self._with_release: set[int] = set()
-        """Families that hold a release."""
+        self._release_of: dict[int, int] = {}
+        """Each family that holds a release: its first release (the family's core)."""
         self.index = AnchorIndex()
         self.media_index = MediaIndex()
         self.ocr_index = AnchorIndex()
@@ -106,7 +108,8 @@ class Linker:
             self._family_of[idx] = family
             self._account_of[idx] = self._account_names.setdefault(account, account)
             if account in self._central:
-                self._with_release.add(family)
+                held = self._release_of.get(family)
+                self._release_of[family] = idx if held is None else min(held, idx)
             groups[family].append(idx)
             anchors = TextFingerprint.anchors_from_bytes(indexed)
             if len(anchors):
@@ -146,10 +149,12 @@ class Linker:
         anchors, postings, matches = self._find(candidate)
         short = len(candidate.tokens) < self.policy.short_tokens
         is_release = candidate.account_id in self._central
-        family, merged = self._place(idx, self._families_to_join(matches, short, is_release))
+        joining, corroboration = self._families_to_join(candidate, matches, short, is_release)
+        family, merged = self._place(idx, joining)
         if is_release:
-            self._with_release.add(family)
+            self._release_of.setdefault(family, idx)
         matches = [(p, m) for p, m in matches if self._family_of[p] == family]
+        matches += [(p, m) for p, m in corroboration if all(p != q for q, _ in matches)]
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
         # shared template phrases grow common and stop linking.
@@ -171,7 +176,8 @@ class Linker:
             self.media_index.add(found_keys, idx)
         for a in ocr_anchors(candidate.media, self.policy.ocr_alone_tokens):
             self.ocr_index.add(a, idx)
-        return LinkResult(family, matches, np.array(indexed, np.uint64), merged)
+        joined_by = {p: "core" for p, _ in corroboration} if merged else {}
+        return LinkResult(family, matches, np.array(indexed, np.uint64), merged, joined_by)
 
     def find(self, candidate: Candidate) -> list[tuple[int, Match]]:
         """Verified matches of content that is not (and will not be) linked: a caption or
@@ -201,8 +207,15 @@ class Linker:
             )
             if found_match is not None:
                 matches.append((p, found_match))
-        matches.extend(self._media_matches(candidate))
-        return anchors, postings, matches
+        media = self._media_matches(candidate)
+        if short and candidate.media:
+            # A short caption beside pictures that do not match is a generic one ("Yuk
+            # lihat video di bawah ini."): the same words go with any content.
+            agree = {self._family_of[p] for p, _ in media}
+            matches = [
+                (p, m) for p, m in matches if not texts[p].media or self._family_of[p] in agree
+            ]
+        return anchors, postings, matches + media
 
     def _vote(
         self, candidate: Candidate, anchors: U64, postings: list[list[int] | None], short: bool
@@ -312,28 +325,84 @@ class Linker:
         return near
 
     def _families_to_join(
-        self, matches: list[tuple[int, Match]], short: bool, is_release: bool
-    ) -> set[int]:
-        """The best-matching family, plus any other family matched strongly enough to
-        merge; a short post never merges families (a greeting would bridge them all).
-        Two releases are two contents: a family holds one release, and another joins it
-        only as a near-identical repost of it (the ministry's Instagram post of its
-        WhatsApp release, say)."""
+        self,
+        candidate: Candidate,
+        matches: list[tuple[int, Match]],
+        short: bool,
+        is_release: bool,
+    ) -> tuple[set[int], list[tuple[int, Match]]]:
+        """The best-matching family, plus any other family this post merges with it, and
+        the matches to the families' cores that corroborate the merge.
+
+        A post joins its best family on one verified match. Two families of two or more
+        posts merge only on corroborated evidence: a strong match (never a short text) to
+        the core of each — its release, else its first post — so one weak or unlucky
+        link never joins whole families. Two releases are two contents: a family holds
+        one release, and another joins it only as a near-identical repost of it (the
+        ministry's Instagram post of its WhatsApp release, say)."""
         if not matches:
-            return set()
-        ranked = sorted(matches, key=lambda m: (not self._strong(m[1]), *_rank(m[1]), m[0]))
-        chosen: set[int] = set()
+            return set(), []
+        ranked = sorted(matches, key=lambda m: (*_tier(m[1], short, self.policy), m[0]))
+        chosen: list[int] = []
         holds_release = is_release
         for p, m in ranked:
             family = self._family_of[p]
-            if chosen and ((short and not isinstance(m, MediaMatch)) or not self._strong(m)):
+            if family in chosen:
                 continue
-            releases = family in self._with_release
+            if chosen and (_tier(m, short, self.policy)[0] > 0):
+                continue
+            releases = family in self._release_of
             if releases and holds_release and not self._same_content(m):
                 continue
-            chosen.add(family)
+            chosen.append(family)
             holds_release |= releases
-        return chosen
+        if len(chosen) <= 1:
+            return set(chosen), []
+        # A merge: every family of more than one post must be matched at its core.
+        found: dict[int, Match] = {}
+        for p, m in ranked:
+            found.setdefault(p, m)  # the strongest match to each post
+        corroboration: list[tuple[int, Match]] = []
+        kept: list[int] = []
+        for family in chosen:
+            if family not in self._members:
+                kept.append(family)  # a lone post: joining it is not growth
+                continue
+            core = self._core(family)
+            at_core = found.get(core)
+            if at_core is None or _tier(at_core, short, self.policy)[0] > 0:
+                at_core = self._verify_one(candidate, core)
+            if at_core is not None and _tier(at_core, short, self.policy)[0] == 0:
+                kept.append(family)
+                corroboration.append((core, at_core))
+        if chosen[0] not in kept or len(kept) <= 1:
+            return {chosen[0]}, []  # no merge: the post joins its best family alone
+        return set(kept), corroboration
+
+    def _core(self, family: int) -> int:
+        """A family's first release, else its first post: what a merge must match."""
+        return self._release_of.get(family, family)
+
+    def _verify_one(self, candidate: Candidate, idx: int) -> Match | None:
+        """The strongest verified match of `candidate` to one stored post, or None."""
+        other = self._texts([idx])[idx]
+        found: list[Match] = []
+        text = verify_pair(
+            TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines),
+            TextSide(other.post_id, other.tokens, other.anchors, other.lines),
+            set(),
+            self.policy,
+        )
+        if text is not None:
+            found.append(text)
+        if candidate.media and other.media:
+            media = match_media(
+                candidate.media, other.media, self.policy, other.post_id, candidate.post_id
+            )
+            if media is not None:
+                found.append(media)
+        short = len(candidate.tokens) < self.policy.short_tokens
+        return min(found, key=lambda m: _tier(m, short, self.policy), default=None)
 
     def _common_cap(self) -> int:
         """Families above which an anchor is boilerplate: `common_families`, or a share of
@@ -390,9 +459,10 @@ class Linker:
             absorbed = self._members.pop(other, [other])
             for m in absorbed:
                 self._family_of[m] = target
-            if other in self._with_release:
-                self._with_release.discard(other)
-                self._with_release.add(target)
+            moved = self._release_of.pop(other, None)
+            if moved is not None:
+                held = self._release_of.get(target)
+                self._release_of[target] = moved if held is None else min(held, moved)
             members.extend(absorbed)
             merged.append((other, target))
         members.append(idx)
@@ -405,6 +475,18 @@ class Linker:
         self.index.compact()
         self.media_index.compact()
         self.ocr_index.compact()
+
+
+def _tier(m: Match, short: bool, policy: MatchPolicy) -> tuple[int, float, float]:
+    """Best first: strong evidence (a close text copy, a picture or clip copy), then a
+    short text (a generic caption is the same for any content), then the rest."""
+    if isinstance(m, MediaMatch):
+        tier = 0 if m.modality != "ocr" else 2
+    elif short:
+        tier = 1
+    else:
+        tier = 0 if is_strong(m, policy) else 2
+    return (tier, *_rank(m))
 
 
 def _rank(m: Match) -> tuple[float, float]:

@@ -78,6 +78,17 @@ class MatchPolicy:
     copies sit at 0–6 (frames, crops, banners), distinct photos at 16 and more."""
     image_strict_radius: int = 4
     """The same without OCR text to tell template siblings (6–8 bits) apart."""
+    align_min_cover: float = 0.5
+    """A region-key hit proposes a transform; under it the overlap must hold this share
+    of each picture (a collage tile, a logo band or an inset holds less)…"""
+    align_max_distance: int = 16
+    align_min_correlation: float = 0.6
+    """… and the two overlaps must agree as a whole: pHash bits (of 64) and correlation
+    of their grey levels, aligned."""
+    align_strict_cover: float = 0.9
+    """Without words on both sides, a picture that is not near-identical as a whole must
+    overlap this much of both (a re-encode, a slight crop) and agree within
+    `image_strict_radius` bits aligned."""
     ocr_min_tokens: int = 6
     """Words read off a picture before its text is used to accept or refuse a match."""
     ocr_min_containment: float = 0.8

@@ -29,7 +29,7 @@ from PIL import Image
 
 from tracer.errors import InputError
 
-VERSION = 4
+VERSION = 5
 REGION_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
 """Region sizes as a share of each side; 1.0 is the whole trimmed picture."""
 REGION_ANCHORS = (
@@ -47,6 +47,11 @@ a frame, 600 for a minute of clip."""
 WORK_SIDE = 256
 """Fingerprints are computed on a copy this long on its shorter side."""
 PDQ_SIDE = 128
+"""PDQ reads a copy about this long (it reduces to 64×64 itself; 10× faster than at 256)."""
+GRID_SIDE = 48
+"""The trimmed picture is also kept as a GRID_SIDE × GRID_SIDE grey grid (2.3 KB): a
+region-key hit proposes a transform, and the grids say whether the whole overlap agrees
+under it (`tracer.mediamatch.align_pictures`)."""
 """PDQ reads a copy about this long (it reduces to 64×64 itself; 10× faster than at 256)."""
 BORDER_TOLERANCE = 18
 BORDER_SHARE = 0.985
@@ -127,8 +132,15 @@ def region_boxes(
     return boxes
 
 
+STANDARD_BOXES = tuple(region_boxes((1, 1), REGION_SCALES, REGION_ANCHORS, side_cuts=True))
+"""Each standard region key's box, as shares of the trimmed picture."""
+FRAMED_SCALES = (1.0, 0.92)
+FRAMED_BOXES = tuple(region_boxes((1, 1), FRAMED_SCALES, ((0.5, 0.5),), side_cuts=False))
+"""The boxes of the two keys of a framed picture's inside, as shares of that inside."""
+
+
 _N = np.arange(32)
-_DCT = 2 * np.cos(np.pi * _N[:, None] * (2 * _N[None, :] + 1) / 64)
+DCT32 = 2 * np.cos(np.pi * _N[:, None] * (2 * _N[None, :] + 1) / 64)
 """The unnormalised DCT-II that imagehash's pHash applies (via scipy) along each axis."""
 
 
@@ -163,7 +175,7 @@ def region_keys(
     x0, x1 = xs[:, None, :-1], xs[:, None, 1:]
     sums = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
     means = sums / np.maximum((y1 - y0) * (x1 - x0), 1)
-    low = (_DCT @ means @ _DCT.T)[:, :8, :8].reshape(len(boxes), 64)
+    low = (DCT32 @ means @ DCT32.T)[:, :8, :8].reshape(len(boxes), 64)
     bits = low > np.median(low, axis=1, keepdims=True)
     packed = np.packbits(bits, axis=1)
     return tuple(int.from_bytes(row.tobytes(), "big") for row in packed)
@@ -191,6 +203,16 @@ class ImagePrint:
     width: int
     height: int
     trimmed: tuple[int, int, int, int]
+    framed: tuple[float, float, float, float] | None = None
+    """The inside of a patterned frame, as shares of the trimmed picture (its two region
+    keys follow the standard ones), or None."""
+    grid: bytes = b""
+    """The trimmed picture as `GRID_SIDE`² grey bytes, row by row (empty: not kept)."""
+
+    def grid_array(self) -> np.ndarray | None:
+        if not self.grid:
+            return None
+        return np.frombuffer(self.grid, np.uint8).reshape(GRID_SIDE, GRID_SIDE)
 
     def to_bytes(self) -> bytes:
         head = struct.pack(
@@ -203,7 +225,19 @@ class ImagePrint:
             self.pdq.quality,
             self.phash,
         )
-        return head + self.pdq.bits + struct.pack(f"<{len(self.regions)}Q", *self.regions)
+        framed = (
+            struct.pack("<B4H", 1, *(round(v * 65535) for v in self.framed))
+            if self.framed is not None
+            else struct.pack("<B", 0)
+        )
+        return (
+            head
+            + self.pdq.bits
+            + struct.pack(f"<{len(self.regions)}Q", *self.regions)
+            + framed
+            + struct.pack("<H", len(self.grid))
+            + self.grid
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ImagePrint:
@@ -221,8 +255,39 @@ class ImagePrint:
         if version != VERSION:
             raise InputError(f"image fingerprint version {version}, expected {VERSION}")
         bits = data[size : size + 32]
-        regions = struct.unpack_from(f"<{n}Q", data, size + 32)
-        return cls(PDQ(bits, quality), phash, tuple(regions), width, height, (x0, y0, x1, y1))
+        offset = size + 32
+        regions = struct.unpack_from(f"<{n}Q", data, offset)
+        offset += 8 * n
+        (has_framed,) = struct.unpack_from("<B", data, offset)
+        offset += 1
+        framed: tuple[float, float, float, float] | None = None
+        if has_framed:
+            raw = struct.unpack_from("<4H", data, offset)
+            framed = (raw[0] / 65535, raw[1] / 65535, raw[2] / 65535, raw[3] / 65535)
+            offset += 8
+        (grid_len,) = struct.unpack_from("<H", data, offset)
+        grid = data[offset + 2 : offset + 2 + grid_len]
+        if len(grid) != grid_len or grid_len not in (0, GRID_SIDE * GRID_SIDE):
+            raise struct.error("grid of the wrong size")
+        return cls(
+            PDQ(bits, quality),
+            phash,
+            tuple(regions),
+            width,
+            height,
+            (x0, y0, x1, y1),
+            framed,
+            grid,
+        )
+
+    def region_box(self, index: int) -> tuple[float, float, float, float]:
+        """Where region key `index` sits, as shares of the trimmed picture."""
+        if index < len(STANDARD_BOXES):
+            return STANDARD_BOXES[index]
+        fx0, fy0, fx1, fy1 = self.framed or (0.0, 0.0, 1.0, 1.0)
+        x0, y0, x1, y1 = FRAMED_BOXES[(index - len(STANDARD_BOXES)) % len(FRAMED_BOXES)]
+        w, h = fx1 - fx0, fy1 - fy0
+        return (fx0 + x0 * w, fy0 + y0 * h, fx0 + x1 * w, fy0 + y1 * h)
 
 
 FRAME_EDGE = 0.5
@@ -293,8 +358,18 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
     grey = inner.convert("L")
     regions = region_keys(grey, REGION_SCALES, REGION_ANCHORS, side_cuts=True)
     framed = framed_box(inner)
+    framed_share: tuple[float, float, float, float] | None = None
     if framed is not None:  # the picture inside a patterned frame, as two more keys
-        regions += region_keys(inner.crop(framed).convert("L"), (1.0, 0.92), ((0.5, 0.5),))
+        regions += region_keys(inner.crop(framed).convert("L"), FRAMED_SCALES, ((0.5, 0.5),))
+        iw, ih = inner.size
+        # Kept to 1/65535 of a side, as stored: a print equals its decoded bytes.
+        framed_share = (
+            round(framed[0] / iw * 65535) / 65535,
+            round(framed[1] / ih * 65535) / 65535,
+            round(framed[2] / iw * 65535) / 65535,
+            round(framed[3] / ih * 65535) / 65535,
+        )
+    grid = grey.resize((GRID_SIDE, GRID_SIDE), Image.Resampling.BOX)
     return ImagePrint(
         pdq(inner.reduce(2) if min(inner.size) >= 2 * PDQ_SIDE else inner),
         phash64(grey),
@@ -302,6 +377,8 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
         width,
         height,
         (x0, y0, x1, y1),
+        framed_share,
+        grid.tobytes(),
     )
 
 
@@ -361,6 +438,7 @@ def media_params() -> str:
     means re-fingerprinting, so the database refuses to mix the two."""
     return (
         f"{ImagePrint.ALGORITHM}+{VideoPrint.ALGORITHM}/v{VERSION}/side{WORK_SIDE}/pdq{PDQ_SIDE}"
+        f"/grid{GRID_SIDE}"
         f"/imagehash-{imagehash.__version__}"
     )
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tracer.matching import MatchPolicy, align
+from tracer.mediaalign import Alignment, align_pictures
 from tracer.mediafp import (
     REGION_ANCHORS,
     REGION_SCALES,
@@ -67,6 +68,8 @@ class MediaMatch:
     """Clips: share of each side's sampled frames matched in the other."""
     ranges: tuple[tuple[float, float, float, float], ...] = ()
     """Clips: matched time ranges as (source start, end, target start, end) seconds."""
+    alignment: Alignment | None = None
+    """Pictures: how the two agree under the transform their closest regions propose."""
 
     @property
     def scores(self) -> dict[str, float]:
@@ -77,6 +80,10 @@ class MediaMatch:
             out["ocr_containment"] = round(self.ocr_containment, 4)
         if self.shares is not None:
             out["share_source"], out["share_target"] = (round(s, 4) for s in self.shares)
+        if self.alignment is not None:
+            out["aligned_distance"] = float(self.alignment.distance)
+            out["aligned_correlation"] = self.alignment.correlation
+            out["aligned_cover"] = round(min(self.alignment.cover), 4)
         return out
 
     @property
@@ -113,17 +120,27 @@ def match_images(
     if a.image is None or b.image is None:
         return None
     distance = best_region_distance(a.image.regions, b.image.regions)
-    ocr_share = (
-        containment(a.ocr, b.ocr)
-        if _texty(a, policy) and _texty(b, policy) and a.ocr is not None and b.ocr is not None
+    pdq_distance = a.image.pdq - b.image.pdq
+    alignment = (
+        align_pictures(a.image, b.image, policy.image_radius, policy.align_min_cover)
+        if distance <= policy.image_radius
         else None
     )
-    pdq_distance = a.image.pdq - b.image.pdq
-    looks_alike = distance <= policy.image_radius
-    if ocr_share is not None and a.ocr is not None and b.ocr is not None:
+    looks_alike = alignment is not None and _agrees(alignment, policy)
+    texty_a, texty_b = _texty(a, policy), _texty(b, policy)
+    if texty_a and texty_b and a.ocr is not None and b.ocr is not None:
+        ocr_share = containment(a.ocr, b.ocr)
         if looks_alike and ocr_share >= policy.ocr_min_containment:
             return MediaMatch(
-                source, target, "image", b.path, a.path, distance, pdq_distance, ocr_share
+                source,
+                target,
+                "image",
+                b.path,
+                a.path,
+                distance,
+                pdq_distance,
+                ocr_share,
+                alignment=alignment,
             )
         # A poster redrawn on another template keeps its words but not the template's
         # (header, footer): the words must align in long runs, not just be contained.
@@ -138,13 +155,36 @@ def match_images(
                 source, target, "ocr", b.path, a.path, distance, pdq_distance, aligned / shorter
             )
         return None
-    if a.ocr is None or b.ocr is None:
-        # No OCR to tell template siblings apart (their corner regions can be identical):
-        # only pictures that are near-identical as a whole.
-        looks_alike = hamming64(a.image.phash, b.image.phash) <= policy.image_strict_radius
-    if not looks_alike:
+    if not looks_alike or alignment is None:
         return None
-    return MediaMatch(source, target, "image", b.path, a.path, distance, pdq_distance)
+    if (a.ocr is None or b.ocr is None) and not _near_identical(
+        a.image, b.image, alignment, policy
+    ):
+        # OCR did not run: nothing tells template siblings apart (their aligned pictures
+        # agree but for the headline), so only pictures near-identical as a whole match.
+        return None
+    return MediaMatch(
+        source, target, "image", b.path, a.path, distance, pdq_distance, alignment=alignment
+    )
+
+
+def _near_identical(
+    a: ImagePrint, b: ImagePrint, alignment: Alignment, policy: MatchPolicy
+) -> bool:
+    return alignment.distance <= policy.image_strict_radius and (
+        hamming64(a.phash, b.phash) <= policy.image_strict_radius
+        or min(alignment.cover) >= policy.align_strict_cover
+    )
+
+
+def _agrees(alignment: Alignment, policy: MatchPolicy) -> bool:
+    """Whether an alignment shows the same picture: enough of both pictures overlap, and
+    the overlaps agree as a whole."""
+    return (
+        min(alignment.cover) >= policy.align_min_cover
+        and alignment.distance <= policy.align_max_distance
+        and alignment.correlation >= policy.align_min_correlation
+    )
 
 
 def frame_distances(a: VideoPrint, b: VideoPrint) -> np.ndarray:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -238,7 +238,7 @@ def _link_batch(
             touched.discard(old)
         if linker.is_shared(result.family_id):
             touched.add(result.family_id)
-        match_rows.extend(_match_rows(idx, result.matches))
+        match_rows.extend(_match_rows(idx, result.matches, result.joined_by))
         rows.append(
             PostRow(
                 idx=idx,
@@ -297,10 +297,11 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
 
 
 def _match_rows(
-    idx: int, found: Sequence[tuple[int, Match]]
+    idx: int, found: Sequence[tuple[int, Match]], joined_by: Mapping[int, str] | None = None
 ) -> list[tuple[int, int, str, dict[str, Any]]]:
     """One row per pair of posts: a pair linked by text and by media has both modalities
-    (`text+image`) and both sets of scores (media scores prefixed)."""
+    (`text+image`) and both sets of scores (media scores prefixed). A match that
+    corroborated a merge of two families says so (`join`)."""
     by_other: dict[int, tuple[list[str], dict[str, Any]]] = {}
     for other, m in found:
         modalities, scores = by_other.setdefault(other, ([], {}))
@@ -311,6 +312,9 @@ def _match_rows(
         else:
             modalities.insert(0, "text")
             scores.update(m.scores)
+    for other, why in (joined_by or {}).items():
+        if other in by_other:
+            by_other[other][1]["join"] = why
     return [(idx, other, "+".join(mods), scores) for other, (mods, scores) in by_other.items()]
 
 
