@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -20,7 +21,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from tracer import convert as conversion
-from tracer import ocr, service, verification
+from tracer import linking, ocr, service, verification
 from tracer.accounts_import import import_accounts
 from tracer.adapters import FORMATS
 from tracer.adapters.base import AdapterOptions
@@ -30,6 +31,7 @@ from tracer.config import Settings
 from tracer.context import load_context
 from tracer.errors import CorpusError, NotFoundError, RecordError, TracerError
 from tracer.exports import FORMATS as EXPORT_FORMATS
+from tracer.matching import MatchPolicy
 from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
@@ -177,6 +179,25 @@ def ingest(
         _render_report(report)
     if report.ingested == 0 and report.unchanged == 0:
         raise typer.Exit(1)
+
+
+@app.command()
+def relink(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Link every stored post again, in time order, under the current matching rules:
+    after an upgrade that changes them. Uses the stored fingerprints; nothing is read
+    off the corpus again."""
+    store = _store()
+    started = time.perf_counter()
+    with err.status("linking every post again"):
+        total = linking.relink(store, MatchPolicy())
+    seconds = round(time.perf_counter() - started, 3)
+    counts = store.counts()
+    if as_json:
+        _print_json({"posts": total, "seconds": seconds, **counts})
+    else:
+        out.print(f"relinked {total} posts in {seconds} s: {counts}")
 
 
 @app.command()

@@ -5,30 +5,29 @@ The CLI and the HTTP API call these and only render what they return.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tracer import ocr
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import FORMATS, node_link, render
-from tracer.linker import Candidate, Linker, Match
+from tracer.linker import Candidate, Linker
+from tracer.linking import make_linker, match_rows_of, relink
 from tracer.matching import MatchPolicy, TextSide
 from tracer.mediafp import media_params
-from tracer.mediamatch import MediaMatch
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
 from tracer.prepare import LineContext, Prepared, prepared_batches, with_media
-from tracer.rows import LinkRow, MediaRow, PostRow
+from tracer.rows import MediaRow, PostRow
 from tracer.store import Store
 from tracer.stored_cascades import family_cascades, refresh_cascades
-from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
+from tracer.textfp import fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport
 
 Progress = Callable[[int], None]
@@ -50,6 +49,8 @@ class IngestReport:
     notes: list[str] = field(default_factory=list)
     accounts_added: int = 0
     families_touched: int = 0
+    relinked: bool = False
+    """Whether posts arrived out of time order and every post was linked again."""
     seconds: float = 0.0
 
     def errors_by_kind(self) -> dict[str, int]:
@@ -70,48 +71,9 @@ class IngestReport:
             "notes": self.notes,
             "accounts_added": self.accounts_added,
             "families_touched": self.families_touched,
+            "relinked": self.relinked,
             "seconds": round(self.seconds, 3),
         }
-
-
-def _candidate_from_row(
-    idx: int, post_id: str, account_id: str, norm_text: str, anchors: bytes
-) -> Candidate:
-    # Words are interned: the linker caches thousands of candidates written in one
-    # vocabulary, and one copy of each word keeps that cache a fraction of the size.
-    return Candidate(
-        idx,
-        post_id,
-        account_id,
-        tuple(map(sys.intern, norm_text.split())),
-        frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
-        tuple(norm_text.split("\n")),
-    )
-
-
-class RowReader(Protocol):
-    """Where the linker's candidates come from: a `LinkReader`, or one per call."""
-
-    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]: ...
-
-
-def make_linker(store: Store, policy: MatchPolicy, reader: RowReader) -> Linker:
-    def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
-        rows = reader.rows(idxs)
-        media = store.media.items_for(rows)
-        return {
-            i: replace(
-                _candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors),
-                media=media.get(i, ()),
-            )
-            for i, r in rows.items()
-        }
-
-    central = frozenset(a for a, account in store.accounts().items() if account.tier == "central")
-    linker = Linker(policy, fetch, central)
-    linker.load(store.iter_link_state())
-    linker.load_media(store.media.iter_items())
-    return linker
 
 
 def ingest(
@@ -158,15 +120,29 @@ def ingest(
         linker = make_linker(store, policy, reader)
         ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
+        latest = store.last_key()
         with posts_path.open("rb") as stream:
             next_idx = store.max_idx() + 1
             for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
                 fresh = with_media(_new_records(store, batch, report, str(posts_path)), ctx)
+                if fresh:
+                    first = (fresh[0].record.post.timestamp, fresh[0].record.post.post_id)
+                    report.relinked |= latest is not None and first < latest
+                    last = (fresh[-1].record.post.timestamp, fresh[-1].record.post.post_id)
+                    latest = last if latest is None else max(latest, last)
                 next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
                 if progress:
                     progress(len(batch))
     finally:
         reader.close()
+    if report.relinked:
+        # Posts older than stored ones were linked after them: settle, so that the
+        # families and parents are those of every post linked in time order.
+        relink(store, policy)
+        report.notes.append(
+            "posts older than already linked ones arrived: every post was linked again "
+            "in time order (as `tracer relink` does)"
+        )
     report.families_touched = refresh_cascades(store, policy)
     report.seconds = time.perf_counter() - started
     return report
@@ -238,7 +214,7 @@ def _link_batch(
             touched.discard(old)
         if linker.is_shared(result.family_id):
             touched.add(result.family_id)
-        match_rows.extend(_match_rows(idx, result.matches, result.joined_by))
+        match_rows.extend(match_rows_of(idx, result.matches, result.joined_by))
         rows.append(
             PostRow(
                 idx=idx,
@@ -294,28 +270,6 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
             )
         )
     return out
-
-
-def _match_rows(
-    idx: int, found: Sequence[tuple[int, Match]], joined_by: Mapping[int, str] | None = None
-) -> list[tuple[int, int, str, dict[str, Any]]]:
-    """One row per pair of posts: a pair linked by text and by media has both modalities
-    (`text+image`) and both sets of scores (media scores prefixed). A match that
-    corroborated a merge of two families says so (`join`)."""
-    by_other: dict[int, tuple[list[str], dict[str, Any]]] = {}
-    for other, m in found:
-        modalities, scores = by_other.setdefault(other, ([], {}))
-        if isinstance(m, MediaMatch):
-            modalities.append(m.modality)
-            scores.update({f"{m.modality}_{k}": v for k, v in m.scores.items()})
-            scores["media"] = m.evidence
-        else:
-            modalities.insert(0, "text")
-            scores.update(m.scores)
-    for other, why in (joined_by or {}).items():
-        if other in by_other:
-            by_other[other][1]["join"] = why
-    return [(idx, other, "+".join(mods), scores) for other, (mods, scores) in by_other.items()]
 
 
 # --- reading ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from tracer.errors import StoreError
 from tracer.mediastore import MediaStore, insert_media
@@ -34,6 +34,7 @@ from tracer.schema import (
     SCHEMA_VERSION,
     accounts,
     families,
+    family_stats,
     matches,
     media,
     meta,
@@ -201,49 +202,63 @@ class Store:
             if rows:
                 conn.execute(posts.insert(), [post_row(r) for r in rows])
             insert_media(conn, media_rows)
-            if match_rows:
+            _write_links(conn, match_rows, relabels, touched)
+
+    def last_key(self) -> tuple[int, str] | None:
+        """The (time, post id) of the latest stored post: posts linked after it, in time
+        order, leave every family as a linking of all posts in time order would."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(posts.c.ts, posts.c.post_id)
+                .order_by(posts.c.ts.desc(), posts.c.post_id.desc())
+                .limit(1)
+            ).first()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def renumber_for_relink(self) -> int:
+        """Number posts in time order (then by post id) and forget every link, family and
+        cascade: the state a relink starts from. Returns the number of posts."""
+        with self.engine.begin() as conn:
+            order = conn.execute(sa.select(posts.c.idx).order_by(posts.c.ts, posts.c.post_id)).all()
+            remap = [{"old": int(r[0]), "new": -(n + 1)} for n, r in enumerate(order)]
+            for table in (posts, media):
+                if not remap:
+                    break
+                # Through negative numbers: no two rows ever hold one key.
                 conn.execute(
-                    matches.insert(),
-                    [
-                        {
-                            "idx": a,
-                            "other_idx": b,
-                            "modality": m,
-                            "scores": orjson.dumps(s).decode(),
-                        }
-                        for a, b, m, s in match_rows
-                    ],
+                    table.update()
+                    .where(table.c.idx == sa.bindparam("old"))
+                    .values(idx=sa.bindparam("new")),
+                    remap,
                 )
-            for old, new in relabels:
-                conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
-                conn.execute(families.delete().where(families.c.family_id == old))
-            ids = sorted(set(touched))
-            for chunk in _chunks(ids, 900):
-                existing = {
-                    r[0]
-                    for r in conn.execute(
-                        sa.select(families.c.family_id).where(families.c.family_id.in_(chunk))
-                    )
-                }
-                fresh = [
-                    {
-                        "family_id": f,
-                        "size": 0,
-                        "origin_idx": None,
-                        "release_idx": None,
-                        "dirty": True,
-                    }
-                    for f in chunk
-                    if f not in existing
-                ]
-                if fresh:
-                    conn.execute(families.insert(), fresh)
-                if existing:
-                    conn.execute(
-                        families.update()
-                        .where(families.c.family_id.in_(existing))
-                        .values(dirty=True)
-                    )
+                conn.execute(table.update().values(idx=-table.c.idx))
+            conn.execute(
+                posts.update().values(
+                    family_id=posts.c.idx, parent_idx=None, lag_seconds=None, edge=None
+                )
+            )
+            for table in (matches, families, family_stats):
+                conn.execute(table.delete())
+            return len(order)
+
+    def write_links(
+        self,
+        links: Sequence[tuple[int, int, bytes]],
+        match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+        relabels: Sequence[tuple[int, int]],
+        touched: Iterable[int],
+    ) -> None:
+        """One transaction of a relink: (idx, family, indexed anchors) of stored posts,
+        their matches, family merges, families marked dirty."""
+        with self.engine.begin() as conn:
+            if links:
+                conn.execute(
+                    posts.update()
+                    .where(posts.c.idx == sa.bindparam("i"))
+                    .values(family_id=sa.bindparam("f"), indexed=sa.bindparam("a")),
+                    [{"i": i, "f": f, "a": a} for i, f, a in links],
+                )
+            _write_links(conn, match_rows, relabels, touched)
 
     # --- cascades ---------------------------------------------------------------
 
@@ -479,3 +494,53 @@ class LinkReader:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _write_links(
+    conn: Connection,
+    match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+    relabels: Sequence[tuple[int, int]],
+    touched: Iterable[int],
+) -> None:
+    """Matches, family merges and families marked dirty, inside the caller's transaction."""
+    if match_rows:
+        conn.execute(
+            matches.insert(),
+            [
+                {
+                    "idx": a,
+                    "other_idx": b,
+                    "modality": m,
+                    "scores": orjson.dumps(s).decode(),
+                }
+                for a, b, m, s in match_rows
+            ],
+        )
+    for old, new in relabels:
+        conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
+        conn.execute(families.delete().where(families.c.family_id == old))
+    ids = sorted(set(touched))
+    for chunk in _chunks(ids, 900):
+        existing = {
+            r[0]
+            for r in conn.execute(
+                sa.select(families.c.family_id).where(families.c.family_id.in_(chunk))
+            )
+        }
+        fresh = [
+            {
+                "family_id": f,
+                "size": 0,
+                "origin_idx": None,
+                "release_idx": None,
+                "dirty": True,
+            }
+            for f in chunk
+            if f not in existing
+        ]
+        if fresh:
+            conn.execute(families.insert(), fresh)
+        if existing:
+            conn.execute(
+                families.update().where(families.c.family_id.in_(existing)).values(dirty=True)
+            )

@@ -25,6 +25,7 @@ from tracer.card import Card, CardMedia
 from tracer.context import Context, load_context
 from tracer.errors import InputError, MediaError
 from tracer.linker import Candidate, Linker, Match
+from tracer.linking import make_linker
 from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
 from tracer.mediafp import embedded_picture, fingerprint_image
@@ -37,7 +38,6 @@ from tracer.rows import LinkRow, MediaRow
 from tracer.service import (
     find_post,
     load_family,
-    make_linker,
     text_side,
 )
 from tracer.store import Store

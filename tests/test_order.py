@@ -1,0 +1,130 @@
+"""The same answer whatever the order: families and parents are a function of the set of
+stored posts, not of line order, batch size, ingests split in two, or hash seeds.
+
+A seeded text corpus (releases, edited copies, regency copies of province copies and
+unrelated local posts) is ingested in many orders; each store must give the partition
+into families and the parent of every post that the time-ordered ingest gives.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tracer import service
+from tracer.corpus import POSTS_FILE, write_corpus
+from tracer.linking import relink
+from tracer.matching import MatchPolicy
+from tracer.store import Store
+from tracer.synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
+
+SEED = 11
+POSTS = 800
+Snapshot = tuple[frozenset[frozenset[str]], dict[str, str | None]]
+
+
+def _write(folder: Path, lines: list[bytes]) -> Path:
+    write_corpus(folder, accounts_of(scale_offices(SEED)), ())
+    (folder / POSTS_FILE).write_bytes(b"".join(lines))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[bytes]:
+    """The corpus's lines, in time order."""
+    return [orjson.dumps(post_json_local(p)) + b"\n" for p, _ in iter_scale_corpus(SEED, POSTS)]
+
+
+def snapshot(db: Path) -> Snapshot:
+    """Families of two or more posts, as sets of post ids, and every post's parent."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT p.post_id, p.family_id, q.post_id FROM posts p "
+            "LEFT JOIN posts q ON q.idx = p.parent_idx"
+        ).fetchall()
+    families: dict[int, set[str]] = {}
+    for post_id, family, _ in rows:
+        families.setdefault(family, set()).add(post_id)
+    partition = frozenset(frozenset(m) for m in families.values() if len(m) > 1)
+    return partition, {post_id: parent for post_id, _, parent in rows}
+
+
+def ingest(db: Path, *folders: Path, batch_size: int = 5000) -> Snapshot:
+    store = Store.open(db)
+    try:
+        for folder in folders:
+            service.ingest(store, folder, batch_size=batch_size, ocr_lang=None)
+    finally:
+        store.close()
+    return snapshot(db)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]) -> Snapshot:
+    root = tmp_path_factory.mktemp("reference")
+    found = ingest(root / "t.db", _write(root / "corpus", lines))
+    partition, parents = found
+    assert len(partition) >= 10 and sum(p is not None for p in parents.values()) >= 100
+    return found
+
+
+def test_shuffled_lines_and_small_batches(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot
+) -> None:
+    shuffled = lines[:]
+    random.Random(1).shuffle(shuffled)
+    assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=97) == reference
+
+
+def test_an_ingest_split_in_two_in_either_order(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot
+) -> None:
+    half = len(lines) // 2
+    early = _write(tmp_path / "early", lines[:half])
+    late = _write(tmp_path / "late", lines[half:])
+    assert ingest(tmp_path / "a.db", early, late) == reference
+    assert ingest(tmp_path / "b.db", late, early) == reference
+
+
+def test_interleaved_deliveries(tmp_path: Path, lines: list[bytes], reference: Snapshot) -> None:
+    odd = _write(tmp_path / "odd", lines[1::2])
+    even = _write(tmp_path / "even", lines[0::2])
+    assert ingest(tmp_path / "t.db", odd, even, batch_size=400) == reference
+
+
+@pytest.mark.parametrize("hash_seed", ["1", "2"])
+def test_hash_seeds(tmp_path: Path, lines: list[bytes], reference: Snapshot, hash_seed: str) -> None:
+    shuffled = lines[:]
+    random.Random(2).shuffle(shuffled)
+    corpus = _write(tmp_path / "c", shuffled)
+    db = tmp_path / "t.db"
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "TRACER_DB": str(db)}
+    subprocess.run(
+        [str(Path(sys.executable).parent / "tracer"), "ingest", str(corpus), "--no-ocr", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert snapshot(db) == reference
+
+
+def test_relink_gives_the_same_answer_and_changes_nothing_twice(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot
+) -> None:
+    db = tmp_path / "t.db"
+    ingest(db, _write(tmp_path / "c", lines))
+    store = Store.open(db)
+    try:
+        assert relink(store, MatchPolicy()) == len(lines)
+        assert snapshot(db) == reference
+        relink(store, MatchPolicy())
+        assert snapshot(db) == reference
+    finally:
+        store.close()

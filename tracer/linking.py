@@ -1,0 +1,128 @@
+"""The linker over the store: building it from stored posts, the rows its matches are
+stored as, and `relink`, which links every stored post again in time order.
+
+Linking is incremental, but its answer must not depend on the order posts arrived in:
+posts linked in time order (then post id) give one partition and one set of parents.
+An ingest whose posts all come after the stored ones keeps that order; one that brings
+older posts (a backfill, an export read newest first) is settled by a relink.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from tracer.linker import Candidate, Linker, Match
+from tracer.matching import MatchPolicy
+from tracer.mediamatch import MediaMatch
+from tracer.rows import LinkRow
+from tracer.store import Store
+from tracer.stored_cascades import refresh_cascades
+from tracer.textfp import TextFingerprint
+
+RELINK_CHUNK = 5000
+
+
+def candidate_from_row(
+    idx: int, post_id: str, account_id: str, norm_text: str, anchors: bytes
+) -> Candidate:
+    # Words are interned: the linker caches thousands of candidates written in one
+    # vocabulary, and one copy of each word keeps that cache a fraction of the size.
+    return Candidate(
+        idx,
+        post_id,
+        account_id,
+        tuple(map(sys.intern, norm_text.split())),
+        frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
+        tuple(norm_text.split("\n")),
+    )
+
+
+class RowReader(Protocol):
+    """Where the linker's candidates come from: a `LinkReader`, or one per call."""
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]: ...
+
+
+def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[int, Candidate]]:
+    def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
+        rows = reader.rows(idxs)
+        media = store.media.items_for(rows)
+        return {
+            i: replace(
+                candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors),
+                media=media.get(i, ()),
+            )
+            for i, r in rows.items()
+        }
+
+    return fetch
+
+
+def make_linker(
+    store: Store, policy: MatchPolicy, reader: RowReader, *, load: bool = True
+) -> Linker:
+    """A linker over the stored posts (`load` False: an empty one, for a relink)."""
+    central = frozenset(a for a, account in store.accounts().items() if account.tier == "central")
+    linker = Linker(policy, _fetcher(store, reader), central)
+    if load:
+        linker.load(store.iter_link_state())
+        linker.load_media(store.media.iter_items())
+    return linker
+
+
+def match_rows_of(
+    idx: int, found: Sequence[tuple[int, Match]], joined_by: Mapping[int, str] | None = None
+) -> list[tuple[int, int, str, dict[str, Any]]]:
+    """One row per pair of posts: a pair linked by text and by media has both modalities
+    (`text+image`) and both sets of scores (media scores prefixed). A match that
+    corroborated a merge of two families says so (`join`)."""
+    by_other: dict[int, tuple[list[str], dict[str, Any]]] = {}
+    for other, m in found:
+        modalities, scores = by_other.setdefault(other, ([], {}))
+        if isinstance(m, MediaMatch):
+            modalities.append(m.modality)
+            scores.update({f"{m.modality}_{k}": v for k, v in m.scores.items()})
+            scores["media"] = m.evidence
+        else:
+            modalities.insert(0, "text")
+            scores.update(m.scores)
+    for other, why in (joined_by or {}).items():
+        if other in by_other:
+            by_other[other][1]["join"] = why
+    return [(idx, other, "+".join(mods), scores) for other, (mods, scores) in by_other.items()]
+
+
+def relink(store: Store, policy: MatchPolicy) -> int:
+    """Link every stored post again, in time order, under `policy`: from the stored
+    fingerprints (nothing is decoded again), posts renumbered in time order, matches,
+    families and cascades rebuilt. Returns the number of posts."""
+    total = store.renumber_for_relink()
+    reader = store.link_reader()
+    try:
+        linker = make_linker(store, policy, reader, load=False)
+        for start in range(1, total + 1, RELINK_CHUNK):
+            idxs = range(start, min(total, start + RELINK_CHUNK - 1) + 1)
+            rows = _fetcher(store, reader)(idxs)
+            links: list[tuple[int, int, bytes]] = []
+            found: list[tuple[int, int, str, dict[str, Any]]] = []
+            relabels: list[tuple[int, int]] = []
+            touched: set[int] = set()
+            for idx in idxs:
+                result = linker.link(rows[idx])
+                for old, new in result.merged:
+                    relabels.append((old, new))
+                    touched.discard(old)
+                if linker.is_shared(result.family_id):
+                    touched.add(result.family_id)
+                found.extend(match_rows_of(idx, result.matches, result.joined_by))
+                links.append((idx, result.family_id, result.indexed.astype("<u8").tobytes()))
+            final = [(i, linker.family_of(i), a) for i, _, a in links]
+            store.write_links(final, found, relabels, touched)
+            linker.end_batch()
+    finally:
+        reader.close()
+    refresh_cascades(store, policy)
+    return total
