@@ -243,6 +243,7 @@ class IngestOut(BaseModel):
     errors_by_kind: dict[str, int]
     accounts_added: int
     families_touched: int
+    relinked: bool = False
     seconds: float
 
 

@@ -100,7 +100,9 @@ def test_interleaved_deliveries(tmp_path: Path, lines: list[bytes], reference: S
 
 
 @pytest.mark.parametrize("hash_seed", ["1", "2"])
-def test_hash_seeds(tmp_path: Path, lines: list[bytes], reference: Snapshot, hash_seed: str) -> None:
+def test_hash_seeds(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot, hash_seed: str
+) -> None:
     shuffled = lines[:]
     random.Random(2).shuffle(shuffled)
     corpus = _write(tmp_path / "c", shuffled)

@@ -94,6 +94,9 @@ class Linker:
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
+        self._word_families: dict[str, set[int]] = {}
+        self.common_words: frozenset[str] = frozenset()
+        """Words read off pictures of more than `ocr_common_families` families."""
         self._pending: dict[int, Candidate] = {}
         self._cache: dict[int, Candidate] = {}
         """Recently verified candidates, least recently used first: popular releases are
@@ -126,6 +129,7 @@ class Linker:
         ocr_keys: list[np.ndarray] = []
         ocr_owners: list[np.ndarray] = []
         for idx, items in rows:
+            self._note_words(idx, items)
             found = media_keys(items)
             keys.extend(found)
             owners.extend([idx] * len(found))
@@ -136,6 +140,21 @@ class Linker:
         self.media_index = MediaIndex(np.array(keys, np.uint64), np.array(owners, np.int64))
         if ocr_keys:
             self.ocr_index = AnchorIndex(np.concatenate(ocr_keys), np.concatenate(ocr_owners))
+
+    def _note_words(self, idx: int, items: tuple[MediaItem, ...]) -> None:
+        """Count the families each word read off a picture was seen in; a word of more
+        than `ocr_common_families` is template or frame text from then on."""
+        cap = self.policy.ocr_common_families
+        family = self._family_of[idx]
+        grown: list[str] = []
+        for word in sorted({w for item in items if item.ocr for w in item.ocr}):
+            held = self._word_families.setdefault(word, set())
+            if len(held) <= cap and family not in held:
+                held.add(family)
+                if len(held) > cap:
+                    grown.append(word)
+        if grown:
+            self.common_words = self.common_words | frozenset(grown)
 
     def __len__(self) -> int:
         return len(self._family_of)
@@ -171,6 +190,7 @@ class Linker:
             candidate.account_id, candidate.account_id
         )
         self._pending[idx] = candidate
+        self._note_words(idx, candidate.media)
         found_keys = media_keys(candidate.media)
         if found_keys:
             self.media_index.add(found_keys, idx)
@@ -304,7 +324,12 @@ class Linker:
         for p in chosen:
             other = others[p]
             m = match_media(
-                candidate.media, other.media, self.policy, other.post_id, candidate.post_id
+                candidate.media,
+                other.media,
+                self.policy,
+                other.post_id,
+                candidate.post_id,
+                self.common_words,
             )
             if m is not None:
                 out.append((p, m))
@@ -397,7 +422,12 @@ class Linker:
             found.append(text)
         if candidate.media and other.media:
             media = match_media(
-                candidate.media, other.media, self.policy, other.post_id, candidate.post_id
+                candidate.media,
+                other.media,
+                self.policy,
+                other.post_id,
+                candidate.post_id,
+                self.common_words,
             )
             if media is not None:
                 found.append(media)

@@ -94,6 +94,12 @@ class MatchPolicy:
     ocr_min_containment: float = 0.8
     """Share of the shorter picture text found in the other: a template sibling shares
     only the header and footer, not the headline."""
+    ocr_common_families: int = 5
+    """A word read off pictures of more families than this is template or frame text
+    (a header, a footer, an office's name): not compared."""
+    ocr_min_distinct: int = 3
+    """Words besides those that two texty pictures need on both sides for their words to
+    decide; with fewer, only a near-identical picture matches."""
     ocr_alone_tokens: int = 10
     ocr_alone_share: float = 0.6
     """Two pictures that do not look alike match by their words alone (a poster redrawn on

@@ -113,10 +113,17 @@ def _texty(item: MediaItem, policy: MatchPolicy) -> bool:
 
 
 def match_images(
-    a: MediaItem, b: MediaItem, policy: MatchPolicy, source: str = "", target: str = ""
+    a: MediaItem,
+    b: MediaItem,
+    policy: MatchPolicy,
+    source: str = "",
+    target: str = "",
+    common: frozenset[str] = frozenset(),
 ) -> MediaMatch | None:
     """The picture-level decision for two images (see the module docstring); `a` is the
-    target's (the copy's) file, `b` the source's."""
+    target's (the copy's) file, `b` the source's. `common` are words read off pictures of
+    many families (a template's header and footer, an office's frame): they say nothing
+    about which content a picture carries, so the words compared are the others."""
     if a.image is None or b.image is None:
         return None
     distance = best_region_distance(a.image.regions, b.image.regions)
@@ -129,7 +136,22 @@ def match_images(
     looks_alike = alignment is not None and _agrees(alignment, policy)
     texty_a, texty_b = _texty(a, policy), _texty(b, policy)
     if texty_a and texty_b and a.ocr is not None and b.ocr is not None:
-        ocr_share = containment(a.ocr, b.ocr)
+        words_a = tuple(w for w in a.ocr if w not in common)
+        words_b = tuple(w for w in b.ocr if w not in common)
+        if min(len(words_a), len(words_b)) < policy.ocr_min_distinct:
+            # Little but template words on one side: the words cannot tell siblings
+            # apart, so only a near-identical picture matches.
+            if (
+                looks_alike
+                and alignment is not None
+                and _near_identical(a.image, b.image, alignment, policy)
+            ):
+                return MediaMatch(
+                    source, target, "image", b.path, a.path, distance, pdq_distance,
+                    alignment=alignment,
+                )  # fmt: skip
+            return None
+        ocr_share = containment(words_a, words_b)
         if looks_alike and ocr_share >= policy.ocr_min_containment:
             return MediaMatch(
                 source,
@@ -144,8 +166,8 @@ def match_images(
             )
         # A poster redrawn on another template keeps its words but not the template's
         # (header, footer): the words must align in long runs, not just be contained.
-        aligned, _ = align(a.ocr, b.ocr, OCR_RUN)
-        shorter = min(len(a.ocr), len(b.ocr))
+        aligned, _ = align(words_a, words_b, OCR_RUN)
+        shorter = min(len(words_a), len(words_b))
         if (
             not looks_alike
             and aligned >= policy.ocr_alone_tokens
@@ -259,16 +281,18 @@ def match_media(
     policy: MatchPolicy,
     source: str = "",
     target: str = "",
+    common: frozenset[str] = frozenset(),
 ) -> MediaMatch | None:
     """The best media match between two posts' files, or None. `mine` are the files of
-    `target` (the later post, the copy), `theirs` those of `source`."""
+    `target` (the later post, the copy), `theirs` those of `source`; `common` as in
+    `match_images`."""
     found: list[MediaMatch] = []
     for a in mine:
         for b in theirs:
             m = (
                 match_videos(a, b, policy, source, target)
                 if a.video is not None
-                else match_images(a, b, policy, source, target)
+                else match_images(a, b, policy, source, target, common)
             )
             if m is not None:
                 found.append(m)
