@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from tracer.linker import Candidate, Linker
 from tracer.matching import MatchPolicy
+from tracer.mediafp import GRID_SIDE, PDQ, ImagePrint
+from tracer.mediamatch import MediaItem
 from tracer.normalize import normalize_text
 from tracer.textfp import fingerprint_text
 
@@ -29,7 +33,9 @@ class Harness:
         self.fetched.extend(wanted)
         return {i: self.stored[i] for i in wanted}
 
-    def link(self, post_id: str, account_id: str, text: str):  # type: ignore[no-untyped-def]
+    def link(  # type: ignore[no-untyped-def]
+        self, post_id: str, account_id: str, text: str, media: tuple[MediaItem, ...] = ()
+    ):
         norm = normalize_text(text)
         idx = len(self.stored) + 1
         candidate = Candidate(
@@ -39,6 +45,7 @@ class Harness:
             norm.tokens,
             frozenset(fingerprint_text(norm).anchors.tolist()),
             norm.lines,
+            media,
         )
         self.stored[idx] = candidate
         self.ids[post_id] = idx
@@ -179,3 +186,64 @@ def test_a_copy_matching_two_releases_does_not_merge_them() -> None:
     h.link("copy", "banten", follow_up)
     assert h.family("copy") == h.family("follow-up")
     assert h.family("release") != h.family("follow-up")
+
+
+def picture(path: str, key: int, seed: int) -> MediaItem:
+    """A picture reduced to one region key and a textured grey grid (one per seed): two
+    pictures match when their keys are within `image_radius` and their seeds agree."""
+    grid = np.random.default_rng(seed).integers(0, 256, GRID_SIDE * GRID_SIDE, np.uint8)
+    fp = ImagePrint(PDQ(bytes(32), 100), key, (key,), 100, 100, (0, 0, 100, 100), None,
+                    grid.tobytes())  # fmt: skip
+    return MediaItem(path, fp, ocr=())
+
+
+def flip(key: int, bits: range) -> int:
+    return key ^ sum(1 << b for b in bits)
+
+
+def test_two_families_never_merge_through_one_weak_link() -> None:
+    """A post whose pictures match a copy in each of two families, but neither family's
+    first post, joins one family; the two stay apart."""
+    h = Harness()
+    a, b = 0x0F0F_3C3C_5A5A_A5A5, 0x7777_1111_EEEE_2222
+    h.link("a1", "x", "", (picture("a1.jpg", a, 1),))
+    h.link("a2", "y", "", (picture("a2.jpg", flip(a, range(6)), 1),))
+    h.link("b1", "x", "", (picture("b1.jpg", b, 2),))
+    h.link("b2", "y", "", (picture("b2.jpg", flip(b, range(6)), 2),))
+    assert h.family("a2") == h.family("a1") and h.family("b2") == h.family("b1")
+    bridge = h.link(
+        "bridge",
+        "z",
+        "",
+        (
+            picture("x1.jpg", flip(a, range(12)), 1),
+            picture("x2.jpg", flip(b, range(12)), 2),
+        ),
+    )
+    assert bridge.merged == []
+    assert h.family("a1") != h.family("b1")
+    assert h.family("bridge") in (h.family("a1"), h.family("b1"))
+
+
+def test_a_post_matching_both_cores_merges_and_says_why() -> None:
+    h = Harness()
+    a, b = 0x0F0F_3C3C_5A5A_A5A5, 0x7777_1111_EEEE_2222
+    h.link("a1", "x", "", (picture("a1.jpg", a, 1),))
+    h.link("a2", "y", "", (picture("a2.jpg", flip(a, range(6)), 1),))
+    h.link("b1", "x", "", (picture("b1.jpg", b, 2),))
+    h.link("b2", "y", "", (picture("b2.jpg", flip(b, range(6)), 2),))
+    both = h.link(
+        "both", "z", "", (picture("x1.jpg", flip(a, range(2)), 1), picture("x2.jpg", b, 2))
+    )
+    assert both.merged and h.family("a1") == h.family("b1") == h.family("both")
+    assert set(both.joined_by) >= {h.ids["a1"], h.ids["b1"]}
+    assert set(both.joined_by.values()) == {"core"}
+
+
+def test_a_generic_caption_beside_other_pictures_links_nothing() -> None:
+    h = Harness()
+    caption = "Yuk lihat video di bawah ini ya sahabat semua"
+    h.link("one", "x", caption, (picture("one.jpg", 0x1234_5678_9ABC_DEF0, 3),))
+    other = h.link("two", "y", caption, (picture("two.jpg", 0x0FED_CBA9_8765_4321, 4),))
+    assert other.matches == []
+    assert h.family("one") != h.family("two")

@@ -18,6 +18,7 @@ from tracer.mediafp import (
     GRID_SIDE,
     PDQ,
     ImagePrint,
+    VideoPrint,
     best_region_distance,
     fingerprint_frames,
     fingerprint_image,
@@ -148,6 +149,20 @@ def test_whole_copies_match_frame_for_frame(clips: Clips, copy: str) -> None:
 def test_an_unrelated_clip_does_not_match(clips: Clips) -> None:
     assert match_copy(clips, clips.unrelated) is None
     assert match_videos(video_item(clips.unrelated), video_item(clips.intro), POLICY) is None
+
+
+def test_frames_matched_out_of_order_are_not_one_clip(clips: Clips) -> None:
+    original = video_item(clips.original)
+    assert original.video is not None
+    shuffled = list(original.video.frames)
+    shuffled = shuffled[1::2][::-1] + shuffled[0::2]
+    scrambled = MediaItem(
+        "scrambled.mp4",
+        video=VideoPrint(original.video.times, tuple(shuffled), original.video.duration),
+    )
+    # Every frame of one is a frame of the other, but not in the same order.
+    assert match_videos(scrambled, original, POLICY) is None
+    assert match_videos(original, original, POLICY) is not None
 
 
 def test_match_media_prefers_the_matching_file(clips: Clips) -> None:

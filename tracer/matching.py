@@ -111,6 +111,10 @@ class MatchPolicy:
     video_minor_share: float = 0.3
     """Two clips match when at least `video_major_share` of one side's sampled frames and
     `video_minor_share` of the other's find a match (an intro card, a trimmed copy)."""
+    video_min_frames: int = 3
+    video_order_share: float = 0.7
+    """… and at least `video_min_frames` matched frames, this share of them, must follow
+    the other clip's order (one clip played in order, give or take an intro or a trim)."""
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> MatchPolicy:

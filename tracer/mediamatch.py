@@ -17,6 +17,7 @@ decides, and says why (the `MediaMatch` is the evidence):
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -235,7 +236,13 @@ def match_videos(
         return None
     if min(share_a, share_b) < policy.video_minor_share:
         return None
-    matched = d.min(axis=1)[close.any(axis=1)]
+    rows = np.flatnonzero(close.any(axis=1))
+    in_order = _in_order(d[rows].argmin(axis=1).tolist())
+    if in_order < policy.video_min_frames or in_order < policy.video_order_share * len(rows):
+        # Matched frames scattered over the other clip (a shared intro card, black or
+        # blank frames, a logo over motion) are not one clip played in order.
+        return None
+    matched = d.min(axis=1)[rows]
     ranges = matched_ranges(a.video, b.video, d, close)
     return MediaMatch(
         source,
@@ -247,6 +254,19 @@ def match_videos(
         shares=(share_b, share_a),
         ranges=tuple((c, d_, a0, a1) for a0, a1, c, d_ in ranges),
     )
+
+
+def _in_order(best: list[int]) -> int:
+    """How many matched frames follow one another in the other clip's order: the
+    longest non-decreasing run (not necessarily contiguous) of their best frames."""
+    tails: list[int] = []
+    for j in best:
+        k = bisect.bisect_right(tails, j)
+        if k == len(tails):
+            tails.append(j)
+        else:
+            tails[k] = j
+    return len(tails)
 
 
 def matched_ranges(
