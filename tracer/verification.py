@@ -180,8 +180,12 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         )
     ]
     if inner is not None:
+        # The embedded picture carries the words read off the whole screenshot: its own
+        # words are among them, and they tell template siblings apart.
         name = f"{path.name}#embedded"
-        items.append(PreparedMedia(name, "image", digest, MediaItem(name, image=inner)))
+        items.append(
+            PreparedMedia(name, "image", digest, MediaItem(name, image=inner, ocr=tokens))
+        )
     return items
 
 
