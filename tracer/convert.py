@@ -21,8 +21,8 @@ from typing import Any
 import orjson
 
 from tracer import ocr, service
-from tracer.adapters import adapter, detect, read
-from tracer.adapters.base import AdapterOptions, Skipped, SkipTally, media_root
+from tracer.adapters import adapter, detect, read, root_of
+from tracer.adapters.base import AdapterOptions, Skipped, SkipTally
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
 from tracer.errors import InputError, RecordError
 from tracer.models import Account
@@ -99,7 +99,7 @@ def convert(
     accounts.csv and posts.jsonl are replaced). Accounts in `known_accounts` are left out
     of accounts.csv: the store that will read the corpus has them already."""
     fmt = resolve_format(path, fmt)
-    root = media_root(path)
+    root = root_of(path, fmt)
     if out.resolve() == root.resolve() or out.resolve() == path.resolve():
         raise InputError(f"{out}: the output folder must not be the input folder")
     report = ConvertReport(out, fmt)
@@ -212,7 +212,7 @@ def ingest_export(
         report = service.ingest(
             store, staging, batch_size=batch_size, progress=progress, ocr_lang=ocr_lang
         )
-        root = media_root(path)
+        root = root_of(path, fmt)
         report.media_errors = _traced_back(report.media_errors, staging, root, path)
         report.errors = [*staged.errors, *_traced_back(report.errors, staging, root, path)]
         report.conflicts = _traced_back(report.conflicts, staging, root, path)

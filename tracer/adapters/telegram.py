@@ -62,7 +62,6 @@ def read_header(stream: IO[bytes]) -> dict[str, Any]:
     return {}
 
 
-
 def _events(stream: IO[bytes]) -> Iterator[Any]:
     """`("chat", header)` as each chat's `messages` begin (Telegram writes a chat's
     name, type and id first), then `("message", position, value)` for each message."""
