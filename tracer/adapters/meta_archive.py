@@ -90,6 +90,9 @@ def detect(path: Path) -> bool:
     (detected so that reading it says what to ask Meta for instead)."""
     if not is_archive(path):
         return False
+    tops = ("your_instagram_activity", "your_facebook_activity", "personal_information")
+    if path.is_dir() and not any((path / t).is_dir() for t in (*tops, "content", "posts")):
+        return False  # a folder is walked only when it looks like Meta's export
     try:
         with Archive(path) as archive:
             meta = any("personal_information" in n or "your_" in n for n in archive.names)

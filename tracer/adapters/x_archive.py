@@ -53,6 +53,11 @@ def _tweet_files(names: list[str]) -> list[str]:
 
 
 def detect(path: Path) -> bool:
+    """A zip or a folder holding `data/tweets.js` (or `tweet.js`), or the `data` folder;
+    a folder is judged by those names alone, without walking it."""
+    if path.is_dir():
+        data = path / "data" if (path / "data").is_dir() else path
+        return any((data / f).is_file() for f in ("tweets.js", "tweet.js", "tweets-part1.js"))
     if not is_archive(path):
         return False
     try:
