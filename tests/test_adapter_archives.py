@@ -104,6 +104,11 @@ def test_x_archive_tweets_parts_deleted_and_media() -> None:
     assert reply.extra["in_reply_to_status_id"] == "1750000000000000011"
     assert reply.extra["media_missing"] == ["https://pbs.twimg.com/media/GEabcGone.jpg"]
     assert out.post("x:1750000000000000015").media[0].endswith(".mp4")  # tweets-part1.js
+    long_post = out.post("x:1750000000000000018")  # its whole text from note-tweet.js
+    assert long_post.text.startswith(RELEASE_START) and long_post.text.endswith(
+        "bagi aparatur sipil negara."
+    )
+    assert long_post.extra["long_post"] is True
     deleted = out.post("x:1750000000000000017")
     assert deleted.extra["deleted_at"] == "Sun Jan 28 06:00:00 +0000 2024"
     assert out.where() == [("tweets.js", 4, "created_at")]

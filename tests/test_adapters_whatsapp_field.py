@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from tracer import convert
+from tracer.adapters import _whatsapp_parse as wa
 from tracer.adapters import detect, whatsapp
 from tracer.adapters.base import AdapterOptions
 
@@ -73,3 +76,23 @@ def test_the_unzipped_folder_converts_with_its_media(tmp_path: Path) -> None:
     )
     assert (tmp_path / "out" / "media" / "VID-20240126-WA0004.mp4").is_file()
     assert report.skipped.counts == {EMPTY: 2, "a WhatsApp notice, not a message": 1}
+
+
+@pytest.mark.parametrize(
+    ("rest", "kind"),
+    [
+        ("Kominfo: Messages and calls are end-to-end encrypted. No one outside …", "system"),
+        ("Grupo: Los mensajes y las llamadas están cifrados de extremo a extremo.", "system"),
+        ("Gruppe: Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.", "system"),
+        ("Groupe: Les messages et les appels sont chiffrés de bout en bout.", "system"),
+        (
+            "Grupo: As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta.",
+            "system",
+        ),
+        # A message about encryption is a message: the notice's own opening words are needed.
+        ("Rina: Hoaks! WhatsApp tidak membaca pesan, semua end-to-end encrypted.", "message"),
+        ("Rina: Se eliminó este mensaje.", "deleted"),
+    ],
+)
+def test_notices_in_other_locales(rest: str, kind: str) -> None:
+    assert wa.classify(rest, marked=False).kind == kind

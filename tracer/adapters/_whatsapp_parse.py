@@ -57,8 +57,9 @@ DELETED = frozenset(
 # the encryption words after them, in the locales seen.
 ENCRYPTION_NOTICE = re.compile(
     r"^(?:messages and calls|messages to this (?:group|chat)|messages you send|"
-    r"pesan dan panggilan|pesan yang|los mensajes|as mensagens|mensagens e)\b.{0,60}?"
-    r"(?:end-to-end|extremo a extremo|ponta a ponta)",
+    r"pesan dan panggilan|pesan yang|los mensajes|as mensagens|mensagens e|"
+    r"nachrichten und anrufe|les messages et (?:les )?appels)\b.{0,60}?"
+    r"(?:end-to-end|extremo a extremo|ponta a ponta|ende-zu-ende|de bout en bout)",
     re.IGNORECASE,
 )
 # Phrases of WhatsApp's own notices; looked for where a notice can pass for a message:

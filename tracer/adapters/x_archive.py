@@ -7,7 +7,10 @@ archive keeps it; archives before 2020 name the file `tweet.js`). The array is s
 (ijson) after the assignment, so a large archive is read in flat memory. Big archives
 split into `tweets-part1.js`, …; deleted tweets come in `deleted-tweets.js` with their
 `deleted_at`. A tweet's media are the files of `tweets_media/` named `<tweet id>-…`.
-The account is `data/account.js` (`username`, `accountId`, `accountDisplayName`).
+The account is `data/account.js` (`username`, `accountId`, `accountDisplayName`). A
+post longer than 280 characters keeps only its start in `tweets.js`; its whole text is
+in `note-tweet.js`, joined to it by creation time and that start (the note carries no
+tweet id).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -27,6 +31,7 @@ from tracer.adapters.common import (
     MEDIA_SUFFIXES,
     AccountBook,
     FieldError,
+    any_time,
     emit,
     from_rfc2822,
     platform_id,
@@ -85,8 +90,9 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
             )
             return
         media = _media_index(archive, base)
+        notes = _notes(archive, str(base / "note-tweet.js"))
         for file in files:
-            yield from _read_file(archive, file, account, handle, media, book)
+            yield from _read_file(archive, file, account, handle, (media, notes), book)
 
 
 def _account(archive: Archive, name: str) -> dict[str, str]:
@@ -102,6 +108,40 @@ def _account(archive: Archive, name: str) -> dict[str, str]:
         except (ijson.JSONError, ValueError):
             return {}
     return {}
+
+
+Notes = dict[int, list[str]]
+"""The whole texts of long posts, by their creation time in epoch seconds."""
+
+
+def _notes(archive: Archive, name: str) -> Notes:
+    name = name.removeprefix("./")
+    notes: Notes = {}
+    if name not in archive.names:
+        return notes
+    with archive.open(name) as stream:
+        try:
+            for item in ijson.items(_after_assignment(stream), "item"):
+                note: Any = item.get("noteTweet") if isinstance(item, dict) else None
+                core = note.get("core") if isinstance(note, dict) else None
+                if not isinstance(core, dict) or not isinstance(core.get("text"), str):
+                    continue
+                try:
+                    when = any_time(note.get("createdAt"), "createdAt")
+                except FieldError:
+                    continue
+                notes.setdefault(int(when.timestamp()), []).append(html.unescape(core["text"]))
+        except (ijson.JSONError, ValueError):
+            return notes  # a broken note file costs the long texts, not the tweets
+    return notes
+
+
+def _whole_text(text: str, published: datetime, notes: Notes) -> str | None:
+    """The long post's whole text when `text` is the start of a note of that second."""
+    start = " ".join(re.sub(r"https://t\.co/\S+", "", text).rstrip("…. ").split())[:200]
+    second = int(published.timestamp())
+    candidates: list[str] = [t for s in (second, second - 1, second + 1) for t in notes.get(s, [])]
+    return next((t for t in candidates if start and " ".join(t.split()).startswith(start)), None)
 
 
 def _media_index(archive: Archive, base: PurePosixPath) -> dict[str, list[str]]:
@@ -145,7 +185,7 @@ def _read_file(
     file: str,
     account: dict[str, str],
     handle: str,
-    media: dict[str, list[str]],
+    beside: tuple[dict[str, list[str]], Notes],
     book: AccountBook,
 ) -> Iterator[Item]:
     where = archive.where(file)
@@ -158,7 +198,7 @@ def _read_file(
                     yield RecordError(where, index, "(tweet)", "not a JSON object")
                     continue
                 try:
-                    post, new = _post(tweet, account, handle, media, archive, book)
+                    post, new = _post(tweet, account, handle, beside, archive, book)
                 except FieldError as exc:
                     yield RecordError(where, index, exc.field, exc.reason)
                     continue
@@ -174,17 +214,21 @@ def _post(
     tweet: dict[str, Any],
     account: dict[str, str],
     handle: str,
-    media: dict[str, list[str]],
+    beside: tuple[dict[str, list[str]], Notes],
     archive: Archive,
     book: AccountBook,
 ) -> tuple[Post, Any]:
+    media, notes = beside
     tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
     post_id = platform_id("x", tweet_id, "id_str")
     published = from_rfc2822(str(tweet.get("created_at") or ""), "created_at")
     account_id, new = book.resolve("x", handle, account.get("accountDisplayName", ""))
     text = _text(tweet)
-    paths = [m for m in (archive.media(n) for n in media.get(tweet_id, [])) if m]
     extra: dict[str, Any] = {}
+    whole = _whole_text(text, published, notes) if notes else None
+    if whole is not None:
+        text, extra["long_post"] = whole, True
+    paths = [m for m in (archive.media(n) for n in media.get(tweet_id, [])) if m]
     if account.get("accountId"):
         extra["author_id"] = account["accountId"]
     if text.startswith("RT @"):
