@@ -62,32 +62,38 @@ def read_header(stream: IO[bytes]) -> dict[str, Any]:
     return {}
 
 
+_CHATS = frozenset({"", *_CHAT_LISTS})
+_MESSAGES = frozenset({"messages.item", *(f"{c}.messages.item" for c in _CHAT_LISTS)})
+_HEADERS = {
+    (f"{c}.{k}" if c else k): k for c in ("", *_CHAT_LISTS) for k in _HEADER_KEYS
+}  # fmt: skip
+
+
 def _events(stream: IO[bytes]) -> Iterator[Any]:
     """`("chat", header)` as each chat's `messages` begin (Telegram writes a chat's
-    name, type and id first), then `("message", position, value)` for each message."""
+    name, type and id first), then `("message", position, value)` for each message.
+    Most events fall inside a message: that branch is tested first, by set look-ups."""
     builder: Any = None
     index = 0
     header: dict[str, Any] = {}
     for prefix, event, value in ijson.parse(stream, use_float=True):
         if builder is not None:
             builder.event(event, value)
-            if prefix.endswith("messages.item") and event in ("end_map", "end_array"):
+            if prefix in _MESSAGES and (event == "end_map" or event == "end_array"):
                 yield "message", index, builder.value
                 builder = None
-            continue
-        base, _, key = prefix.rpartition(".")
-        if event in ("string", "number") and key in _HEADER_KEYS and base in ("", *_CHAT_LISTS):
-            header[key] = value
-        elif event == "map_key" and value == "messages" and prefix in ("", *_CHAT_LISTS):
-            yield "chat", header
-            header = {}
-        elif prefix in ("messages.item", *(f"{c}.messages.item" for c in _CHAT_LISTS)):
+        elif prefix in _MESSAGES:
             index += 1
-            if event in ("start_map", "start_array"):
+            if event == "start_map" or event == "start_array":
                 builder = ijson.ObjectBuilder()
                 builder.event(event, value)
             else:
                 yield "message", index, value
+        elif prefix in _HEADERS and (event == "string" or event == "number"):
+            header[_HEADERS[prefix]] = value
+        elif event == "map_key" and value == "messages" and prefix in _CHATS:
+            yield "chat", header
+            header = {}
 
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
@@ -98,6 +104,7 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
     if not file.is_file():
         raise CorpusError(f"{file}: no such file")
     root = media_root(path)
+    where = provenance(NAME, file, 0, root)
     seen: set[str] = set()
     chat: _Chat | None = None
     index = 0
@@ -121,7 +128,7 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Item]:
                         chat.reported = True
                         yield Skipped(name, index, PRIVATE)
                     continue
-                yield _item(message, chat, root, file, index)
+                yield _item(message, chat, root, where, name, index)
         except ijson.JSONError as exc:
             yield RecordError(
                 name, index + 1, "(file)", f"invalid JSON after message {index}: {_first(exc)}"
@@ -160,8 +167,9 @@ class _Chat:
         return chat
 
 
-def _item(message: Any, chat: _Chat, root: Path, file: Path, index: int) -> Item:
-    name = str(file)
+def _item(
+    message: Any, chat: _Chat, root: Path, where: dict[str, Any], name: str, index: int
+) -> Item:
     if not isinstance(message, dict):
         return RecordError(name, index, "(message)", "not a JSON object")
     if message.get("type") == "service":
@@ -175,7 +183,8 @@ def _item(message: Any, chat: _Chat, root: Path, file: Path, index: int) -> Item
         return exc
     if not post.text.strip() and not post.media:
         return Skipped(name, index, EMPTY)
-    post.extra.update(provenance(NAME, file, index, root))
+    post.extra.update(where)
+    post.extra["source_record"] = index
     if isinstance(chat.header.get("type"), str):
         post.extra["chat_type"] = chat.header["type"]
     return PostRecord(index, post, content_digest(post))

@@ -209,6 +209,7 @@ def read(
     base = account_id if account_id.startswith("whatsapp:") else f"whatsapp:{account_id}"
     counters: Counter[tuple[str, str]] = Counter()
     context = {"tz": str(zone), "date_order": order, "date_order_from": decided_by}
+    where = provenance(NAME, path, 0, root)
     with _chat_lines(path) as (name, lines, media):
 
         def finish(pending: _Pending) -> Item:
@@ -218,7 +219,8 @@ def read(
                     why = "missing" if "media_missing" in done.post.extra else "empty"
                     skipped[why] += 1
                     return Skipped(name, pending.line, REASONS[why])
-                done.post.extra.update(provenance(NAME, path, pending.line, root))
+                done.post.extra.update(where)
+                done.post.extra["source_record"] = pending.line
             return done
 
         pending: _Pending | None = None
