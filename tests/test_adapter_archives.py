@@ -24,9 +24,13 @@ RELEASE_START = "Presiden Punya Hak Politik, Acuannya UU Pemilu\n\nPresiden mene
 
 
 def zipped(folder: Path, into: Path, wrap: bool = False) -> Path:
-    """The archive as it is downloaded (`wrap`: re-zipped by a user, inside a folder)."""
+    """The archive as it is downloaded (`wrap`: re-zipped by a user on a Mac, inside a
+    folder, with the `__MACOSX/` entries the Finder adds)."""
     path = into / f"{folder.name}.zip"
     with zipfile.ZipFile(path, "w") as archive:
+        if wrap:
+            archive.writestr(f"__MACOSX/{folder.name}/._posts_1.json", b"\x00\x05\x16\x07")
+            archive.writestr(f"{folder.name}/.DS_Store", b"\x00\x00\x00\x01Bud1")
         for file in sorted(folder.rglob("*")):
             if file.is_file():
                 name = file.relative_to(folder.parent if wrap else folder).as_posix()

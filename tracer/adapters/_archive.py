@@ -37,7 +37,7 @@ class Archive:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError) as exc:
                 raise CorpusError(f"{path}: not a readable zip ({exc})") from None
-            members = [n for n in self._zip.namelist() if not n.endswith("/")]
+            members = [n for n in self._zip.namelist() if _is_content(n)]
             tops = {n.split("/", 1)[0] for n in members}
             if len(tops) == 1 and all("/" in n for n in members):
                 self._prefix = f"{tops.pop()}/"
@@ -93,6 +93,16 @@ class Archive:
                 shutil.copyfileobj(src, dst)
             partial.replace(target)
         return f"{self.path.stem}/{name}"
+
+
+def _is_content(name: str) -> bool:
+    """Not a folder entry, nor what macOS adds to a zip it makes (`__MACOSX/`,
+    `.DS_Store`), which would hide the archive's single top folder."""
+    return (
+        not name.endswith("/")
+        and not name.startswith("__MACOSX/")
+        and (PurePosixPath(name).name != ".DS_Store")
+    )
 
 
 def _walk(root: Path) -> Iterator[str]:
