@@ -4,6 +4,7 @@ message, empty messages, `--day-first`, and the folder of an unzipped export."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,3 +97,12 @@ def test_the_unzipped_folder_converts_with_its_media(tmp_path: Path) -> None:
 )
 def test_notices_in_other_locales(rest: str, kind: str) -> None:
     assert wa.classify(rest, marked=False).kind == kind
+
+
+def test_a_zip_made_on_a_mac_reads_the_chat_not_its_resource_fork(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("__MACOSX/._chat.txt", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+        archive.writestr("chat.txt", SPANISH.read_bytes())
+    out = collect(path, "whatsapp")
+    assert len(out.posts) == 2 and out.errors == []

@@ -141,7 +141,11 @@ def _chat_lines(path: Path) -> Iterator[tuple[str, Iterator[str], _Media]]:
         except zipfile.BadZipFile as exc:
             raise CorpusError(f"{path}: not a zip file ({exc})") from None
         with archive:
-            texts = [n for n in archive.namelist() if n.lower().endswith(".txt")]
+            texts = [
+                n
+                for n in archive.namelist()
+                if n.lower().endswith(".txt") and not n.startswith("__MACOSX/")
+            ]
             chosen = [n for n in texts if n == "_chat.txt" or wa.chat_name(Path(n).stem)]
             picked = (chosen or texts)[:1]
             if not picked:
