@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from tracer.adapters.base import Item
+from tracer.adapters.base import Item, Skipped
 from tracer.corpus import PostRecord, write_corpus
 from tracer.errors import RecordError
 from tracer.models import Account, Post
@@ -21,6 +21,7 @@ class Split:
     accounts: list[Account]
     posts: list[Post]
     errors: list[RecordError]
+    skipped: list[Skipped] = dataclasses.field(default_factory=list)
 
 
 def split(items: Iterable[Item]) -> Split:
@@ -30,6 +31,8 @@ def split(items: Iterable[Item]) -> Split:
             out.accounts.append(item)
         elif isinstance(item, PostRecord):
             out.posts.append(item.post)
+        elif isinstance(item, Skipped):
+            out.skipped.append(item)
         else:
             out.errors.append(item)
     return out
@@ -48,4 +51,4 @@ def write_adapter_corpus(items: Iterable[Item], media_root: Path, folder: Path) 
             moved.append(f"media/{relative}")
         posts.append(dataclasses.replace(post, media=tuple(moved)))
     write_corpus(folder, parts.accounts, posts)
-    return Split(parts.accounts, posts, parts.errors)
+    return Split(parts.accounts, posts, parts.errors, parts.skipped)

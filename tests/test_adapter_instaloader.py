@@ -57,8 +57,12 @@ def test_every_skip_names_file_field_and_reason() -> None:
     assert "truncated" in reasons[1]
     assert "missing" in reasons[2]
     assert reasons[3].startswith("not UTF-8 (byte 0xE9")
-    # The profile file and the comments file are not posts and not errors.
+    # The profile file and the comments file are not posts and not errors; the profile
+    # file is counted as skipped, with why.
     assert len(out.posts) == 4
+    assert out.skips() == [
+        ("kemenkominfo_1067259270.json.xz", 1, "not a post (Instaloader Profile file)")
+    ]
 
 
 def test_account_option_overrides_the_owner(tmp_path: Path) -> None:

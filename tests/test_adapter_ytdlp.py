@@ -39,3 +39,18 @@ def test_every_skip_names_file_field_and_reason() -> None:
         ("Tanpa Waktu [Jx0000000a2].info.json", 1, "timestamp"),
         ("Terpotong [Jx0000000a3].info.json", 1, "(file)"),
     ]
+
+
+PLAYLISTS = FIXTURES / "ytdlp_playlists"
+
+
+def test_playlist_files_old_and_new_are_skipped_not_bad() -> None:
+    """A 2021 yt-dlp wrote a channel tab's file without `_type`; both kinds are counted
+    as skipped, with their reason, and the video beside them is read."""
+    out = collect(PLAYLISTS, "ytdlp")
+    assert [p.post_id for p in out.posts] == ["youtube:dQw4w9WgXc2"]
+    assert out.errors == []
+    assert [(name.split(" [")[0], line, reason) for name, line, reason in out.skips()] == [
+        ("Kementerian Kominfo - Videos", 1, "a playlist or channel, not a video"),
+        ("Siaran Pers", 1, "a playlist or channel, not a video"),
+    ]

@@ -23,6 +23,8 @@ def test_every_format_is_listed() -> None:
         "ytdlp",
         "telegram",
         "whatsapp",
+        "meta-archive",
+        "x-archive",
     ]
     assert {"canonical", "instaloader", "zeeschuimer", "crowdtangle", "ytdlp"} <= set(available())
     for name in available():

@@ -70,7 +70,7 @@ EXPECTED: dict[str, list[tuple[int, str, str, tuple[str, ...], dict[str, Any]]]]
             ("IMG-20240126-WA0001.jpg",),
             {},
         ),
-        (10, "2024-01-26T12:35:00", "", (), {"media_omitted": True}),
+        # line 10, `<Media tidak disertakan>` alone, is skipped: no text, picture or video
         (
             12,
             "2024-01-27T01:15:00",
@@ -110,22 +110,16 @@ EXPECTED: dict[str, list[tuple[int, str, str, tuple[str, ...], dict[str, Any]]]]
     "ios_id": [
         (3, "2024-01-26T12:33:05", f"{TITLE}\nPresiden menegaskan hak politiknya.", (), {}),
         (5, "2024-01-26T12:34:10", "", ("00000012-PHOTO-2024-01-26-19-34-10.jpg",), {}),
-        (6, "2024-01-26T12:35:00", "", (), {"media_omitted": True}),
+        # line 6 (media omitted) and line 11 (its photo not in the export) have no text:
+        # skipped, each with its reason
         (8, "2024-01-27T01:15:00", "Mohon menambahkan tagar #PemiluDamai", (), {}),
-        (
-            11,
-            "2024-01-27T02:00:00",
-            "",
-            (),
-            {"media_missing": ["00000099-PHOTO-2024-01-27-09-00-00.jpg"]},
-        ),
     ],
 }
 PATHS = {"android_id": ANDROID_ID, "android_en": ANDROID_EN, "ios_id": IOS_ID}
 SKIPPED = {
-    "android_id": {"system": 4, "deleted": 1, "after_error": 1},
+    "android_id": {"system": 4, "deleted": 1, "after_error": 1, "empty": 1},
     "android_en": {"system": 4, "deleted": 1},
-    "ios_id": {"system": 3, "deleted": 1},
+    "ios_id": {"system": 3, "deleted": 1, "empty": 1, "missing": 1},
 }
 ERRORS = {"android_id": [(14, "date")], "android_en": [(12, "date")], "ios_id": [(10, "date")]}
 ORDER = {"android_id": "dmy", "android_en": "mdy", "ios_id": "dmy"}
@@ -188,11 +182,10 @@ def test_a_zip_export_is_read_and_its_media_extracted_beside_it(tmp_path: Path) 
     assert whatsapp.detect(path)
     parts, skipped = read(path)
     assert parts.errors == []
-    assert dict(skipped) == {"system": 2}
+    assert dict(skipped) == {"system": 2, "empty": 1}  # `image omitted` alone
     assert parts.accounts[0].account_id == "whatsapp:kominfo-releases"
     assert [p.text for p in parts.posts] == [
         "The President Has Political Rights",
-        "",
         "",
         "Please share, thanks",
     ]
@@ -201,7 +194,6 @@ def test_a_zip_export_is_read_and_its_media_extracted_beside_it(tmp_path: Path) 
     assert (tmp_path / media).read_bytes() == (
         FIXTURES / "ios_en_zip" / "00000013-PHOTO-2024-01-26-19-40-00.jpg"
     ).read_bytes()
-    assert parts.posts[2].extra["media_omitted"] is True
     assert parts.posts[0].published_at == utc("2024-01-26T12:33:05")
     assert [p.name for p in (tmp_path / "WhatsApp Chat - Kominfo Releases").iterdir()] == [
         "00000013-PHOTO-2024-01-26-19-40-00.jpg"
@@ -224,7 +216,12 @@ def test_an_unzipped_ios_chat_takes_its_folders_name(tmp_path: Path) -> None:
         (["01/02/24, 10:00 - A: x"], None, "2024-02-01T03:00:00", "clock"),
         (["01/02/24, 10:00 AM - A: x"], None, "2024-01-02T03:00:00", "clock"),
         (["01/02/24, 10:00 AM - A: x"], True, "2024-02-01T03:00:00", "option"),
-        (["01/02/24 10.00 - A: IMG-1.jpg (file terlampir)"], None, "2024-02-01T03:00:00", "locale"),
+        (
+            ["01/02/24 10.00 - A: IMG-1.jpg (file terlampir)", "x"],
+            None,
+            "2024-02-01T03:00:00",
+            "locale",
+        ),
         (["01/02/24, 10:00 - A: x", "02/13/24, 10:00 - A: y"], True, "2024-01-02T03:00:00", "file"),
     ],
 )
@@ -356,7 +353,7 @@ def test_round_trip_through_the_corpus_into_the_store(
         for line in chat.read_text(encoding="utf-8").splitlines()
         if wa.parse_header(wa.strip_marks(line))
     )
-    dropped = skipped["system"] + skipped["deleted"]
+    dropped = skipped["system"] + skipped["deleted"] + skipped["empty"] + skipped["missing"]
     assert headers == len(parts.posts) + dropped + len(parts.errors)
 
 

@@ -136,7 +136,7 @@ def test_cli_convert(tmp_path: Path) -> None:
     assert (report["format"], report["posts"], len(report["errors"])) == ("instaloader", 4, 4)
     assert (out / "posts.jsonl").is_file() and (out / "media" / "kemenkominfo").is_dir()
     table = run_tracer("convert", str(FIXTURES / "instaloader"), "--out", str(out))
-    assert "skipped or partial records" in table.stdout
+    assert "bad or partial records" in table.stdout
     assert "2024-01-28_03-00-00_UTC.json.xz:1: taken_at_timestamp: missing" in table.stderr
 
 

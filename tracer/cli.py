@@ -94,7 +94,11 @@ def _count_lines(path: Path) -> int:
 
 
 def _options(
-    account: str | None, tier: str | None, region: str | None, zone: str | None
+    account: str | None,
+    tier: str | None,
+    region: str | None,
+    zone: str | None,
+    day_first: bool | None = None,
 ) -> AdapterOptions:
     if tier is not None and tier not in TIERS:
         raise typer.BadParameter(f"{tier!r} is not one of {', '.join(TIERS)}", param_hint="--tier")
@@ -103,7 +107,11 @@ def _options(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--tz") from None
     return AdapterOptions(
-        account=account, tier=next((t for t in TIERS if t == tier), None), region=region, tz=tz
+        account=account,
+        tier=next((t for t in TIERS if t == tier), None),
+        region=region,
+        tz=tz,
+        day_first=day_first,
     )
 
 
@@ -126,8 +134,17 @@ ZoneOption = Annotated[
     typer.Option(
         "--tz",
         "--assume-tz",
-        help="Zone of times written without an offset (e.g. Asia/Jakarta, WIB). Exports "
-        "default to Asia/Jakarta; a canonical corpus refuses such times without it.",
+        help="Zone of times written without an offset, or with a zone tracer does not know "
+        "(e.g. Asia/Jakarta, WIB). Exports default to Asia/Jakarta; a canonical corpus "
+        "refuses such times without it.",
+    ),
+]
+DayFirstOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--day-first/--month-first",
+        help="Date order where a chat export leaves it open (WhatsApp); read off the file "
+        "when it can tell.",
     ),
 ]
 
@@ -140,13 +157,14 @@ def ingest(
     tier: TierOption = None,
     region: RegionOption = None,
     zone: ZoneOption = None,
+    day_first: DayFirstOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     read_text: Annotated[
         bool, typer.Option("--ocr/--no-ocr", help="Read text off pictures (tesseract).")
     ] = True,
 ) -> None:
     """Ingest a corpus folder or an export and link its posts into families and cascades."""
-    options = _options(account, tier, region, zone)
+    options = _options(account, tier, region, zone, day_first)
     name = conversion.resolve_format(path, fmt)
     if name == "canonical" and (account or tier or region):
         _fail("--account, --tier and --region apply to exports, not to a canonical corpus")
@@ -211,10 +229,11 @@ def convert(
     tier: TierOption = None,
     region: RegionOption = None,
     zone: ZoneOption = None,
+    day_first: DayFirstOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Write an export as a canonical corpus (accounts.csv, posts.jsonl, media/)."""
-    options = _options(account, tier, region, zone)
+    options = _options(account, tier, region, zone, day_first)
     columns = (TextColumn("convert"), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
         task = bar.add_task("convert", total=None)
@@ -226,16 +245,18 @@ def convert(
     else:
         table = Table(title=f"convert ({report.format})", show_header=False)
         for key, value in report.to_json().items():
-            if key not in {"out", "format", "errors"}:
+            if key not in {"out", "format", "errors", "skipped"}:
                 table.add_row(key.replace("_", " "), str(value))
-        table.add_row("skipped or partial records", str(len(report.errors)))
+        table.add_row("bad or partial records", str(len(report.errors)))
+        table.add_row("skipped (not posts)", str(len(report.skipped)))
         out.print(table)
+        _print_skips(report.skipped.lines())
         _print_problems(report.errors)
     if report.posts == 0:
         raise typer.Exit(1)
 
 
-def _render_report(report: service.IngestReport) -> None:
+def _render_report(report: conversion.ExportIngestReport) -> None:
     table = Table(title="ingest", show_header=False)
     table.add_row("ingested", str(report.ingested))
     table.add_row("unchanged", str(report.unchanged))
@@ -245,12 +266,19 @@ def _render_report(report: service.IngestReport) -> None:
         table.add_row(f"  {kind}", str(count))
     table.add_row("media files", str(report.media_files))
     table.add_row("  unreadable", str(len(report.media_errors)))
+    table.add_row("skipped (not posts)", str(len(report.skipped)))
     table.add_row("families updated", str(report.families_touched))
     table.add_row("seconds", f"{report.seconds:.1f}")
     out.print(table)
     for note in report.notes:
         err.print(f"note: {note}", highlight=False, soft_wrap=True)
+    _print_skips(report.skipped.lines())
     _print_problems([*report.conflicts, *report.errors, *report.media_errors])
+
+
+def _print_skips(lines: list[str]) -> None:
+    for line in lines:
+        err.print(line, highlight=False, soft_wrap=True)
 
 
 def _print_problems(problems: list[RecordError]) -> None:

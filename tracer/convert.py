@@ -14,15 +14,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from tracer import ocr, service
-from tracer.adapters import adapter, detect, read
-from tracer.adapters.base import AdapterOptions, media_root
+from tracer.adapters import adapter, detect, read, root_of
+from tracer.adapters.base import AdapterOptions, Skipped, SkipTally
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
 from tracer.errors import InputError, RecordError
 from tracer.models import Account
@@ -44,6 +44,8 @@ class ConvertReport:
     media_linked: int = 0
     media_copied: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    skipped: SkipTally = field(default_factory=SkipTally)
+    """Records that are not posts (system lines, playlists, empty messages), by reason."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,7 +56,20 @@ class ConvertReport:
             "media_linked": self.media_linked,
             "media_copied": self.media_copied,
             "errors": [str(e) for e in self.errors],
+            "skipped": self.skipped.to_json(),
         }
+
+
+@dataclass(slots=True)
+class ExportIngestReport(service.IngestReport):
+    """An ingest's report, plus what the export's adapter passed over, by reason."""
+
+    format: str = "canonical"
+    skipped: SkipTally = field(default_factory=SkipTally)
+
+    def to_json(self) -> dict[str, Any]:
+        base = service.IngestReport.to_json(self)  # no super(): slots make a new class
+        return {**base, "format": self.format, "skipped": self.skipped.to_json()}
 
 
 def resolve_format(path: Path, fmt: str | None) -> str:
@@ -84,7 +99,7 @@ def convert(
     accounts.csv and posts.jsonl are replaced). Accounts in `known_accounts` are left out
     of accounts.csv: the store that will read the corpus has them already."""
     fmt = resolve_format(path, fmt)
-    root = media_root(path)
+    root = root_of(path, fmt)
     if out.resolve() == root.resolve() or out.resolve() == path.resolve():
         raise InputError(f"{out}: the output folder must not be the input folder")
     report = ConvertReport(out, fmt)
@@ -106,6 +121,8 @@ def convert(
                 continue
             if isinstance(item, RecordError):
                 report.errors.append(item)
+            elif isinstance(item, Skipped):
+                report.skipped.add(item)
             else:
                 posts_file.write(orjson.dumps(_staged_post(item, root, out, report)) + b"\n")
                 report.posts += 1
@@ -166,7 +183,7 @@ def ingest_export(
     progress: Progress | None = None,
     on_staged: Callable[[int], None] | None = None,
     ocr_lang: str | None = ocr.LANG,
-) -> service.IngestReport:
+) -> ExportIngestReport:
     """Ingest any format: a canonical corpus directly, any other through a temporary
     canonical corpus. Records the adapter skipped are reported before the canonical
     ingest's own errors, and those are traced back to the export's file and record.
@@ -175,7 +192,7 @@ def ingest_export(
     options = options or AdapterOptions()
     fmt = resolve_format(path, fmt)
     if fmt == "canonical":
-        return service.ingest(
+        plain = service.ingest(
             store,
             path,
             assume_tz=options.tz,
@@ -183,6 +200,7 @@ def ingest_export(
             progress=progress,
             ocr_lang=ocr_lang,
         )
+        return _with_skips(plain, fmt, SkipTally())
     # Accounts the store knows are not restaged, unless the user describes them anew.
     described = options.tier is not None or options.region is not None
     known = () if described else set(store.accounts())
@@ -194,28 +212,37 @@ def ingest_export(
         report = service.ingest(
             store, staging, batch_size=batch_size, progress=progress, ocr_lang=ocr_lang
         )
-        report.media_errors = _traced_back(report.media_errors, staging, media_root(path))
-        root = media_root(path)
-        report.errors = [*staged.errors, *_traced_back(report.errors, staging, root)]
-        report.conflicts = _traced_back(report.conflicts, staging, root)
-    return report
+        root = root_of(path, fmt)
+        report.media_errors = _traced_back(report.media_errors, staging, root, path)
+        report.errors = [*staged.errors, *_traced_back(report.errors, staging, root, path)]
+        report.conflicts = _traced_back(report.conflicts, staging, root, path)
+    return _with_skips(report, fmt, staged.skipped)
 
 
-def _traced_back(errors: list[RecordError], staging: Path, root: Path) -> list[RecordError]:
-    """Errors about a staged posts.jsonl line, renamed to the export's file and record
-    (kept in each staged line's `source_file` / `source_record`)."""
+def _with_skips(report: service.IngestReport, fmt: str, skipped: SkipTally) -> ExportIngestReport:
+    values = {f.name: getattr(report, f.name) for f in fields(report)}
+    return ExportIngestReport(**values, format=fmt, skipped=skipped)
+
+
+def _traced_back(
+    errors: list[RecordError], staging: Path, root: Path, export: Path
+) -> list[RecordError]:
+    """Errors about a staged line, renamed to the export's file and record (kept in each
+    staged line's `source_file` / `source_record`); an error about the staging corpus
+    that no record explains (an account line) names the export itself, never the
+    temporary folder the user cannot open."""
     posts = str(staging / POSTS_FILE)
     wanted = {e.line for e in errors if e.file == posts}
-    if not wanted:
-        return errors
-    origin = dict(_origins(staging / POSTS_FILE, wanted))
+    origin = dict(_origins(staging / POSTS_FILE, wanted)) if wanted else {}
     traced = []
     for e in errors:
         where = origin.get(e.line) if e.file == posts else None
-        if where is None:
-            traced.append(e)
-        else:
+        if where is not None:
             traced.append(RecordError(str(root / where[0]), where[1], e.field, e.reason))
+        elif Path(e.file).is_relative_to(staging):
+            traced.append(RecordError(str(export), 0, e.field, e.reason))
+        else:
+            traced.append(e)
     return traced
 
 

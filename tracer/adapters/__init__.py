@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
-from tracer.adapters.base import Adapter, AdapterOptions, Item
+from tracer.adapters.base import Adapter, AdapterOptions, Item, media_root
 from tracer.errors import InputError
 
 FORMATS: dict[str, str] = {
@@ -22,6 +22,8 @@ FORMATS: dict[str, str] = {
     "ytdlp": "tracer.adapters.ytdlp",
     "telegram": "tracer.adapters.telegram",
     "whatsapp": "tracer.adapters.whatsapp",
+    "meta-archive": "tracer.adapters.meta_archive",
+    "x-archive": "tracer.adapters.x_archive",
 }
 
 
@@ -79,3 +81,11 @@ def read(path: Path, format: str, options: AdapterOptions | None = None) -> Iter
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     return adapter(format).read(path, options or AdapterOptions())
+
+
+def root_of(path: Path, format: str) -> Path:
+    """The folder a format's media paths are relative to: the adapter's own
+    `media_root(path)` when it has one (archives: the folder holding the archive, so an
+    archive and its unzipped folder give the same paths), else `base.media_root`."""
+    own = getattr(adapter(format), "media_root", None)
+    return Path(own(path)) if callable(own) else media_root(path)

@@ -33,7 +33,7 @@ _ATTACHED_TAG = re.compile(
     r"<(?:terlampir|attached|lampiran):\s*(?P<file>[^<>]+?)\s*>", re.IGNORECASE
 )
 _OMITTED = re.compile(
-    r"^(?:<media (?:tidak disertakan|omitted|dihilangkan)>"
+    r"^(?:<media (?:tidak disertakan|omitted|dihilangkan)>|<multimedia omitido>|<mídia oculta>"
     r"|(?:image|video|audio|gif|sticker|document|contact card|gambar|stiker|dokumen|kartu kontak)"
     r" (?:omitted|tidak disertakan|dihilangkan))$",
     re.IGNORECASE,
@@ -46,7 +46,21 @@ DELETED = frozenset(
         "anda menghapus pesan ini",
         "this message was deleted",
         "you deleted this message",
+        "se eliminó este mensaje",
+        "eliminaste este mensaje",
+        "mensagem apagada",
+        "você apagou esta mensagem",
     }
+)
+# The encryption notice, which some phones write as a message of the chat itself
+# ("Kominfo: Messages and calls are end-to-end encrypted. …"): its opening words and
+# the encryption words after them, in the locales seen.
+ENCRYPTION_NOTICE = re.compile(
+    r"^(?:messages and calls|messages to this (?:group|chat)|messages you send|"
+    r"pesan dan panggilan|pesan yang|los mensajes|as mensagens|mensagens e|"
+    r"nachrichten und anrufe|les messages et (?:les )?appels)\b.{0,60}?"
+    r"(?:end-to-end|extremo a extremo|ponta a ponta|ende-zu-ende|de bout en bout)",
+    re.IGNORECASE,
 )
 # Phrases of WhatsApp's own notices; looked for where a notice can pass for a message:
 # before a colon that would otherwise end a sender's name, and in iOS's marked lines.
@@ -100,6 +114,9 @@ class Header:
     ampm: str | None
     rest: str
     layout: Literal["android", "ios"]
+    dotted: bool = False
+    """The 12-hour mark was written with dots (`p. m.`, `p.m.`): a Spanish or other
+    day-first locale, not the US phone's `PM`."""
 
 
 def parse_header(line: str) -> Header | None:
@@ -118,6 +135,7 @@ def parse_header(line: str) -> Header | None:
         ampm.replace(".", "").replace(" ", "").lower() if ampm else None,
         match.group("rest"),
         "ios" if line.startswith("[") else "android",
+        bool(ampm and "." in ampm),
     )
 
 
@@ -129,13 +147,16 @@ class FileTraits:
     """Decided by a field that can only be a day (> 12) or a four-digit year; else None."""
     indonesian: bool
     twelve_hour: bool
+    """AM/PM written as a US phone writes it (no dots)."""
+    dotted_clock: bool = False
+    """`a. m.`/`p. m.` (Spanish and other day-first locales)."""
 
 
 def survey(lines: Iterable[str]) -> FileTraits:
     """Read every line once: which date order and which locale the export uses."""
     first_max = second_max = 0
     year_first = False
-    indonesian = english = twelve_hour = False
+    indonesian = english = twelve_hour = dotted = False
     for raw in lines:
         line = strip_marks(raw)
         header = parse_header(line)
@@ -143,7 +164,8 @@ def survey(lines: Iterable[str]) -> FileTraits:
             a, b, _ = header.fields
             year_first = year_first or a > 31
             first_max, second_max = max(first_max, a), max(second_max, b)
-            twelve_hour = twelve_hour or header.ampm is not None
+            twelve_hour = twelve_hour or (header.ampm is not None and not header.dotted)
+            dotted = dotted or header.dotted
         else:
             continue  # the locale's words are on header lines: notices, markers
         low = header.rest.lower()
@@ -163,7 +185,7 @@ def survey(lines: Iterable[str]) -> FileTraits:
         order = "dmy"
     elif second_max > 12 >= first_max:
         order = "mdy"
-    return FileTraits(order, indonesian and not english, twelve_hour)
+    return FileTraits(order, indonesian and not english, twelve_hour, dotted)
 
 
 def local_datetime(header: Header, order: DateOrder) -> datetime:
@@ -179,7 +201,7 @@ def local_datetime(header: Header, order: DateOrder) -> datetime:
         year += 2000
     hour = header.hour
     if header.ampm is not None:
-        if not 1 <= hour <= 12:
+        if not 0 <= hour <= 12:  # 0–11 clocks (`00:08 a. m.`) as well as 1–12 ones
             raise ValueError(f"hour {hour} with {header.ampm}")
         hour = hour % 12 + (12 if header.ampm.startswith("p") else 0)
     return datetime(year, month, day, hour, header.minute, header.second or 0)
@@ -213,6 +235,8 @@ def classify(rest: str, marked: bool) -> Opening:
     if text.strip().rstrip(".").lower() in DELETED:
         return Opening("deleted", sender.strip(), "")
     if marked and any(p in text.lower() for p in SYSTEM_PHRASES):
+        return Opening("system", sender.strip(), text)
+    if ENCRYPTION_NOTICE.match(text.strip()):
         return Opening("system", sender.strip(), text)
     return Opening("message", sender.strip(), text)
 
@@ -256,7 +280,8 @@ def split_body(lines: list[str]) -> Body:
 
 
 _CHAT_NAME = re.compile(
-    r"^(?:whatsapp chat (?:with|-)|chat whatsapp (?:dengan|-)|percakapan whatsapp dengan)"
+    r"^(?:whatsapp chat (?:with|-)|chat whatsapp (?:dengan|-)|percakapan whatsapp dengan"
+    r"|chat de whatsapp con|conversa do whatsapp com)"
     r"\s*(?P<name>.+)$",
     re.IGNORECASE,
 )

@@ -8,15 +8,18 @@ of `tracer.corpus`. Each adapter module exposes:
     def read(path: Path, options: AdapterOptions) -> Iterator[Item]
 
 `read` streams: it yields each `Account` before the first post that uses it, each valid
-post as a `PostRecord` (its `line` is the line or record number in its file), and each
-bad record as a `RecordError` naming file, line or record number, field and reason, then
-carries on. Media paths in a post are relative to `media_root(path)` and must exist there.
+post as a `PostRecord` (its `line` is the line or record number in its file), each
+bad record as a `RecordError` naming file, line or record number, field and reason, and
+each record it passes over on purpose (a system line, a playlist, an empty message) as a
+`Skipped` with its reason, then carries on. Media paths in a post are relative to
+`media_root(path)` and must exist there.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +28,53 @@ from tracer.corpus import PostRecord
 from tracer.errors import RecordError
 from tracer.models import Account, Tier
 
-Item = Account | PostRecord | RecordError
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record that is not a post, passed over on purpose: counted by reason, not an
+    error (the user is told how many, and where the first few are)."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+Item = Account | PostRecord | RecordError | Skipped
+EXAMPLES = 3
+"""How many places a report names for each reason a record was skipped."""
+
+
+@dataclass(slots=True)
+class SkipTally:
+    """Skipped records by reason: how many, and the first few places (file:line)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, skip: Skipped) -> None:
+        self.counts[skip.reason] += 1
+        first = self.examples.setdefault(skip.reason, [])
+        if len(first) < EXAMPLES:
+            first.append(str(skip))
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def to_json(self) -> dict[str, dict[str, object]]:
+        return {
+            reason: {"count": count, "first": self.examples[reason]}
+            for reason, count in self.counts.most_common()
+        }
+
+    def lines(self) -> list[str]:
+        """One line per reason, for a terminal."""
+        return [
+            f"{count} skipped: {reason} (first: {', '.join(self.examples[reason])})"
+            for reason, count in self.counts.most_common()
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +86,10 @@ class AdapterOptions:
     tier: Tier | None = None
     region: str | None = None
     tz: tzinfo | None = None
-    """Zone of times written without an offset; recorded in the post's extra fields."""
+    """Zone of times written without an offset, or (CrowdTangle) with a zone the file
+    names but tracer does not know; recorded in the post's extra fields."""
+    day_first: bool | None = None
+    """Day before month for dates the file itself leaves open (WhatsApp)."""
 
 
 def media_root(path: Path) -> Path:

@@ -7,8 +7,8 @@ canonical one the same way, so the same post read from two exports gets the same
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -24,24 +24,6 @@ VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".webm", ".mkv", ".m4v"})
 MEDIA_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES
 MILLISECONDS_FROM = 100_000_000_000
 """Epoch values at or above this are milliseconds (as seconds it would be year 5138)."""
-
-# Zone abbreviations seen in exports. Ambiguous elsewhere (CST), so only these are read.
-ZONE_ABBREVIATIONS: Mapping[str, tzinfo] = {
-    "UTC": UTC,
-    "GMT": UTC,
-    "Z": UTC,
-    "WIB": timezone(timedelta(hours=7)),
-    "WITA": timezone(timedelta(hours=8)),
-    "WIT": timezone(timedelta(hours=9)),
-    "EST": timezone(timedelta(hours=-5)),
-    "EDT": timezone(timedelta(hours=-4)),
-    "CST": timezone(timedelta(hours=-6)),
-    "CDT": timezone(timedelta(hours=-5)),
-    "MST": timezone(timedelta(hours=-7)),
-    "MDT": timezone(timedelta(hours=-6)),
-    "PST": timezone(timedelta(hours=-8)),
-    "PDT": timezone(timedelta(hours=-7)),
-}
 
 
 class FieldError(ValueError):
@@ -176,9 +158,12 @@ class AccountBook:
         return f"{platform}:{handle.strip().lstrip('@').casefold()}"
 
     def resolve(self, platform: str, handle: str, name: str = "") -> tuple[str, Account | None]:
-        """The author's account id, and its `Account` the first time it is seen."""
+        """The author's account id, and its `Account` the first time it is seen; with
+        `--account`, every post is that account's whatever the record says."""
+        if not handle.strip() and self.options.account:
+            handle = self.options.account
         if not handle.strip():
-            raise FieldError("author", "no handle or author id")
+            raise FieldError("author", "no handle or author id (pass --account)")
         account_id = self.account_id(platform, handle)
         if account_id in self.seen:
             return account_id, None

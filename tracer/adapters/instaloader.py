@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from tracer.adapters.base import AdapterOptions, Item, media_root
+from tracer.adapters.base import AdapterOptions, Item, Skipped, media_root
 from tracer.adapters.common import (
     AccountBook,
     FieldError,
@@ -110,7 +110,8 @@ def _read_file(
     meta = obj.get("instaloader")
     node_type = meta.get("node_type") if isinstance(meta, dict) else None
     if node_type is not None and node_type not in POST_TYPES:
-        return  # profile metadata and the like: not a post, nothing to report
+        yield Skipped(name, 1, f"not a post (Instaloader {node_type} file)")
+        return
     stem = _stem(file.name) or file.stem
     found = media.get(stem, [])
     paths = tuple((file.parent / n).relative_to(root).as_posix() for n in found)

@@ -1,16 +1,19 @@
-"""WhatsApp chat export: the `.txt` file, alone or in the `.zip` WhatsApp makes with media.
+"""WhatsApp chat export: the `.txt` file, alone or in the `.zip` WhatsApp makes with
+media, or the folder that zip unzips to.
 
 Each message with its attachments becomes a post of the group's account (tier
 `central` unless told otherwise: the ministry's distribution group is where releases
 are published). Times are wall-clock without a zone: they are read in `options.tz`
 (default Asia/Jakarta, WIB) and the zone is recorded in each post's `tz` field. The
 day/month order is read off the file when a field decides it (a first field above 12),
-else it is `day_first` when given, else day-first for an Indonesian export, else
-month-first when the phone wrote AM/PM and day-first when it wrote 24-hour times.
+else it is `day_first` when given, else day-first for an Indonesian export or a
+`p. m.` clock (Spanish and other day-first locales), else month-first when the phone
+wrote a US `AM`/`PM` and day-first when it wrote 24-hour times.
 
 The file is read twice, line by line (flat memory): a survey of its dates, then the
-messages. System lines and deleted messages are counted in `skipped`, not reported;
-a line that looks like a header but holds no real date is a `RecordError` with its
+messages. System lines, deleted messages and messages left with no text, picture or
+video are yielded as `Skipped` (and counted in `skipped`), not reported as errors; a
+line that looks like a header but holds no real date is a `RecordError` with its
 line number. Attachments inside a zip are extracted on demand to a folder named after
 the zip beside it, so that media paths stay relative to `media_root(path)`.
 """
@@ -32,7 +35,8 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from tracer.adapters import _whatsapp_parse as wa
-from tracer.adapters.base import AdapterOptions, Item
+from tracer.adapters.base import AdapterOptions, Item, Skipped
+from tracer.adapters.common import provenance
 from tracer.corpus import PostRecord, content_digest
 from tracer.errors import CorpusError, RecordError
 from tracer.models import Account, Post
@@ -40,10 +44,37 @@ from tracer.models import Account, Post
 NAME = "whatsapp"
 DEFAULT_TZ = "Asia/Jakarta"
 _SLUG = re.compile(r"[^a-z0-9]+")
+REASONS = {
+    "system": "a WhatsApp notice, not a message",
+    "deleted": "a deleted message",
+    "empty": "a message with no text, picture or video",
+    "missing": "a message with no text whose picture or video is not in the export",
+}
+
+
+def chat_file(path: Path) -> Path:
+    """The chat itself: `path`, or the chat `.txt` of an unzipped export's folder
+    (`_chat.txt`, or one named like `WhatsApp Chat with X.txt`)."""
+    if not path.is_dir():
+        return path
+    texts = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    named = [p for p in texts if p.name == "_chat.txt" or wa.chat_name(p.stem)]
+    if len(named) == 1:
+        return named[0]
+    if not named and len(texts) == 1:
+        return texts[0]
+    found = ", ".join(p.name for p in named or texts) or "none"
+    raise CorpusError(f"{path}: a WhatsApp export folder holds one chat .txt (found: {found})")
 
 
 def detect(path: Path) -> bool:
-    """A `.txt` (or a `.zip` holding one) whose first header line is WhatsApp's."""
+    """A `.txt` (or a `.zip` holding one, or a folder holding one) whose first header
+    line is WhatsApp's."""
+    if path.is_dir():
+        try:
+            path = chat_file(path)
+        except CorpusError:
+            return False
     if path.suffix.lower() not in (".txt", ".zip") or not path.is_file():
         return False
     try:
@@ -110,7 +141,11 @@ def _chat_lines(path: Path) -> Iterator[tuple[str, Iterator[str], _Media]]:
         except zipfile.BadZipFile as exc:
             raise CorpusError(f"{path}: not a zip file ({exc})") from None
         with archive:
-            texts = [n for n in archive.namelist() if n.lower().endswith(".txt")]
+            texts = [
+                n
+                for n in archive.namelist()
+                if n.lower().endswith(".txt") and not n.startswith("__MACOSX/")
+            ]
             chosen = [n for n in texts if n == "_chat.txt" or wa.chat_name(Path(n).stem)]
             picked = (chosen or texts)[:1]
             if not picked:
@@ -157,6 +192,8 @@ def read(
     continuation lines of a header already reported as a `RecordError`."""
     skipped = skipped if skipped is not None else Counter()
     zone = options.tz or ZoneInfo(DEFAULT_TZ)
+    root = path if path.is_dir() else path.parent
+    path = chat_file(path)
     group = group_name(path)
     account_id = options.account or f"whatsapp:{slug(group)}"
     with _chat_lines(path) as (_name, lines, _media):
@@ -170,13 +207,26 @@ def read(
         region=options.region or "",
         parent_id=None,
     )
-    if day_first is None:  # an `AdapterOptions.day_first`, once the CLI passes one
-        day_first = getattr(options, "day_first", None)
+    if day_first is None:
+        day_first = options.day_first
     order, decided_by = _date_order(traits, day_first)
     base = account_id if account_id.startswith("whatsapp:") else f"whatsapp:{account_id}"
     counters: Counter[tuple[str, str]] = Counter()
     context = {"tz": str(zone), "date_order": order, "date_order_from": decided_by}
+    where = provenance(NAME, path, 0, root)
     with _chat_lines(path) as (name, lines, media):
+
+        def finish(pending: _Pending) -> Item:
+            done = _post(pending, base, account_id, media, name, counters, context)
+            if isinstance(done, PostRecord):
+                if not done.post.text and not done.post.media:
+                    why = "missing" if "media_missing" in done.post.extra else "empty"
+                    skipped[why] += 1
+                    return Skipped(name, pending.line, REASONS[why])
+                done.post.extra.update(where)
+                done.post.extra["source_record"] = pending.line
+            return done
+
         pending: _Pending | None = None
         orphans: str | None = None  # what the continuation lines of a skipped line count as
         for number, raw in enumerate(lines, start=1):
@@ -191,7 +241,7 @@ def read(
                     yield RecordError(name, number, "(line)", "text before the first message")
                 continue
             if pending is not None:
-                yield _post(pending, base, account_id, media, name, counters, context)
+                yield finish(pending)
                 pending = None
             orphans = None
             try:
@@ -203,11 +253,12 @@ def read(
             opening = wa.classify(header.rest, marked=": \u200e" in raw)
             if opening.kind != "message":
                 skipped[opening.kind] += 1
+                yield Skipped(name, number, REASONS[opening.kind])
                 orphans = opening.kind  # a notice's own continuation lines are not a message
                 continue
             pending = _Pending(number, when.replace(tzinfo=zone), opening.sender, [opening.text])
         if pending is not None:
-            yield _post(pending, base, account_id, media, name, counters, context)
+            yield finish(pending)
 
 
 def _date_order(traits: wa.FileTraits, day_first: bool | None) -> tuple[wa.DateOrder, str]:
@@ -216,7 +267,7 @@ def _date_order(traits: wa.FileTraits, day_first: bool | None) -> tuple[wa.DateO
         return traits.order, "file"
     if day_first is not None:
         return ("dmy" if day_first else "mdy"), "option"
-    if traits.indonesian:
+    if traits.indonesian or (traits.dotted_clock and not traits.twelve_hour):
         return "dmy", "locale"
     return ("mdy" if traits.twelve_hour else "dmy"), "clock"
 

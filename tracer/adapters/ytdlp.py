@@ -1,7 +1,10 @@
 """yt-dlp downloads: `NAME.info.json` beside the media file `NAME.mp4` (or .webm, .mkv).
 
 `timestamp` is epoch seconds (UTC); when only `upload_date` (YYYYMMDD, a UTC day) is
-known the post is placed at midnight UTC and `time_precision: day` says so.
+known the post is placed at midnight UTC and `time_precision: day` says so. A file that
+describes a playlist or a channel rather than one video is skipped: `_type: playlist`
+says so since 2022; a 2021 yt-dlp wrote no `_type`, and its extractor (`YoutubeTab`,
+`…Playlist`, `…Channel`, `…User`) and the absence of formats tell instead.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from tracer.adapters.base import AdapterOptions, Item, media_root
+from tracer.adapters.base import AdapterOptions, Item, Skipped, media_root
 from tracer.adapters.common import (
     MEDIA_SUFFIXES,
     VIDEO_SUFFIXES,
@@ -32,6 +35,8 @@ from tracer.models import Account, Post
 NAME = "ytdlp"
 SUFFIX = ".info.json"
 PLATFORMS = {"youtube": "youtube", "youtubetab": "youtube", "twitter": "x"}
+PLAYLIST = "a playlist or channel, not a video"
+_LIST_EXTRACTORS = ("tab", "playlist", "channel", "user", "album", "search")
 
 
 def _records(path: Path) -> Iterator[Path]:
@@ -68,8 +73,9 @@ def _read_file(file: Path, root: Path, book: AccountBook) -> Iterator[Item]:
     if not isinstance(info, dict):
         yield RecordError(name, 1, "(file)", "not a JSON object")
         return
-    if info.get("_type") in {"playlist", "multi_video"}:
-        return  # a playlist's own description, written beside its entries: not a post
+    if is_playlist(info):
+        yield Skipped(name, 1, PLAYLIST)
+        return
     media = _media_beside(file)
     try:
         post, account = _post(info, file, root, media, book)
@@ -85,6 +91,17 @@ def _read_file(file: Path, root: Path, book: AccountBook) -> Iterator[Item]:
             f"no media file {stem}.mp4 (or .webm, .mkv, …) beside it; post kept without media",
         )
     yield from emit(1, post, account)
+
+
+def is_playlist(info: dict[str, Any]) -> bool:
+    """A playlist's or channel's own description, written beside its entries."""
+    if info.get("_type") in {"playlist", "multi_video"} or "entries" in info:
+        return True
+    if info.get("_type") not in (None, "video"):
+        return False
+    extractor = str(info.get("extractor_key") or info.get("extractor") or "").casefold()
+    is_video_like = any(k in info for k in ("formats", "url", "duration", "timestamp"))
+    return extractor.endswith(_LIST_EXTRACTORS) and not is_video_like
 
 
 def _media_beside(file: Path) -> tuple[Path, ...]:
