@@ -7,6 +7,8 @@ scikit-image's sample photos (`sample_data/sample_media.py`).
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from PIL import Image, ImageDraw
 
@@ -76,7 +78,7 @@ def test_a_diptych_does_not_match_its_halves(photos: dict[str, Image.Image]) -> 
 def test_different_photos_under_one_logo_band_do_not_match(
     photos: dict[str, Image.Image],
 ) -> None:
-    for x, y in zip(NAMES, NAMES[1:], strict=False):
+    for x, y in itertools.pairwise(NAMES):
         assert match_images(item(logo_band(photos[x])), item(logo_band(photos[y])), POLICY) is None
 
 

@@ -183,9 +183,7 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         # The embedded picture carries the words read off the whole screenshot: its own
         # words are among them, and they tell template siblings apart.
         name = f"{path.name}#embedded"
-        items.append(
-            PreparedMedia(name, "image", digest, MediaItem(name, image=inner, ocr=tokens))
-        )
+        items.append(PreparedMedia(name, "image", digest, MediaItem(name, image=inner, ocr=tokens)))
     return items
 
 
