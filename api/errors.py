@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tracer.errors import InputError, NotFoundError, StoreError, TracerError
+from tracer.errors import BusyError, InputError, NotFoundError, StoreError, TracerError
 
 log = logging.getLogger("tracer.api")
 PROBLEM = "application/problem+json"
@@ -24,6 +24,7 @@ TITLES = {
     400: "Bad request: the library refused the input",
     401: "Missing or unknown API key",
     404: "Not found",
+    409: "Another ingest is writing to the database; see Retry-After",
     413: "Request body too large",
     415: "Unsupported body type",
     422: "Invalid parameters",
@@ -44,6 +45,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+BUSY_RETRY_SECONDS = 30
+"""What a 409 of a busy database suggests in Retry-After."""
 PROBLEM_RESPONSES = problems(400, 404, 422, 429)
 """What every read route may answer besides its 200."""
 
@@ -63,6 +66,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def bad_input(_: Request, exc: InputError) -> JSONResponse:
         return problem(400, "Bad Request", str(exc))
+
+    @app.exception_handler(BusyError)
+    async def busy(_: Request, exc: BusyError) -> JSONResponse:
+        return problem(409, "Conflict", str(exc), {"Retry-After": str(BUSY_RETRY_SECONDS)})
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:

@@ -5,6 +5,7 @@ The CLI and the HTTP API call these and only render what they return.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections import defaultdict
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol
 
 from tracer import ocr
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
@@ -24,13 +25,22 @@ from tracer.mediafp import media_params
 from tracer.mediamatch import MediaMatch
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
-from tracer.prepare import LineContext, Prepared, prepared_batches, with_media
+from tracer.prepare import (
+    MEDIA_BATCH,
+    LineContext,
+    Prepared,
+    media_bounded,
+    prepared_batches,
+    with_media,
+)
+from tracer.queries import parse_family_id
 from tracer.rows import LinkRow, MediaRow, PostRow
 from tracer.store import Store
 from tracer.stored_cascades import family_cascades, refresh_cascades
 from tracer.textfp import TextFingerprint, fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport
 
+P = ParamSpec("P")
 Progress = Callable[[int], None]
 WORKER_THRESHOLD = 4 << 20
 """posts.jsonl files larger than this (bytes) are prepared in a worker process."""
@@ -114,6 +124,22 @@ def make_linker(store: Store, policy: MatchPolicy, reader: RowReader) -> Linker:
     return linker
 
 
+def _one_writer(
+    run: Callable[Concatenate[Store, P], IngestReport],
+) -> Callable[Concatenate[Store, P], IngestReport]:
+    """Run an ingest under its store's writer lock (`tracer.writelock`), from its first
+    read of the store's state to its last commit; a caller that holds the lock already
+    (to bound the wait) keeps it."""
+
+    @functools.wraps(run)
+    def locked(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> IngestReport:
+        with store.writer():
+            return run(store, *args, **kwargs)
+
+    return locked
+
+
+@_one_writer
 def ingest(
     store: Store,
     folder: Path,
@@ -123,10 +149,15 @@ def ingest(
     batch_size: int = 5000,
     progress: Progress | None = None,
     ocr_lang: str | None = ocr.LANG,
+    media_progress: Progress | None = None,
+    media_batch: int = MEDIA_BATCH,
 ) -> IngestReport:
-    """Read a canonical corpus, link every new post and store it, one batch per transaction.
+    """Read a canonical corpus, link every new post and store it, one batch per transaction
+    (`batch_size` lines, fewer when they hold more than `media_batch` media files).
 
-    `ocr_lang` None turns reading text off pictures off."""
+    `progress` counts lines done, `media_progress` media files fingerprinted and read.
+    `ocr_lang` None turns reading text off pictures off. Waits for any other ingest into
+    the same database to finish (hold `store.writer(wait)` around it to bound the wait)."""
     policy = policy or MatchPolicy()
     started = time.perf_counter()
     report = IngestReport()
@@ -161,10 +192,16 @@ def ingest(
         with posts_path.open("rb") as stream:
             next_idx = store.max_idx() + 1
             for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
-                fresh = with_media(_new_records(store, batch, report, str(posts_path)), ctx)
-                next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
+                left = len(batch)
+                new = _new_records(store, batch, report, str(posts_path))
+                for part in media_bounded(new, media_batch):
+                    fresh = with_media(part, ctx, media_progress)
+                    next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
+                    left -= len(part)
+                    if progress:
+                        progress(len(part))
                 if progress:
-                    progress(len(batch))
+                    progress(left)  # lines reported, unchanged or in conflict
     finally:
         reader.close()
     report.families_touched = refresh_cascades(store, policy)
@@ -361,9 +398,7 @@ def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
 
 
 def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
-    if not family_id.startswith("F") or not family_id[1:].isdigit():
-        raise NotFoundError(f"no family {family_id!r}")
-    members = store.family_posts(int(family_id[1:]))
+    members = store.family_posts(parse_family_id(family_id))
     if len(members) <= 1:
         raise NotFoundError(f"no family {family_id!r}")
     return load_family(store, policy, members[0][0])

@@ -9,6 +9,7 @@ functions applied in order when a store is opened.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from tracer.schema import (
     meta,
     posts,
 )
+from tracer.writelock import OnWait, writer_lock
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -76,6 +78,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def writer(
+        self, wait: float | None = None, on_wait: OnWait | None = None
+    ) -> AbstractContextManager[None]:
+        """The one-writer lock (see `tracer.writelock`); `wait` None: as long as it takes."""
+        return writer_lock(self.engine, wait, on_wait)
 
     # --- schema -----------------------------------------------------------------
 

@@ -90,7 +90,12 @@ def _relative(report: service.IngestReport, root: Path) -> service.IngestReport:
     def fix(errors: list[RecordError]) -> list[RecordError]:
         return [RecordError(_name(e.file, root), e.line, e.field, e.reason) for e in errors]
 
-    return replace(report, errors=fix(report.errors), conflicts=fix(report.conflicts))
+    return replace(
+        report,
+        errors=fix(report.errors),
+        conflicts=fix(report.conflicts),
+        media_errors=fix(report.media_errors),
+    )
 
 
 def _name(file: str, root: Path) -> str:
