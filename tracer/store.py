@@ -88,7 +88,11 @@ class Store:
     # --- schema -----------------------------------------------------------------
 
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Bring the schema up to date; a change is made under the writer lock (two first
+        ingests into a new file would both create it), a current schema takes no lock."""
+        if self.schema_version(missing_ok=True) == SCHEMA_VERSION:
+            return
+        with self.writer(), self.engine.begin() as conn:
             meta.create(conn, checkfirst=True)
             row = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
@@ -108,8 +112,10 @@ class Store:
                 else:
                     conn.execute(meta.insert(), values)
 
-    def schema_version(self) -> int:
+    def schema_version(self, missing_ok: bool = False) -> int:
         with self.engine.connect() as conn:
+            if missing_ok and not sa.inspect(conn).has_table(meta.name):
+                return 0
             row = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
             ).first()
