@@ -52,17 +52,12 @@ def writer_lock(
     """Hold the database's writer lock; `wait` None waits as long as it takes."""
     database = engine.url.database
     key = os.path.realpath(database) if database else engine.url.render_as_string()
-    deadline = None if wait is None else time.monotonic() + wait
+    waiting = _Wait(None if wait is None else time.monotonic() + wait, on_wait)
     me = threading.get_ident()
     with _table:
         owner, depth = _held.get(key, (me, 0))
-        told = False
         while owner != me:
-            if deadline is not None and time.monotonic() >= deadline:
-                raise BusyError(_busy("another ingest of this process"))
-            if on_wait and not told:
-                on_wait("another ingest of this process")
-                told = True
+            waiting.again("another ingest of this process")
             _table.wait(POLL_SECONDS)
             owner, depth = _held.get(key, (me, 0))
         _held[key] = (me, depth + 1)
@@ -70,7 +65,7 @@ def writer_lock(
         if depth:
             yield
         else:
-            with _os_lock(engine, deadline, on_wait):
+            with _os_lock(engine, waiting):
                 yield
     finally:
         with _table:
@@ -81,30 +76,38 @@ def writer_lock(
                 _table.notify_all()
 
 
-def _busy(holder: str) -> str:
-    """Who holds the lock, never where the database is (the API says this too)."""
-    return f"{holder} is writing to this database: try again when it has finished"
+class _Wait:
+    """A writer's wait for the lock: told once who holds it, refused past the deadline."""
+
+    def __init__(self, deadline: float | None, on_wait: OnWait | None) -> None:
+        self.deadline = deadline
+        self.on_wait = on_wait
+
+    def again(self, holder: str) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            # who holds the lock, never where the database is (the API says this too)
+            raise BusyError(f"{holder} is writing to this database: try again when it has finished")
+        if self.on_wait is not None:
+            self.on_wait(holder)
+            self.on_wait = None
 
 
-def _os_lock(
-    engine: Engine, deadline: float | None, on_wait: OnWait | None
-) -> AbstractContextManager[None]:
+def _os_lock(engine: Engine, waiting: _Wait) -> AbstractContextManager[None]:
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
-        return _file_lock(Path(f"{database}.lock"), deadline, on_wait)
+        return _file_lock(Path(f"{database}.lock"), waiting)
     if engine.dialect.name == "postgresql":
-        return _advisory_lock(engine, deadline, on_wait)
+        return _advisory_lock(engine, waiting)
     return nullcontext()  # an in-memory database has one process: the table suffices
 
 
 @contextmanager
-def _file_lock(path: Path, deadline: float | None, on_wait: OnWait | None) -> Iterator[None]:
+def _file_lock(path: Path, waiting: _Wait) -> Iterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise StoreError(f"cannot open the writer lock {path}: {exc.strerror}") from None
     try:
-        told = False
         while True:
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -112,12 +115,8 @@ def _file_lock(path: Path, deadline: float | None, on_wait: OnWait | None) -> It
             except OSError as exc:
                 if exc.errno not in (errno.EACCES, errno.EAGAIN):
                     raise StoreError(f"cannot lock {path}: {exc.strerror}") from None
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another ingest"
-            if deadline is not None and time.monotonic() >= deadline:
-                raise BusyError(_busy(holder))
-            if on_wait and not told:
-                on_wait(holder)
-                told = True
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            waiting.again(holder or "another ingest")
             time.sleep(POLL_SECONDS)
         since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         os.ftruncate(fd, 0)
@@ -129,18 +128,11 @@ def _file_lock(path: Path, deadline: float | None, on_wait: OnWait | None) -> It
 
 
 @contextmanager
-def _advisory_lock(
-    engine: Engine, deadline: float | None, on_wait: OnWait | None
-) -> Iterator[None]:
+def _advisory_lock(engine: Engine, waiting: _Wait) -> Iterator[None]:
     take = sa.text("SELECT pg_try_advisory_lock(:k)").bindparams(k=ADVISORY_KEY)
     with engine.connect() as conn:
-        told = False
         while not conn.execute(take).scalar():
-            if deadline is not None and time.monotonic() >= deadline:
-                raise BusyError(_busy("another ingest"))
-            if on_wait and not told:
-                on_wait("another ingest")
-                told = True
+            waiting.again("another ingest")
             time.sleep(POLL_SECONDS)
         try:
             yield
