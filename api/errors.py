@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from tracer.errors import BusyError, InputError, NotFoundError, StoreError, TracerError
 
@@ -89,15 +90,27 @@ def install(app: FastAPI) -> None:
         return problem(422, "Unprocessable Content", details or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(
-            exc.status_code, title(exc.status_code), str(exc.detail), dict(exc.headers or {})
-        )
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return problem(exc.status_code, title(exc.status_code), str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem(500, "Internal Server Error", "the request could not be completed")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route at the path accepts: the router's 405 names only the first
+    route's (`GET /verify` hid `POST /verify`)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    )
 
 
 def title(status: int) -> str:

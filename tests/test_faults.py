@@ -210,3 +210,13 @@ def test_impossible_family_ids_are_404(http: httpx.Client, path: str) -> None:
 def test_a_loopback_client_is_not_rate_limited_by_default(http: httpx.Client) -> None:
     statuses = {http.get("/families", params={"limit": 1}).status_code for _ in range(90)}
     assert statuses == {200}
+
+
+def test_a_405_allows_every_method_of_the_path(http: httpx.Client) -> None:
+    response = http.options("/verify")
+    assert_problem(response, 405)
+    assert {"GET", "POST"} <= {m.strip() for m in response.headers["allow"].split(",")}
+
+
+def test_post_search_without_a_body_is_a_422(http: httpx.Client) -> None:
+    assert_problem(http.post("/search"), 422)
