@@ -131,6 +131,21 @@ def test_cli_verify_at_past_utc_range_is_a_clear_error(scenario_db: Path) -> Non
         no_leak(done.stderr, server=False)
 
 
+def test_cli_ingest_of_an_export_reports_a_time_past_utc_range(tmp_path: Path) -> None:
+    """An export's wall-clock time in WIB can be valid and still have no UTC year."""
+    fixture = Path(__file__).parent / "fixtures/adapters/crowdtangle/facebook.csv"
+    export = tmp_path / "facebook.csv"
+    first = b"2024-01-27 10:40:00 WIB,2024-01-27,10:40:00"
+    export.write_bytes(
+        fixture.read_bytes().replace(first, b"0001-01-01 01:00:00 WIB,0001-01-01,01:00:00", 1)
+    )
+    done = run_tracer("--db", str(tmp_path / "t.db"), "ingest", str(export), "--no-ocr", "--json")
+    assert done.returncode == 0, done.stderr
+    report = orjson.loads(done.stdout)
+    assert report["ingested"] >= 1
+    assert any("Post Created: '0001-01-01 01:00:00' is out of range" in e for e in report["errors"])
+
+
 @pytest.mark.parametrize("family", [HUGE_FAMILY, "F١", "F" + "9" * 5000])
 def test_cli_export_of_an_impossible_family_is_not_found(scenario_db: Path, family: str) -> None:
     done = run_tracer("--db", str(scenario_db), "export", family)
