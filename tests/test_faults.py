@@ -5,7 +5,9 @@ real server); hypothesis looks for extreme times and paths the examples miss."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,6 +125,16 @@ def test_cli_ingest_reports_each_bad_line_and_keeps_the_rest(
     assert shown.returncode == 0, shown.stderr
 
 
+def test_cli_database_in_a_missing_folder_is_a_clear_error(
+    corpus_builder: CorpusBuilder, tmp_path: Path
+) -> None:
+    corpus = fault_corpus(corpus_builder)
+    done = run_tracer("--db", str(tmp_path / "nowhere" / "t.db"), "ingest", str(corpus))
+    assert done.returncode == 2
+    assert "cannot open database" in done.stderr
+    no_leak(done.stderr, server=False)
+
+
 def test_cli_verify_at_past_utc_range_is_a_clear_error(scenario_db: Path) -> None:
     for when in OVERFLOWING:
         done = run_tracer("--db", str(scenario_db), "verify", "--text", "x", "--at", when)
@@ -188,6 +200,34 @@ def test_post_ingest_reports_overflowing_times_and_keeps_the_rest(http: httpx.Cl
     assert report["ingested"] == 1
     assert [e.split(": ")[1] for e in report["errors"]] == ["published_at"] * 2 + ["media"]
     assert all(e.startswith("posts.jsonl:") for e in report["errors"])
+
+
+def test_post_ingest_of_a_zip_with_an_over_long_member_reports_its_post(
+    http: httpx.Client,
+) -> None:
+    long_name = "media/" + "z" * 300 + ".jpg"
+    lines = [
+        post_line("zip-long", "kominfo", "2024-02-02T10:00:00Z", "x", [long_name]),
+        post_line("zip-good", "kominfo", "2024-02-02T10:00:00Z", "Kabar dari arsip zip"),
+    ]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(
+            "corpus/accounts.csv", "account_id,platform,handle,name,tier,region,parent_id\n"
+        )
+        zipped.writestr("corpus/posts.jsonl", b"".join(orjson.dumps(x) + b"\n" for x in lines))
+        zipped.writestr(f"corpus/{long_name}", b"\xff\xd8\xff")
+    response = http.post(
+        "/ingest",
+        content=archive.getvalue(),
+        headers={"Content-Type": "application/zip", "X-API-Key": KEY},
+    )
+    assert response.status_code == 200, response.text
+    no_leak(response.text)
+    report = response.json()
+    assert report["ingested"] == 1
+    assert report["errors"][0].startswith("posts.jsonl:1: media: ")
+    assert "File name too long" in report["errors"][0]
 
 
 @pytest.mark.parametrize("when", OVERFLOWING)

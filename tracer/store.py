@@ -73,7 +73,11 @@ class Store:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
-        store.migrate()
+        try:
+            store.migrate()
+        except sa.exc.OperationalError as exc:  # a folder that does not exist, a locked file
+            engine.dispose()
+            raise StoreError(f"cannot open database {url!r}: {exc.orig}") from None
         return store
 
     def close(self) -> None:
