@@ -42,9 +42,10 @@ from tracer.textfp import TextFingerprint, fingerprint_texts
 
 MEDIA_POOL_MIN = 4
 """A batch with at least this many media files fingerprints them on every core."""
-MEDIA_BATCH = 256
-"""Media files per ingest transaction at most: with OCR, a couple of minutes of work on
-two cores, which is all a crash can lose (a batch of lines alone may hold hours of it)."""
+MEDIA_BATCH = 128
+"""Media files per ingest transaction at most: with OCR, ~25 s of work on two idle cores
+and ~2 min under heavy load, which is all a crash can lose (5,000 lines of posts with
+pictures were once half an hour of uncommitted work)."""
 PR_SET_PDEATHSIG = 1
 
 
