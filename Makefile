@@ -74,4 +74,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --posts 100000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm $(DB).lock

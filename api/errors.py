@@ -15,8 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from tracer.errors import InputError, NotFoundError, StoreError, TracerError
+from tracer.errors import BusyError, InputError, NotFoundError, StoreError, TracerError
 
 log = logging.getLogger("tracer.api")
 PROBLEM = "application/problem+json"
@@ -24,6 +25,7 @@ TITLES = {
     400: "Bad request: the library refused the input",
     401: "Missing or unknown API key",
     404: "Not found",
+    409: "Another ingest is writing to the database; see Retry-After",
     413: "Request body too large",
     415: "Unsupported body type",
     422: "Invalid parameters",
@@ -44,6 +46,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+BUSY_RETRY_SECONDS = 30
+"""What a 409 of a busy database suggests in Retry-After."""
 PROBLEM_RESPONSES = problems(400, 404, 422, 429)
 """What every read route may answer besides its 200."""
 
@@ -64,6 +68,10 @@ def install(app: FastAPI) -> None:
     async def bad_input(_: Request, exc: InputError) -> JSONResponse:
         return problem(400, "Bad Request", str(exc))
 
+    @app.exception_handler(BusyError)
+    async def busy(_: Request, exc: BusyError) -> JSONResponse:
+        return problem(409, "Conflict", str(exc), {"Retry-After": str(BUSY_RETRY_SECONDS)})
+
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
         log.error("store error: %s", exc)
@@ -82,15 +90,27 @@ def install(app: FastAPI) -> None:
         return problem(422, "Unprocessable Content", details or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(
-            exc.status_code, title(exc.status_code), str(exc.detail), dict(exc.headers or {})
-        )
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return problem(exc.status_code, title(exc.status_code), str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem(500, "Internal Server Error", "the request could not be completed")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route at the path accepts: the router's 405 names only the first
+    route's (`GET /verify` hid `POST /verify`)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    )
 
 
 def title(status: int) -> str:

@@ -6,6 +6,7 @@ rate limit → body limit → the app. Refusals are problem+json like every othe
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -129,17 +130,32 @@ class TokenBuckets:
         self._buckets = {k: b for k, b in self._buckets.items() if now - b.stamp < full}
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # not an address (a test client's name)
+        return False
+
+
 class RateLimit:
+    """Per-client limits; loopback clients (an analyst's script against their own
+    `tracer serve`) are exempt unless `rate_limit_loopback`. Behind a reverse proxy on the
+    same host, the proxy's X-Forwarded-For (trusted from 127.0.0.1 by uvicorn) names the
+    real client."""
+
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.buckets = TokenBuckets(settings.rate_limit, settings.rate_burst)
+        self.loopback = settings.rate_limit_loopback
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in UNLIMITED:
+        client = scope.get("client")
+        host = client[0] if client else ""
+        exempt = scope["type"] != "http" or scope["path"] in UNLIMITED
+        if exempt or (not self.loopback and is_loopback(host)):
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        wait = self.buckets.take(client[0] if client else "", time.monotonic())
+        wait = self.buckets.take(host, time.monotonic())
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             detail = f"rate limit exceeded; retry in {seconds} s"

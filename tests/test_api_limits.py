@@ -46,7 +46,11 @@ def limited(scenario_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     folder = tmp_path_factory.mktemp("limited")
     db = folder / "copy.db"
     shutil.copy(scenario_db, db)
-    settings = {"TRACER_RATE_LIMIT": "6", "TRACER_RATE_BURST": "3"}
+    settings = {
+        "TRACER_RATE_LIMIT": "6",
+        "TRACER_RATE_BURST": "3",
+        "TRACER_RATE_LIMIT_LOOPBACK": "1",
+    }
     with (
         serving(db, folder / "serve.log", settings) as base,
         httpx.Client(base_url=base, timeout=30) as http,

@@ -16,7 +16,14 @@ import orjson
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.tree import Tree
 
@@ -88,9 +95,20 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def _count_lines(path: Path) -> int:
+def _count_work(path: Path) -> tuple[int, int]:
+    """Lines and media files of a posts.jsonl, for the progress bars' totals and ETAs
+    (a bad line counts for no media: it is reported, not read)."""
+    lines = files = 0
     with path.open("rb") as stream:
-        return sum(1 for _ in stream)
+        for raw in stream:
+            lines += 1
+            if b'"media"' in raw:
+                try:
+                    media = orjson.loads(raw).get("media")
+                except (orjson.JSONDecodeError, AttributeError):
+                    continue
+                files += len(set(media)) if isinstance(media, list) else 0
+    return lines, files
 
 
 def _options(
@@ -162,6 +180,14 @@ def ingest(
     read_text: Annotated[
         bool, typer.Option("--ocr/--no-ocr", help="Read text off pictures (tesseract).")
     ] = True,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            help="Seconds to wait for another ingest writing to the database (default: until "
+            "it finishes; 0: fail at once, exit 2).",
+        ),
+    ] = None,
 ) -> None:
     """Ingest a corpus folder or an export and link its posts into families and cascades."""
     options = _options(account, tier, region, zone, day_first)
@@ -170,16 +196,24 @@ def ingest(
         _fail("--account, --tier and --region apply to exports, not to a canonical corpus")
     store = _store(create=True)
     posts_file = path / "posts.jsonl"
-    total = _count_lines(posts_file) if name == "canonical" and posts_file.is_file() else None
+    total, files = (None, None)
+    if name == "canonical" and posts_file.is_file():
+        total, files = _count_work(posts_file)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
+    with (
+        store.writer(wait, on_wait=_say_waiting),
+        Progress(*columns, console=err, transient=True, disable=as_json) as bar,
+    ):
         read_task = bar.add_task("read", total=None, visible=name != "canonical")
         task = bar.add_task("ingest", total=total, visible=name == "canonical")
+        media_task = bar.add_task("pictures and clips", total=files, visible=bool(files))
         report = conversion.ingest_export(
             store,
             path,
@@ -190,6 +224,7 @@ def ingest(
             on_staged=lambda n: bar.update(task, total=n, visible=True),
             progress=lambda n: bar.advance(task, n),
             ocr_lang=ocr.LANG if read_text else None,
+            media_progress=lambda n: bar.update(media_task, advance=n, visible=True),
         )
     if as_json:
         _print_json(report.to_json())
@@ -197,6 +232,15 @@ def ingest(
         _render_report(report)
     if report.ingested == 0 and report.unchanged == 0:
         raise typer.Exit(1)
+
+
+def _say_waiting(holder: str) -> None:
+    err.print(
+        f"waiting: {holder} is writing to {state.settings.db}; this ingest starts when it "
+        "has finished (Ctrl-C to stop, nothing is lost)",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()

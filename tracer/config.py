@@ -28,7 +28,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1)
     """Server processes `tracer serve` starts."""
     batch_size: int = 5000
-    """Posts per ingest transaction."""
+    """Posts per ingest transaction (fewer when their media are many: see `media_batch`)."""
+    ingest_wait: float = Field(default=30.0, ge=0)
+    """Seconds `POST /ingest` waits for another ingest writing to the database before
+    answering 409."""
     node_modules: Path = Path(__file__).resolve().parent.parent / "node_modules"
     """Where the set-up installed the browser assets (Swagger UI) from the npm registry."""
     api_keys: StrList = []
@@ -41,6 +44,8 @@ class Settings(BaseSettings):
     """Requests per minute per client address; 0 turns rate limiting off."""
     rate_burst: int = Field(default=60, ge=1)
     """Requests a client may make at once before the per-minute rate applies."""
+    rate_limit_loopback: bool = False
+    """Rate-limit loopback clients (127.0.0.1, ::1) too; by default they are exempt."""
     cors_origins: StrList = []
     """Origins whose browser scripts may call the API (CORS allow-list); `*` for any."""
     frame_ancestors: StrList = ["'self'"]

@@ -183,12 +183,13 @@ def ingest_export(
     progress: Progress | None = None,
     on_staged: Callable[[int], None] | None = None,
     ocr_lang: str | None = ocr.LANG,
+    media_progress: Progress | None = None,
 ) -> ExportIngestReport:
     """Ingest any format: a canonical corpus directly, any other through a temporary
     canonical corpus. Records the adapter skipped are reported before the canonical
     ingest's own errors, and those are traced back to the export's file and record.
     `converted` counts records read, `on_staged` gets the number of posts staged, and
-    `progress` counts posts ingested."""
+    `progress` counts posts ingested, `media_progress` media files fingerprinted."""
     options = options or AdapterOptions()
     fmt = resolve_format(path, fmt)
     if fmt == "canonical":
@@ -199,6 +200,7 @@ def ingest_export(
             batch_size=batch_size,
             progress=progress,
             ocr_lang=ocr_lang,
+            media_progress=media_progress,
         )
         return _with_skips(plain, fmt, SkipTally())
     # Accounts the store knows are not restaged, unless the user describes them anew.
@@ -210,7 +212,12 @@ def ingest_export(
         if on_staged:
             on_staged(staged.posts)
         report = service.ingest(
-            store, staging, batch_size=batch_size, progress=progress, ocr_lang=ocr_lang
+            store,
+            staging,
+            batch_size=batch_size,
+            progress=progress,
+            ocr_lang=ocr_lang,
+            media_progress=media_progress,
         )
         root = root_of(path, fmt)
         report.media_errors = _traced_back(report.media_errors, staging, root, path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -112,17 +113,26 @@ def _confined_media(value: Any, root: Path | None) -> tuple[str, ...]:
     for item in value:
         relative = Path(item)
         if relative.is_absolute() or not item.strip():
-            raise ValueError(f"{item!r} is not a relative path")
+            raise ValueError(f"{_shown(item)} is not a relative path")
         if root is not None:
-            resolved = (root / relative).resolve()
-            if not resolved.is_relative_to(root.resolve()):
-                raise ValueError(f"{item!r} leaves the corpus folder")
-            if not resolved.is_file():
-                raise ValueError(f"{item!r} does not exist")
+            try:
+                resolved = (root / relative).resolve()
+                inside, exists = resolved.is_relative_to(root.resolve()), resolved.is_file()
+            except OSError as exc:  # a name too long for the file system, say
+                raise ValueError(f"{_shown(item)} cannot be opened: {exc.strerror}") from None
+            if not inside:
+                raise ValueError(f"{_shown(item)} leaves the corpus folder")
+            if not exists:
+                raise ValueError(f"{_shown(item)} does not exist")
         elif ".." in relative.parts:
-            raise ValueError(f"{item!r} leaves the corpus folder")
+            raise ValueError(f"{_shown(item)} leaves the corpus folder")
         paths.append(relative.as_posix())
     return tuple(paths)
+
+
+def _shown(item: str, limit: int = 80) -> str:
+    """A path as a report shows it: a 10 kB name would drown the line it is reported on."""
+    return repr(item if len(item) <= limit else item[:limit] + "…")
 
 
 def parse_post(
@@ -145,7 +155,7 @@ def parse_post(
     if isinstance(post_id, int) and not isinstance(post_id, bool):
         post_id = str(post_id)  # platform ids are strings; tolerate numeric JSON
     if not isinstance(post_id, str) or not post_id.strip():
-        raise bad("post_id", "missing or not a non-empty string")
+        raise bad("post_id", "missing, or not a non-empty string or an integer")
     account_id = obj.get("account_id")
     if not isinstance(account_id, str) or not account_id:
         raise bad("account_id", "missing or not a string")
@@ -208,6 +218,11 @@ def parse_line(
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         return RecordError(name, number, "(line)", f"invalid JSON: {exc}")
+    if isinstance(obj, dict) and isinstance(obj.get("post_id"), float):
+        try:  # orjson reads an integer past 64 bits as a float: its digits are lost
+            obj = json.loads(raw)
+        except ValueError:  # over the interpreter's 4,300-digit limit
+            return RecordError(name, number, "post_id", "an integer too long to read")
     try:
         post = parse_post(obj, name=name, line=number, accounts=accounts, root=root, assume=assume)
     except RecordError as err:

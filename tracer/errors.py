@@ -6,7 +6,8 @@
     │   ├── RecordError       one bad record: file, line, field and reason
     │   └── MediaError        a media file that cannot be decoded or breaks a limit
     ├── NotFoundError         an unknown post, family or account (HTTP 404)
-    └── StoreError            the database is unusable (wrong schema version, corrupt)
+    ├── StoreError            the database is unusable (wrong schema version, corrupt)
+    └── BusyError             another writer holds the database (HTTP 409, CLI exit 2)
 
 A batch never stops on a RecordError: it records it and carries on.
 """
@@ -52,3 +53,7 @@ class NotFoundError(TracerError):
 
 class StoreError(TracerError):
     """The database cannot be used as it is."""
+
+
+class BusyError(TracerError):
+    """Another ingest holds the database's writer lock and did not finish in time."""

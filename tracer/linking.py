@@ -98,7 +98,13 @@ def match_rows_of(
 def relink(store: Store, policy: MatchPolicy) -> int:
     """Link every stored post again, in time order, under `policy`: from the stored
     fingerprints (nothing is decoded again), posts renumbered in time order, matches,
-    families and cascades rebuilt. Returns the number of posts."""
+    families and cascades rebuilt, under the store's writer lock. Returns the number of
+    posts."""
+    with store.writer():
+        return _relink(store, policy)
+
+
+def _relink(store: Store, policy: MatchPolicy) -> int:
     total = store.renumber_for_relink()
     reader = store.link_reader()
     try:

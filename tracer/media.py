@@ -57,6 +57,12 @@ def media_kind(path: Path) -> MediaKind:
     raise MediaError(str(path), f"unsupported file type {suffix or '(none)'!r}")
 
 
+def _said(exc: BaseException, path: Path) -> str:
+    """A decoder's message with the file's full path cut to its name: the path is a
+    server's temporary folder as often as not, and the report names the file anyway."""
+    return str(exc).replace(str(path), path.name)
+
+
 def check_size(path: Path, limits: MediaLimits) -> int:
     try:
         size = path.stat().st_size
@@ -93,11 +99,11 @@ def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Imag
             drafted = image.size
             upright = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise MediaError(str(path), f"not a readable image: {exc}") from None
+        raise MediaError(str(path), f"not a readable image: {_said(exc, path)}") from None
     except Image.DecompressionBombWarning:
         raise MediaError(str(path), "too many pixels (decompression bomb)") from None
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's truncated/corrupt data
-        raise MediaError(str(path), f"corrupt image: {exc}") from None
+        raise MediaError(str(path), f"corrupt image: {_said(exc, path)}") from None
     rgb = upright.convert("RGB")
     turned = rgb.size != drafted
     # The size as published, which `Image.draft` hides: fingerprints record it.
@@ -150,7 +156,7 @@ def sample_video(
                 # whatever frames their encoders kept as references.
                 next_time = (math.floor(frame.time / every + 1e-6) + 1) * every
     except av.error.FFmpegError as exc:
-        raise MediaError(str(path), f"not a readable video: {exc}") from None
+        raise MediaError(str(path), f"not a readable video: {_said(exc, path)}") from None
     if not frames:
         raise MediaError(str(path), "no decodable frames")
     return VideoFrames(

@@ -135,6 +135,12 @@ def zone_label(zone: str) -> str:
     return _ZONE_LABELS.get(zone, zone)
 
 
+EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+"""Instants tracer accepts: a day inside Python's range, so that showing one in any zone
+(offsets reach ±14 h) and adding a lag never overflow."""
+
+
 def parse_instant(value: str, assume: tzinfo | None = None) -> datetime:
     """Parse ISO 8601 into an aware UTC datetime.
 
@@ -152,7 +158,14 @@ def parse_instant(value: str, assume: tzinfo | None = None) -> datetime:
         if assume is None:
             raise ValueError(f"time {value!r} has no UTC offset (use --assume-tz)")
         moment = moment.replace(tzinfo=assume)
-    return moment.astimezone(UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        span = f"{EARLIEST.date().isoformat()} … {LATEST.date().isoformat()}"
+        raise ValueError(f"time {value!r} is outside {span} UTC")
+    return utc
 
 
 def local_time(moment: datetime, zone: str = "Asia/Jakarta") -> str:

@@ -7,11 +7,16 @@ split the work instead of one waiting.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -37,6 +42,11 @@ from tracer.textfp import TextFingerprint, fingerprint_texts
 
 MEDIA_POOL_MIN = 4
 """A batch with at least this many media files fingerprints them on every core."""
+MEDIA_BATCH = 128
+"""Media files per ingest transaction at most: with OCR, ~25 s of work on two idle cores
+and ~2 min under heavy load, which is all a crash can lose (5,000 lines of posts with
+pictures were once half an hour of uncommitted work)."""
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,21 +141,53 @@ def prepare_media(
         return PreparedMedia(path, kind, error=f"cannot read: {exc.strerror}")
 
 
-def _prepare_all_media(jobs: list[str], ctx: LineContext) -> list[PreparedMedia]:
+def _die_with_parent(parent: int) -> None:
+    """A worker's initializer: the worker ends when the ingest that forked it ends, however
+    it ends (a `kill -9` included). On Linux the kernel sends it SIGKILL; everywhere, a
+    watchdog thread notices the parent is gone within a second."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="tracer-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    # fork: a worker needs no re-import of the caller's main module (a script without a
+    # `__main__` guard would otherwise break), and it holds no database connection.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _prepare_all_media(
+    jobs: list[str], ctx: LineContext, done: Callable[[int], None] | None
+) -> list[PreparedMedia]:
     if len(jobs) < MEDIA_POOL_MIN:
-        return [prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang) for j in jobs]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context) as pool:
-        return list(
-            pool.map(
-                prepare_media,
-                repeat(ctx.root),
-                jobs,
-                repeat(ctx.limits),
-                repeat(ctx.ocr_lang),
-                chunksize=4,
-            )
-        )
+        here = (prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang) for j in jobs)
+        return list(_counted(here, done))
+    with _worker_pool(os.cpu_count() or 2) as pool:
+        limits, lang = repeat(ctx.limits), repeat(ctx.ocr_lang)
+        found = pool.map(prepare_media, repeat(ctx.root), jobs, limits, lang, chunksize=4)
+        return list(_counted(found, done))
+
+
+def _counted(
+    items: Iterable[PreparedMedia], done: Callable[[int], None] | None
+) -> Iterator[PreparedMedia]:
+    for item in items:
+        yield item
+        if done:
+            done(1)
 
 
 def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prepared | RecordError]:
@@ -162,16 +204,35 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
 
 
-def with_media(records: list[Prepared], ctx: LineContext) -> list[Prepared]:
-    """The records with their media files fingerprinted (and pictures read).
+def with_media(
+    records: list[Prepared], ctx: LineContext, done: Callable[[int], None] | None = None
+) -> list[Prepared]:
+    """The records with their media files fingerprinted (and pictures read); `done` is
+    told of each file as it is finished.
 
     Done after the store has set aside the posts it already holds: decoding and OCR are
     most of an ingest's cost, and a re-ingest of an unchanged corpus needs none of it."""
     jobs = sorted({m for p in records for m in p.record.post.media})
     if not jobs:
         return records
-    done = dict(zip(jobs, _prepare_all_media(jobs, ctx), strict=True))
-    return [replace(p, media=tuple(done[m] for m in p.record.post.media)) for p in records]
+    prepared = dict(zip(jobs, _prepare_all_media(jobs, ctx, done), strict=True))
+    return [replace(p, media=tuple(prepared[m] for m in p.record.post.media)) for p in records]
+
+
+def media_bounded(records: list[Prepared], limit: int = MEDIA_BATCH) -> Iterator[list[Prepared]]:
+    """The records in order, cut into runs of at most `limit` media files (a post with
+    more is a run of its own): each run is one transaction of the ingest."""
+    run: list[Prepared] = []
+    files = 0
+    for p in records:
+        count = len(p.record.post.media)
+        if run and files + count > limit:
+            yield run
+            run, files = [], 0
+        run.append(p)
+        files += count
+    if run:
+        yield run
 
 
 def prepared_batches(
@@ -185,10 +246,7 @@ def prepared_batches(
         for chunk in chunks:
             yield prepare_lines(chunk, ctx)
         return
-    # fork: the worker needs no re-import of the caller's main module (a script without
-    # a `__main__` guard would otherwise break), and it holds no database connection.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with _worker_pool(1) as pool:
         pending: Future[list[Prepared | RecordError]] | None = None
         for chunk in chunks:
             submitted = pool.submit(prepare_lines, chunk, ctx)

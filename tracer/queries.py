@@ -342,9 +342,12 @@ def _iso(ts: int) -> str:
 
 
 def parse_family_id(family_id: str) -> int:
-    if not family_id.startswith("F") or not family_id[1:].isdigit():
-        raise NotFoundError(f"no family {family_id!r}")
-    return int(family_id[1:])
+    """`F12` → 12; anything else, or a number past a 64-bit row id, is an unknown family
+    (ASCII digits only: `int` would also read `F١٢` as 12)."""
+    digits = family_id[1:]
+    if family_id[:1] != "F" or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        raise NotFoundError(f"no family {family_id[:40]!r}")
+    return int(digits)
 
 
 def family_summary(store: Store, family_id: str) -> dict[str, Any]:

@@ -5,13 +5,14 @@ The CLI and the HTTP API call these and only render what they return.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from tracer import ocr
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
@@ -23,13 +24,22 @@ from tracer.matching import MatchPolicy, TextSide
 from tracer.mediafp import media_params
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
-from tracer.prepare import LineContext, Prepared, prepared_batches, with_media
+from tracer.prepare import (
+    MEDIA_BATCH,
+    LineContext,
+    Prepared,
+    media_bounded,
+    prepared_batches,
+    with_media,
+)
+from tracer.queries import parse_family_id
 from tracer.rows import MediaRow, PostRow
 from tracer.store import Store
 from tracer.stored_cascades import family_cascades, refresh_cascades
 from tracer.textfp import fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport
 
+P = ParamSpec("P")
 Progress = Callable[[int], None]
 WORKER_THRESHOLD = 4 << 20
 """posts.jsonl files larger than this (bytes) are prepared in a worker process."""
@@ -76,6 +86,22 @@ class IngestReport:
         }
 
 
+def _one_writer(
+    run: Callable[Concatenate[Store, P], IngestReport],
+) -> Callable[Concatenate[Store, P], IngestReport]:
+    """Run an ingest under its store's writer lock (`tracer.writelock`), from its first
+    read of the store's state to its last commit; a caller that holds the lock already
+    (to bound the wait) keeps it."""
+
+    @functools.wraps(run)
+    def locked(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> IngestReport:
+        with store.writer():
+            return run(store, *args, **kwargs)
+
+    return locked
+
+
+@_one_writer
 def ingest(
     store: Store,
     folder: Path,
@@ -85,10 +111,15 @@ def ingest(
     batch_size: int = 5000,
     progress: Progress | None = None,
     ocr_lang: str | None = ocr.LANG,
+    media_progress: Progress | None = None,
+    media_batch: int = MEDIA_BATCH,
 ) -> IngestReport:
-    """Read a canonical corpus, link every new post and store it, one batch per transaction.
+    """Read a canonical corpus, link every new post and store it, one batch per transaction
+    (`batch_size` lines, fewer when they hold more than `media_batch` media files).
 
-    `ocr_lang` None turns reading text off pictures off."""
+    `progress` counts lines done, `media_progress` media files fingerprinted and read.
+    `ocr_lang` None turns reading text off pictures off. Waits for any other ingest into
+    the same database to finish (hold `store.writer(wait)` around it to bound the wait)."""
     policy = policy or MatchPolicy()
     started = time.perf_counter()
     report = IngestReport()
@@ -124,15 +155,21 @@ def ingest(
         with posts_path.open("rb") as stream:
             next_idx = store.max_idx() + 1
             for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
-                fresh = with_media(_new_records(store, batch, report, str(posts_path)), ctx)
-                if fresh:
-                    first = (fresh[0].record.post.timestamp, fresh[0].record.post.post_id)
-                    report.relinked |= latest is not None and first < latest
-                    last = (fresh[-1].record.post.timestamp, fresh[-1].record.post.post_id)
-                    latest = last if latest is None else max(latest, last)
-                next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
+                left = len(batch)
+                new = _new_records(store, batch, report, str(posts_path))
+                for part in media_bounded(new, media_batch):
+                    if part:
+                        first = (part[0].record.post.timestamp, part[0].record.post.post_id)
+                        report.relinked |= latest is not None and first < latest
+                        last = (part[-1].record.post.timestamp, part[-1].record.post.post_id)
+                        latest = last if latest is None else max(latest, last)
+                    fresh = with_media(part, ctx, media_progress)
+                    next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
+                    left -= len(part)
+                    if progress:
+                        progress(len(part))
                 if progress:
-                    progress(len(batch))
+                    progress(left)  # lines reported, unchanged or in conflict
     finally:
         reader.close()
     if report.relinked:
@@ -319,9 +356,7 @@ def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
 
 
 def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
-    if not family_id.startswith("F") or not family_id[1:].isdigit():
-        raise NotFoundError(f"no family {family_id!r}")
-    members = store.family_posts(int(family_id[1:]))
+    members = store.family_posts(parse_family_id(family_id))
     if len(members) <= 1:
         raise NotFoundError(f"no family {family_id!r}")
     return load_family(store, policy, members[0][0])

@@ -9,6 +9,7 @@ functions applied in order when a store is opened.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from tracer.schema import (
     meta,
     posts,
 )
+from tracer.writelock import OnWait, writer_lock
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -72,16 +74,30 @@ class Store:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
-        store.migrate()
+        try:
+            store.migrate()
+        except sa.exc.OperationalError as exc:  # a folder that does not exist, a locked file
+            engine.dispose()
+            raise StoreError(f"cannot open database {url!r}: {exc.orig}") from None
         return store
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def writer(
+        self, wait: float | None = None, on_wait: OnWait | None = None
+    ) -> AbstractContextManager[None]:
+        """The one-writer lock (see `tracer.writelock`); `wait` None: as long as it takes."""
+        return writer_lock(self.engine, wait, on_wait)
+
     # --- schema -----------------------------------------------------------------
 
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Bring the schema up to date; a change is made under the writer lock (two first
+        ingests into a new file would both create it), a current schema takes no lock."""
+        if self.schema_version(missing_ok=True) == SCHEMA_VERSION:
+            return
+        with self.writer(), self.engine.begin() as conn:
             meta.create(conn, checkfirst=True)
             row = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
@@ -101,8 +117,10 @@ class Store:
                 else:
                     conn.execute(meta.insert(), values)
 
-    def schema_version(self) -> int:
+    def schema_version(self, missing_ok: bool = False) -> int:
         with self.engine.connect() as conn:
+            if missing_ok and not sa.inspect(conn).has_table(meta.name):
+                return 0
             row = conn.execute(
                 sa.select(meta.c.value).where(meta.c.key == "schema_version")
             ).first()

@@ -8,6 +8,7 @@ was uploaded. Reports name files relative to the corpus, never the server's path
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import zipfile
@@ -44,7 +45,8 @@ def corpus_from_zip(archive: Path, folder: Path, max_bytes: int) -> Path:
             for member in members:
                 _check_member(member)
             folder.mkdir(parents=True, exist_ok=True)
-            zipped.extractall(folder)
+            for member in members:
+                _extract(zipped, member, folder)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise CorpusError(f"not a readable zip archive: {exc}") from None
     if (folder / ACCOUNTS_FILE).is_file():
@@ -53,6 +55,16 @@ def corpus_from_zip(archive: Path, folder: Path, max_bytes: int) -> Path:
     if len(inner) != 1:
         raise CorpusError(f"the archive holds no corpus folder ({ACCOUNTS_FILE} not found)")
     return inner[0]
+
+
+def _extract(zipped: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path) -> None:
+    """One member; a name too long for the file system is left out, and the post that
+    names it is reported like any post whose media path cannot be opened."""
+    try:
+        zipped.extract(member, folder)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
 
 
 def _check_member(member: zipfile.ZipInfo) -> None:
@@ -90,7 +102,12 @@ def _relative(report: service.IngestReport, root: Path) -> service.IngestReport:
     def fix(errors: list[RecordError]) -> list[RecordError]:
         return [RecordError(_name(e.file, root), e.line, e.field, e.reason) for e in errors]
 
-    return replace(report, errors=fix(report.errors), conflicts=fix(report.conflicts))
+    return replace(
+        report,
+        errors=fix(report.errors),
+        conflicts=fix(report.conflicts),
+        media_errors=fix(report.media_errors),
+    )
 
 
 def _name(file: str, root: Path) -> str:

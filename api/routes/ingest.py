@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from tracer.service import IngestReport
 from tracer.store import Store
 from tracer.uploads import UploadKind, ingest_upload
 
-router = APIRouter(tags=["ingest"], responses=problems(400, 401, 413, 415, 422, 429))
+router = APIRouter(tags=["ingest"], responses=problems(400, 401, 409, 413, 415, 422, 429))
 KINDS: dict[str, UploadKind] = {"application/x-ndjson": "ndjson", "application/zip": "zip"}
 BODY = {
     "required": True,
@@ -28,8 +27,6 @@ BODY = {
         "application/zip": {"schema": {"type": "string", "format": "binary"}},
     },
 }
-_serial = threading.Lock()
-"""One ingest at a time in this process (the store numbers posts as it goes)."""
 
 
 @router.post(
@@ -63,7 +60,8 @@ def _ingest(
     settings: Settings,
     policy: MatchPolicy,
 ) -> IngestReport:
-    with _serial:
+    # One writer per database, this server's or a CLI's; past the wait, a 409.
+    with store.writer(settings.ingest_wait):
         return ingest_upload(
             store,
             kind,

@@ -51,7 +51,7 @@ async def search(
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return await _search_files(request, store, policy)
-    if kind != "application/json":
+    if kind not in ("application/json", ""):  # no body at all: the JSON checks say what lacks
         raise HTTPException(415, "send application/json or multipart/form-data")
     raw = await request.body()
     if len(raw) > settings.max_body_bytes:

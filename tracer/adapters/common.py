@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from tracer.adapters.base import AdapterOptions
 from tracer.corpus import PostRecord, content_digest
 from tracer.models import Account, Post
+from tracer.normalize import EARLIEST, LATEST
 
 DEFAULT_ZONE = "Asia/Jakarta"
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
@@ -65,6 +66,19 @@ def from_epoch(value: Any, field: str) -> datetime:
         raise FieldError(field, f"{value!r} is out of range") from None
 
 
+def in_utc(moment: datetime, value: Any, field: str) -> datetime:
+    """An aware time in UTC, or a `FieldError` when it lies outside the instants tracer
+    accepts (`normalize.EARLIEST` … `LATEST`): `0001-01-01 01:00 WIB` is valid, yet has
+    no UTC year."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise FieldError(field, f"{value!r} is out of range") from None
+    if not EARLIEST <= utc <= LATEST:
+        raise FieldError(field, f"{value!r} is out of range")
+    return utc
+
+
 def from_rfc2822(value: str, field: str) -> datetime:
     """`Wed, 24 Jan 2024 12:00:00 +0000` and X's `Wed Jan 24 12:00:00 +0000 2024`."""
     text = value.strip()
@@ -78,7 +92,7 @@ def from_rfc2822(value: str, field: str) -> datetime:
         raise FieldError(field, f"{value!r} is not an RFC 2822 time") from None
     if moment.tzinfo is None:
         raise FieldError(field, f"{value!r} has no UTC offset")
-    return moment.astimezone(UTC)
+    return in_utc(moment, value, field)
 
 
 def from_local(text: str, zone: tzinfo, field: str, formats: Iterable[str]) -> datetime:
@@ -88,7 +102,7 @@ def from_local(text: str, zone: tzinfo, field: str, formats: Iterable[str]) -> d
             naive = datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
-        return naive.replace(tzinfo=zone).astimezone(UTC)
+        return in_utc(naive.replace(tzinfo=zone), text, field)
     raise FieldError(field, f"{text!r} is not a time in a known layout")
 
 
@@ -108,7 +122,7 @@ def any_time(value: Any, field: str) -> datetime:
             raise FieldError(field, f"{value!r} is not an ISO 8601 time") from None
         if moment.tzinfo is None:
             raise FieldError(field, f"{value!r} has no UTC offset")
-        return moment.astimezone(UTC)
+        return in_utc(moment, value, field)
     return from_rfc2822(text, field)
 
 
