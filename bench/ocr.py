@@ -38,7 +38,7 @@ SAMPLE = ROOT / "sample_data" / "corpus" / "media"
 LIMITS = MediaLimits()
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "camera", "coins", "hubble_deep_field")
 PHOTOS += ("immunohistochemistry", "moon", "brick", "grass", "gravel", "retina", "cat")
-PHOTOS += ("horse", "motorcycle_left", "colorwheel", "page", "text")
+PHOTOS += ("horse", "colorwheel", "page", "text")
 VOCABULARY = (
     "pemerintah kabupaten warga diminta waspada banjir vaksinasi gratis sekolah puskesmas "
     "internet pemilu damai ayo ke tps lapor pajak stunting imunisasi polio anak pangan murah "
