@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from tracer.mediafp import ImagePrint, VideoPrint
 from tracer.mediamatch import MediaItem
 from tracer.normalize import normalize_text
+from tracer.prepare import PreparedMedia
 from tracer.rows import MediaRow
 from tracer.schema import media, posts
 
@@ -54,6 +55,7 @@ def _row(r: sa.Row[tuple[object, ...]]) -> MediaRow:
         ocr=m["ocr"],
         error=m["error"],
         thumbnail=bytes(m["thumbnail"]) if m["thumbnail"] is not None else None,
+        ocr_params=m["ocr_params"],
     )
 
 
@@ -76,6 +78,34 @@ class MediaStore:
                     row = _row(r)
                     out[row.idx].append(row)
         return dict(out)
+
+    def stored_files(self, digests: Sequence[str], params: str) -> dict[str, PreparedMedia]:
+        """Files already stored, by SHA-256, as prepared media to copy instead of decoding
+        them again: any clip, and pictures read under the same `params` (OCR off, or the
+        same engine and settings)."""
+        out: dict[str, PreparedMedia] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(digests), CHUNK):
+                stmt = sa.select(media).where(
+                    media.c.sha256.in_(digests[start : start + CHUNK]),
+                    media.c.fingerprint.is_not(None),
+                    sa.or_(media.c.kind == "video", media.c.ocr_params == params),
+                )
+                for r in conn.execute(stmt):
+                    row = _row(r)
+                    item = media_item(row)
+                    if row.sha256 is None or row.sha256 in out or item is None:
+                        continue
+                    out[row.sha256] = PreparedMedia(
+                        row.path,
+                        row.kind,
+                        row.sha256,
+                        item,
+                        row.ocr,
+                        thumbnail=row.thumbnail,
+                        ocr_params=row.ocr_params,
+                    )
+        return out
 
     def items_for(self, idxs: Iterable[int]) -> dict[int, tuple[MediaItem, ...]]:
         return {

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tracer import ocr
+from tracer import ocr, textpresence
 from tracer.corpus import PostRecord, parse_line
 from tracer.errors import MediaError, RecordError
 from tracer.media import MediaLimits, check_size, load_image, media_kind, sample_video
@@ -60,6 +60,11 @@ class PreparedMedia:
     ocr_text: str | None = None
     error: str | None = None
     thumbnail: bytes | None = None
+    ocr_params: str | None = None
+    """What `ocr_text` depends on (`reading_params`); None: not to be reused."""
+    ocr_calls: int = 0
+    reused: bool = False
+    """Copied from a file with the same SHA-256, not decoded again."""
 
     @property
     def algorithm(self) -> str | None:
@@ -108,18 +113,59 @@ def thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def prepare_media(
-    root: Path, path: str, limits: MediaLimits, ocr_lang: str | None
-) -> PreparedMedia:
-    """Decode, fingerprint and (for pictures) read one file; a bad file is an error
-    value for its post, never an exception that stops the batch."""
+OCR_OFF = "off"
+StoredMedia = Callable[[Sequence[str], str], Mapping[str, PreparedMedia]]
+"""The store's files by SHA-256, for the given `reading_params`."""
+
+
+def reading_params(ocr_lang: str | None) -> str:
+    """What a stored file's reading depends on: OCR off, or the engine, its settings and
+    the text-presence test (a reading is reused only under the same ones)."""
+    if ocr_lang is None or ocr.unavailable(ocr_lang) is not None:
+        return OCR_OFF
+    return f"{ocr.params(ocr_lang)}/presence{textpresence.VERSION}"
+
+
+def read_picture(image: Image.Image, ocr_lang: str | None) -> tuple[str | None, int]:
+    """The text on a picture and the OCR calls spent on it. A picture the text-presence
+    test finds bare is not read: its text is "" (read, no words), never None (OCR did
+    not run), which the matcher treats differently."""
+    if ocr_lang is None or ocr.unavailable(ocr_lang) is not None:
+        return None, 0
+    if not textpresence.has_text(image):
+        return "", 0
+    return ocr.read_text_or_none(image, ocr_lang), 1
+
+
+def identify(root: Path, path: str, limits: MediaLimits) -> tuple[str, str] | PreparedMedia:
+    """A file's kind and SHA-256, or the error value for it."""
     full = root / path
     kind = "unknown"
     try:
         kind = media_kind(full)
         check_size(full, limits)
         with full.open("rb") as stream:
-            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+            return kind, hashlib.file_digest(stream, "sha256").hexdigest()
+    except MediaError as exc:
+        return PreparedMedia(path, kind, error=exc.reason)
+    except OSError as exc:
+        return PreparedMedia(path, kind, error=f"cannot read: {exc.strerror}")
+
+
+def prepare_media(
+    root: Path, path: str, limits: MediaLimits, ocr_lang: str | None, digest: str | None = None
+) -> PreparedMedia:
+    """Decode, fingerprint and (for pictures) read one file; a bad file is an error
+    value for its post, never an exception that stops the batch."""
+    full = root / path
+    kind = "unknown"
+    try:
+        if digest is None:
+            known = identify(root, path, limits)
+            if isinstance(known, PreparedMedia):
+                return known
+            digest = known[1]
+        kind = media_kind(full)
         if kind == "video":
             frames = sample_video(full, limits)
             video = fingerprint_frames(frames.times, frames.frames, frames.duration)
@@ -128,13 +174,20 @@ def prepare_media(
                 path, kind, digest, MediaItem(path, video=video), thumbnail=thumbnail(still)
             )
         image = load_image(full, limits, min_side=512 if ocr_lang else WORK_SIDE)
-        text: str | None = None
-        tokens: tuple[str, ...] | None = None
-        if ocr_lang is not None and ocr.unavailable(ocr_lang) is None:
-            text = ocr.read_text_or_none(image, ocr_lang)
-            tokens = normalize_text(text).tokens if text is not None else None
+        text, calls = read_picture(image, ocr_lang)
+        tokens = normalize_text(text).tokens if text is not None else None
         item = MediaItem(path, image=fingerprint_image(image), ocr=tokens)
-        return PreparedMedia(path, kind, digest, item, text, thumbnail=thumbnail(image))
+        params = reading_params(ocr_lang) if text is not None or ocr_lang is None else None
+        return PreparedMedia(
+            path,
+            kind,
+            digest,
+            item,
+            text,
+            thumbnail=thumbnail(image),
+            ocr_params=params,
+            ocr_calls=calls,
+        )
     except MediaError as exc:
         return PreparedMedia(path, kind, error=exc.reason)
     except OSError as exc:
@@ -170,14 +223,20 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _prepare_all_media(
-    jobs: list[str], ctx: LineContext, done: Callable[[int], None] | None
+    jobs: list[str],
+    ctx: LineContext,
+    digests: list[str | None],
+    done: Callable[[int], None] | None = None,
 ) -> list[PreparedMedia]:
     if len(jobs) < MEDIA_POOL_MIN:
-        here = (prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang) for j in jobs)
+        here = (
+            prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang, d)
+            for j, d in zip(jobs, digests, strict=True)
+        )
         return list(_counted(here, done))
     with _worker_pool(os.cpu_count() or 2) as pool:
         limits, lang = repeat(ctx.limits), repeat(ctx.ocr_lang)
-        found = pool.map(prepare_media, repeat(ctx.root), jobs, limits, lang, chunksize=4)
+        found = pool.map(prepare_media, repeat(ctx.root), jobs, limits, lang, digests, chunksize=4)
         return list(_counted(found, done))
 
 
@@ -205,17 +264,41 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
 
 
 def with_media(
-    records: list[Prepared], ctx: LineContext, done: Callable[[int], None] | None = None
+    records: list[Prepared],
+    ctx: LineContext,
+    done: Callable[[int], None] | None = None,
+    stored: StoredMedia | None = None,
 ) -> list[Prepared]:
     """The records with their media files fingerprinted (and pictures read); `done` is
     told of each file as it is finished.
 
     Done after the store has set aside the posts it already holds: decoding and OCR are
-    most of an ingest's cost, and a re-ingest of an unchanged corpus needs none of it."""
+    most of an ingest's cost, and a re-ingest of an unchanged corpus needs none of it.
+    Each distinct file (by SHA-256) is decoded, fingerprinted and read once: a picture
+    that 300 offices post is copied from its first copy, or from the store's."""
     jobs = sorted({m for p in records for m in p.record.post.media})
     if not jobs:
         return records
-    prepared = dict(zip(jobs, _prepare_all_media(jobs, ctx, done), strict=True))
+    ids = {j: identify(ctx.root, j, ctx.limits) for j in jobs}
+    digests = sorted({v[1] for v in ids.values() if isinstance(v, tuple)})
+    known = dict(stored(digests, reading_params(ctx.ocr_lang))) if stored and digests else {}
+    first: dict[str, str] = {}
+    for j, v in ids.items():
+        if isinstance(v, tuple) and v[1] not in known:
+            first.setdefault(v[1], j)
+    fresh = dict(
+        zip(first.values(), _prepare_all_media([*first.values()], ctx, [*first], done), strict=True)
+    )
+    prepared: dict[str, PreparedMedia] = {}
+    for j, v in ids.items():
+        if isinstance(v, PreparedMedia):
+            prepared[j] = v
+        elif first.get(v[1]) == j:
+            prepared[j] = fresh[j]
+        else:
+            prepared[j] = _copied(known.get(v[1]) or fresh[first[v[1]]], j)
+    if done and len(ids) > len(first):
+        done(len(ids) - len(first))  # read before, or copies of a file read here
     return [replace(p, media=tuple(prepared[m] for m in p.record.post.media)) for p in records]
 
 
@@ -233,6 +316,11 @@ def media_bounded(records: list[Prepared], limit: int = MEDIA_BATCH) -> Iterator
         files += count
     if run:
         yield run
+
+
+def _copied(source: PreparedMedia, path: str) -> PreparedMedia:
+    item = replace(source.item, path=path) if source.item is not None else None
+    return replace(source, path=path, item=item, ocr_calls=0, reused=True)
 
 
 def prepared_batches(

@@ -67,6 +67,8 @@ class MediaRow:
     error: str | None
     thumbnail: bytes | None = None
     """A small JPEG for verification cards."""
+    ocr_params: str | None = None
+    """What `ocr` depends on (`tracer.prepare.reading_params`); None: not to be reused."""
 
 
 def account_row(a: Account) -> dict[str, Any]:

@@ -83,6 +83,7 @@ media = sa.Table(
     sa.Column("ocr", sa.Text),
     sa.Column("thumbnail", sa.LargeBinary),
     sa.Column("error", sa.Text),
+    sa.Column("ocr_params", sa.Text),
 )
 sa.Index("ix_media_sha256", media.c.sha256)
 family_stats = sa.Table(
@@ -128,5 +129,18 @@ def _v3_read_side(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_media, _v3_read_side]
+def _v4_reading_params(conn: Connection) -> None:
+    """What each stored reading depends on, so that a file known by its SHA-256 is not
+    decoded or read again (rows from before are read again once: their column is NULL)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("media")}
+    if "ocr_params" not in columns:
+        conn.execute(sa.text("ALTER TABLE media ADD COLUMN ocr_params TEXT"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_initial,
+    _v2_media,
+    _v3_read_side,
+    _v4_reading_params,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -56,12 +56,21 @@ class IngestReport:
     media_errors: list[RecordError] = field(default_factory=list)
     """Media files that could not be read; their posts are ingested without them."""
     media_files: int = 0
+    pictures: int = 0
+    """Pictures among `media_files` (fingerprinted; the rest are clips or errors)."""
+    ocr_calls: int = 0
+    """Pictures OCR read: not those the text-presence test found bare, nor copies."""
+    media_reused: int = 0
+    """Files copied from one with the same SHA-256 instead of being decoded again."""
     notes: list[str] = field(default_factory=list)
     accounts_added: int = 0
     families_touched: int = 0
     relinked: bool = False
     """Whether posts arrived out of time order and every post was linked again."""
     seconds: float = 0.0
+
+    def ocr_per_picture(self) -> float | None:
+        return round(self.ocr_calls / self.pictures, 3) if self.pictures else None
 
     def errors_by_kind(self) -> dict[str, int]:
         kinds: dict[str, int] = defaultdict(int)
@@ -78,6 +87,10 @@ class IngestReport:
             "errors_by_kind": self.errors_by_kind(),
             "media_files": self.media_files,
             "media_errors": [str(e) for e in self.media_errors],
+            "pictures": self.pictures,
+            "ocr_calls": self.ocr_calls,
+            "ocr_calls_per_picture": self.ocr_per_picture(),
+            "media_reused": self.media_reused,
             "notes": self.notes,
             "accounts_added": self.accounts_added,
             "families_touched": self.families_touched,
@@ -163,7 +176,7 @@ def ingest(
                         report.relinked |= latest is not None and first < latest
                         last = (part[-1].record.post.timestamp, part[-1].record.post.post_id)
                         latest = last if latest is None else max(latest, last)
-                    fresh = with_media(part, ctx, media_progress)
+                    fresh = with_media(part, ctx, media_progress, store.media.stored_files)
                     next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
                     left -= len(part)
                     if progress:
@@ -288,6 +301,9 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
     out: list[MediaRow] = []
     for ordinal, m in enumerate(prepared.media):
         report.media_files += 1
+        report.pictures += m.kind == "image" and m.item is not None
+        report.ocr_calls += m.ocr_calls
+        report.media_reused += m.reused
         if m.error is not None:
             report.media_errors.append(
                 RecordError(name, prepared.record.line, "media", f"{m.path}: {m.error}")
@@ -304,6 +320,7 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
                 m.ocr_text,
                 m.error,
                 m.thumbnail,
+                m.ocr_params,
             )
         )
     return out
