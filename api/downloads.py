@@ -22,9 +22,10 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def disposition(name: str) -> dict[str, str]:
-    """The header that names a download (names from `tracer.tables.file_name` are safe)."""
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+def disposition(name: str, *, inline: bool = False) -> dict[str, str]:
+    """The header that names a download (names from `tracer.tables.file_name` are safe);
+    `inline` for JSON, which a browser may show rather than save."""
+    return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'}
 
 
 def csv_response(
