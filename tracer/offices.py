@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracer.models import Account
 from tracer.registry import Office, Registry, builtin_registry, normalize_code
@@ -157,3 +157,98 @@ class Offices:
             office = parent.province if account.tier == "province" else None
             return Placement(office, parent.province, "parent")
         return NOWHERE
+
+
+_GOVERNMENT_WORDS = ("diskominfo", "kominfo", "pemkab", "pemkot", "pemprov", "humas", "dinas")
+
+
+def office_named(account: Account, registry: Registry) -> Office | None:
+    """The one office an account's name or handle names, when it also says it is a
+    government office ("Diskominfo Kota Serang", "@pemkabserang"): a private account
+    called "Bali" is not the province's office."""
+    said = (account.name + " " + account.handle).casefold()
+    if not any(word in said for word in _GOVERNMENT_WORDS):
+        return None
+    for text in [_strip_office_words(account.name), *_handle_names(account.handle)]:
+        found = registry.match(text) if text else ()
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+class AccountMatcher:
+    """Accounts read from an export → the accounts a store knows.
+
+    An account whose (platform, normalised handle) is a known account's is that account:
+    `match` returns None and `alias` moves its posts to the known id. An account read
+    without a tier (`other`, no `--tier` given) whose name or handle names one office
+    gets the office's tier and region; the others are counted in `tierless`.
+    """
+
+    def __init__(self, known: Mapping[str, Account], *, tier_given: bool = False) -> None:
+        self.registry = builtin_registry()
+        self.by_key = {account_key(a): a.account_id for a in known.values()}
+        self.tier_given = tier_given
+        self.aliases: dict[str, str] = {}
+        self.placed: list[str] = []
+        self.tierless: list[str] = []
+
+    def alias(self, account_id: str) -> str:
+        return self.aliases.get(account_id, account_id)
+
+    def match(self, account: Account) -> Account | None:
+        known = self.by_key.get(account_key(account))
+        if known is not None and known != account.account_id:
+            self.aliases[account.account_id] = known
+            return None
+        self.by_key.setdefault(account_key(account), account.account_id)
+        if account.tier != "other" or self.tier_given:
+            return account
+        office = office_named(account, self.registry)
+        if office is None:
+            self.tierless.append(account.account_id)
+            return account
+        self.placed.append(account.account_id)
+        return replace(account, tier=office.tier, region=office.name)
+
+
+def matcher_notes(matcher: AccountMatcher) -> list[str]:
+    """What an ingest report says about the accounts a matcher saw."""
+
+    def some(ids: list[str]) -> str:
+        return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+    notes = []
+    if matcher.aliases:
+        pairs = [f"{a} → {b}" for a, b in sorted(matcher.aliases.items())]
+        notes.append(
+            f"{len(pairs)} accounts are known accounts under another id (same platform and "
+            f"handle); their posts were stored under the known id: {some(pairs)}"
+        )
+    if matcher.placed:
+        notes.append(
+            f"{len(matcher.placed)} accounts without a tier were given their office's tier "
+            f"from their name or handle: {some(sorted(matcher.placed))}"
+        )
+    if matcher.tierless:
+        notes.append(
+            f"{len(matcher.tierless)} accounts were created without a tier (stored as `other`: "
+            f"adoption and the watch leave them out): {some(sorted(matcher.tierless))}. "
+            "Give them offices: write a CSV (platform, handle, office) and run `tracer "
+            "accounts import FILE.csv` before ingesting the export (its accounts are then "
+            "matched to those by platform and handle), or ingest with --tier and --region"
+        )
+    return notes
+
+
+def duplicates_note(accounts: Iterable[Account]) -> list[str]:
+    """The ingest report's line on accounts stored twice, if any."""
+    groups = duplicate_accounts(accounts)
+    if not groups:
+        return []
+    shown = "; ".join(" = ".join(a.account_id for a in g) for g in groups[:5])
+    return [
+        f"{len(groups)} accounts are stored under more than one id (same platform and "
+        f"handle): {shown}. Adoption counts each as one; `tracer accounts duplicates` "
+        "lists them all"
+    ]

@@ -24,6 +24,7 @@ from tracer.mediafp import media_params
 from tracer.mediamatch import MediaMatch
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
+from tracer.offices import duplicates_note
 from tracer.prepare import LineContext, Prepared, prepared_batches, with_media
 from tracer.rows import LinkRow, MediaRow, PostRow
 from tracer.store import Store
@@ -168,6 +169,7 @@ def ingest(
     finally:
         reader.close()
     report.families_touched = refresh_cascades(store, policy)
+    report.notes.extend(duplicates_note(store.accounts().values()))
     report.seconds = time.perf_counter() - started
     return report
 
