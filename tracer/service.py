@@ -417,4 +417,5 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
     family = get_family(store, policy or MatchPolicy(), family_id)
-    return render(fmt, family.family_id, family.posts, family.edges, zone)
+    names = {a.account_id: a.name for a in store.accounts().values() if a.name}
+    return render(fmt, family.family_id, family.posts, family.edges, zone, names)
