@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import ContextDep, SettingsDep, StoreDep
 from api.downloads import csv_response
 from api.errors import PROBLEM_RESPONSES
-from api.routes.embed import page
+from api.routes.embed import note_framing, page
 from api.schemas import WatchOut
 from tracer import tables, watch
 from tracer.verification import default_context
@@ -88,6 +88,7 @@ def get_watch(
 @router.get("/embed/watch", response_class=HTMLResponse, include_in_schema=False)
 def embed_watch(request: Request) -> Response:
     """The watch page without its form, for an iframe; it takes `/watch`'s query."""
+    note_framing(request)
     return _page(request, embed=True)
 
 
