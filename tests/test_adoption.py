@@ -9,7 +9,6 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 
 from tracer.synthetic.vocabulary import vocabulary
 
-from .conftest import SAMPLE_CORPUS, copy_db, run_tracer, serving
+from .conftest import SAMPLE_CORPUS, run_tracer
 
 TRUTH = json.loads((SAMPLE_CORPUS.parent / "truth.json").read_text(encoding="utf-8"))
 GOVERNMENT = ("province", "regency")
@@ -63,17 +62,8 @@ def _expected(release: str) -> dict[str, tuple[set[str], set[str]]]:
 
 
 @pytest.fixture(scope="module")
-def client(
-    sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[httpx.Client]:
-    folder = tmp_path_factory.mktemp("adoption")
-    with (
-        serving(
-            copy_db(sample_db_file, folder), folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}
-        ) as base,
-        httpx.Client(base_url=base, timeout=30) as http,
-    ):
-        yield http
+def client(sample_client: httpx.Client) -> httpx.Client:
+    return sample_client
 
 
 def test_all_38_provinces_match_the_truth(client: httpx.Client) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 
 from tracer.normalize import normalize_text
 
-from .conftest import SAMPLE_CORPUS, copy_db, run_tracer, serving
+from .conftest import SAMPLE_CORPUS, run_tracer
 from .test_api_http import assert_problem
 
 TRUTH = json.loads((SAMPLE_CORPUS.parent / "truth.json").read_text(encoding="utf-8"))
@@ -29,17 +28,8 @@ TERMS = ("pemilu", "kampanye", "hak politik", "netralitas asn", "kpu", "partai",
 
 
 @pytest.fixture(scope="module")
-def client(
-    sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[httpx.Client]:
-    folder = tmp_path_factory.mktemp("watch")
-    with (
-        serving(
-            copy_db(sample_db_file, folder), folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}
-        ) as base,
-        httpx.Client(base_url=base, timeout=30) as http,
-    ):
-        yield http
+def client(sample_client: httpx.Client) -> httpx.Client:
+    return sample_client
 
 
 def _sample_posts() -> dict[str, dict[str, Any]]:

@@ -26,7 +26,8 @@ RECENT = 20
 """Re-posts an account summary lists (latest first); `/posts?account=` has them all."""
 
 
-def _account_json(account: Account, offices: Offices) -> dict[str, Any]:
+def account_json(account: Account, offices: Offices) -> dict[str, Any]:
+    """An account with the registry office and province it is placed in."""
     placed = offices.place(account.account_id)
     return {
         "account_id": account.account_id,
@@ -71,7 +72,7 @@ def list_accounts(
             ).all()
         )
     offices = Offices(by_id)
-    items = [{**_account_json(a, offices), "posts": int(counts.get(a.account_id, 0))} for a in page]
+    items = [{**account_json(a, offices), "posts": int(counts.get(a.account_id, 0))} for a in page]
     more = len(rows) > limit
     return Page(items, encode_cursor(f"accounts:{tier}", [page[-1].account_id]) if more else None)
 
@@ -115,7 +116,7 @@ def account_summary(store: Store, account_id: str) -> dict[str, Any]:
         if r.release_post is not None and r.release_post != r.post_id and r.ts >= r.release_ts
     ]
     return {
-        **_account_json(account, Offices(by_id)),
+        **account_json(account, Offices(by_id)),
         "posts": len(rows),
         "reposts": len(copies),
         "families": len({r.shared for r in rows if r.shared is not None}),

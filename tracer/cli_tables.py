@@ -109,16 +109,10 @@ def watch_command(
     context flags, with their verdict (traced to a release, own content, before any
     release)."""
     zone = state.settings.timezone
-    query = watch.WatchQuery(
-        start=watch.parse_bound(start, zone),
-        end=watch.parse_bound(end, zone, end=True),
-        flags=tuple(dict.fromkeys(flag)) if flag else watch.FLAGS,
-        province=province,
-        tier=tier,
-        status=status,
-        sort=sort,
+    query = watch.make_query(
+        start, end, flag, zone, province=province, tier=tier, status=status, sort=sort,
         order="desc" if desc else "asc",
-    )
+    )  # fmt: skip
     context = default_context()
     if state.settings.context_file:
         from tracer.context import load_context

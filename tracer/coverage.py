@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from tracer.adoption import median_seconds
+from tracer.adoption import account_json, median_seconds
 from tracer.errors import InputError
 from tracer.models import Account, StoredPost
 from tracer.offices import Offices, account_key, duplicate_accounts
@@ -34,18 +34,9 @@ def family_members(store: Store, post: StoredPost) -> list[StoredPost]:
 
 
 def _account_item(account: Account, offices: Offices) -> dict[str, Any]:
-    placed = offices.place(account.account_id)
-    return {
-        "account_id": account.account_id,
-        "name": account.name,
-        "platform": account.platform,
-        "tier": account.tier,
-        "region": account.region,
-        "province": placed.province.name if placed.province else None,
-        "province_code": placed.province.code if placed.province else None,
-        "office": placed.office.name if placed.office else None,
-        "office_code": placed.office.code if placed.office else None,
-    }
+    item = account_json(account, offices)
+    del item["handle"], item["parent_id"]
+    return item
 
 
 def adoption(store: Store, ref: str) -> dict[str, Any]:

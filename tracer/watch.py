@@ -78,6 +78,23 @@ def parse_bound(value: str | None, zone: str, *, end: bool = False) -> datetime 
     return moment
 
 
+def make_query(
+    start: str | None,
+    end: str | None,
+    flags: Sequence[str] | None,
+    zone: str,
+    **filters: Any,
+) -> WatchQuery:
+    """A query from what a person types (CLI options, URL parameters): days or instants,
+    flags (default both), and the filters and sort of `WatchQuery` by name."""
+    return WatchQuery(
+        start=parse_bound(start, zone),
+        end=parse_bound(end, zone, end=True),
+        flags=tuple(dict.fromkeys(flags)) if flags else FLAGS,
+        **filters,
+    )
+
+
 def _check(query: WatchQuery) -> None:
     unknown = [f for f in query.flags if f not in FLAGS]
     if unknown:

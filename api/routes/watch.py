@@ -68,15 +68,8 @@ def get_watch(
     if _wants_page(request, format):
         return _page(request, embed=False)
     zone = settings.timezone
-    query = watch.WatchQuery(
-        start=watch.parse_bound(from_, zone),
-        end=watch.parse_bound(to, zone, end=True),
-        flags=tuple(dict.fromkeys(flag)) if flag else watch.FLAGS,
-        province=province,
-        tier=tier,
-        status=status,
-        sort=sort,
-        order=order,
+    query = watch.make_query(
+        from_, to, flag, zone, province=province, tier=tier, status=status, sort=sort, order=order
     )
     result = watch.watch(store, context or default_context(), query, zone)
     if format == "csv":
