@@ -79,7 +79,7 @@
     tr.appendChild(who);
     tr.appendChild(element("td", null, item.tier));
     tr.appendChild(element("td", null, item.province || "–"));
-    tr.appendChild(element("td", "status status-" + item.status, STATUS[item.status] || item.status));
+    tr.appendChild(element("td", "verdict verdict-" + item.status, STATUS[item.status] || item.status));
     var source = element("td");
     var other = item.release || item.first_seen;
     if (other && other.post_id !== item.post_id) {
