@@ -8,16 +8,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tracer.models import StoredPost
 from tracer.normalize import normalize_text
+from tracer.watch import _status
 
-from .conftest import SAMPLE_CORPUS, run_tracer
+from .conftest import SAMPLE_CORPUS, run_tracer, serving
 from .test_api_http import assert_problem
 
 TRUTH = json.loads((SAMPLE_CORPUS.parent / "truth.json").read_text(encoding="utf-8"))
@@ -142,3 +146,57 @@ def test_cli_watch(sample_db_file: Path) -> None:
     assert BANTEN in {r["post_id"] for r in rows}
     bad = run_tracer("--db", db, "watch", "--tier", "other")
     assert bad.returncode == 2 and "tier must be one of" in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def scenario_client(
+    scenario_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    folder = tmp_path_factory.mktemp("watch-scenario")
+    db = folder / "copy.db"
+    shutil.copy(scenario_db, db)
+    with (
+        serving(db, folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}) as base,
+        httpx.Client(base_url=base, timeout=20) as http,
+    ):
+        yield http
+
+
+def test_every_status_agrees_with_the_verdict(scenario_client: httpx.Client) -> None:
+    """In the campaign period without the terms filter, the scenario's posts take every
+    kind of status; each agrees with `/verify` on the same post."""
+    body = scenario_client.get("/watch", params={"flag": "campaign_period"}).json()
+    statuses = {i["status"] for i in body["items"]}
+    assert {"release", "traced", "own_content", "regional"} <= statuses
+    for item in body["items"]:
+        verdict = scenario_client.get("/verify", params={"post": item["post_id"]}).json()
+        assert item["verdict"] == verdict["verdict"], item["post_id"]
+        if item["status"] in ("release", "traced"):
+            assert item["release"]["post_id"] == verdict["release"]["post_id"]
+            assert item["lag_seconds"] == verdict["lag_seconds"]
+        else:
+            assert item["release"] is None and item["lag_seconds"] is None
+    own = next(i for i in body["items"] if i["post_id"] == "serang-jembatan")
+    assert own["status"] == "own_content" and own["first_seen"]["post_id"] == "serang-jembatan"
+    # Lebak copied Serang's post; no central account posted it.
+    copied = next(i for i in body["items"] if i["post_id"] == "lebak-jembatan")
+    assert copied["status"] == "regional" and copied["verdict"] == "contradicted"
+    assert copied["first_seen"]["post_id"] == "serang-jembatan"
+
+
+def test_a_copy_of_another_office_without_a_release_is_regional() -> None:
+    def post(post_id: str, account: str, hour: int, tier: str = "regency") -> StoredPost:
+        moment = datetime(2024, 1, 27, hour, tzinfo=UTC)
+        return StoredPost(post_id, account, tier, "x", None, moment, "t", (), None,  # type: ignore[arg-type]
+                          "F1", None, None)  # fmt: skip
+
+    origin, copy, again = post("a", "serang", 1), post("b", "lebak", 2), post("c", "serang", 3)
+    family = [origin, copy, again]
+    assert _status(copy, family)[:2] == ("regional", "contradicted")
+    assert _status(again, family)[:2] == ("own_content", "contradicted")
+    assert _status(origin, family)[0] == "own_content"
+    release = post("r", "kominfo", 0, "central")
+    assert _status(copy, [release, *family])[0] == "traced"
+    assert _status(release, [release, *family])[0] == "release"
+    late = post("l", "kominfo", 5, "central")
+    assert _status(copy, [*family, late])[:2] == ("before_release", "contradicted")

@@ -146,11 +146,14 @@ def _families(store: Store, found: Sequence[StoredPost]) -> dict[str, list[Store
 
 
 def _status(post: StoredPost, members: Sequence[StoredPost]) -> tuple[str, str, StoredPost | None]:
+    """The watch's status from `decide`'s verdict, and the post it points to: the
+    release (`release`, `traced`), else the family's first post. Without any release a
+    copy is `contradicted` too: it is `regional` when another office posted it first."""
     verdict, _, release, origin = decide(post, members)
     if verdict == "supported":
         itself = release is not None and release.post_id == post.post_id
         return ("release" if itself else "traced"), verdict, release
-    if verdict == "contradicted":
+    if verdict == "contradicted" and release is not None:
         return "before_release", verdict, origin
     own = origin.post_id == post.post_id or origin.account_id == post.account_id
     return ("own_content" if own else "regional"), verdict, origin

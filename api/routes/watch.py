@@ -34,7 +34,10 @@ WATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "JSON (`WatchOut`); `format=csv`: a table; a browser (`Accept: "
         "text/html`) or `format=html`: the watch page",
-        "content": {"text/csv": {"schema": {"type": "string"}}, "text/html": {}},
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
     }
 }
 
