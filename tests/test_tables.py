@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tracer.tables import Table, cell, csv_text, file_name
 
-from .conftest import RELEASE_FAMILY, SCENARIO, serving
+from .conftest import RELEASE_FAMILY, SCENARIO
 
 
 def test_cells_times_and_formulas() -> None:
@@ -42,15 +39,8 @@ def test_file_names_are_safe() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(scenario_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    folder = tmp_path_factory.mktemp("csv")
-    db = folder / "copy.db"
-    shutil.copy(scenario_db, db)
-    with (
-        serving(db, folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}) as base,
-        httpx.Client(base_url=base, timeout=20) as http,
-    ):
-        yield http
+def client(scenario_client: httpx.Client) -> httpx.Client:
+    return scenario_client
 
 
 def table(response: httpx.Response, name: str) -> list[dict[str, str]]:

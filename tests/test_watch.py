@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from tracer.models import StoredPost
 from tracer.normalize import normalize_text
 from tracer.watch import _status
 
-from .conftest import SAMPLE_CORPUS, run_tracer, serving
+from .conftest import SAMPLE_CORPUS, run_tracer
 from .test_api_http import assert_problem
 
 TRUTH = json.loads((SAMPLE_CORPUS.parent / "truth.json").read_text(encoding="utf-8"))
@@ -146,20 +144,6 @@ def test_cli_watch(sample_db_file: Path) -> None:
     assert BANTEN in {r["post_id"] for r in rows}
     bad = run_tracer("--db", db, "watch", "--tier", "other")
     assert bad.returncode == 2 and "tier must be one of" in bad.stderr
-
-
-@pytest.fixture(scope="module")
-def scenario_client(
-    scenario_db: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[httpx.Client]:
-    folder = tmp_path_factory.mktemp("watch-scenario")
-    db = folder / "copy.db"
-    shutil.copy(scenario_db, db)
-    with (
-        serving(db, folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}) as base,
-        httpx.Client(base_url=base, timeout=20) as http,
-    ):
-        yield http
 
 
 def test_every_status_agrees_with_the_verdict(scenario_client: httpx.Client) -> None:
