@@ -25,6 +25,7 @@ from api.routes import (
     search,
     trace,
     verification,
+    watch,
 )
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
     errors.install(app)
     security.install(app, settings)
     metrics.install(app)
-    for group in (trace, verification, posts, families, accounts, search, ingest, health):
+    for group in (trace, verification, posts, families, accounts, search, ingest, health, watch):
         app.include_router(group.router)
     docs.install(app, settings.node_modules)
     embed.install(app, settings.node_modules)

@@ -141,6 +141,9 @@ class AccountOut(BaseModel):
     region: str
     parent_id: str | None
     province: str | None = Field(description="Province of a province or regency office")
+    province_code: str | None = Field(description="Its Kemendagri code")
+    office: str | None = Field(description="The registry office the account speaks for")
+    office_code: str | None
     posts: int
 
 
@@ -176,39 +179,109 @@ class AccountPage(BaseModel):
     next: str | None
 
 
-class AdopterOut(BaseModel):
+class PlacedAccountOut(BaseModel):
     account_id: str
+    name: str
+    platform: str
     tier: Tier
     region: str
-    province: str | None
+    province: str | None = Field(description="Province from the registry (null: not placed)")
+    province_code: str | None = Field(description="Its Kemendagri code")
+    office: str | None = Field(description="The registry office the account speaks for")
+    office_code: str | None
+    same_as: list[str] = Field(description="Stored twins: same platform and handle")
+
+
+class AdopterOut(PlacedAccountOut):
     post_id: str = Field(description="The account's first post of the family")
     published_at: str
     lag_seconds: int = Field(description="Seconds after the release (negative: before)")
 
 
-class MissingOut(BaseModel):
-    account_id: str
-    tier: Tier
-    region: str
-    province: str | None
+class MissingOut(PlacedAccountOut):
+    pass
 
 
 class ProvinceOut(BaseModel):
     province: str
-    adopted: int
-    missing: int
+    code: str = Field(description="Kemendagri code of the province")
+    adopted: int = Field(description="Accounts of the province that posted the family")
+    missing: int = Field(description="Known accounts of the province that did not")
     median_lag_seconds: int | None
+    offices_total: int = Field(description="The province's office and its regencies/cities")
+    offices_adopted: int = Field(description="Offices with an account that posted")
+    offices_missing: int = Field(description="Offices with known accounts, none posted")
+    offices_no_account: int = Field(description="Offices with no account in the corpus")
+    adopted_offices: list[str]
+    missing_offices: list[str]
 
 
 class AdoptionOut(BaseModel):
+    post_id: str = Field(description="The post asked about (any member of the family)")
     release: PostOut
     family_id: str | None
     adopters: list[AdopterOut]
     by_tier: dict[str, int]
-    by_province: list[ProvinceOut]
+    by_province: list[ProvinceOut] = Field(description="All 38 provinces, in code order")
+    offices: dict[str, int] = Field(
+        description="Office totals: total, adopted, missing, no_account"
+    )
     missing: list[MissingOut] = Field(
         description="Known province and regency accounts without a post of the family"
     )
+    unplaced: list[str] = Field(
+        description="Province and regency accounts the registry could not place"
+    )
+
+
+class DuplicatesOut(BaseModel):
+    items: list[list[str]] = Field(description="Groups of account ids that are one account")
+    next: None = Field(default=None, description="Always null: one page")
+
+
+class WatchItemOut(BaseModel):
+    post_id: str
+    account_id: str
+    account_name: str | None
+    tier: Tier
+    province: str | None
+    province_code: str | None
+    office: str | None
+    published_at: str
+    local_time: str = Field(description="published_at in the viewer's zone, labelled")
+    url: str | None
+    family_id: str | None
+    status: Literal["release", "traced", "before_release", "own_content", "regional"]
+    verdict: Literal["supported", "contradicted", "not_found"]
+    release: PostOut | None = Field(description="The central release it was traced to")
+    lag_seconds: int | None = Field(description="Seconds after the release")
+    first_seen: PostOut | None = Field(description="Without a release: the family's origin")
+    period: str | None = Field(description="The sensitive period it falls in")
+    terms: list[str] = Field(description="Political terms in the post or its release")
+    text: str
+
+
+class WatchPeriodOut(BaseModel):
+    name: str
+    start: str
+    end: str
+    source: str
+
+
+class WatchCountsOut(BaseModel):
+    posts: int
+    by_status: dict[str, int]
+    by_tier: dict[str, int]
+
+
+class WatchOut(BaseModel):
+    from_: str | None = Field(alias="from", description="Start (inclusive, UTC)")
+    to: str | None = Field(description="End (exclusive, UTC)")
+    flags: list[str]
+    periods: list[WatchPeriodOut]
+    zone: str
+    counts: WatchCountsOut
+    items: list[WatchItemOut]
 
 
 class SearchIn(BaseModel):

@@ -417,3 +417,32 @@ def sample_store(sample_db_file: Path) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture(scope="module")
+def sample_client(
+    sample_db_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    """A real `tracer serve` on a copy of the ingested sample, one per test module."""
+    folder = tmp_path_factory.mktemp("sample-serve")
+    db = copy_db(sample_db_file, folder)
+    with (
+        serving(db, folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}) as base,
+        httpx.Client(base_url=base, timeout=30) as http,
+    ):
+        yield http
+
+
+@pytest.fixture(scope="module")
+def scenario_client(
+    scenario_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    """A real `tracer serve` on a copy of the scenario database, one per test module."""
+    folder = tmp_path_factory.mktemp("scenario-serve")
+    db = folder / "copy.db"
+    shutil.copy(scenario_db, db)
+    with (
+        serving(db, folder / "serve.log", {"TRACER_RATE_LIMIT": "0"}) as base,
+        httpx.Client(base_url=base, timeout=20) as http,
+    ):
+        yield http

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import RELEASE_FAMILY, RELEASE_TEXT, SCENARIO, serving
+from .conftest import BANTEN_URL, RELEASE_FAMILY, RELEASE_TEXT, SCENARIO, serving
 from .test_api_http import assert_post, assert_problem
 
 
@@ -189,10 +189,18 @@ def test_release_adoption(client: httpx.Client) -> None:
         "pandeglang",
         "bandung",
     }
-    assert body["by_province"] == [
-        {"province": "Banten", "adopted": 0, "missing": 4, "median_lag_seconds": None},
-        {"province": "Jawa Barat", "adopted": 1, "missing": 1, "median_lag_seconds": 10800},
-    ]
+    provinces = {p["province"]: p for p in body["by_province"]}
+    assert len(body["by_province"]) == 38  # every province, whoever posted
+    assert {k: provinces["Banten"][k] for k in ("code", "adopted", "missing")} == {
+        "code": "36",
+        "adopted": 0,
+        "missing": 4,
+    }
+    assert provinces["Jawa Barat"]["adopted"] == 1 and provinces["Jawa Barat"]["missing"] == 1
+    assert provinces["Jawa Barat"]["median_lag_seconds"] == 10800
+    assert provinces["Jawa Barat"]["adopted_offices"] == ["Jawa Barat"]
+    assert provinces["Jawa Barat"]["missing_offices"] == ["Kabupaten Bandung"]
+    assert provinces["Aceh"]["adopted"] == 0 and provinces["Aceh"]["offices_no_account"] == 24
     full = client.get("/releases/kominfo-20240126/adoption").json()
     assert {a["account_id"] for a in full["adopters"]} == {
         "banten",
@@ -206,12 +214,20 @@ def test_release_adoption(client: httpx.Client) -> None:
     assert full["missing"] == []
 
 
-def test_adoption_of_a_non_release(client: httpx.Client) -> None:
-    assert (
-        "not a release"
-        in assert_problem(client.get("/releases/banten-ig-20240127/adoption"), 400)["detail"]
-    )
+def test_adoption_from_any_post_of_the_family(client: httpx.Client) -> None:
+    by_release = client.get("/releases/kominfo-20240126/adoption").json()
+    by_copy = client.get("/adoption", params={"post": "banten-ig-20240127"}).json()
+    by_url = client.get("/adoption", params={"post": BANTEN_URL}).json()
+    assert by_copy["post_id"] == by_url["post_id"] == "banten-ig-20240127"
+    for other in (by_copy, by_url):
+        assert {k: v for k, v in other.items() if k != "post_id"} == {
+            k: v for k, v in by_release.items() if k != "post_id"
+        }
+    assert client.get("/releases/banten-ig-20240127/adoption").json() == by_copy
+    lone = assert_problem(client.get("/adoption", params={"post": "serang-jembatan"}), 400)
+    assert "no release" in lone["detail"]
     assert_problem(client.get("/releases/nope/adoption"), 404)
+    assert_problem(client.get("/adoption", params={"post": "nope"}), 404)
 
 
 # --- /search ----------------------------------------------------------------------------

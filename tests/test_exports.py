@@ -95,6 +95,7 @@ def test_reach_of_the_sample_release_is_the_whole_family(scenario_store: Store) 
 
 def test_cytoscape_elements(scenario_store: Store) -> None:
     fid = family_id(scenario_store)
+    names = {a.account_id: a.name for a in scenario_store.accounts().values()}
     graph = as_dict(service.export(scenario_store, fid, "cytoscape"))
     plain = as_dict(service.export(scenario_store, fid, "json"))
     assert graph["family_id"] == fid
@@ -105,7 +106,7 @@ def test_cytoscape_elements(scenario_store: Store) -> None:
     for n in graph["nodes"]:
         data = n["data"]
         assert "parent" not in data  # Cytoscape would read it as a compound parent
-        assert data["label"] == data["account_id"]
+        assert data["label"] == names[data["account_id"]]  # the office's name
         assert isinstance(data["timestamp"], int)
         assert data["local_time"].endswith(" WIB")
         assert data["color"] == exports.TIER_COLORS[data["tier"]]
@@ -187,8 +188,12 @@ def test_gexf_reads_back_with_typed_attributes(scenario_store: Store) -> None:
     assert set(graph.nodes) == RELEASE_FAMILY
     assert {(e["source"], e["target"]) for e in plain["edges"]} == set(graph.edges)
     by_id = {n["id"]: n for n in plain["nodes"]}
+    names = {a.account_id: a.name for a in scenario_store.accounts().values()}
     for node_id, attrs in graph.nodes(data=True):
-        assert attrs["label"] == by_id[node_id]["account_id"]
+        assert attrs["label"] == names[by_id[node_id]["account_id"]]
+        color = exports.TIER_COLORS[by_id[node_id]["tier"]]
+        rgb = {k: int(color[i : i + 2], 16) for k, i in (("r", 1), ("g", 3), ("b", 5))}
+        assert {k: attrs["viz"]["color"][k] for k in "rgb"} == rgb
         assert attrs["timestamp"] == by_id[node_id]["timestamp"]
         assert isinstance(attrs["timestamp"], int)
         assert attrs["start"] == float(by_id[node_id]["timestamp"])

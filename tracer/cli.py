@@ -543,6 +543,11 @@ def accounts_import(
         raise typer.Exit(1)
 
 
+from tracer import cli_tables  # noqa: E402  (registers adoption, watch, accounts list)
+
+__all__ = ["app", "cli_tables", "main"]
+
+
 def main() -> None:
     try:
         app()

@@ -26,6 +26,7 @@ from tracer.adapters.base import AdapterOptions, Skipped, SkipTally
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
 from tracer.errors import InputError, RecordError
 from tracer.models import Account
+from tracer.offices import AccountMatcher, matcher_notes
 from tracer.store import Store
 
 Progress = Callable[[int], None]
@@ -94,10 +95,13 @@ def convert(
     *,
     known_accounts: Collection[str] = (),
     progress: Progress | None = None,
+    matcher: AccountMatcher | None = None,
 ) -> ConvertReport:
     """Write the export at `path` as a canonical corpus in `out` (created if needed; its
     accounts.csv and posts.jsonl are replaced). Accounts in `known_accounts` are left out
-    of accounts.csv: the store that will read the corpus has them already."""
+    of accounts.csv: the store that will read the corpus has them already. A `matcher`
+    maps accounts the store knows under another id onto that id, and places tier-less
+    accounts whose name names an office (`tracer.offices.AccountMatcher`)."""
     fmt = resolve_format(path, fmt)
     root = root_of(path, fmt)
     if out.resolve() == root.resolve() or out.resolve() == path.resolve():
@@ -114,9 +118,12 @@ def convert(
         accounts.writerow(ACCOUNT_FIELDS)
         for item in read(path, fmt, options):
             if isinstance(item, Account):
-                if item.account_id not in written:
+                account = item
+                if item.account_id not in written and matcher is not None:
+                    account = matcher.match(item)  # type: ignore[assignment]
+                if account is not None and item.account_id not in written:
                     written.add(item.account_id)
-                    accounts.writerow(_account_row(item))
+                    accounts.writerow(_account_row(account))
                     report.accounts += 1
                 continue
             if isinstance(item, RecordError):
@@ -124,6 +131,9 @@ def convert(
             elif isinstance(item, Skipped):
                 report.skipped.add(item)
             else:
+                if matcher is not None and item.post.account_id in matcher.aliases:
+                    moved = replace(item.post, account_id=matcher.alias(item.post.account_id))
+                    item = replace(item, post=moved)
                 posts_file.write(orjson.dumps(_staged_post(item, root, out, report)) + b"\n")
                 report.posts += 1
             pending += 1
@@ -206,9 +216,12 @@ def ingest_export(
     # Accounts the store knows are not restaged, unless the user describes them anew.
     described = options.tier is not None or options.region is not None
     known = () if described else set(store.accounts())
+    matcher = AccountMatcher(store.accounts(), tier_given=options.tier is not None)
     with tempfile.TemporaryDirectory(prefix="tracer-staging-") as tmp:
         staging = Path(tmp)
-        staged = convert(path, staging, fmt, options, known_accounts=known, progress=converted)
+        staged = convert(
+            path, staging, fmt, options, known_accounts=known, progress=converted, matcher=matcher
+        )
         if on_staged:
             on_staged(staged.posts)
         report = service.ingest(
@@ -223,6 +236,7 @@ def ingest_export(
         report.media_errors = _traced_back(report.media_errors, staging, root, path)
         report.errors = [*staged.errors, *_traced_back(report.errors, staging, root, path)]
         report.conflicts = _traced_back(report.conflicts, staging, root, path)
+    report.notes.extend(matcher_notes(matcher))
     return _with_skips(report, fmt, staged.skipped)
 
 

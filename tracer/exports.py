@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -38,6 +38,7 @@ TIER_COLORS = {
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://www.gexf.net/1.2draft"
+GEXF_VIZ_NS = "http://www.gexf.net/1.2draft/viz"
 
 
 def node(post: StoredPost) -> dict[str, Any]:
@@ -109,8 +110,11 @@ def to_cytoscape(
     posts: Sequence[StoredPost],
     edges: Sequence[Edge],
     zone: str = "Asia/Jakarta",
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Cytoscape.js elements, grouped: `{"nodes": [{"data": …}], "edges": [{"data": …}]}`.
+    Nodes are labelled with their office's name (`names`: account id → name), else the
+    account id.
 
     Node data never use the key `parent`: Cytoscape reads it as a compound parent.
     """
@@ -120,7 +124,7 @@ def to_cytoscape(
         {
             "data": {
                 **node(p),
-                "label": p.account_id,
+                "label": (names or {}).get(p.account_id) or p.account_id,
                 "local_time": local_time(p.published_at, zone),
                 "reach": counts[p.post_id],
                 "copied_from": copied_from.get(p.post_id),
@@ -231,10 +235,16 @@ def to_graphml(family_id: str | None, posts: Sequence[StoredPost], edges: Sequen
 _GEXF_TYPES = {"string": "string", "long": "long", "int": "integer", "double": "double"}
 
 
-def to_gexf(family_id: str | None, posts: Sequence[StoredPost], edges: Sequence[Edge]) -> str:
+def to_gexf(
+    family_id: str | None,
+    posts: Sequence[StoredPost],
+    edges: Sequence[Edge],
+    names: Mapping[str, str] | None = None,
+) -> str:
     """GEXF 1.2 (Gephi): a directed graph whose nodes start at the post's epoch second
-    (`mode="dynamic"`, `timeformat="double"`), so Gephi's timeline can play the cascade."""
-    root = ET.Element("gexf", {"xmlns": GEXF_NS, "version": "1.2"})
+    (`mode="dynamic"`, `timeformat="double"`), so Gephi's timeline can play the cascade;
+    nodes are labelled with their office's name and coloured by tier (`viz:color`)."""
+    root = ET.Element("gexf", {"xmlns": GEXF_NS, "xmlns:viz": GEXF_VIZ_NS, "version": "1.2"})
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "creator").text = "tracer"
     ET.SubElement(meta, "description").text = f"cascade of family {family_id}"
@@ -258,12 +268,14 @@ def to_gexf(family_id: str | None, posts: Sequence[StoredPost], edges: Sequence[
 
     nodes = ET.SubElement(graph, "nodes")
     for n in _node_dicts(posts, edges):
+        label = (names or {}).get(n["account_id"]) or n["account_id"]
         element = ET.SubElement(
-            nodes,
-            "node",
-            {"id": n["id"], "label": n["account_id"], "start": str(n["timestamp"])},
+            nodes, "node", {"id": n["id"], "label": label, "start": str(n["timestamp"])}
         )
         values(element, node_attrs, n)
+        color = TIER_COLORS[n["tier"]]
+        rgb = {c: str(int(color[i : i + 2], 16)) for c, i in (("r", 1), ("g", 3), ("b", 5))}
+        ET.SubElement(element, "viz:color", rgb)
     links = ET.SubElement(graph, "edges")
     for e in edges:
         element = ET.SubElement(
@@ -358,16 +370,18 @@ def render(
     posts: Sequence[StoredPost],
     edges: Sequence[Edge],
     zone: str = "Asia/Jakarta",
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any] | str:
-    """The family in one of `FORMATS`: a dict for the JSON formats, text for XML ones."""
+    """The family in one of `FORMATS`: a dict for the JSON formats, text for XML ones;
+    `names` (account id → office name) label the nodes of Cytoscape and GEXF."""
     if fmt == "json":
         return node_link(family_id, posts, edges)
     if fmt == "cytoscape":
-        return to_cytoscape(family_id, posts, edges, zone)
+        return to_cytoscape(family_id, posts, edges, zone, names)
     if fmt == "graphml":
         return to_graphml(family_id, posts, edges)
     if fmt == "gexf":
-        return to_gexf(family_id, posts, edges)
+        return to_gexf(family_id, posts, edges, names)
     if fmt == "grafana":
         return to_grafana(family_id, posts, edges, zone)
     raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")

@@ -24,6 +24,7 @@ from tracer.matching import MatchPolicy, TextSide
 from tracer.mediafp import media_params
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
+from tracer.offices import duplicates_note
 from tracer.prepare import (
     MEDIA_BATCH,
     LineContext,
@@ -194,6 +195,7 @@ def ingest(
             "in time order (as `tracer relink` does)"
         )
     report.families_touched = refresh_cascades(store, policy)
+    report.notes.extend(duplicates_note(store.accounts().values()))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -425,4 +427,5 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
     family = get_family(store, policy or MatchPolicy(), family_id)
-    return render(fmt, family.family_id, family.posts, family.edges, zone)
+    names = {a.account_id: a.name for a in store.accounts().values() if a.name}
+    return render(fmt, family.family_id, family.posts, family.edges, zone, names)

@@ -9,9 +9,10 @@ in an HTML-escaped `data-` attribute. Everything fits a `default-src 'self'` CSP
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -22,12 +23,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api.deps import PolicyDep, SettingsDep, StoreDep
 from api.errors import problem
 from tracer import exports, service
+from tracer.config import Settings
+from tracer.errors import InputError, NotFoundError
 
 HERE = Path(__file__).resolve().parent.parent
 STATIC = "/static"
 CYTOSCAPE = "/assets/cytoscape"
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("tracer.api")
 
 
 def install(app: FastAPI, node_modules: Path) -> None:
@@ -42,6 +46,52 @@ def install(app: FastAPI, node_modules: Path) -> None:
     if app.state.cytoscape:
         app.mount(CYTOSCAPE, StaticFiles(directory=folder), name="cytoscape")
     app.include_router(router)
+    settings: Settings = app.state.settings
+    app.state.framing_noted = set()
+    log.info(
+        "embeds may be shown in frames of: %s; to embed them on another site, add its "
+        "origin to TRACER_FRAME_ANCESTORS (e.g. TRACER_FRAME_ANCESTORS=\"'self' "
+        'https://news.example"); see docs/embedding.md',
+        " ".join(settings.frame_ancestors) or "no site ('none')",
+    )
+
+
+def note_framing(request: Request) -> None:
+    """Say in the log, once per site, that a page asked for an embed in a frame that the
+    CSP's `frame-ancestors` will make the browser refuse, and how to allow it: the
+    browser shows only an error, which the embedding site's author cannot explain."""
+    if request.headers.get("sec-fetch-dest") not in ("iframe", "frame"):
+        return
+    if request.headers.get("sec-fetch-site") in ("same-origin", "none"):
+        return
+    referer = urlsplit(request.headers.get("referer", ""))
+    origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else "(unknown site)"
+    settings: Settings = request.app.state.settings
+    allowed = set(settings.frame_ancestors)
+    if origin in allowed or "*" in allowed or origin in request.app.state.framing_noted:
+        return
+    request.app.state.framing_noted.add(origin)
+    wanted = " ".join([*settings.frame_ancestors, origin])
+    log.warning(
+        "%s embeds %s in a frame, but TRACER_FRAME_ANCESTORS (%s) does not allow it: the "
+        "browser will refuse to show it. To allow it, restart with "
+        "TRACER_FRAME_ANCESTORS=\"%s\"",
+        origin, request.url.path, " ".join(settings.frame_ancestors) or "'none'", wanted,
+    )  # fmt: skip
+
+
+def in_frame(request: Request) -> bool:
+    """A frame or a browser's navigation, which should get an HTML error page."""
+    if request.headers.get("sec-fetch-dest") in ("iframe", "frame", "document"):
+        return True
+    return "text/html" in request.headers.get("accept", "").split(",")[0]
+
+
+def embed_error(request: Request, status: int, detail: str) -> HTMLResponse:
+    title = "Not found" if status == 404 else "Cannot draw this view"
+    response = page(request, "embed_error.html", status=status, title=title, detail=detail)
+    response.status_code = status
+    return response
 
 
 def page(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -82,9 +132,15 @@ def embed_family(
     legend: Legend = True,
 ) -> HTMLResponse:
     """A family's cascade, drawn from `/families/{id}/graph?format=cytoscape`."""
+    note_framing(request)
     if not request.app.state.cytoscape:
         return _missing_viewer()
-    family = service.get_family(store, policy, family_id)  # an unknown family is a 404
+    try:
+        family = service.get_family(store, policy, family_id)
+    except NotFoundError as exc:  # in a frame, a page that says so; else a problem
+        if in_frame(request):
+            return embed_error(request, 404, str(exc))
+        raise
     root = str(request.scope.get("root_path", ""))
     return page(
         request,
@@ -107,9 +163,15 @@ def embed_trace(
 ) -> HTMLResponse:
     """The cascade of the post's family with the post marked; a post that is alone is
     drawn by itself, its one node carried in the page."""
+    note_framing(request)
     if not request.app.state.cytoscape:
         return _missing_viewer()
-    found = service.find_post(store, post)
+    try:
+        found = service.find_post(store, post)
+    except (NotFoundError, InputError) as exc:
+        if in_frame(request):
+            return embed_error(request, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
+        raise
     root = str(request.scope.get("root_path", ""))
     elements = None
     url = ""

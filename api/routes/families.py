@@ -8,10 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import Cursor, FamilyStoreDep, Limit, PolicyDep, SettingsDep, StoreDep
+from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response, disposition
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import FamilyDetailOut, FamilyPage
-from tracer import queries, service
+from tracer import queries, service, tables
+from tracer.store import Store
 
 router = APIRouter(tags=["families"], responses=PROBLEM_RESPONSES)
 XML = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -30,20 +32,40 @@ GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
             },
             XML["graphml"]: {"schema": {"type": "string"}},
             XML["gexf"]: {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
         },
     }
 }
 
 
-@router.get("/families", response_model=FamilyPage)
+Sort = Literal["size", "first_seen", "last_seen", "median_lag"]
+
+
+def _all_families(store: Store, sort: Sort, order: Literal["asc", "desc"]) -> Any:
+    cursor = None
+    while True:
+        page = queries.list_families(store, sort=sort, order=order, limit=500, cursor=cursor)
+        yield from page.items
+        if page.next is None:
+            return
+        cursor = page.next
+
+
+@router.get("/families", response_model=FamilyPage, responses=CSV_RESPONSE)
 def list_families(
     store: FamilyStoreDep,
-    sort: Literal["size", "first_seen", "last_seen", "median_lag"] = "last_seen",
+    settings: SettingsDep,
+    sort: Sort = "last_seen",
     order: Literal["asc", "desc"] = "desc",
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> dict[str, Any]:
-    """Families with their release, size, accounts, regions, first and last post, lag."""
+    format: Annotated[Format, FormatQuery] = "json",
+) -> Any:
+    """Families with their release, size, accounts, regions, first and last post, lag;
+    `csv` gives every family (no pages)."""
+    if format == "csv":
+        rows = _all_families(store, sort, order)
+        return csv_response(tables.FAMILIES, rows, settings.timezone, "families.csv")
     page = queries.list_families(store, sort=sort, order=order, limit=limit, cursor=cursor)
     return page.to_json()
 
@@ -60,10 +82,33 @@ async def family_graph(
     store: StoreDep,
     policy: PolicyDep,
     settings: SettingsDep,
-    format: Annotated[Literal["json", "cytoscape", "graphml", "gexf", "grafana"], Query()] = "json",
+    format: Annotated[
+        Literal["json", "cytoscape", "graphml", "gexf", "grafana", "csv"], Query()
+    ] = "json",
+    table: Annotated[
+        Literal["nodes", "edges"], Query(description="With `format=csv`: posts or links")
+    ] = "nodes",
 ) -> Response:
-    """The family's cascade, as node-link JSON or converted for a graph tool."""
-    result = service.export(store, family_id, format, policy, zone=settings.timezone)
+    """The family's cascade, as node-link JSON or converted for a graph tool; `csv`
+    gives its nodes (posts) or its edges (who copied whom) as a table."""
+    zone = settings.timezone
+    if format == "csv":
+        elements = service.export(store, family_id, "cytoscape", policy, zone=zone)
+        assert isinstance(elements, dict)
+        spec = tables.NODES if table == "nodes" else tables.EDGES
+        rows = [e["data"] for e in elements[table]]
+        return csv_response(spec, rows, zone, tables.file_name(family_id, table))
+    result = service.export(store, family_id, format, policy, zone=zone)
+    name = tables.file_name(family_id, ext=_EXTENSIONS[format])
     if isinstance(result, str):
-        return Response(result, media_type=XML[format])
-    return FastJSON(result)
+        return Response(result, media_type=XML[format], headers=disposition(name))
+    return FastJSON(result, headers=disposition(name, inline=True))
+
+
+_EXTENSIONS = {
+    "json": "json",
+    "cytoscape": "cytoscape.json",
+    "grafana": "grafana.json",
+    "graphml": "graphml",
+    "gexf": "gexf",
+}

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import Cursor, Limit, StoreDep
+from api.deps import Cursor, Limit, SettingsDep, StoreDep
+from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import PostOut, PostPage
-from tracer import queries, service
+from tracer import queries, service, tables
 
 router = APIRouter(tags=["posts"], responses=PROBLEM_RESPONSES)
 
 
-@router.get("/posts", response_model=PostPage)
+@router.get("/posts", response_model=PostPage, responses=CSV_RESPONSE)
 def list_posts(
     store: StoreDep,
+    settings: SettingsDep,
     account: Annotated[str | None, Query(max_length=256, description="Account id")] = None,
     since: Annotated[datetime | None, Query(description="From (inclusive), with offset")] = None,
     until: Annotated[datetime | None, Query(description="Before (exclusive), with offset")] = None,
@@ -27,8 +30,30 @@ def list_posts(
     ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> dict[str, Any]:
-    """Posts in time order, optionally of one account, in a time range, holding words."""
+    format: Annotated[Format, FormatQuery] = "json",
+) -> Any:
+    """Posts in time order, optionally of one account, in a time range, holding words;
+    `csv` gives every post of the filters (no pages)."""
+    if format == "csv":
+        # The first page is read before the answer starts, so a bad cursor or `q` is a
+        # 400, not a broken download.
+        first = queries.list_posts(
+            store, account=account, since=since, until=until, q=q, limit=500, cursor=cursor
+        )
+
+        def every() -> Iterator[dict[str, Any]]:
+            page = first
+            while True:
+                yield from page.items
+                if page.next is None:
+                    return
+                page = queries.list_posts(
+                    store, account=account, since=since, until=until, q=q, limit=500,
+                    cursor=page.next,
+                )  # fmt: skip
+
+        name = tables.file_name("posts", account or "")
+        return csv_response(tables.POSTS, every(), settings.timezone, name)
     page = queries.list_posts(
         store, account=account, since=since, until=until, q=q, limit=limit, cursor=cursor
     )

@@ -36,8 +36,20 @@
     return Date.parse(iso) / 1000;
   }
 
+  var localFormat = new Intl.DateTimeFormat("en-CA", {
+    timeZone: root.dataset.zone || "UTC",
+    year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+  });
+
+  /* An instant in the server's zone (TRACER_TIMEZONE, WIB by default), as the CLI shows it. */
   function shortTime(iso) {
-    return iso ? iso.replace("T", " ").replace(/:\d\dZ$/, "") : "";
+    if (!iso) return "";
+    var parts = {};
+    localFormat.formatToParts(new Date(iso)).forEach(function (p) {
+      parts[p.type] = p.value;
+    });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
   }
 
   function lagText(value) {
@@ -98,6 +110,14 @@
       var link = element("a", "embed-link", family.family_id);
       link.href = root.dataset.embedUrl + encodeURIComponent(family.family_id);
       idCell.appendChild(link);
+      var graph = (root.dataset.root || "") + "/families/" + encodeURIComponent(family.family_id) + "/graph?format=";
+      [["GEXF", "gexf"], ["CSV", "csv"]].forEach(function (pair) {
+        var a = element("a", "row-export", pair[0]);
+        a.href = graph + pair[1];
+        a.setAttribute("download", "");
+        idCell.appendChild(document.createTextNode(" "));
+        idCell.appendChild(a);
+      });
       row.appendChild(idCell);
       var release = element("td");
       release.appendChild(element("div", "", (post.account_id || "") + (family.release ? "" : " (no release)")));
