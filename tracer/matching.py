@@ -85,6 +85,14 @@ class MatchPolicy:
     align_min_correlation: float = 0.6
     """… and the two overlaps must agree as a whole: pHash bits (of 64) and correlation
     of their grey levels, aligned."""
+    align_contained: float = 0.95
+    """… and one picture must lie (nearly) inside the other: copies crop, frame or banner
+    their source; two shots of one scene each show what the other does not."""
+    align_crop_cover: float = 0.85
+    align_continuity: float = 0.35
+    """When less than `align_crop_cover` of the wider picture overlaps, what lies around
+    the overlap must not continue it (correlation across the overlap's edges below
+    `align_continuity`): a frame or a banner, not a wider shot of the same scene."""
     align_strict_cover: float = 0.9
     """Without words on both sides, a picture that is not near-identical as a whole must
     overlap this much of both (a re-encode, a slight crop) and agree within
@@ -100,6 +108,9 @@ class MatchPolicy:
     ocr_min_distinct: int = 3
     """Words besides those that two texty pictures need on both sides for their words to
     decide; with fewer, only a near-identical picture matches."""
+    pdq_identical: int = 16
+    """PDQ bits (of 256) within which two posters are the same picture as a whole (a
+    re-encode, a resize): template siblings sit at 26–28."""
     ocr_alone_tokens: int = 10
     ocr_alone_share: float = 0.6
     """Two pictures that do not look alike match by their words alone (a poster redrawn on

@@ -43,6 +43,11 @@ class Alignment:
     """Pearson correlation of the aligned overlaps' grey levels."""
     cover: tuple[float, float]
     """Share of each picture (the first, the second) inside the overlap."""
+    overlap: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] = (
+        (0.0, 0.0, 1.0, 1.0),
+        (0.0, 0.0, 1.0, 1.0),
+    )
+    """The overlap as a box of each picture, in shares of its sides."""
 
 
 def _bilinear(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -71,7 +76,16 @@ def _try_transform(
     box_a: tuple[float, float, float, float],
     box_b: tuple[float, float, float, float],
     min_cover: float,
-) -> tuple[float, np.ndarray, np.ndarray, tuple[float, float]] | None:
+) -> (
+    tuple[
+        float,
+        np.ndarray,
+        np.ndarray,
+        tuple[float, float],
+        tuple[tuple[float, float, float, float], tuple[float, float, float, float]],
+    ]
+    | None
+):
     """The best jittered version of the transform that maps `box_b` onto `box_a`: its
     correlation, both aligned patches and both covers; None when no version overlaps
     enough of both pictures."""
@@ -114,7 +128,14 @@ def _try_transform(
     norm = np.sqrt((da * da).sum(axis=(1, 2)) * (db * db).sum(axis=(1, 2)))
     corr = np.where((norm > 0) & ok, (da * db).sum(axis=(1, 2)) / np.maximum(norm, 1e-9), -1.0)
     k = int(np.argmax(corr))
-    return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k]))
+    box_a = (float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k]))
+    box_b = (
+        float(bx0 + (ox0[k] - jx0[k]) / sx[k]),
+        float(by0 + (oy0[k] - jy0[k]) / sy[k]),
+        float(bx0 + (ox1[k] - jx0[k]) / sx[k]),
+        float(by0 + (oy1[k] - jy0[k]) / sy[k]),
+    )
+    return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k])), (box_a, box_b)
 
 
 def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) -> Alignment | None:
@@ -138,9 +159,41 @@ def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) 
         found = _try_transform(fa, fb, a.region_box(i), b.region_box(j), min_cover)
         if found is None:
             continue
-        corr, pa, pb, cover = found
+        corr, pa, pb, cover, boxes = found
         if best is not None and corr <= best.correlation:
             continue
         distance = hamming64(_lattice_hash(pa), _lattice_hash(pb))
-        best = Alignment(int(d[i, j]), distance, round(corr, 4), cover)
+        best = Alignment(int(d[i, j]), distance, round(corr, 4), cover, boxes)
     return best
+
+
+def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> float | None:
+    """How well the picture outside `box` continues what is inside it, across the box's
+    edges: the correlation of the grey levels just outside and just inside each edge
+    that lies inside the picture. A wider shot of the same scene continues it (near 1);
+    a frame, a border or a banner does not (its band is flat, or text). None when no
+    edge lies far enough inside the picture to look across."""
+    side = grid.shape[0]
+    x0, y0, x1, y1 = (round(v * side) for v in box)
+    outside: list[np.ndarray] = []
+    inside: list[np.ndarray] = []
+    margin = 2
+    if y0 >= margin and y1 - y0 > 2 * margin:
+        outside.append(grid[y0 - 2, x0:x1])
+        inside.append(grid[y0 + 1, x0:x1])
+    if side - y1 >= margin and y1 - y0 > 2 * margin:
+        outside.append(grid[y1 + 1, x0:x1])
+        inside.append(grid[y1 - 2, x0:x1])
+    if x0 >= margin and x1 - x0 > 2 * margin:
+        outside.append(grid[y0:y1, x0 - 2])
+        inside.append(grid[y0:y1, x0 + 1])
+    if side - x1 >= margin and x1 - x0 > 2 * margin:
+        outside.append(grid[y0:y1, x1 + 1])
+        inside.append(grid[y0:y1, x1 - 2])
+    if not outside:
+        return None
+    out = np.concatenate(outside).astype(np.float64)
+    inn = np.concatenate(inside).astype(np.float64)
+    if len(out) < 8 or out.std() < 1e-6 or inn.std() < 1e-6:
+        return 0.0  # a flat band: a frame or a border, not more of the scene
+    return float(np.corrcoef(out, inn)[0, 1])

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tracer.matching import MatchPolicy, align
-from tracer.mediaalign import Alignment, align_pictures
+from tracer.mediaalign import Alignment, align_pictures, continuity
 from tracer.mediafp import (
     REGION_ANCHORS,
     REGION_SCALES,
@@ -140,12 +140,17 @@ def match_images(
         words_a = tuple(w for w in a.ocr if w not in common)
         words_b = tuple(w for w in b.ocr if w not in common)
         if min(len(words_a), len(words_b)) < policy.ocr_min_distinct:
-            # Little but template words on one side: the words cannot tell siblings
-            # apart, so only a near-identical picture matches.
-            if (
-                looks_alike
-                and alignment is not None
-                and _near_identical(a.image, b.image, alignment, policy)
+            # Little but template words on one side: a near-identical picture matches,
+            # unless the few words each side has of its own disagree (template siblings
+            # differ in a short headline only), or it is the same picture as a whole.
+            own_words_agree = not words_a or not words_b or containment(words_a, words_b) >= 0.5
+            if looks_alike and (
+                pdq_distance <= policy.pdq_identical
+                or (
+                    own_words_agree
+                    and alignment is not None
+                    and _near_identical(a.image, b.image, alignment, policy)
+                )
             ):
                 return MediaMatch(
                     source, target, "image", b.path, a.path, distance, pdq_distance,
@@ -180,6 +185,8 @@ def match_images(
         return None
     if not looks_alike or alignment is None:
         return None
+    if not _one_holds_the_other(alignment, a.image, b.image, policy):
+        return None
     if (a.ocr is None or b.ocr is None) and not _near_identical(
         a.image, b.image, alignment, policy
     ):
@@ -208,6 +215,31 @@ def _agrees(alignment: Alignment, policy: MatchPolicy) -> bool:
         and alignment.distance <= policy.align_max_distance
         and alignment.correlation >= policy.align_min_correlation
     )
+
+
+def _one_holds_the_other(
+    alignment: Alignment, a: ImagePrint, b: ImagePrint, policy: MatchPolicy
+) -> bool:
+    """Whether one picture holds the other, as a copy does: it crops, frames or banners
+    its source, while two shots of one scene each show what the other does not. Asked
+    of pictures whose words cannot decide (photos): a poster's words do."""
+    if max(alignment.cover) < policy.align_contained:
+        return False
+    if min(alignment.cover) >= policy.align_crop_cover:
+        return True  # at most a crop's worth outside the overlap
+    # Much of one picture lies outside the other: a frame, a border or a banner, or a
+    # wider shot of the same scene, which continues what the overlap shows.
+    wider, box = (
+        (a, alignment.overlap[0])
+        if alignment.cover[0] < alignment.cover[1]
+        else (
+            b,
+            alignment.overlap[1],
+        )
+    )
+    grid = wider.grid_array()
+    flow = continuity(grid.astype(np.float64), box) if grid is not None else None
+    return flow is None or flow < policy.align_continuity
 
 
 def frame_distances(a: VideoPrint, b: VideoPrint) -> np.ndarray:
