@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
     print(
         f"{len(plan.posts)} posts, {files['image']} pictures, {files['video']} clips, "
-        f"{size / 1e6:.0f} MB, planned in {planned:.1f} s, written in {seconds:.1f} s -> {args.out}",
+        f"{size / 1e6:.0f} MB, planned in {planned:.1f} s, written in {seconds:.1f} s"
+        f" -> {args.out}",
         file=sys.stderr,
     )
     for kind, n in sorted(kinds.items()):

@@ -9,6 +9,7 @@ shape as pictures (`media_edits`): the plan chooses, this module draws. Clips ar
 from __future__ import annotations
 
 import functools
+import json
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -23,47 +24,63 @@ from tracer.synthetic.photos import draw_scene
 from tracer.synthetic.posters import GOLD, NAVY, WHITE, font
 
 FPS = 10
-SIZE = (640, 360)
-SIZES = ((640, 360), (512, 288), (384, 216))
+SIZE = (512, 288)
+SIZES = ((512, 288), (640, 360), (384, 216), (256, 144))
 """Widths are multiples of 128: x264 then never reads uninitialised chroma padding, so
 a seed gives the same bytes on every run."""
 Op = dict[str, Any]
 Frames = list[np.ndarray]
+Colour = tuple[int, int, int]
 
 
 @functools.lru_cache(maxsize=16)
 def _backdrop(seed: int) -> Image.Image:
-    return draw_scene(seed, (1024, 600))
+    return draw_scene(seed, (900, 520))
 
 
 def base_frames(spec: dict[str, Any]) -> Frames:
     """The original clip: pans over one or more scenes, a sliding title, a moving mark."""
+    return list(_base_frames(json.dumps(spec, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=2)
+def _strip(text: str, size: int, width: int, height: int, back: Colour, ink: Colour) -> Image.Image:
+    """A band of text, drawn once and pasted on every frame (text drawing is slow)."""
+    band = Image.new("RGB", (width, height), back)
+    ImageDraw.Draw(band).text((10, (height - size) // 2 - 2), text, font=font(size), fill=ink)
+    return band
+
+
+@functools.lru_cache(maxsize=2)
+def _base_frames(key: str) -> tuple[np.ndarray, ...]:
+    spec = json.loads(key)
     scenes = [int(s) for s in spec["scenes"]]
     n = round(float(spec["seconds"]) * FPS)
     rng = random.Random(f"clip-{scenes[0]}-{spec.get('title', '')}")
-    paths = [(rng.randint(0, 380), rng.randint(0, 240), rng.randint(0, 380), rng.randint(0, 240))
-             for _ in scenes]  # fmt: skip
-    out: Frames = []
-    title = str(spec.get("title", ""))
+    paths = [
+        (rng.randint(0, 380), rng.randint(0, 230), rng.randint(0, 380), rng.randint(0, 230))
+        for _ in scenes
+    ]
+    out: list[np.ndarray] = []
+    title = str(spec.get("title", ""))[:30].upper()
     for i in range(n):
         shot = min(len(scenes) - 1, i * len(scenes) // n)
         t = (i - shot * n / len(scenes)) / max(1, n / len(scenes) - 1)
         x0, y0, x1, y1 = paths[shot]
         x, y = round(x0 + (x1 - x0) * t), round(y0 + (y1 - y0) * t)
         frame = _backdrop(scenes[shot]).crop((x, y, x + SIZE[0], y + SIZE[1]))
-        draw = ImageDraw.Draw(frame)
         if title:
-            band = round(-640 + min(1.0, i / n * 3) * 660)
-            draw.rectangle([band, 260, band + 620, 330], fill=NAVY)
-            draw.text((band + 15, 275), title[:34].upper(), font=font(30), fill=GOLD)
-        cx = round(60 + 520 * i / max(1, n - 1))
-        draw.ellipse([cx - 14, 40, cx + 14, 68], fill=GOLD, outline=NAVY, width=3)
+            frame.paste(
+                _strip(title, 26, 500, 60, NAVY, GOLD),
+                (round(-500 + min(1.0, i / n * 3) * 520), 200),
+            )
         if spec.get("brand", True):
-            draw.rectangle([0, 0, SIZE[0], 22], fill=WHITE)
-            draw.text((8, 3), f"{spec.get('brand_text', 'KOMINFO')}  |  00:{i // FPS:02d}",
-                      font=font(15), fill=NAVY)  # fmt: skip
+            label = f"{spec.get('brand_text', 'KOMINFO')}  |  00:{i // FPS:02d}"
+            frame.paste(_strip(label, 15, SIZE[0], 22, WHITE, NAVY), (0, 0))
+        cx = round(50 + 410 * i / max(1, n - 1))
+        ImageDraw.Draw(frame).ellipse([cx - 14, 40, cx + 14, 68], fill=GOLD, outline=NAVY, width=3)
         out.append(np.asarray(frame))
-    return out
+    return tuple(out)
 
 
 def intro_card(op: Op) -> Frames:
@@ -74,8 +91,8 @@ def intro_card(op: Op) -> Frames:
         card = Image.new("RGB", SIZE, tuple(op["colour"]))
         card.paste(mark, (40, 110), mark)
         draw = ImageDraw.Draw(card)
-        draw.text((170, 140), str(op["label"])[:26], font=font(34), fill=WHITE)
-        draw.rectangle([40, 250, 40 + 14 * (i + 1), 258], fill=GOLD)
+        draw.text((160, 140), str(op["label"])[:22], font=font(28), fill=WHITE)
+        draw.rectangle([40, 240, 40 + 14 * (i + 1), 248], fill=GOLD)
         frames.append(np.asarray(card))
     return frames
 
@@ -106,7 +123,9 @@ def apply(frames: Frames, op: Op) -> Frames:
             width = int(op["width"])
 
             def pad(img: Image.Image) -> Image.Image:
-                inner = img.resize((img.width - 2 * width, img.height - 2 * width), Image.Resampling.BILINEAR)
+                inner = img.resize(
+                    (img.width - 2 * width, img.height - 2 * width), Image.Resampling.BILINEAR
+                )
                 out = Image.new("RGB", img.size, tuple(op["colour"]))
                 out.paste(inner, (width, width))
                 return out
@@ -117,19 +136,17 @@ def apply(frames: Frames, op: Op) -> Frames:
     raise ValueError(f"unknown clip edit {op['op']!r}")
 
 
-def _yuv420p(rgb: np.ndarray) -> np.ndarray:
-    """BT.601 limited-range planes in numpy (swscale's SIMD paths are not bit-exact
-    from one CPU to another, and the corpus must be byte-stable)."""
-    x = rgb.astype(np.float32)
-    r, g, b = x[..., 0], x[..., 1], x[..., 2]
-    y = 16 + 0.257 * r + 0.504 * g + 0.098 * b
-    u = 128 - 0.148 * r - 0.291 * g + 0.439 * b
-    v = 128 + 0.439 * r - 0.368 * g - 0.071 * b
-    h, w = y.shape
-    halves = [p.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).reshape(-1) for p in (u, v)]
-    flat = np.clip(np.rint(np.concatenate([y.reshape(-1), *halves])), 0, 255).astype(np.uint8)
-    out: np.ndarray = flat.reshape(h * 3 // 2, w)
-    return out
+_LUMA = [round(16 + v * 219 / 255) for v in range(256)]
+_CHROMA = [round(16 + v * 224 / 255) for v in range(256)]
+
+
+def _yuv420p(img: Image.Image) -> np.ndarray:
+    """BT.601 limited-range planes by Pillow's integer conversion, not by swscale, whose
+    SIMD paths are not bit-exact from one CPU to another (the corpus must be byte-stable)."""
+    y, cb, cr = img.convert("YCbCr").split()
+    planes = [y.point(_LUMA), cb.reduce(2).point(_CHROMA), cr.reduce(2).point(_CHROMA)]
+    flat = np.frombuffer(b"".join(p.tobytes() for p in planes), np.uint8)
+    return flat.reshape(img.height * 3 // 2, img.width)
 
 
 def write_clip(path: Path, spec: dict[str, Any], ops: list[Op]) -> dict[str, Any]:
@@ -150,12 +167,12 @@ def write_clip(path: Path, spec: dict[str, Any], ops: list[Op]) -> dict[str, Any
         stream.pix_fmt = "yuv420p"
         stream.codec_context.thread_count = 1
         stream.codec_context.flags |= 1 << 23  # AV_CODEC_FLAG_BITEXACT
-        stream.options = {"crf": str(crf), "preset": "veryfast", "threads": "1", "g": str(FPS)}
+        stream.options = {"crf": str(crf), "preset": "ultrafast", "threads": "1", "g": str(FPS)}
         for index, array in enumerate(frames):
             image = Image.fromarray(array)
             if image.size != size:
                 image = image.resize(size, Image.Resampling.BILINEAR)
-            frame = av.VideoFrame.from_ndarray(_yuv420p(np.asarray(image)), format="yuv420p")
+            frame = av.VideoFrame.from_ndarray(_yuv420p(image), format="yuv420p")
             frame.pts, frame.time_base = index, Fraction(1, FPS)
             for packet in stream.encode(frame):
                 container.mux(packet)

@@ -28,10 +28,15 @@ def logo(seed: int, size: int = 120) -> Image.Image:
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     ring = (rng.randint(0, 200), rng.randint(0, 200), rng.randint(0, 200), 255)
-    draw.ellipse([2, 2, size - 3, size - 3], fill=(255, 255, 255, 255), outline=ring, width=size // 12)
+    draw.ellipse(
+        [2, 2, size - 3, size - 3], fill=(255, 255, 255, 255), outline=ring, width=size // 12
+    )
     inner = (rng.randint(100, 255), rng.randint(0, 200), rng.randint(0, 120), 255)
     if rng.random() < 0.5:
-        draw.polygon([(size / 2, size * 0.2), (size * 0.8, size * 0.75), (size * 0.2, size * 0.75)], fill=inner)
+        draw.polygon(
+            [(size / 2, size * 0.2), (size * 0.8, size * 0.75), (size * 0.2, size * 0.75)],
+            fill=inner,
+        )
     else:
         draw.rectangle([size * 0.28, size * 0.28, size * 0.72, size * 0.72], fill=inner)
     letters = "".join(rng.choice("ABDKMPRST") for _ in range(2))
@@ -66,8 +71,12 @@ def pick_crop(rng: random.Random) -> Op:
     else:
         k = keep**0.5
         box = [(1 - k) / 2, (1 - k) / 2, 1 - (1 - k) / 2, 1 - (1 - k) / 2]
-    return {"op": "crop", "style": style, "area_removed": round(removed, 3),
-            "box": [round(v, 4) for v in box]}  # fmt: skip
+    return {
+        "op": "crop",
+        "style": style,
+        "area_removed": round(removed, 3),
+        "box": [round(v, 4) for v in box],
+    }
 
 
 def _resize(img: Image.Image, scale: float) -> Image.Image:
@@ -83,8 +92,12 @@ def _frame(img: Image.Image, op: Op) -> Image.Image:
     mark = logo(int(op["logo"]), bottom - 30)
     out.paste(mark, (side, img.height + side + 15), mark)
     draw = ImageDraw.Draw(out)
-    draw.text((side + bottom, img.height + side + bottom // 2 - 24), str(op["label"]).upper()[:34],
-              font=font(44), fill=(255, 255, 255))  # fmt: skip
+    draw.text(
+        (side + bottom, img.height + side + bottom // 2 - 24),
+        str(op["label"]).upper()[:34],
+        font=font(44),
+        fill=(255, 255, 255),
+    )
     return out.resize((1080, round(out.height * 1080 / out.width)), Image.Resampling.LANCZOS)
 
 
@@ -96,8 +109,12 @@ def _banner(img: Image.Image, op: Op) -> Image.Image:
     draw.rectangle([0, top, out.width, top + height], fill=tuple(op["colour"]))
     mark = logo(int(op["logo"]), height - 16)
     out.paste(mark, (12, top + 8), mark)
-    draw.text((height + 20, top + height // 2 - 20), str(op["label"])[:40], font=font(40),
-              fill=(255, 255, 255))  # fmt: skip
+    draw.text(
+        (height + 20, top + height // 2 - 20),
+        str(op["label"])[:40],
+        font=font(40),
+        fill=(255, 255, 255),
+    )
     return out
 
 
@@ -118,7 +135,7 @@ def encode(img: Image.Image, op: Op) -> bytes:
     if fmt == "jpeg":
         img.convert("RGB").save(buf, "JPEG", quality=int(op["quality"]), subsampling=2)
     elif fmt == "webp":
-        img.convert("RGB").save(buf, "WEBP", quality=int(op["quality"]), method=2)
+        img.convert("RGB").save(buf, "WEBP", quality=int(op["quality"]), method=0)
     else:
         img.convert("RGB").save(buf, "PNG", compress_level=3)
     return buf.getvalue()
@@ -134,14 +151,22 @@ def apply(img: Image.Image, op: Op) -> Image.Image:
             longest = max(img.size)
             return _resize(img, 1600 / longest) if longest > 1600 else img
         case "crop":
-            l, t, r, b = op["box"]
-            return img.crop((round(l * img.width), round(t * img.height),
-                             round(r * img.width), round(b * img.height)))  # fmt: skip
+            left, t, r, b = op["box"]
+            return img.crop(
+                (
+                    round(left * img.width),
+                    round(t * img.height),
+                    round(r * img.width),
+                    round(b * img.height),
+                )
+            )
         case "frame":
             return _frame(img, op)
         case "border":
             width = int(op["width"])
-            out = Image.new("RGB", (img.width + 2 * width, img.height + 2 * width), tuple(op["colour"]))
+            out = Image.new(
+                "RGB", (img.width + 2 * width, img.height + 2 * width), tuple(op["colour"])
+            )
             out.paste(img, (width, width))
             return out
         case "banner":

@@ -60,16 +60,27 @@ class _Negatives:
     def when(self) -> int:
         return START + self.rng.randrange(SPAN)
 
-    def account(self) -> Account:
-        return self.accounts[self.rng.randrange(len(self.accounts))]
+    def account(self, edits: tuple[str, ...] = ()) -> Account:
+        """A regional account; with `edits`, one that made one of them on a release copy."""
+        users = [a for e in edits for a in self.plan.users.get(e, [])]
+        pool = users if users and self.rng.random() < 0.85 else self.accounts
+        return pool[self.rng.randrange(len(pool))]
 
     def caption(self, account: Account, ts: int) -> str:
         office = self.plan.office_of[account.account_id]
         topic = self.topics[self.rng.randrange(len(self.topics))]
         return make_local_text(self.rng, topic, office, day_of(ts))
 
-    def post(self, subtype: str, account: Account, ts: int, files: list[str], text: str | None = None,
-             family: str | None = None, **truth: object) -> str:  # fmt: skip
+    def post(
+        self,
+        subtype: str,
+        account: Account,
+        ts: int,
+        files: list[str],
+        text: str | None = None,
+        family: str | None = None,
+        **truth: object,
+    ) -> str:
         text = text if text is not None else self.caption(account, ts)
         info = {"kind": "negative", "subtype": subtype, "family": family, **truth}
         return self.plan.add(account, ts, text, files, info).post_id
@@ -79,11 +90,24 @@ class _Negatives:
         photos = [r for r in self.releases if r.picture is not None and r.kind == "photo"]
         return photos[self.rng.randrange(len(photos))].picture if photos else None
 
+    def poster_words(self, account: Account, text: str) -> tuple[str, str]:
+        """A poster's headline (the caption's title, not its greeting) and body."""
+        office = self.plan.office_of[account.account_id]
+        parts = [p for p in text.split("\n\n") if p != office.greeting and not p.startswith("#")]
+        headline = " ".join(parts[0].split()[:12])
+        body = " ".join(" ".join(parts[1:2]).split()[:18])
+        return headline, body
+
     # --- kinds -------------------------------------------------------------------
 
     def distinct_photo(self) -> None:
         account, ts = self.account(), self.when()
-        self.post("distinct_photo", account, ts, [self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)])
+        self.post(
+            "distinct_photo",
+            account,
+            ts,
+            [self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)],
+        )
 
     def photo_series(self) -> int:
         """2–4 shots of one scene by one office within an hour, each its own post."""
@@ -91,7 +115,12 @@ class _Negatives:
         shots = self.rng.randint(2, 4)
         for view in range(shots):
             root = {"type": "series", "seed": scene, "view": view}
-            self.post("photo_series", account, ts + view * self.rng.randint(60, 900), [self.plan.picture(0, root, None)])
+            self.post(
+                "photo_series",
+                account,
+                ts + view * self.rng.randint(60, 900),
+                [self.plan.picture(0, root, None)],
+            )
         return shots
 
     def collage(self) -> None:
@@ -103,13 +132,21 @@ class _Negatives:
             if rng.random() < 0.3:
                 pick = self.release_tile()
             if pick is None:
-                pick = {"type": "scene", "seed": self.tiles[rng.randrange(len(self.tiles))], "size": [720, 720]}
+                pick = {
+                    "type": "scene",
+                    "seed": self.tiles[rng.randrange(len(self.tiles))],
+                    "size": [720, 720],
+                }
             tiles.append(pick)
         if rng.random() < 0.3:
             self.tiles.append(self.new_seed())
         if layout == "inset":
-            root: Spec = {"type": "inset", "base": photo_root(self.plan, self.new_seed()), "small": tiles[0],
-                          "corner": rng.randrange(4)}  # fmt: skip
+            root: Spec = {
+                "type": "inset",
+                "base": photo_root(self.plan, self.new_seed()),
+                "small": tiles[0],
+                "corner": rng.randrange(4),
+            }
         else:
             root = {"type": "collage", "layout": layout, "tiles": tiles}
         account, ts = self.account(), self.when()
@@ -117,9 +154,10 @@ class _Negatives:
 
     def framed_local(self) -> None:
         """A local photo in the frame (or banner) the office also puts on release copies."""
-        account, ts = self.account(), self.when()
+        account, ts = self.account(("frame", "banner")), self.when()
         brand = self.plan.brand(account)
-        op = {"op": self.rng.choice(("frame", "frame", "banner")), **brand}
+        used = [e for e in ("frame", "banner") if account in self.plan.users.get(e, [])]
+        op = {"op": used[0] if used else self.rng.choice(("frame", "banner")), **brand}
         source = self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)
         self.plan.jobs[source]["ops"] = [op]
         self.plan.files[source]["transform"].insert(0, op)
@@ -129,12 +167,15 @@ class _Negatives:
         """A regional office's own poster on the ministry's template."""
         account, ts = self.account(), self.when()
         text = self.caption(account, ts)
-        headline = text.split("\n\n")[1 if text.count("\n\n") > 1 and not text[:1].isupper() else 0]
-        headline = " ".join(headline.split()[:10])
-        body = " ".join(text.split()[10:26])
+        headline, body = self.poster_words(account, text)
         picture = photo_root(self.plan, self.new_seed()) if self.rng.random() < 0.4 else None
-        root = {"type": "ministry_poster", "headline": headline, "body": body, "picture": picture,
-                "art": ART[self.rng.randrange(len(ART))]}  # fmt: skip
+        root = {
+            "type": "ministry_poster",
+            "headline": headline,
+            "body": body,
+            "picture": picture,
+            "art": ART[self.rng.randrange(len(ART))],
+        }
         self.post("template_poster", account, ts, [self.plan.picture(0, root, "ministry")], text)
 
     def regional_poster(self) -> None:
@@ -143,27 +184,52 @@ class _Negatives:
         names = [o.province for o in self.plan.offices if o.tier == "province"]
         template = names.index(office.province) if office.province in names else 0
         text = self.caption(account, ts)
-        words = text.split()
+        headline, body = self.poster_words(account, text)
         picture = photo_root(self.plan, self.new_seed()) if self.rng.random() < 0.3 else None
-        root = {"type": "regional_poster", "template": template, "office": office.name,
-                "headline": " ".join(words[:9]), "body": " ".join(words[9:25]), "picture": picture}  # fmt: skip
-        self.post("regional_poster", account, ts, [self.plan.picture(0, root, f"regional-{template}")], text)
+        root = {
+            "type": "regional_poster",
+            "template": template,
+            "office": office.name,
+            "headline": headline,
+            "body": body,
+            "picture": picture,
+        }
+        self.post(
+            "regional_poster",
+            account,
+            ts,
+            [self.plan.picture(0, root, f"regional-{template}")],
+            text,
+        )
 
     def clip(self, intro: bool) -> None:
-        account, ts = self.account(), self.when()
+        account, ts = self.account(("intro",) if intro else ()), self.when()
         scenes = [self.new_seed() for _ in range(self.rng.randint(1, 3))]
         office = self.plan.office_of[account.account_id]
         title = self.caption(account, ts).split("\n")[0][:40] if self.rng.random() < 0.6 else ""
-        root = clip_root(self.plan, scenes, title, office.name.replace("Diskominfo ", "").upper()[:24])
-        ops = ([self.plan.intro(account)] if intro else []) + [{"op": "encode", "crf": self.rng.randint(23, 30)}]
-        self.post("intro_shared_clip" if intro else "unrelated_clip", account, ts, [self.plan.clip(0, root, ops)])
+        root = clip_root(
+            self.plan, scenes, title, office.name.replace("Diskominfo ", "").upper()[:24]
+        )
+        ops = ([self.plan.intro(account)] if intro else []) + [
+            {"op": "encode", "crf": self.rng.randint(23, 30)}
+        ]
+        self.post(
+            "intro_shared_clip" if intro else "unrelated_clip",
+            account,
+            ts,
+            [self.plan.clip(0, root, ops)],
+        )
 
     def generic_caption(self) -> None:
         """Boilerplate under unrelated media: the caption alone says nothing."""
         account, ts = self.account(), self.when()
         text = GENERIC_CAPTIONS[self.rng.randrange(len(GENERIC_CAPTIONS))]
         if self.rng.random() < 0.3:
-            files = [self.plan.clip(0, clip_root(self.plan, [self.new_seed()], ""), [{"op": "encode", "crf": 28}])]
+            files = [
+                self.plan.clip(
+                    0, clip_root(self.plan, [self.new_seed()], ""), [{"op": "encode", "crf": 28}]
+                )
+            ]
         elif self.rng.random() < 0.85:
             files = [self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)]
         else:
@@ -176,7 +242,11 @@ class _Negatives:
         account = self.account()
         ts = rel.post.timestamp + self.rng.randint(-5 * 86400, 5 * 86400)
         text = make_release_text(self.rng, rel.topic, around=day_of(ts))
-        files = [self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)] if self.rng.random() < 0.4 else []
+        files = (
+            [self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)]
+            if self.rng.random() < 0.4
+            else []
+        )
         self.post("rewrite", account, ts, files, text)
 
     def regional_family(self, key: str) -> int:
@@ -187,19 +257,41 @@ class _Negatives:
         text = self.caption(origin, ts)
         files = [self.plan.picture(0, photo_root(self.plan, self.new_seed()), None)]
         first = self.post("regional_origin", origin, ts, files, text, key)
-        self.plan.truth[first].update({"kind": "regional_origin", "subtype": None, "content": "photo"})
-        neighbours = [a for a in self.accounts if self.plan.office_of[a.account_id].province
-                      == self.plan.office_of[origin.account_id].province and a != origin]  # fmt: skip
+        self.plan.truth[first].update(
+            {"kind": "regional_origin", "subtype": None, "content": "photo"}
+        )
+        neighbours = [
+            a
+            for a in self.accounts
+            if self.plan.office_of[a.account_id].province
+            == self.plan.office_of[origin.account_id].province
+            and a != origin
+        ]
         count = rng.randint(2, 6)
         for account in rng.sample(neighbours, min(count, len(neighbours))):
             office = self.plan.office_of[account.account_id]
             edits = pick_edits(rng)
             copied = [self.plan.derive_picture(0, files[0], self.plan.picture_edits(account))]
-            pid = self.post("regional_copy", account, ts + lag(self.plan, 86400), copied,
-                            apply_edits(text, rng, office, edits), key)  # fmt: skip
-            self.plan.truth[pid].update({"kind": "regional_copy", "subtype": None, "content": "photo",
-                                         "parent": first, "verdict": "contradicted", "edits": list(edits),
-                                         "caption": "edited", "link": "text+media"})  # fmt: skip
+            pid = self.post(
+                "regional_copy",
+                account,
+                ts + lag(self.plan, 86400),
+                copied,
+                apply_edits(text, rng, office, edits),
+                key,
+            )
+            self.plan.truth[pid].update(
+                {
+                    "kind": "regional_copy",
+                    "subtype": None,
+                    "content": "photo",
+                    "parent": first,
+                    "verdict": "contradicted",
+                    "edits": list(edits),
+                    "caption": "edited",
+                    "link": "text+media",
+                }
+            )
         return 1 + min(count, len(neighbours))
 
     def local_text(self) -> None:

@@ -51,7 +51,9 @@ def _draw(key: bytes) -> Image.Image:
         return ministry_poster(spec["headline"], spec["body"], picture, spec["art"])
     if kind == "regional_poster":
         picture = draw(spec["picture"]) if spec["picture"] else None
-        return regional_poster(int(spec["template"]), spec["office"], spec["headline"], spec["body"], picture)
+        return regional_poster(
+            int(spec["template"]), spec["office"], spec["headline"], spec["body"], picture
+        )
     if kind == "collage":
         return collage([draw(t) for t in spec["tiles"]], spec["layout"])
     if kind == "inset":
@@ -83,7 +85,9 @@ def write_media_corpus(plan: Plan, out: Path, workers: int = 2) -> None:
     with (out / POSTS_FILE).open("wb") as lines:
         for post in posts:
             lines.write(orjson.dumps(post_json_local(post)) + b"\n")
-    (out / TRUTH_FILE).write_text(json.dumps(truth_document(plan), ensure_ascii=False, indent=1), "utf-8")
+    (out / TRUTH_FILE).write_text(
+        json.dumps(truth_document(plan), ensure_ascii=False, indent=1), "utf-8"
+    )
     groups: dict[bytes, list[tuple[str, Spec]]] = defaultdict(list)
     for path, job in plan.jobs.items():
         groups[orjson.dumps(job["root"], option=orjson.OPT_SORT_KEYS)].append((path, job))

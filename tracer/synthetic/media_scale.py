@@ -25,8 +25,24 @@ from tracer.synthetic.vocabulary import Topic, vocabulary
 
 START = int(datetime(2024, 1, 8, tzinfo=WIB).timestamp())
 SPAN = 340 * 86400
-KINDS = ("photo", "poster", "clip", "carousel", "poster", "photo", "clip", "text",
-         "poster", "photo", "clip", "carousel", "poster", "photo", "clip", "text")  # fmt: skip
+KINDS = (
+    "photo",
+    "poster",
+    "clip",
+    "carousel",
+    "poster",
+    "photo",
+    "clip",
+    "text",
+    "poster",
+    "photo",
+    "clip",
+    "carousel",
+    "poster",
+    "photo",
+    "clip",
+    "text",
+)
 """Release kinds in turn: about a quarter each photos, posters and clips, carousels, a
 few text-only releases."""
 COPY_SHARE = 0.47
@@ -72,7 +88,13 @@ def photo_root(plan: Plan, seed: int) -> Spec:
 
 def clip_root(plan: Plan, seeds: list[int], title: str, brand: str = "KOMINFO") -> Spec:
     seconds = plan.rng.choice((6.0, 7.0, 8.0, 9.0, 10.0, 12.0))
-    return {"type": "clip", "scenes": seeds, "title": title, "seconds": seconds, "brand_text": brand}
+    return {
+        "type": "clip",
+        "scenes": seeds,
+        "title": title,
+        "seconds": seconds,
+        "brand_text": brand,
+    }
 
 
 def _headline(text: str) -> str:
@@ -96,7 +118,11 @@ def make_release(plan: Plan, key: str, kind: str, ts: int, account: Account) -> 
     seed = plan.seed * 1_000_003 + len(plan.posts) * 7919
     if kind == "photo":
         picture = photo_root(plan, seed)
-        root = {"type": "photo_post", "picture": picture, "headline": headline} if rng.random() < 0.4 else picture
+        root = (
+            {"type": "photo_post", "picture": picture, "headline": headline}
+            if rng.random() < 0.4
+            else picture
+        )
         files.append(plan.picture(0, root, None))
     elif kind == "carousel":
         for i in range(rng.randint(2, 4)):
@@ -104,13 +130,25 @@ def make_release(plan: Plan, key: str, kind: str, ts: int, account: Account) -> 
     elif kind == "poster":
         picture = photo_root(plan, seed) if rng.random() < 0.5 else None
         art = ART[rng.randrange(len(ART))]
-        root = {"type": "ministry_poster", "headline": headline, "body": body, "picture": picture, "art": art}
+        root = {
+            "type": "ministry_poster",
+            "headline": headline,
+            "body": body,
+            "picture": picture,
+            "art": art,
+        }
         files.append(plan.picture(0, root, "ministry"))
     elif kind == "clip":
         scenes = [seed + i for i in range(rng.randint(1, 3))]
         files.append(plan.clip(0, clip_root(plan, scenes, headline), [{"op": "encode", "crf": 24}]))
-    truth = {"family": key, "kind": f"{kind}_release", "content": kind, "verdict": "supported",
-             "altered": False, "link": None}  # fmt: skip
+    truth = {
+        "family": key,
+        "kind": f"{kind}_release",
+        "content": kind,
+        "verdict": "supported",
+        "altered": False,
+        "link": None,
+    }
     post = plan.add(account, ts, text, files, truth)
     plan.truth[post.post_id]["release"] = post.post_id
     return Release(key, kind, topic, post, files, headline, body, picture)
@@ -127,8 +165,14 @@ def copy_media(plan: Plan, rel: Release, account: Account, source: list[str]) ->
         elif rel.kind == "poster" and plan.rng.random() < 0.12 and source is rel.files:
             office = plan.office_of[account.account_id]
             template = _province_index(plan, office.province)
-            root = {"type": "regional_poster", "template": template, "office": office.name,
-                    "headline": rel.headline, "body": rel.body, "picture": rel.picture}  # fmt: skip
+            root = {
+                "type": "regional_poster",
+                "template": template,
+                "office": office.name,
+                "headline": rel.headline,
+                "body": rel.body,
+                "picture": rel.picture,
+            }
             out.append(plan.redraw_picture(i, path, root, f"regional-{template}"))
         else:
             out.append(plan.derive_picture(i, path, plan.picture_edits(account)))
@@ -140,8 +184,9 @@ def _province_index(plan: Plan, province: str) -> int:
     return names.index(province) if province in names else 0
 
 
-def make_copy(plan: Plan, rel: Release, account: Account, ts: int, parent: Copy | None,
-              kind: str = "copy") -> Copy:  # fmt: skip
+def make_copy(
+    plan: Plan, rel: Release, account: Account, ts: int, parent: Copy | None, kind: str = "copy"
+) -> Copy:
     """A regional copy of the release, or of `parent` (its province's copy): the
     parent's caption and media with this office's own edits on top."""
     rng = plan.rng
@@ -165,15 +210,25 @@ def make_copy(plan: Plan, rel: Release, account: Account, ts: int, parent: Copy 
         own = ()
     else:
         text = apply_edits(source_text, rng, office, own)
-    edits = tuple(dict.fromkeys((*(parent.edits if parent and mode == parent.caption else ()), *own)))
+    edits = tuple(
+        dict.fromkeys((*(parent.edits if parent and mode == parent.caption else ()), *own))
+    )
     files = copy_media(plan, rel, account, parent.files if parent else rel.files)
     altered = mode != "edited" or "title_only" in edits or bool(set(edits) - COSMETIC_EDITS)
     link = "text" if not files else ("media" if mode != "edited" else "text+media")
-    truth = {"family": rel.key, "release": rel.post.post_id,
-             "parent": parent.post.post_id if parent else rel.post.post_id,
-             "kind": f"{rel.kind}_{kind}", "content": rel.kind, "verdict": "supported",
-             "altered": altered, "edits": list(edits), "caption": mode, "link": link,
-             "chain": parent is not None}  # fmt: skip
+    truth = {
+        "family": rel.key,
+        "release": rel.post.post_id,
+        "parent": parent.post.post_id if parent else rel.post.post_id,
+        "kind": f"{rel.kind}_{kind}",
+        "content": rel.kind,
+        "verdict": "supported",
+        "altered": altered,
+        "edits": list(edits),
+        "caption": mode,
+        "link": link,
+        "chain": parent is not None,
+    }
     if kind == "predating":
         truth.update({"parent": None, "verdict": "contradicted"})
     post = plan.add(account, ts, text, files, truth)
@@ -220,7 +275,9 @@ def plan_releases(plan: Plan, n_posts: int) -> list[Release]:
             if chained:
                 keys = sorted(rel.province_copies)
                 parent = rel.province_copies[keys[rng.randrange(len(keys))]]
-                kids = [a for a in children.get(parent.post.account_id, []) if a.account_id not in used]
+                kids = [
+                    a for a in children.get(parent.post.account_id, []) if a.account_id not in used
+                ]
                 if kids:
                     account = kids[rng.randrange(len(kids))]
                     used.add(account.account_id)
@@ -250,7 +307,8 @@ def plan_media_corpus(seed: int, n_posts: int) -> Plan:
 def truth_document(plan: Plan) -> dict[str, Any]:
     """`truth.json`: how it was made, and every post's truth."""
     return {
-        "about": "Ground truth of a media corpus written by tracer.synthetic.media_scale; see bench/README.md.",
+        "about": "Ground truth of a media corpus written by tracer.synthetic.media_scale"
+        " (see bench/README.md, 'Media accuracy').",
         "seed": plan.seed,
         "posts": {p.post_id: plan.truth[p.post_id] for p in plan.posts},
     }

@@ -38,8 +38,15 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, size: int, width: int) -> list[st
     return lines
 
 
-def _words(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int,
-           width: int, fill: Colour, limit: int = 6) -> int:  # fmt: skip
+def _words(
+    draw: ImageDraw.ImageDraw,
+    xy: tuple[int, int],
+    text: str,
+    size: int,
+    width: int,
+    fill: Colour,
+    limit: int = 6,
+) -> int:
     """Wrapped text from `xy`; returns the y below it."""
     x, y = xy
     for line in wrap(draw, text, size, width)[:limit]:
@@ -54,18 +61,38 @@ def art(draw: ImageDraw.ImageDraw, name: str, box: tuple[int, int, int, int]) ->
     cx, cy, s = (x0 + x1) // 2, (y0 + y1) // 2, min(x1 - x0, y1 - y0) // 2
     draw.rectangle(box, fill=(235, 240, 248))
     if name == "megaphone":
-        draw.polygon([(cx - s, cy - s // 3), (cx + s // 2, cy - s), (cx + s // 2, cy + s),
-                      (cx - s, cy + s // 3)], fill=GOLD, outline=NAVY)  # fmt: skip
+        draw.polygon(
+            [
+                (cx - s, cy - s // 3),
+                (cx + s // 2, cy - s),
+                (cx + s // 2, cy + s),
+                (cx - s, cy + s // 3),
+            ],
+            fill=GOLD,
+            outline=NAVY,
+        )
         draw.rectangle([cx - s - 60, cy - s // 3, cx - s, cy + s // 3], fill=NAVY)
     elif name == "chart":
         for i, height in enumerate((0.3, 0.5, 0.45, 0.7, 0.9)):
             x = cx - s + i * s * 2 // 5
             draw.rectangle([x, cy + s - int(2 * s * height), x + s // 4, cy + s], fill=BLUE)
     elif name == "shield":
-        draw.polygon([(cx, cy - s), (cx + s, cy - s // 2), (cx + s * 4 // 5, cy + s // 2), (cx, cy + s),
-                      (cx - s * 4 // 5, cy + s // 2), (cx - s, cy - s // 2)], fill=(40, 150, 90))  # fmt: skip
-        draw.line([(cx - s // 3, cy), (cx - s // 10, cy + s // 3), (cx + s // 2, cy - s // 3)],
-                  fill=WHITE, width=22)  # fmt: skip
+        draw.polygon(
+            [
+                (cx, cy - s),
+                (cx + s, cy - s // 2),
+                (cx + s * 4 // 5, cy + s // 2),
+                (cx, cy + s),
+                (cx - s * 4 // 5, cy + s // 2),
+                (cx - s, cy - s // 2),
+            ],
+            fill=(40, 150, 90),
+        )
+        draw.line(
+            [(cx - s // 3, cy), (cx - s // 10, cy + s // 3), (cx + s // 2, cy - s // 3)],
+            fill=WHITE,
+            width=22,
+        )
     elif name == "phone":
         draw.rounded_rectangle([cx - s // 2, cy - s, cx + s // 2, cy + s], 40, fill=NAVY)
         draw.rectangle([cx - s // 2 + 20, cy - s + 50, cx + s // 2 - 20, cy + s - 70], fill=GOLD)
@@ -80,8 +107,13 @@ def art(draw: ImageDraw.ImageDraw, name: str, box: tuple[int, int, int, int]) ->
             draw.rectangle([gx, gy, gx + s // 4, gy + s // 6], fill=(200, 210, 225))
 
 
-def ministry_poster(headline: str, body: str, picture: Image.Image | None, art_name: str = "",
-                    size: tuple[int, int] = (1080, 1080)) -> Image.Image:  # fmt: skip
+def ministry_poster(
+    headline: str,
+    body: str,
+    picture: Image.Image | None,
+    art_name: str = "",
+    size: tuple[int, int] = (1080, 1080),
+) -> Image.Image:
     """The ministry's template: white header, picture box, headline, body, gold footer.
 
     Posters made from it share background, header, footer and layout; only the picture
@@ -92,7 +124,10 @@ def ministry_poster(headline: str, body: str, picture: Image.Image | None, art_n
     draw = ImageDraw.Draw(img)
     for y in range(h):
         t = y / (h - 1)
-        draw.line([(0, y), (w, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(NAVY, BLUE, strict=True)))
+        draw.line(
+            [(0, y), (w, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(NAVY, BLUE, strict=True)),
+        )
     draw.rectangle([0, 0, w, 110], fill=WHITE)
     draw.ellipse([30, 20, 100, 90], fill=NAVY, outline=GOLD, width=6)
     draw.text((125, 36), "KEMENTERIAN KOMUNIKASI DAN INFORMATIKA", font=font(38), fill=NAVY)
@@ -105,12 +140,15 @@ def ministry_poster(headline: str, body: str, picture: Image.Image | None, art_n
     y = _words(draw, (80, box[3] + 55), headline.upper(), 52, w - 160, WHITE, 3)
     _words(draw, (80, y + 8), body, 32, w - 160, (220, 230, 245), 4)
     draw.rectangle([0, h - 90, w, h], fill=GOLD)
-    draw.text((80, h - 65), "#SobatKominfo  #IndonesiaMaju  kominfo.go.id", font=font(36), fill=NAVY)
+    draw.text(
+        (80, h - 65), "#SobatKominfo  #IndonesiaMaju  kominfo.go.id", font=font(36), fill=NAVY
+    )
     return img
 
 
-def regional_poster(template: int, office: str, headline: str, body: str,
-                    picture: Image.Image | None) -> Image.Image:  # fmt: skip
+def regional_poster(
+    template: int, office: str, headline: str, body: str, picture: Image.Image | None
+) -> Image.Image:
     """A province's own template (its colours, header, ornament and layout), seeded by
     `template`; the province's offices draw their own posters and redraw releases on it."""
     rng = random.Random(f"regional-template-{template}")
@@ -142,7 +180,9 @@ def regional_poster(template: int, office: str, headline: str, body: str,
 def photo_post(picture: Image.Image, headline: str) -> Image.Image:
     """A photo with the ministry's headline band under it (a photo release's style)."""
     w = 1080
-    scaled = picture.resize((w, round(picture.height * w / picture.width)), Image.Resampling.LANCZOS)
+    scaled = picture.resize(
+        (w, round(picture.height * w / picture.width)), Image.Resampling.LANCZOS
+    )
     lines = wrap(ImageDraw.Draw(scaled), headline, 44, w - 100)[:3]
     band = 40 + 56 * len(lines)
     img = Image.new("RGB", (w, scaled.height + band), NAVY)
