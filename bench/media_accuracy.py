@@ -202,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             f" peak RSS {run['ingest']['peak_rss_mb']} MB"
         )
     truth = json.loads((folder / TRUTH_FILE).read_text("utf-8"))["posts"]
+    run["corpus_kinds"] = dict(sorted(Counter(_kind(t) for t in truth.values()).items()))
+    files = Counter(m["kind"] for t in truth.values() for m in t["media"])
+    run["corpus_files"] = dict(files)
+    run["corpus_mb"] = round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6)
+    print(
+        f"corpus: {len(truth)} posts, {files['image']} pictures, {files['video']} clips,"
+        f" {run['corpus_mb']} MB"
+    )
     store = Store.open(db)
     try:
         pred = predictions(store)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,38 @@ def _yuv420p(img: Image.Image) -> np.ndarray:
     return flat.reshape(img.height * 3 // 2, img.width)
 
 
+def _sized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    return image if image.size == size else image.resize(size, Image.Resampling.BILINEAR)
+
+
+def encode_h264(
+    path: Path, planes: Iterable[np.ndarray], size: tuple[int, int], crf: int, preset: str
+) -> None:
+    """H.264 in MP4 from YUV 4:2:0 planes: one encoder thread, bit-exact muxing and
+    times set from the frame index (never a clock), so reruns give equal bytes.
+
+    The width must be a multiple of 128: otherwise the chroma rows carry alignment
+    padding that is never initialised, and x264's output changes from run to run.
+    """
+    if size[0] % 128 or size[1] % 2:
+        raise ValueError(f"{size}: width must be a multiple of 128 and height even")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), mode="w", format="mp4", options={"fflags": "+bitexact"}) as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.thread_count = 1
+        stream.codec_context.flags |= 1 << 23  # AV_CODEC_FLAG_BITEXACT
+        stream.options = {"crf": str(crf), "preset": preset, "threads": "1", "g": str(FPS)}
+        for index, plane in enumerate(planes):
+            frame = av.VideoFrame.from_ndarray(plane, format="yuv420p")
+            frame.pts, frame.time_base = index, Fraction(1, FPS)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
 def write_clip(path: Path, spec: dict[str, Any], ops: list[Op]) -> dict[str, Any]:
     """Draw the clip of `spec` with `ops` applied and write it as H.264 MP4; returns
     its size and length for the truth."""
@@ -160,22 +193,6 @@ def write_clip(path: Path, spec: dict[str, Any], ops: list[Op]) -> dict[str, Any
             size = (int(op["size"][0]), int(op["size"][1]))
         elif op["op"] == "encode":
             crf = int(op["crf"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(path), mode="w", format="mp4", options={"fflags": "+bitexact"}) as container:
-        stream = container.add_stream("libx264", rate=FPS)
-        stream.width, stream.height = size
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.thread_count = 1
-        stream.codec_context.flags |= 1 << 23  # AV_CODEC_FLAG_BITEXACT
-        stream.options = {"crf": str(crf), "preset": "ultrafast", "threads": "1", "g": str(FPS)}
-        for index, array in enumerate(frames):
-            image = Image.fromarray(array)
-            if image.size != size:
-                image = image.resize(size, Image.Resampling.BILINEAR)
-            frame = av.VideoFrame.from_ndarray(_yuv420p(image), format="yuv420p")
-            frame.pts, frame.time_base = index, Fraction(1, FPS)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    planes = (_yuv420p(_sized(Image.fromarray(array), size)) for array in frames)
+    encode_h264(path, planes, size, crf, "ultrafast")
     return {"size": list(size), "seconds": len(frames) / FPS}

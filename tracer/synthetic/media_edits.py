@@ -98,7 +98,7 @@ def _frame(img: Image.Image, op: Op) -> Image.Image:
         font=font(44),
         fill=(255, 255, 255),
     )
-    return out.resize((1080, round(out.height * 1080 / out.width)), Image.Resampling.LANCZOS)
+    return out.resize((1080, round(out.height * 1080 / out.width)), Image.Resampling.BILINEAR)
 
 
 def _banner(img: Image.Image, op: Op) -> Image.Image:

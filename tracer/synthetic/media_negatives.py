@@ -124,30 +124,33 @@ class _Negatives:
         return shots
 
     def collage(self) -> None:
+        """Tiles shared with other collages and with release photos, around one fresh
+        picture (so no two collages are the same picture): none of them is a copy."""
         rng = self.rng
         layout = rng.choice(("grid", "row", "diptych", "column", "inset"))
+        fresh = self.new_seed()
         tiles: list[Spec] = []
-        for _ in range(4 if layout == "grid" else 2 if layout in ("diptych", "inset") else 3):
-            pick: Spec | None = None
-            if rng.random() < 0.3:
-                pick = self.release_tile()
+        for _ in range(3 if layout == "grid" else 1 if layout in ("diptych", "inset") else 2):
+            pick = self.release_tile() if rng.random() < 0.3 else None
             if pick is None:
-                pick = {
-                    "type": "scene",
-                    "seed": self.tiles[rng.randrange(len(self.tiles))],
-                    "size": [720, 720],
-                }
-            tiles.append(pick)
-        if rng.random() < 0.3:
-            self.tiles.append(self.new_seed())
+                seed = self.tiles[rng.randrange(len(self.tiles))]
+                pick = {"type": "scene", "seed": seed, "size": [720, 720]}
+            if pick not in tiles:
+                tiles.append(pick)
+        if rng.random() < 0.5:
+            self.tiles.append(fresh)
         if layout == "inset":
+            base = photo_root(self.plan, fresh)
             root: Spec = {
                 "type": "inset",
-                "base": photo_root(self.plan, self.new_seed()),
+                "base": base,
                 "small": tiles[0],
                 "corner": rng.randrange(4),
             }
         else:
+            tiles.insert(
+                rng.randrange(len(tiles) + 1), {"type": "scene", "seed": fresh, "size": [720, 720]}
+            )
             root = {"type": "collage", "layout": layout, "tiles": tiles}
         account, ts = self.account(), self.when()
         self.post("collage", account, ts, [self.plan.picture(0, root, None)], layout=layout)
@@ -165,42 +168,30 @@ class _Negatives:
 
     def template_poster(self) -> None:
         """A regional office's own poster on the ministry's template."""
-        account, ts = self.account(), self.when()
-        text = self.caption(account, ts)
-        headline, body = self.poster_words(account, text)
-        picture = photo_root(self.plan, self.new_seed()) if self.rng.random() < 0.4 else None
-        root = {
-            "type": "ministry_poster",
-            "headline": headline,
-            "body": body,
-            "picture": picture,
-            "art": ART[self.rng.randrange(len(ART))],
-        }
-        self.post("template_poster", account, ts, [self.plan.picture(0, root, "ministry")], text)
+        self.poster(regional=False)
 
     def regional_poster(self) -> None:
+        """A regional office's own poster on its province's template."""
+        self.poster(regional=True)
+
+    def poster(self, regional: bool) -> None:
         account, ts = self.account(), self.when()
         office = self.plan.office_of[account.account_id]
         names = [o.province for o in self.plan.offices if o.tier == "province"]
         template = names.index(office.province) if office.province in names else 0
         text = self.caption(account, ts)
         headline, body = self.poster_words(account, text)
-        picture = photo_root(self.plan, self.new_seed()) if self.rng.random() < 0.3 else None
-        root = {
-            "type": "regional_poster",
-            "template": template,
-            "office": office.name,
-            "headline": headline,
-            "body": body,
-            "picture": picture,
-        }
-        self.post(
-            "regional_poster",
-            account,
-            ts,
-            [self.plan.picture(0, root, f"regional-{template}")],
-            text,
-        )
+        with_photo = self.rng.random() < (0.3 if regional else 0.4)
+        picture = photo_root(self.plan, self.new_seed()) if with_photo else None
+        root: Spec = {"headline": headline, "body": body, "picture": picture}
+        if regional:
+            root |= {"type": "regional_poster", "template": template, "office": office.name}
+            group = f"regional-{template}"
+        else:
+            root |= {"type": "ministry_poster", "art": ART[self.rng.randrange(len(ART))]}
+            group = "ministry"
+        subtype = "regional_poster" if regional else "template_poster"
+        self.post(subtype, account, ts, [self.plan.picture(0, root, group)], text)
 
     def clip(self, intro: bool) -> None:
         account, ts = self.account(("intro",) if intro else ()), self.when()

@@ -162,7 +162,7 @@ class Plan:
         roll = self.rng.random()
         if roll < (0.15 if poster else 0.03):
             return {"op": "encode", "format": "png"}
-        if roll < 0.2:
+        if roll < 0.12:
             return {"op": "encode", "format": "webp", "quality": self.rng.randint(70, 90)}
         return {"op": "encode", "format": "jpeg", "quality": self.rng.randint(60, 92)}
 

@@ -78,16 +78,13 @@ def _render_group(out: str, items: list[tuple[str, Spec]]) -> int:
 
 
 def write_media_corpus(plan: Plan, out: Path, workers: int = 2) -> None:
-    """Write the plan's corpus into `out` (posts in time order)."""
+    """Write the plan's corpus into `out` (posts in time order), truth.json last."""
     out.mkdir(parents=True, exist_ok=True)
     write_corpus(out, accounts_of(plan.offices), ())
     posts = sorted(plan.posts, key=lambda p: (p.timestamp, p.post_id))
     with (out / POSTS_FILE).open("wb") as lines:
         for post in posts:
             lines.write(orjson.dumps(post_json_local(post)) + b"\n")
-    (out / TRUTH_FILE).write_text(
-        json.dumps(truth_document(plan), ensure_ascii=False, indent=1), "utf-8"
-    )
     groups: dict[bytes, list[tuple[str, Spec]]] = defaultdict(list)
     for path, job in plan.jobs.items():
         groups[orjson.dumps(job["root"], option=orjson.OPT_SORT_KEYS)].append((path, job))
@@ -95,7 +92,10 @@ def write_media_corpus(plan: Plan, out: Path, workers: int = 2) -> None:
     if workers <= 1:
         for items in batches:
             _render_group(str(out), items)
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        for _ in pool.map(_render_group, [str(out)] * len(batches), batches, chunksize=4):
-            pass
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            for _ in pool.map(_render_group, [str(out)] * len(batches), batches, chunksize=4):
+                pass
+    # Last: a folder with truth.json is a complete corpus (the bench caches on it).
+    document = json.dumps(truth_document(plan), ensure_ascii=False, indent=1)
+    (out / TRUTH_FILE).write_text(document, "utf-8")

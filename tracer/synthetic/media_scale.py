@@ -25,24 +25,8 @@ from tracer.synthetic.vocabulary import Topic, vocabulary
 
 START = int(datetime(2024, 1, 8, tzinfo=WIB).timestamp())
 SPAN = 340 * 86400
-KINDS = (
-    "photo",
-    "poster",
-    "clip",
-    "carousel",
-    "poster",
-    "photo",
-    "clip",
-    "text",
-    "poster",
-    "photo",
-    "clip",
-    "carousel",
-    "poster",
-    "photo",
-    "clip",
-    "text",
-)
+_HALF = ("photo", "poster", "clip", "carousel", "poster", "photo", "clip", "text")
+KINDS = (*_HALF, "poster", "photo", *_HALF[2:])
 """Release kinds in turn: about a quarter each photos, posters and clips, carousels, a
 few text-only releases."""
 COPY_SHARE = 0.47
@@ -248,7 +232,7 @@ def _shares_run(text: str, release: str, n: int = 5) -> bool:
 def plan_releases(plan: Plan, n_posts: int) -> list[Release]:
     """Releases spread over the year, each copied 20–120 times (scaled to `n_posts`)."""
     rng = plan.rng
-    n_releases = max(8, min(60, n_posts // 165))
+    n_releases = max(8, min(60, n_posts // 90))
     weights = [rng.uniform(20, 120) for _ in range(n_releases)]
     scale = COPY_SHARE * n_posts / sum(weights)
     provinces, regencies = plan.regional("province"), plan.regional("regency")

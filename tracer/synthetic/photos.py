@@ -233,7 +233,7 @@ def series_view(seed: int, view: int, size: Size = (1080, 810)) -> Image.Image:
     cw, ch = round(canvas.width * zoom), round(canvas.width * zoom * size[1] / size[0])
     ch = min(ch, canvas.height)
     x, y = rng.randint(0, canvas.width - cw), rng.randint(0, canvas.height - ch)
-    return canvas.crop((x, y, x + cw, y + ch)).resize(size, Image.Resampling.LANCZOS)
+    return canvas.crop((x, y, x + cw, y + ch)).resize(size, Image.Resampling.BILINEAR)
 
 
 def collage(
@@ -264,7 +264,7 @@ def inset(base: Image.Image, small: Image.Image, corner: int, share: float = 0.3
     out = base.copy()
     sw = round(base.width * share)
     sh = round(small.height * sw / small.width)
-    tile = ImageOps.expand(small.resize((sw, sh), Image.Resampling.LANCZOS), 8, (255, 255, 255))
+    tile = ImageOps.expand(small.resize((sw, sh), Image.Resampling.BILINEAR), 8, (255, 255, 255))
     x = 30 if corner % 2 == 0 else base.width - tile.width - 30
     y = 30 if corner < 2 else base.height - tile.height - 30
     out.paste(tile, (x, y))

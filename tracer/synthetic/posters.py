@@ -181,7 +181,7 @@ def photo_post(picture: Image.Image, headline: str) -> Image.Image:
     """A photo with the ministry's headline band under it (a photo release's style)."""
     w = 1080
     scaled = picture.resize(
-        (w, round(picture.height * w / picture.width)), Image.Resampling.LANCZOS
+        (w, round(picture.height * w / picture.width)), Image.Resampling.BILINEAR
     )
     lines = wrap(ImageDraw.Draw(scaled), headline, 44, w - 100)[:3]
     band = 40 + 56 * len(lines)
