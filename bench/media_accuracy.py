@@ -198,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         run["ingest"]["posts_per_s"] = round(
             report["ingested"] / max(run["ingest"]["seconds"], 1e-9), 2
         )
-        for key in ("ocr_calls", "ocr_calls_per_picture"):
-            if key in report:
-                run["ingest"][key] = report[key]
+        for key, value in report.items():  # OCR calls per picture, when the report has them
+            if "ocr" in key:
+                run["ingest"][key] = value
+                print(f"ingest report: {key} = {value}")
         print(
             f"ingest: {report['ingested']} posts, {report['media_files']} files"
             f" in {run['ingest']['seconds']} s ({run['ingest']['posts_per_s']} posts/s),"
