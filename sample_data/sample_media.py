@@ -5,36 +5,21 @@ all drawn and encoded deterministically."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 from skimage import data
+
+from tracer.synthetic.clips import encode_h264
+from tracer.synthetic.posters import font, wrap
 
 FPS = 10
 SIZE = (640, 360)
 NAVY, BLUE, GOLD = (11, 42, 91), (20, 70, 140), (245, 190, 40)
 
 Variant = Callable[[Image.Image], Image.Image]
-
-
-def font(size: int) -> ImageFont.FreeTypeFont:
-    """Pillow's bundled font: the same glyphs on every machine with this Pillow."""
-    loaded = ImageFont.load_default(size=size)
-    assert isinstance(loaded, ImageFont.FreeTypeFont)
-    return loaded
-
-
-def wrap(draw: ImageDraw.ImageDraw, text: str, size: int, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and draw.textlength(f"{lines[-1]} {word}", font=font(size)) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def photo(name: str) -> Image.Image:
@@ -284,31 +269,16 @@ def yuv420p(rgb: np.ndarray) -> np.ndarray:
 def write_mp4(
     path: Path, frames: Iterator[np.ndarray], size: tuple[int, int] = SIZE, crf: int = 26
 ) -> None:
-    """H.264 in MP4, one encoder thread and bit-exact muxing, so reruns give equal bytes.
+    """H.264 in MP4 with equal bytes on every run (`tracer.synthetic.clips.encode_h264`)."""
 
-    The width must be a multiple of 128: otherwise the chroma rows carry alignment
-    padding that is never initialised, and x264's output changed from run to run.
-    """
-    if size[0] % 128 or size[1] % 2:
-        raise ValueError(f"{size}: width must be a multiple of 128 and height even")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(path), mode="w", format="mp4", options={"fflags": "+bitexact"}) as container:
-        stream = container.add_stream("libx264", rate=FPS)
-        stream.width, stream.height = size
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.thread_count = 1
-        stream.codec_context.flags |= 1 << 23  # AV_CODEC_FLAG_BITEXACT
-        stream.options = {"crf": str(crf), "preset": "medium", "threads": "1", "g": str(FPS)}
-        for index, array in enumerate(frames):
+    def planes() -> Iterator[np.ndarray]:
+        for array in frames:
             image = Image.fromarray(array)
             if image.size != size:
                 image = image.resize(size, Image.Resampling.BILINEAR)
-            frame = av.VideoFrame.from_ndarray(yuv420p(np.asarray(image)), format="yuv420p")
-            frame.pts, frame.time_base = index, Fraction(1, FPS)  # never left to a clock
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+            yield yuv420p(np.asarray(image))
+
+    encode_h264(path, planes(), size, crf, "medium")
 
 
 # --- the plan -----------------------------------------------------------------------
