@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,13 @@ import av
 import pytest
 from PIL import Image
 
+from tracer import service
 from tracer.corpus import AccountRecord, PostRecord, read_accounts, read_posts
+from tracer.store import Store
 from tracer.synthetic.media_plan import COSMETIC_EDITS
 from tracer.synthetic.media_render import TRUTH_FILE, render_file, write_media_corpus
 from tracer.synthetic.media_scale import plan_media_corpus
+from tracer.synthetic.scoring import pair_scores, unrelated_scores
 
 POSTS = 300
 
@@ -114,3 +118,26 @@ def test_the_corpus_has_every_kind_it_promises(truth: dict[str, Any]) -> None:
     assert negatives >= POSTS // 4
     assert sum(t["chain"] for t in truth.values()) > 0
     assert {t["caption"] for t in truth.values()} >= {"edited", "new", "generic"}
+
+
+def test_tracer_keeps_families_apart_on_the_corpus(
+    corpus: Path, truth: dict[str, Any], tmp_path: Path
+) -> None:
+    """The accuracy floor on a small media corpus (the bench runs the large one): one
+    weak picture or caption match must not join families. Main before issue 10 gave
+    pair precision 0.595 here."""
+    db = tmp_path / "t.db"
+    store = Store.open(db)
+    try:
+        service.ingest(store, corpus)
+    finally:
+        store.close()
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT post_id, family_id FROM posts").fetchall()
+    sizes = Counter(family for _, family in rows)
+    predicted = {post: (str(f) if sizes[f] > 1 else None) for post, f in rows}
+    precision, recall = pair_scores({p: info.get("family") for p, info in truth.items()}, predicted)
+    unrelated = unrelated_scores(truth, predicted)["all"]
+    assert precision.value is not None and precision.value >= 0.97, precision
+    assert recall.value is not None and recall.value >= 0.9, recall
+    assert unrelated.value is not None and unrelated.value <= 0.05, unrelated
