@@ -34,6 +34,7 @@ from tracer.models import Account, StoredPost, iso_utc
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.rows import LinkRow, MediaRow
+from tracer.screenshot import screenshot_media
 from tracer.service import (
     find_post,
     load_family,
@@ -163,6 +164,9 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         raise InputError(f"{path.name}: {exc.reason}") from None
     with path.open("rb") as stream:
         digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    shot = screenshot_media(image, path.name, digest, ocr_lang)
+    if shot is not None:  # a phone screenshot: the picture inside, caption read apart
+        return shot
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(ocr.read_text_or_none, image, ocr_lang) if ocr_lang else None
         whole = fingerprint_image(image)
@@ -314,7 +318,7 @@ def verify_content(
         account_parent_id=known.parent_id if known else None,
         published_at=moment.astimezone(UTC),
         text=submission.text or "\n".join(norm.lines),
-        media=tuple(m.path for m in prepared if not m.path.endswith("#embedded")),
+        media=tuple(m.path for m in prepared if "#embedded" not in m.path),
         url=None,
         family_id=members[0].family_id if members else None,
         parent_id=None,

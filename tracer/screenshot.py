@@ -1,0 +1,250 @@
+"""The post inside a phone screenshot: where its picture is, and which words are its
+caption rather than the app's own (issue 14).
+
+Takes a decoded screenshot; tesseract (`tracer.ocr`) reads its parts. A picture is found by its own
+content — rows that vary along their length, or whose colour is not the app's — and,
+because a poster's white band can merge with a white app (or a scroll can cut it),
+as a few hypotheses: the rows found, and those rows extended to the shapes pictures are
+posted in. Each hypothesis is fingerprinted and looked up; the best match wins.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from tracer import ocr
+from tracer.mediafp import fingerprint_image
+from tracer.mediamatch import MediaItem
+from tracer.normalize import normalize_text
+from tracer.prepare import PreparedMedia
+
+Box = tuple[int, int, int, int]
+
+WORK_WIDTH = 270
+"""The screenshot is analysed at this width (a phone screen is ~1080 px wide)."""
+BUSY_SHARE = 0.25
+"""A row varies along its length when this share of it differs from its own median."""
+TONE = 24
+"""Grey levels by which a pixel differs from a colour."""
+MIN_SHARE = 0.08
+"""A picture covers at least this share of the screenshot."""
+STATUS_SHARE = 0.03
+"""The status bar's share of a screenshot's height."""
+SHAPES = (1.91, 1.5, 4 / 3, 1.0, 0.8, 0.75, 9 / 16)
+"""Width/height of the shapes pictures are posted in (Instagram's 1.91:1 … 4:5, photos,
+video frames)."""
+
+COUNTERS = re.compile(r"^(?:\W*\d+[\d.,:]*\s*(?:rb|jt|k|m|ribu|j|h)?\W*)+$", re.IGNORECASE)
+"""A line of numbers: counters, the clock, the battery."""
+UI_WORDS = re.compile(
+    r"\b(?:suka|likes?|komentar|comments?|dibagikan|shares?|bagikan|komentari|balas|reply|"
+    r"repost|retweet|diteruskan|forwarded|lihat semua|view all|bersponsor|sponsored|ikuti|"
+    r"follow|terjemahkan|translate|disukai oleh|liked by|grup|group|info warga)\b",
+    re.IGNORECASE,
+)
+"""Words of an app's own short lines: counters, buttons, "Forwarded", a chat's name."""
+UI_MAX_WORDS = 6
+HANDLE = re.compile(r"^@?[a-z0-9]+(?:[._][a-z0-9]+)+\b\s*", re.IGNORECASE)
+"""An account handle (`diskominfo_banten`) at the start of a caption line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where the picture may be: `boxes` best first (the first is the rows found), each
+    as (left, top, right, bottom) in the screenshot's pixels — a box may reach past the
+    screenshot's edge where a scroll cut the picture."""
+
+    boxes: tuple[Box, ...]
+    core: Box
+
+
+def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of true values, bridging gaps of up to `gap` false ones."""
+    runs: list[tuple[int, int]] = []
+    start, last = None, -gap - 2
+    for i, flag in enumerate(flags.tolist()):
+        if not flag:
+            continue
+        if start is None or i - last > gap + 1:
+            if start is not None:
+                runs.append((start, last + 1))
+            start = i
+        last = i
+    if start is not None:
+        runs.append((start, last + 1))
+    return runs
+
+
+def locate(image: Image.Image) -> Located | None:
+    """The embedded picture's candidate boxes, or None when there is no picture (the
+    screenshot is all text, or is the picture itself)."""
+    scale = WORK_WIDTH / image.width
+    size = (WORK_WIDTH, max(1, round(image.height * scale)))
+    rgb = np.asarray(image.convert("RGB").resize(size, Image.Resampling.BILINEAR), np.int16)
+    h, w, _ = rgb.shape
+    # The app's colour: the commonest colour of the status bar (a picture can fill most
+    # of the screen's edges, never the status bar).
+    bar = rgb[: max(2, round(h * STATUS_SHARE))].reshape(-1, 3)
+    packed = (bar[:, 0] // 8) * 1024 + (bar[:, 1] // 8) * 32 + bar[:, 2] // 8
+    common = int(np.bincount(packed).argmax())
+    app = bar[packed == common].mean(axis=0)
+    median = np.median(rgb, axis=1)  # each row's own colour
+    varied = (np.abs(rgb - median[:, None, :]).max(axis=2) > TONE).mean(axis=1) > BUSY_SHARE
+    tinted = np.abs(median - app).max(axis=1) > TONE
+    # Rows of a picture: they vary along their length (a photo, a poster's words over a
+    # colour) or have a colour that is not the app's (a sky, a poster's band).
+    rows = varied | tinted
+    runs = [r for r in _runs(rows, max(1, h // 100)) if r[1] - r[0] >= 0.12 * w]
+    if not runs:
+        return None
+    top, bottom = max(runs, key=lambda r: r[1] - r[0])
+    inside = rgb[top:bottom]
+    cols = (np.abs(inside - app).max(axis=2) > TONE).mean(axis=0) > 0.3
+    xs = np.flatnonzero(cols)
+    if len(xs) == 0:
+        return None
+    left, right = int(xs[0]), int(xs[-1]) + 1
+    if right - left < 0.5 * w:
+        left, right = 0, w
+    top, bottom, left, right = _inside_bubble(rgb, top, bottom, left, right)
+    if (bottom - top) * (right - left) < MIN_SHARE * h * w or (bottom - top >= h - 2):
+        return None
+    boxes = [(left, top, right, bottom)]
+    width = right - left
+    for shape in SHAPES:
+        tall = round(width / shape)
+        if tall <= (bottom - top) * 1.04 or tall > 2.2 * (bottom - top):
+            continue
+        boxes.append((left, top, right, top + tall))  # the rest below (or cut off)
+        boxes.append((left, bottom - tall, right, bottom))  # the rest above
+    unique = list(dict.fromkeys(boxes))
+    back = 1 / scale
+    full = [
+        (round(a * back), round(b * back), round(c * back), round(d * back))
+        for a, b, c, d in unique
+    ]
+    return Located(tuple(full), full[0])
+
+
+def _inside_bubble(
+    rgb: np.ndarray, top: int, bottom: int, left: int, right: int
+) -> tuple[int, int, int, int]:
+    """A picture inside a chat bubble or a card: the rows found may hold the bubble's own
+    lines ("Forwarded", the time). The bubble's colour is that of the run's side
+    margins; rows of that colour that do not vary are taken off the top and bottom."""
+    margin = rgb[top:bottom, left : left + 2].reshape(-1, 3)
+    bubble = np.median(margin, axis=0)
+    inner = rgb[top:bottom, left + 3 : max(left + 4, right - 3)]
+    median = np.median(inner, axis=1)
+    varied = (np.abs(inner - median[:, None, :]).max(axis=2) > TONE).mean(axis=1) > BUSY_SHARE
+    tinted = np.abs(median - bubble).max(axis=1) > TONE
+    runs = _runs(varied | tinted, 2)
+    if not runs:
+        return top, bottom, left, right
+    first, last = max(runs, key=lambda r: r[1] - r[0])
+    if (last - first) < 0.6 * (bottom - top):
+        return top, bottom, left, right
+    return top + first, top + last, left, right
+
+
+def crop_or_pad(image: Image.Image, box: Box, seed: int = 0) -> Image.Image:
+    """The box's pixels; parts past the screenshot's edge (a scroll cut the picture)
+    are noise, so that only regions inside what is visible can match."""
+    left, top, right, bottom = box
+    inner = (max(0, left), max(0, top), min(image.width, right), min(image.height, bottom))
+    crop = image.crop(inner).convert("RGB")
+    if inner == box:
+        return crop
+    rng = np.random.default_rng(seed)
+    noise = rng.integers(0, 256, (bottom - top, right - left, 3), dtype=np.uint8)
+    canvas = Image.fromarray(noise, "RGB")
+    canvas.paste(crop, (inner[0] - left, inner[1] - top))
+    return canvas
+
+
+def caption_lines(text: str) -> list[str]:
+    """The lines read around the picture that belong to the post: the app's own lines
+    (counters, buttons, clock, "Forwarded") dropped, a leading handle taken off."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or COUNTERS.match(line):
+            continue
+        if len(line.split()) <= UI_MAX_WORDS and UI_WORDS.search(line):
+            continue
+        line = HANDLE.sub("", line) if not out else line
+        if sum(ch.isalpha() for ch in line) < 4:
+            continue
+        out.append(line)
+    return out
+
+
+def bands(image: Image.Image, core: Box) -> list[Box]:
+    """The parts of the screenshot above and below the picture, where a caption sits
+    (under the status bar's height, which holds only the clock and icons)."""
+    status = round(image.height * 0.04)
+    out = []
+    if core[1] - status > 0.03 * image.height:
+        out.append((0, status, image.width, core[1]))
+    if image.height - core[3] > 0.03 * image.height:
+        out.append((0, core[3], image.width, image.height))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a screenshot says: the words on its picture and its caption, read apart."""
+
+    picture_words: str | None
+    caption: str | None
+
+
+def read_apart(image: Image.Image, located: Located, lang: str | None, pool: Executor) -> Reading:
+    """Tesseract on the picture and on the bands around it, side by side (two cores)."""
+    if lang is None:
+        return Reading(None, None)
+    picture = pool.submit(
+        ocr.read_text_or_none, crop_or_pad(image, _clip(image, located.core)), lang
+    )
+    around = [
+        pool.submit(ocr.read_text_or_none, image.crop(b), lang) for b in bands(image, located.core)
+    ]
+    texts = [t for t in (f.result() for f in around) if t]
+    caption = "\n".join(line for t in texts for line in caption_lines(t))
+    return Reading(picture.result(), caption or None)
+
+
+def _clip(image: Image.Image, box: Box) -> Box:
+    return (max(0, box[0]), max(0, box[1]), min(image.width, box[2]), min(image.height, box[3]))
+
+
+def screenshot_media(
+    image: Image.Image, name: str, digest: str, lang: str | None
+) -> list[PreparedMedia] | None:
+    """A screenshot of a post as media items: the whole screenshot, then each hypothesis
+    of the picture inside it (`name#embedded<n>`), all carrying the words read off the
+    picture; the caption read around it is the whole item's `ocr_text`. None when no
+    picture is found inside (the file is then a picture, not a screenshot)."""
+    located = locate(image)
+    if located is None:
+        return None
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reading = read_apart(image, located, lang, pool)
+        prints = list(pool.map(lambda b: fingerprint_image(crop_or_pad(image, b)), located.boxes))
+        whole = fingerprint_image(image)
+    # OCR that ran and found no words is `()`, not None (None: OCR is off).
+    words = None if lang is None else normalize_text(reading.picture_words or "").tokens
+    items = [
+        PreparedMedia(
+            name, "image", digest, MediaItem(name, image=whole, ocr=words), reading.caption or ""
+        )
+    ]
+    for n, found in enumerate(prints):
+        inner = f"{name}#embedded{n}"
+        items.append(PreparedMedia(inner, "image", digest, MediaItem(inner, found, ocr=words)))
+    return items
