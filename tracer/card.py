@@ -1,6 +1,6 @@
 """Verification cards: a verdict a fact-checker can publish, as HTML or Markdown.
 
-Pure: `render` takes a `Card` (built by `tracer.verification.make_card`) and returns
+Pure: `render` takes a `Card` (built by `tracer.cards.make_card`) and returns
 text. Everything shown is escaped by jinja2's autoescaping; pictures are embedded as
 `data:` thumbnails so a card is one self-contained file.
 """
@@ -63,6 +63,9 @@ class Card:
     content_digest: str
     """SHA-256 over the family's posts and media hashes the verdict relied on."""
     zone: str = "Asia/Jakarta"
+    shown: StoredPost | None = None
+    """Outside content: the stored copy it shows, when that is not the release."""
+    shown_media: tuple[CardMedia, ...] = ()
 
 
 def word_diff(source: str, post: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

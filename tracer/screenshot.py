@@ -11,10 +11,11 @@ posted in. Each hypothesis is fingerprinted and looked up; the best match wins.
 from __future__ import annotations
 
 import re
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import pytesseract
 from PIL import Image
 
 from tracer import ocr
@@ -180,8 +181,15 @@ def caption_lines(text: str) -> list[str]:
         line = HANDLE.sub("", line) if not out else line
         if sum(ch.isalpha() for ch in line) < 4:
             continue
+        if not out and _name_line(line):
+            continue  # the account's name over the post, not its caption
         out.append(line)
     return out
+
+
+def _name_line(line: str) -> bool:
+    """A header line: an account's name or handle, a few words without punctuation."""
+    return len(line.split()) <= 3 and not re.search(r"[.,!?:;]", line)
 
 
 def bands(image: Image.Image, core: Box) -> list[Box]:
@@ -196,27 +204,62 @@ def bands(image: Image.Image, core: Box) -> list[Box]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What a screenshot says: the words on its picture and its caption, read apart."""
+def read_lines(image: Image.Image, boxes: list[Box], lang: str) -> list[tuple[int, str]]:
+    """The text lines in `boxes` (bands of the screenshot), each with the screenshot row
+    of its middle: the bands are stacked for one tesseract run (as `ocr.read_text`
+    reads, at `ocr.OCR_SIDE` on the longer side, capped at the screen's width)."""
+    if not boxes:
+        return []
+    gap = 16
+    stack = Image.new("L", (image.width, sum(b[3] - b[1] + gap for b in boxes)), 255)
+    offsets = []
+    y = 0
+    for box in boxes:
+        stack.paste(image.crop(box).convert("L"), (0, y))
+        offsets.append((y, box[1]))
+        y += box[3] - box[1] + gap
+    scale = min(1.0, max(ocr.OCR_SIDE / image.width, ocr.OCR_SIDE / max(stack.size)))
+    if scale < 1:
+        size = (round(stack.width * scale), max(1, round(stack.height * scale)))
+        stack = stack.resize(size, Image.Resampling.LANCZOS)
+    try:
+        data = pytesseract.image_to_data(
+            stack,
+            lang=lang,
+            config="--psm 3",
+            output_type=pytesseract.Output.DICT,
+            timeout=ocr.OCR_TIMEOUT,
+        )
+    except (pytesseract.TesseractError, RuntimeError):
+        return []
+    lines: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    for n, word in enumerate(data["text"]):
+        if word.strip():
+            key = (data["block_num"][n], data["par_num"][n], data["line_num"][n])
+            middle = round((data["top"][n] + data["height"][n] / 2) / scale)
+            lines.setdefault(key, []).append((middle, word))
+    out = []
+    for words in lines.values():
+        middle = sorted(m for m, _ in words)[len(words) // 2]
+        start, top = max((o for o in offsets if o[0] <= middle), default=offsets[0])
+        out.append((middle - start + top, " ".join(w for _, w in words)))
+    return sorted(out)
 
-    picture_words: str | None
-    caption: str | None
+
+def _reduced(image: Image.Image) -> tuple[Image.Image, float]:
+    """The screenshot at half size when it is phone-sized: the picture inside keeps
+    more than the 256 pixels fingerprints are computed on, at a quarter of the cost."""
+    if image.width < 1000:
+        return image, 1.0
+    return image.reduce(2), 0.5
 
 
-def read_apart(image: Image.Image, located: Located, lang: str | None, pool: Executor) -> Reading:
-    """Tesseract on the picture and on the bands around it, side by side (two cores)."""
+def _words(picture: str | None, more: list[str], lang: str | None) -> tuple[str, ...] | None:
+    """Normalised words on the picture; `()` when OCR ran and found none, None when it
+    is off."""
     if lang is None:
-        return Reading(None, None)
-    picture = pool.submit(
-        ocr.read_text_or_none, crop_or_pad(image, _clip(image, located.core)), lang
-    )
-    around = [
-        pool.submit(ocr.read_text_or_none, image.crop(b), lang) for b in bands(image, located.core)
-    ]
-    texts = [t for t in (f.result() for f in around) if t]
-    caption = "\n".join(line for t in texts for line in caption_lines(t))
-    return Reading(picture.result(), caption or None)
+        return None
+    return normalize_text("\n".join([picture or "", *more])).tokens
 
 
 def _clip(image: Image.Image, box: Box) -> Box:
@@ -233,18 +276,36 @@ def screenshot_media(
     located = locate(image)
     if located is None:
         return None
+    boxes = [*located.boxes, (0, 0, image.width, image.height)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        reading = read_apart(image, located, lang, pool)
-        prints = list(pool.map(lambda b: fingerprint_image(crop_or_pad(image, b)), located.boxes))
-        whole = fingerprint_image(image)
-    # OCR that ran and found no words is `()`, not None (None: OCR is off).
-    words = None if lang is None else normalize_text(reading.picture_words or "").tokens
+        # Tesseract runs in its own processes while the hypotheses are fingerprinted.
+        core = crop_or_pad(image, _clip(image, located.core))
+        picture = pool.submit(ocr.read_text_or_none, core, lang) if lang else None
+        around = bands(image, located.core)
+        band_lines = pool.submit(read_lines, image, around, lang) if lang else None
+        small, k = _reduced(image)
+        prints = [
+            fingerprint_image(crop_or_pad(small, tuple(round(v * k) for v in b)))  # type: ignore[arg-type]
+            for b in boxes
+        ]
+        picture_words = picture.result() if picture else None
+        lines = band_lines.result() if band_lines else []
+    whole = prints.pop()
     items = [
         PreparedMedia(
-            name, "image", digest, MediaItem(name, image=whole, ocr=words), reading.caption or ""
+            name,
+            "image",
+            digest,
+            MediaItem(name, image=whole, ocr=_words(picture_words, [], lang)),
+            "\n".join(caption_lines("\n".join(t for _, t in lines))),
         )
     ]
-    for n, found in enumerate(prints):
+    for n, (box, found) in enumerate(zip(boxes, prints, strict=False)):
+        # If this box is the picture, the lines inside it are its words, the rest caption.
+        inside = [t for y, t in lines if box[1] <= y <= box[3]]
+        outside = [t for y, t in lines if not box[1] <= y <= box[3]]
         inner = f"{name}#embedded{n}"
-        items.append(PreparedMedia(inner, "image", digest, MediaItem(inner, found, ocr=words)))
+        item = MediaItem(inner, found, ocr=_words(picture_words, inside, lang))
+        caption = "\n".join(caption_lines("\n".join(outside)))
+        items.append(PreparedMedia(inner, "image", digest, item, caption))
     return items

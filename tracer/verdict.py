@@ -13,6 +13,7 @@ from typing import Any
 
 from tracer.alteration import alteration
 from tracer.context import Context, flags
+from tracer.headline import headline
 from tracer.models import StoredPost, Verdict, iso_utc
 from tracer.normalize import NormalText, local_time, normalize_text
 
@@ -31,9 +32,13 @@ class VerdictReport:
     first_seen: StoredPost | None = field(default=None)
     times: dict[str, Any] = field(default_factory=dict)
     flags: list[dict[str, Any]] = field(default_factory=list)
+    shown: dict[str, Any] | None = None
+    """Outside content only: the stored post it shows and how (`tracer.outside`)."""
+    central_accounts: int | None = None
+    """Central accounts in the store: what "no release among them" counts."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "post_id": self.post_id,
             "verdict": self.verdict,
             "reason": self.reason,
@@ -46,7 +51,19 @@ class VerdictReport:
             "first_seen": self.first_seen.to_json() if self.first_seen else None,
             "times": self.times,
             "flags": self.flags,
+            "headline": headline(
+                self.verdict,
+                is_release=self.release is not None and self.release.post_id == self.post_id,
+                altered=self.altered,
+                changes=self.changes,
+                has_release=self.release is not None,
+                first_tier=self.first_seen.tier if self.first_seen else None,
+                central_accounts=self.central_accounts,
+            ),
         }
+        if self.shown is not None:
+            out["shown"] = self.shown
+        return out
 
 
 def decide(
@@ -172,6 +189,7 @@ def build_verdict(
     *,
     post_zone: str = "Asia/Jakarta",
     context: Context | None = None,
+    central_accounts: int | None = None,
 ) -> VerdictReport:
     """`media_report`: for each media file of the post, its best match among the
     source's files (`tracer.verification.media_report`), or why none."""
@@ -206,6 +224,7 @@ def build_verdict(
         first_seen=origin if verdict == "contradicted" else None,
         times=time_facts(post, release, post_zone),
         flags=flags(context, post.published_at, _tokens(release or origin)) if context else [],
+        central_accounts=central_accounts,
     )
 
 

@@ -13,15 +13,12 @@ import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from tracer import ocr
-from tracer.card import Card, CardMedia
 from tracer.context import Context, load_context
 from tracer.errors import InputError, MediaError
 from tracer.linker import Candidate, Linker, Match
@@ -29,11 +26,11 @@ from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
 from tracer.mediafp import embedded_picture, fingerprint_image
 from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
-from tracer.mediastore import media_item
-from tracer.models import Account, StoredPost, iso_utc
+from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
+from tracer.outside import shown
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.rows import LinkRow, MediaRow
+from tracer.rows import LinkRow
 from tracer.screenshot import screenshot_media
 from tracer.service import (
     find_post,
@@ -87,9 +84,11 @@ def _judge(
     post_text = normalize_text(post.text)
     _, _, release, origin = decide(post, members)
     source = release or origin
+    accounts = store.accounts()
     extras: dict[str, Any] = {
-        "post_zone": post_zone(post, store.accounts()),
+        "post_zone": post_zone(post, accounts),
         "context": context or default_context(),
+        "central_accounts": sum(a.tier == "central" for a in accounts.values()),
     }
     if source.post_id == post.post_id:
         return build_verdict(post, members, post_text, None, [], **extras)
@@ -191,10 +190,21 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
 
 def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> NormalText:
     """The caption given, else the words read off a screenshot (its caption is there)."""
+    return normalize_text(raw_caption(submission, media))
+
+
+def raw_caption(submission: Submission, media: Sequence[PreparedMedia]) -> str:
+    """The caption given, else the one read off a screenshot as one paragraph (OCR's
+    line breaks are the app's wrapping) ending in "…": a screen shows part of it."""
     if submission.text.strip():
-        return normalize_text(submission.text)
-    read = "\n".join(m.ocr_text or "" for m in media)
-    return normalize_text(read)
+        return submission.text
+    if not any("#embedded" in m.path for m in media):
+        return "\n".join(m.ocr_text for m in media if m.ocr_text)  # a picture's own words
+    # A screenshot: the caption as read around the picture hypothesis that matched (its
+    # own words are not caption), else around the rows found.
+    chosen = [m for m in media if "#embedded" in m.path] or list(media[:1])
+    joined = " ".join(" ".join((m.ocr_text or "").split()) for m in chosen[:1])
+    return joined + " …" if joined and not joined.endswith(("…", "...")) else joined
 
 
 def submission_candidate(
@@ -297,14 +307,36 @@ def verify_content(
 
     `linker`: a searcher already loaded from the store (the HTTP service keeps one);
     without it, one is loaded for this call."""
-    policy = policy or MatchPolicy()
-    candidate, prepared, norm = submission_candidate(submission, limits, ocr_lang)
+    return judge_content(
+        store,
+        submission,
+        policy or MatchPolicy(),
+        context,
+        limits=limits,
+        ocr_lang=ocr_lang,
+        linker=linker,
+    )[0]
+
+
+def judge_content(
+    store: Store,
+    submission: Submission,
+    policy: MatchPolicy,
+    context: Context | None,
+    *,
+    limits: MediaLimits | None = None,
+    ocr_lang: str | None = ocr.LANG,
+    linker: Linker | None = None,
+) -> tuple[VerdictReport, StoredPost, StoredPost | None]:
+    """`verify_content`, with the submission as a post and the stored post it shows."""
+    candidate, prepared, _ = submission_candidate(submission, limits, ocr_lang)
     matches = _find(store, policy, candidate, linker)
+    found = shown([m for _, m in matches], lambda ref: find_post(store, ref))
     members: list[StoredPost] = []
-    if matches:  # the best match's `source` is the stored post it matched
-        family = load_family(store, policy, find_post(store, matches[0][1].source))
-        members = list(family.posts)
-    items = candidate.media
+    if found.post is not None:  # the stored post the content shows, and its family
+        members = list(load_family(store, policy, found.post).posts)
+    items = _shown_media(candidate.media, [m for _, m in matches])
+    names = {i.path for i in items if "#embedded" in i.path}
     account = candidate.account_id
     known = store.accounts().get(account)
     moment = submission.claimed_at or datetime.now(UTC)
@@ -317,7 +349,7 @@ def verify_content(
         region=known.region if known else "",
         account_parent_id=known.parent_id if known else None,
         published_at=moment.astimezone(UTC),
-        text=submission.text or "\n".join(norm.lines),
+        text=raw_caption(submission, [m for m in prepared if m.path in names] or prepared),
         media=tuple(m.path for m in prepared if "#embedded" not in m.path),
         url=None,
         family_id=members[0].family_id if members else None,
@@ -327,68 +359,30 @@ def verify_content(
     family_posts = sorted([*members, post], key=lambda p: (p.timestamp, p.post_id))
     media = store.media.items_by_post([p.post_id for p in members])
     media[SUBMITTED] = items
-    return _judge(store, policy, context, post, family_posts, media)
+    report = _judge(store, policy, context, post, family_posts, media)
+    report = replace(report, shown=found.to_json())
+    if found.post is not None and not found.sure:
+        report = replace(
+            report,
+            verdict="inconclusive",
+            reason="partial evidence: only "
+            + " and ".join(found.paths)
+            + " matched, at the edge of the match radius",
+            release=None,
+            lag_seconds=None,
+            first_seen=None,
+        )
+    return report, post, found.post
 
 
-# --- verification cards -------------------------------------------------------------
-
-
-def card_media(row: MediaRow) -> CardMedia:
-    """A stored file as the card shows it: thumbnail, SHA-256 and fingerprints."""
-    prints: dict[str, Any] = {}
-    item = media_item(row)
-    if item is not None and item.image is not None:
-        prints = {
-            "pdq": item.image.pdq.to_hex(),
-            "pdq_quality": item.image.pdq.quality,
-            "phash": f"{item.image.phash:016x}",
-        }
-    elif item is not None and item.video is not None:
-        prints = {"frames": len(item.video.frames), "duration_s": round(item.video.duration, 2)}
-    if row.error:
-        prints["error"] = row.error
-    return CardMedia(row.path, row.kind, row.sha256, row.thumbnail, prints)
-
-
-def content_digest(posts: Sequence[StoredPost], media: dict[str, list[MediaRow]]) -> str:
-    """SHA-256 over what the verdict relied on: each family post's id, account, time,
-    text digest and media hashes, in time order. A third party holding the same posts
-    gets the same digest."""
-    rows = [
-        [
-            p.post_id,
-            p.account_id,
-            iso_utc(p.published_at),
-            hashlib.sha256(p.text.encode()).hexdigest(),
-            [m.sha256 for m in media.get(p.post_id, [])],
-        ]
-        for p in sorted(posts, key=lambda p: (p.timestamp, p.post_id))
-    ]
-    return hashlib.sha256(orjson.dumps(rows)).hexdigest()
-
-
-def make_card(
-    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
-) -> Card:
-    """Everything a verification card shows, for a stored post."""
-    policy = policy or MatchPolicy()
-    report = verify_post(store, ref, policy, context)
-    post = find_post(store, ref)
-    family = load_family(store, policy, post)
-    _, _, release, origin = decide(post, family.posts)
-    source: StoredPost | None = release or origin
-    if source is not None and source.post_id == post.post_id:
-        source = None
-    rows = store.media.rows_by_post([p.post_id for p in family.posts])
-    return Card(
-        report,
-        post,
-        source,
-        tuple(card_media(r) for r in rows.get(post.post_id, [])),
-        tuple(card_media(r) for r in rows.get(source.post_id, [])) if source else (),
-        content_digest(family.posts, rows),
-        post_zone(post, store.accounts()),
+def _shown_media(items: tuple[MediaItem, ...], matches: list[Match]) -> tuple[MediaItem, ...]:
+    """The submitted files, and of a screenshot's picture hypotheses the one that
+    matched best (or none): the others are guesses, not files."""
+    best = next(
+        (m.target_media for m in matches if isinstance(m, MediaMatch) and "#" in m.target_media),
+        None,
     )
+    return tuple(i for i in items if "#embedded" not in i.path or i.path == best)
 
 
 class Searcher:

@@ -16,9 +16,10 @@ from api.deps import ContextDep, PolicyDep, SettingsDep, StoreDep
 from api.errors import problems
 from api.schemas import VerifyOut
 from tracer.card import card_css, render
+from tracer.cards import make_card
 from tracer.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from tracer.normalize import parse_instant, resolve_zone
-from tracer.verification import Searcher, Submission, make_card, verify_content
+from tracer.verification import Searcher, Submission, verify_content
 
 router = APIRouter(tags=["verify"])
 MAX_FILES = 4

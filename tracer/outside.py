@@ -1,0 +1,137 @@
+"""What a piece of outside content (a screenshot, a picture, a caption) was matched to,
+and whether that evidence is enough for a verdict (issue 14).
+
+Pure: takes the searcher's verified matches and the stored posts they name. An answer
+names the stored post the content shows — an office's copy or the release itself — and
+the paths that matched it: the picture, the words on the picture, the caption. When the
+only evidence is partial (a picture region at the edge of the match radius, with
+nothing else agreeing), the answer is `inconclusive` with the nearest candidates and
+their scores, never a verdict a fact-checker would publish on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracer.mediamatch import MediaMatch
+from tracer.models import StoredPost, TextMatch
+
+Match = TextMatch | MediaMatch
+
+SURE_DISTANCE = 4
+"""A picture region this close (bits of 64) is the same picture on its own."""
+SURE_PDQ = 90
+"""…or a farther region whose whole picture (PDQ, 256 bits) is this close."""
+SURE_TEXT = 0.7
+"""A caption whose aligned share (containment × density) reaches this…"""
+SURE_TOKENS = 8
+"""…over at least this many words is the same caption."""
+CANDIDATES = 5
+
+
+def path_of(match: Match) -> str:
+    """Which part of the content matched: `picture`, `words on the picture`, `clip` or
+    `caption`."""
+    if isinstance(match, TextMatch):
+        return "caption"
+    if match.modality == "ocr":
+        return "words on the picture"
+    return "clip" if match.modality == "video" else "picture"
+
+
+def is_sure(match: Match) -> bool:
+    """Whether one match alone is enough evidence (see the module docstring)."""
+    if isinstance(match, TextMatch):
+        return (
+            match.containment * match.density >= SURE_TEXT and match.matched_tokens >= SURE_TOKENS
+        )
+    if match.modality in ("ocr", "video"):
+        return True
+    if match.ocr_containment is not None:  # the words on the picture agree too
+        return True
+    return match.distance <= SURE_DISTANCE or (
+        match.pdq_distance is not None and match.pdq_distance <= SURE_PDQ
+    )
+
+
+def _strength(match: Match) -> float:
+    """0–1, for ranking candidates."""
+    if isinstance(match, TextMatch):
+        return round(match.containment * match.density, 4)
+    if match.modality != "image":
+        return 0.9
+    return round(1 - match.distance / 64, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The stored post the content shows, how it was matched, and the other candidates."""
+
+    post: StoredPost | None
+    family_id: str | None
+    paths: tuple[str, ...]
+    sure: bool
+    candidates: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        post = self.post
+        return {
+            "post_id": post.post_id if post else None,
+            "account_id": post.account_id if post else None,
+            "tier": post.tier if post else None,
+            "is_release": bool(post and post.tier == "central"),
+            "url": post.url if post else None,
+            "family_id": self.family_id,
+            "paths": list(self.paths),
+            "sure": self.sure,
+            "candidates": list(self.candidates),
+        }
+
+
+def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Shown:
+    """The closest stored post among `matches` (best first, as the searcher gives them):
+    the post matched by the most paths, then by sure evidence, then the first."""
+    by_post: dict[str, list[Match]] = {}
+    for match in matches:
+        by_post.setdefault(match.source, []).append(match)
+    if not by_post:
+        return Shown(None, None, (), False, ())
+    posts = {pid: post_of(pid) for pid in by_post}
+    families: dict[str, list[Match]] = {}
+    for pid, found in by_post.items():
+        families.setdefault(posts[pid].family_id or pid, []).extend(found)
+
+    def rank(pid: str) -> tuple[int, int, int, float]:
+        found = by_post[pid]
+        family = families[posts[pid].family_id or pid]
+        return (
+            -len({path_of(m) for m in family if is_sure(m)}),
+            -len({path_of(m) for m in found}),
+            -int(any(is_sure(m) for m in found)),
+            -max(_strength(m) for m in found),
+        )
+
+    best = min(by_post, key=rank)
+    family = families[posts[best].family_id or best]
+    candidates = []
+    for pid in sorted(by_post, key=rank)[:CANDIDATES]:
+        found = by_post[pid]
+        candidates.append(
+            {
+                "post_id": pid,
+                "account_id": posts[pid].account_id,
+                "family_id": posts[pid].family_id,
+                "paths": sorted({path_of(m) for m in found}),
+                "score": max(_strength(m) for m in found),
+                "scores": {path_of(m): m.scores for m in found},
+            }
+        )
+    return Shown(
+        posts[best],
+        posts[best].family_id,
+        tuple(sorted({path_of(m) for m in by_post[best]})),
+        any(is_sure(m) for m in family),
+        tuple(candidates),
+    )
