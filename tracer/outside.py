@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from tracer.mediamatch import MediaMatch
+from tracer.mediamatch import MediaItem, MediaMatch
 from tracer.models import StoredPost, TextMatch
+from tracer.prepare import PreparedMedia
 
 Match = TextMatch | MediaMatch
 
@@ -135,3 +138,37 @@ def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Sho
         any(is_sure(m) for m in family),
         tuple(candidates),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What someone wants checked: a caption and/or media files, with what they claim."""
+
+    text: str = ""
+    media: tuple[Path, ...] = ()
+    claimed_at: datetime | None = None
+    account_id: str | None = None
+
+
+def raw_caption(submission: Submission, media: Sequence[PreparedMedia]) -> str:
+    """The caption given, else the one read off a screenshot as one paragraph (OCR's
+    line breaks are the app's wrapping) ending in "…": a screen shows part of it."""
+    if submission.text.strip():
+        return submission.text
+    if not any("#embedded" in m.path for m in media):
+        return "\n".join(m.ocr_text for m in media if m.ocr_text)  # a picture's own words
+    # A screenshot: the caption as read around the picture hypothesis that matched (its
+    # own words are not caption), else around the rows found.
+    chosen = [m for m in media if "#embedded" in m.path] or list(media[:1])
+    joined = " ".join(" ".join((m.ocr_text or "").split()) for m in chosen[:1])
+    return joined + " …" if joined and not joined.endswith(("…", "...")) else joined
+
+
+def shown_media(items: tuple[MediaItem, ...], matches: list[Match]) -> tuple[MediaItem, ...]:
+    """The submitted files, and of a screenshot's picture hypotheses the one that
+    matched best (or none): the others are guesses, not files."""
+    best = next(
+        (m.target_media for m in matches if isinstance(m, MediaMatch) and "#" in m.target_media),
+        None,
+    )
+    return tuple(i for i in items if "#embedded" not in i.path or i.path == best)

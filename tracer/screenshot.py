@@ -11,6 +11,7 @@ posted in. Each hypothesis is fingerprinted and looked up; the best match wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ TONE = 24
 """Grey levels by which a pixel differs from a colour."""
 MIN_SHARE = 0.08
 """A picture covers at least this share of the screenshot."""
+BAND_SHARES = (0.08, 0.16)
+"""Heights (shares of the width) of a band of the app's colour that may belong to the
+picture: a poster's white header band on a white app."""
 STATUS_SHARE = 0.03
 """The status bar's share of a screenshot's height."""
 SHAPES = (1.91, 1.5, 4 / 3, 1.0, 0.8, 0.75, 9 / 16)
@@ -112,17 +116,28 @@ def locate(image: Image.Image) -> Located | None:
     left, right = int(xs[0]), int(xs[-1]) + 1
     if right - left < 0.5 * w:
         left, right = 0, w
-    top, bottom, left, right = _inside_bubble(rgb, top, bottom, left, right)
+    if left >= 2 and right <= w - 2:  # inset in a bubble or a card, not full width
+        top, bottom, left, right = _inside_bubble(rgb, top, bottom, left, right)
     if (bottom - top) * (right - left) < MIN_SHARE * h * w or (bottom - top >= h - 2):
         return None
     boxes = [(left, top, right, bottom)]
     width = right - left
+    status = round(h * STATUS_SHARE) + 2
+    cut_top, cut_bottom = top <= status, bottom >= h - 2
+    # A band of the app's colour may be the picture's own (a poster's white band).
+    bands = [round(width * f) for f in BAND_SHARES]
+    tops = [top] if cut_top else [top, *(top - b for b in bands)]
+    bottoms = [bottom] if cut_bottom else [bottom, *(bottom + b for b in bands)]
+    boxes += [(left, t, right, bottom) for t in tops[1:]]
+    boxes += [(left, top, right, b) for b in bottoms[1:]]
     for shape in SHAPES:
         tall = round(width / shape)
-        if tall <= (bottom - top) * 1.04 or tall > 2.2 * (bottom - top):
+        if tall <= (bottom - top) * 1.04 or tall > 2.5 * (bottom - top):
             continue
-        boxes.append((left, top, right, top + tall))  # the rest below (or cut off)
-        boxes.append((left, bottom - tall, right, bottom))  # the rest above
+        if not cut_top:  # the rest below (or cut off by the screen)
+            boxes += [(left, t, right, t + tall) for t in (tops if cut_bottom else tops[:1])]
+        if not cut_bottom:  # the rest above
+            boxes += [(left, b - tall, right, b) for b in (bottoms if cut_top else bottoms[:1])]
     unique = list(dict.fromkeys(boxes))
     back = 1 / scale
     full = [
@@ -138,6 +153,9 @@ def _inside_bubble(
     """A picture inside a chat bubble or a card: the rows found may hold the bubble's own
     lines ("Forwarded", the time). The bubble's colour is that of the run's side
     margins; rows of that colour that do not vary are taken off the top and bottom."""
+    edge = np.abs(rgb[top:bottom, left + 1] - rgb[top:bottom, min(right - 1, left + 6)])
+    if (edge.max(axis=1) > TONE).mean() < 0.5:
+        return top, bottom, left, right  # no margin of another colour: the picture's edge
     margin = rgb[top:bottom, left : left + 2].reshape(-1, 3)
     bubble = np.median(margin, axis=0)
     inner = rgb[top:bottom, left + 3 : max(left + 4, right - 3)]
@@ -173,7 +191,7 @@ def caption_lines(text: str) -> list[str]:
     (counters, buttons, clock, "Forwarded") dropped, a leading handle taken off."""
     out: list[str] = []
     for raw in text.splitlines():
-        line = raw.strip()
+        line = re.sub(r"^\W+|(?:\s*(?:\.{2,}|…|•+))+$", "", raw.strip())  # avatar, "•••"
         if not line or COUNTERS.match(line):
             continue
         if len(line.split()) <= UI_MAX_WORDS and UI_WORDS.search(line):
@@ -309,3 +327,13 @@ def screenshot_media(
         caption = "\n".join(caption_lines("\n".join(outside)))
         items.append(PreparedMedia(inner, "image", digest, item, caption))
     return items
+
+
+def without_handles(caption: str, handles: Sequence[str]) -> str:
+    """A caption read off a screenshot without the account handles an app prints before
+    it (`diskominfo_banten Halo …`; OCR may read the underscore as a space)."""
+    out = caption
+    for handle in handles:
+        spaced = re.escape(handle).replace(r"_", "[_ ]").replace(r"\.", r"[. ]")
+        out = re.sub(rf"(?:^|(?<=\s))@?{spaced}\b\s*", "", out, flags=re.IGNORECASE)
+    return out.strip()

@@ -13,7 +13,7 @@ import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,11 @@ from tracer.mediafp import embedded_picture, fingerprint_image
 from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
-from tracer.outside import shown
+from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
+from tracer.outside import raw_caption, shown, shown_media
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.rows import LinkRow
-from tracer.screenshot import screenshot_media
+from tracer.screenshot import screenshot_media, without_handles
 from tracer.service import (
     find_post,
     load_family,
@@ -132,16 +133,6 @@ def media_report(
 # --- content from outside the corpus ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """What someone wants checked: a caption and/or media files, with what they claim."""
-
-    text: str = ""
-    media: tuple[Path, ...] = ()
-    claimed_at: datetime | None = None
-    account_id: str | None = None
-
-
 def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> list[PreparedMedia]:
     """An uploaded file as media items: the file itself and, for a screenshot of a post,
     the picture inside the app's frame. Tesseract reads the picture in a thread while it
@@ -191,20 +182,6 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
 def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> NormalText:
     """The caption given, else the words read off a screenshot (its caption is there)."""
     return normalize_text(raw_caption(submission, media))
-
-
-def raw_caption(submission: Submission, media: Sequence[PreparedMedia]) -> str:
-    """The caption given, else the one read off a screenshot as one paragraph (OCR's
-    line breaks are the app's wrapping) ending in "…": a screen shows part of it."""
-    if submission.text.strip():
-        return submission.text
-    if not any("#embedded" in m.path for m in media):
-        return "\n".join(m.ocr_text for m in media if m.ocr_text)  # a picture's own words
-    # A screenshot: the caption as read around the picture hypothesis that matched (its
-    # own words are not caption), else around the rows found.
-    chosen = [m for m in media if "#embedded" in m.path] or list(media[:1])
-    joined = " ".join(" ".join((m.ocr_text or "").split()) for m in chosen[:1])
-    return joined + " …" if joined and not joined.endswith(("…", "...")) else joined
 
 
 def submission_candidate(
@@ -335,7 +312,7 @@ def judge_content(
     members: list[StoredPost] = []
     if found.post is not None:  # the stored post the content shows, and its family
         members = list(load_family(store, policy, found.post).posts)
-    items = _shown_media(candidate.media, [m for _, m in matches])
+    items = shown_media(candidate.media, [m for _, m in matches])
     names = {i.path for i in items if "#embedded" in i.path}
     account = candidate.account_id
     known = store.accounts().get(account)
@@ -349,7 +326,10 @@ def judge_content(
         region=known.region if known else "",
         account_parent_id=known.parent_id if known else None,
         published_at=moment.astimezone(UTC),
-        text=raw_caption(submission, [m for m in prepared if m.path in names] or prepared),
+        text=without_handles(
+            raw_caption(submission, [m for m in prepared if m.path in names] or prepared),
+            known_handles(store) if not submission.text.strip() else (),
+        ),
         media=tuple(m.path for m in prepared if "#embedded" not in m.path),
         url=None,
         family_id=members[0].family_id if members else None,
@@ -375,14 +355,9 @@ def judge_content(
     return report, post, found.post
 
 
-def _shown_media(items: tuple[MediaItem, ...], matches: list[Match]) -> tuple[MediaItem, ...]:
-    """The submitted files, and of a screenshot's picture hypotheses the one that
-    matched best (or none): the others are guesses, not files."""
-    best = next(
-        (m.target_media for m in matches if isinstance(m, MediaMatch) and "#" in m.target_media),
-        None,
-    )
-    return tuple(i for i in items if "#embedded" not in i.path or i.path == best)
+def known_handles(store: Store) -> list[str]:
+    """The stored accounts' handles, longest first (to strip them off a caption)."""
+    return sorted({a.handle for a in store.accounts().values() if a.handle}, key=len, reverse=True)
 
 
 class Searcher:

@@ -127,7 +127,12 @@ def render(picture: Image.Image, spec: ScreenshotSpec) -> Screenshot:
     pic_w = {"instagram": SCREEN_W, "facebook": SCREEN_W, "x": SCREEN_W - margin - 40}.get(
         spec.app, SCREEN_W - 2 * margin - 170
     )
-    caption_lines = _wrap(spec.caption, text_font, SCREEN_W - 2 * max(margin, 40))
+    room = SCREEN_W - 2 * max(margin + (20 if spec.app == "whatsapp" else 0), 40)
+    if spec.app == "instagram":  # the first line starts with the handle
+        caption_lines = _wrap(f"{spec.handle} {spec.caption}", text_font, room)
+        caption_lines[0] = caption_lines[0].removeprefix(spec.handle).lstrip()
+    else:
+        caption_lines = _wrap(spec.caption, text_font, room)
     caption_lines = caption_lines[: rng.randint(2, 5)]
     if len(caption_lines) > 1:
         caption_lines[-1] += " ... lainnya" if rng.random() < 0.5 else "… more"
