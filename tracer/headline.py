@@ -107,7 +107,12 @@ def _lag(seconds: int | None) -> str:
 def verdict_lines(report: dict[str, Any]) -> list[str]:
     """A verdict's JSON (`VerdictReport.to_json`) as lines to read: the headline, then
     bullets in Indonesian / English, times in the post's own zone and in WIB."""
-    head = report.get("headline") or headline(report["verdict"])
+    head = report.get("headline") or headline(
+        report["verdict"],
+        altered=report.get("altered", False),
+        changes=report.get("changes"),
+        has_release=bool(report.get("release")),
+    )
     lines = [head["id"], head["en"], f"  ({reason_id(report['reason'])} / {report['reason']})"]
     times = report.get("times") or {}
     release = report.get("release")

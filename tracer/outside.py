@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tracer.mediamatch import MediaItem, MediaMatch
+from tracer.matching import MatchPolicy
+from tracer.mediamatch import MediaItem, MediaMatch, match_images
 from tracer.models import StoredPost, TextMatch
 from tracer.prepare import PreparedMedia
 
@@ -93,6 +94,36 @@ class Shown:
         }
 
 
+def closest_copy(
+    found: Shown,
+    submitted: Sequence[MediaItem],
+    matches: Sequence[Match],
+    family_media: dict[str, tuple[MediaItem, ...]],
+    members: Sequence[StoredPost],
+    policy: MatchPolicy,
+) -> Shown:
+    """When only the picture tells (no caption matched), the family member whose picture
+    is closest to the one submitted: the searcher reports one match a family, but a
+    bordered or framed copy is closer to a screenshot of it than the release is."""
+    if found.post is None or "caption" in found.paths:
+        return found
+    target = next((m.target_media for m in matches if isinstance(m, MediaMatch)), None)
+    item = next((i for i in submitted if i.path == target), None)
+    if item is None:
+        return found
+    best: tuple[tuple[int, int, bool], StoredPost] | None = None
+    for post in members:
+        for stored in family_media.get(post.post_id, ()):
+            m = match_images(item, stored, policy)
+            if m is not None:
+                key = (m.distance, m.pdq_distance or 256, post.tier != "central")
+                if best is None or key < best[0]:
+                    best = (key, post)
+    if best is None or best[1].post_id == found.post.post_id:
+        return found
+    return Shown(best[1], found.family_id, found.paths, found.sure, found.candidates)
+
+
 def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Shown:
     """The closest stored post among `matches` (best first, as the searcher gives them):
     the post matched by the most paths, then by sure evidence, then the first."""
@@ -106,14 +137,21 @@ def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Sho
     for pid, found in by_post.items():
         families.setdefault(posts[pid].family_id or pid, []).extend(found)
 
-    def rank(pid: str) -> tuple[int, int, int, float]:
+    def rank(pid: str) -> tuple[int, int, int, float, float]:
         found = by_post[pid]
         family = families[posts[pid].family_id or pid]
+        # The caption first: offices edit captions, so it tells copies of one picture
+        # apart; then the picture, its whole PDQ breaking ties of regions.
+        words = [_strength(m) for m in found if isinstance(m, TextMatch)]
+        pictures = [
+            _strength(m) - (m.pdq_distance or 0) / 2560 for m in found if isinstance(m, MediaMatch)
+        ]
         return (
             -len({path_of(m) for m in family if is_sure(m)}),
             -len({path_of(m) for m in found}),
             -int(any(is_sure(m) for m in found)),
-            -max(_strength(m) for m in found),
+            -max(words, default=0.0),
+            -max(pictures, default=0.0),
         )
 
     best = min(by_post, key=rank)

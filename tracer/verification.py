@@ -29,7 +29,7 @@ from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_medi
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
-from tracer.outside import raw_caption, shown, shown_media
+from tracer.outside import closest_copy, raw_caption, shown, shown_media
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.rows import LinkRow
 from tracer.screenshot import screenshot_media, without_handles
@@ -307,12 +307,14 @@ def judge_content(
 ) -> tuple[VerdictReport, StoredPost, StoredPost | None]:
     """`verify_content`, with the submission as a post and the stored post it shows."""
     candidate, prepared, _ = submission_candidate(submission, limits, ocr_lang)
-    matches = _find(store, policy, candidate, linker)
-    found = shown([m for _, m in matches], lambda ref: find_post(store, ref))
+    matches = [m for _, m in _find(store, policy, candidate, linker)]
+    found = shown(matches, lambda ref: find_post(store, ref))
     members: list[StoredPost] = []
     if found.post is not None:  # the stored post the content shows, and its family
         members = list(load_family(store, policy, found.post).posts)
-    items = shown_media(candidate.media, [m for _, m in matches])
+        stored = store.media.items_by_post([p.post_id for p in members])
+        found = closest_copy(found, candidate.media, matches, stored, members, policy)
+    items = shown_media(candidate.media, matches)
     names = {i.path for i in items if "#embedded" in i.path}
     account = candidate.account_id
     known = store.accounts().get(account)

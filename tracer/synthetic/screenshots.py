@@ -133,7 +133,7 @@ def render(picture: Image.Image, spec: ScreenshotSpec) -> Screenshot:
         caption_lines[0] = caption_lines[0].removeprefix(spec.handle).lstrip()
     else:
         caption_lines = _wrap(spec.caption, text_font, room)
-    caption_lines = caption_lines[: rng.randint(2, 5)]
+    caption_lines = [line for line in caption_lines if line][: rng.randint(2, 5)]
     if len(caption_lines) > 1:
         caption_lines[-1] += " ... lainnya" if rng.random() < 0.5 else "… more"
 
