@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--per-post", type=int, default=2)
     parser.add_argument("--negatives", type=int, default=36)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--cuts", default="", help="only these cuts (comma-separated)")
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(sample_db(args.db))
@@ -119,6 +120,8 @@ def main() -> None:
     linker = searcher.linker(store)
     rng = random.Random(args.seed)
     cases = copies(rng, args.per_post) + negatives(rng, args.negatives)
+    if args.cuts:
+        cases = [c for c in cases if c[1].spec.cut in args.cuts.split(",")]
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     times: list[float] = []
     wrong: list[str] = []

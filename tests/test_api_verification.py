@@ -96,11 +96,7 @@ def test_the_card_in_html_and_markdown(client: httpx.Client) -> None:
 
 
 def test_the_card_renders_in_chromium(client: httpx.Client, tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("TRACER_REQUIRE_BROWSER"):
-            pytest.fail("TRACER_REQUIRE_BROWSER is set but chromium is not installed")
-        pytest.skip("chromium is not installed (make system-deps installs it)")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     from .test_browser import CHROMIUM_ARGS
@@ -166,6 +162,16 @@ def test_search_refuses_what_it_cannot_read(client: httpx.Client) -> None:
     assert client.post("/search", json={"text": ""}).status_code == 422
 
 
+def chromium_or_skip() -> str:
+    """Debian's chromium, or a skip (a failure when TRACER_REQUIRE_BROWSER is set)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("TRACER_REQUIRE_BROWSER"):
+            pytest.fail("TRACER_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("chromium is not installed (make system-deps installs it)")
+    return chromium
+
+
 def banten_screenshot(app: str = "instagram", theme: str = "light") -> bytes:
     """Banten's copy as a phone shows it (the seeded generator)."""
     from tracer.synthetic.sample_case import BANTEN_TEXT
@@ -215,11 +221,7 @@ def test_post_verify_card_for_a_screenshot(client: httpx.Client) -> None:
 
 
 def test_the_screenshot_card_is_drawn_in_chromium(client: httpx.Client, tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("TRACER_REQUIRE_BROWSER"):
-            pytest.fail("TRACER_REQUIRE_BROWSER is set but chromium is not installed")
-        pytest.skip("chromium is not installed (make system-deps installs it)")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     from .test_browser import CHROMIUM_ARGS

@@ -35,6 +35,8 @@ TONE = 24
 """Grey levels by which a pixel differs from a colour."""
 MIN_SHARE = 0.08
 """A picture covers at least this share of the screenshot."""
+CUT_SHAPES = tuple(round(1.91 / 1.08**n, 3) for n in range(13))
+"""Shapes tried when a scroll cut the picture (1.91:1 down to 0.75, 8 % apart)."""
 BAND_SHARES = (0.08, 0.16)
 """Heights (shares of the width) of a band of the app's colour that may belong to the
 picture: a poster's white header band on a white app."""
@@ -130,7 +132,8 @@ def locate(image: Image.Image) -> Located | None:
     bottoms = [bottom] if cut_bottom else [bottom, *(bottom + b for b in bands)]
     boxes += [(left, t, right, bottom) for t in tops[1:]]
     boxes += [(left, top, right, b) for b in bottoms[1:]]
-    for shape in SHAPES:
+    # A cut picture's shape cannot be seen: try a finer grid of them.
+    for shape in CUT_SHAPES if cut_top or cut_bottom else SHAPES:
         tall = round(width / shape)
         if tall <= (bottom - top) * 1.04 or tall > 2.5 * (bottom - top):
             continue

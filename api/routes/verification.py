@@ -4,6 +4,7 @@ publish): the fact-checkers' routes beside `GET /verify`."""
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +25,39 @@ from tracer.verification import Searcher, Submission, verify_content
 router = APIRouter(tags=["verify"])
 MAX_FILES = 4
 CHUNK = 1 << 20
+TextForm = Annotated[str, Form(max_length=20_000, description="A caption to check.")]
+ClaimedForm = Annotated[
+    str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
+]
+AccountForm = Annotated[
+    str | None, Form(max_length=200, description="The account said to have posted it.")
+]
+FilesForm = Annotated[
+    list[UploadFile] | None,
+    File(description="Pictures, screenshots or clips (JPEG, PNG, WEBP, MP4, MOV, WEBM)."),
+]
+"""The fields of `POST /verify`, shared by `POST /verify/card`."""
+CARD_CONTENT: dict[str, Any] = {
+    "content": {
+        "text/html": {"schema": {"type": "string"}},
+        "text/markdown": {"schema": {"type": "string"}},
+    },
+    "description": "The card",
+}
+
+
+def checked(
+    files: list[UploadFile] | None, claimed_at: str | None, timezone: str
+) -> tuple[list[UploadFile], datetime | None]:
+    """The uploads (at most `MAX_FILES`) and the claimed time, or a 400."""
+    uploads = files or []
+    if len(uploads) > MAX_FILES:
+        raise HTTPException(400, f"at most {MAX_FILES} files")
+    try:
+        claimed = parse_instant(claimed_at, resolve_zone(timezone)) if claimed_at else None
+    except ValueError as exc:
+        raise HTTPException(400, f"claimed_at: {exc}") from None
+    return uploads, claimed
 
 
 @router.post("/verify", response_model=VerifyOut, responses=problems(400, 413, 415, 422, 429))
@@ -33,28 +67,14 @@ async def verify_submission(
     settings: SettingsDep,
     policy: PolicyDep,
     context: ContextDep,
-    text: Annotated[str, Form(max_length=20_000, description="A caption to check.")] = "",
-    claimed_at: Annotated[
-        str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
-    ] = None,
-    account: Annotated[
-        str | None, Form(max_length=200, description="The account said to have posted it.")
-    ] = None,
-    files: Annotated[
-        list[UploadFile] | None,
-        File(description="Pictures, screenshots or clips (JPEG, PNG, WEBP, MP4, MOV, WEBM)."),
-    ] = None,
+    text: TextForm = "",
+    claimed_at: ClaimedForm = None,
+    account: AccountForm = None,
+    files: FilesForm = None,
 ) -> dict[str, Any]:
     """The verdict for content that is not in the corpus — a caption, a screenshot of a
     post, a downloaded clip — as if `account` had posted it at `claimed_at`."""
-    uploads = files or []
-    if len(uploads) > MAX_FILES:
-        raise HTTPException(400, f"at most {MAX_FILES} files")
-    try:
-        zone = resolve_zone(settings.timezone)
-        claimed = parse_instant(claimed_at, zone) if claimed_at else None
-    except ValueError as exc:
-        raise HTTPException(400, f"claimed_at: {exc}") from None
+    uploads, claimed = checked(files, claimed_at, settings.timezone)
     searcher: Searcher = request.app.state.searcher
     with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
         paths = [await save_upload(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
@@ -70,16 +90,7 @@ async def verify_submission(
 @router.post(
     "/verify/card",
     response_class=HTMLResponse,
-    responses={
-        200: {
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "text/markdown": {"schema": {"type": "string"}},
-            },
-            "description": "The card",
-        },
-        **problems(400, 413, 415, 422, 429),
-    },
+    responses={200: CARD_CONTENT, **problems(400, 413, 415, 422, 429)},
 )
 async def submission_card(
     request: Request,
@@ -87,17 +98,10 @@ async def submission_card(
     settings: SettingsDep,
     policy: PolicyDep,
     context: ContextDep,
-    text: Annotated[str, Form(max_length=20_000, description="A caption to check.")] = "",
-    claimed_at: Annotated[
-        str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
-    ] = None,
-    account: Annotated[
-        str | None, Form(max_length=200, description="The account said to have posted it.")
-    ] = None,
-    files: Annotated[
-        list[UploadFile] | None,
-        File(description="Pictures, screenshots or clips (JPEG, PNG, WEBP, MP4, MOV, WEBM)."),
-    ] = None,
+    text: TextForm = "",
+    claimed_at: ClaimedForm = None,
+    account: AccountForm = None,
+    files: FilesForm = None,
     format: Annotated[
         str, Form(pattern="^(html|md)$", description="`html` (default) or `md`")
     ] = "html",
@@ -105,13 +109,7 @@ async def submission_card(
     """A card to publish for content from outside the corpus (the fields of `POST
     /verify`): the submitted files' thumbnails and SHA-256, the verdict, the release and
     the stored copy the content shows side by side, evidence and times."""
-    uploads = files or []
-    if len(uploads) > MAX_FILES:
-        raise HTTPException(400, f"at most {MAX_FILES} files")
-    try:
-        claimed = parse_instant(claimed_at, resolve_zone(settings.timezone)) if claimed_at else None
-    except ValueError as exc:
-        raise HTTPException(400, f"claimed_at: {exc}") from None
+    uploads, claimed = checked(files, claimed_at, settings.timezone)
     searcher: Searcher = request.app.state.searcher
     names = [Path(u.filename or f"upload{n}").name for n, u in enumerate(uploads)]
     with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
@@ -144,16 +142,7 @@ async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Pat
 @router.get(
     "/verify/card",
     response_class=HTMLResponse,
-    responses={
-        200: {
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "text/markdown": {"schema": {"type": "string"}},
-            },
-            "description": "The card",
-        },
-        **problems(400, 404, 422, 429),
-    },
+    responses={200: CARD_CONTENT, **problems(400, 404, 422, 429)},
 )
 async def verification_card(
     request: Request,
