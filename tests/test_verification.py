@@ -196,8 +196,9 @@ def test_the_card_escapes_what_posts_say(sample_store: Store) -> None:
 
 def test_the_markdown_card(sample_store: Store) -> None:
     markdown = render(make_card(sample_store, CASES["contradicted"]), "md")
-    assert markdown.startswith("# CONTRADICTED")
-    assert "Dibantah" in markdown and "Content digest" in markdown
+    assert markdown.startswith("# Tidak didukung — diunggah sebelum rilis pusatnya")
+    assert "## Not supported — posted before its central release" in markdown
+    assert "Dibantah" not in markdown and "Content digest" in markdown  # not "denied"
 
 
 def test_the_content_digest_depends_on_the_data(sample_store: Store) -> None:

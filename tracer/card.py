@@ -29,8 +29,8 @@ PLAIN = {
         "Supported: this content derives from a central release published before this post.",
     ),
     "contradicted": (
-        "Dibantah: konten ini sudah beredar sebelum rilis pusat mana pun.",
-        "Contradicted: this content circulated before any central release of it.",
+        "Tidak didukung: konten ini sudah beredar sebelum rilis pusatnya.",
+        "Not supported: this content circulated before its central release.",
     ),
     "not_found": (
         "Tidak ditemukan: tidak ada rilis pusat yang memuat konten ini.",
