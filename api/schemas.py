@@ -86,7 +86,7 @@ class TraceOut(BaseModel):
 
 class VerifyOut(BaseModel):
     post_id: str
-    verdict: Literal["supported", "contradicted", "not_found"]
+    verdict: Literal["supported", "contradicted", "not_found", "inconclusive"]
     reason: str
     release: PostOut | None
     lag_seconds: int | None
@@ -99,6 +99,10 @@ class VerifyOut(BaseModel):
     """Release and post times in UTC and in the zone of the post's region."""
     flags: list[dict[str, Any]]
     """Context: a campaign period, political terms; each with its source."""
+    headline: dict[str, str] | None = None
+    """The answer in one line, Indonesian (`id`) and English (`en`)."""
+    shown: dict[str, Any] | None = None
+    """Outside content: the stored post it shows, the paths that matched, candidates."""
 
 
 Tier = Literal["central", "province", "regency", "other"]

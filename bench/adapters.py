@@ -92,9 +92,13 @@ def _item(post: Any, number: int, rng: random.Random) -> dict[str, Any]:
         "profile_pic_url": "https://scontent.cdninstagram.com/v/t51.2885-19/" + "p" * 120,
     }
     carousel = [
-        {"id": f"{pk + i}_{user['pk']}", "media_type": 1,
-         "image_versions2": {"candidates": _candidates(rng, pk + i)},
-         "original_width": 1080, "original_height": 1080}
+        {
+            "id": f"{pk + i}_{user['pk']}",
+            "media_type": 1,
+            "image_versions2": {"candidates": _candidates(rng, pk + i)},
+            "original_width": 1080,
+            "original_height": 1080,
+        }
         for i in range(rng.randint(1, 4))
     ]
     return {
@@ -148,8 +152,11 @@ def export_for(size_mb: int, seed: int) -> tuple[Path, int]:
         started = time.perf_counter()
         records, size = write_export(path, size_mb, seed)
         stamp.write_text(str(records))
-        print(f"wrote {path.name}: {records} records, {size / 1e6:.0f} MB "
-              f"in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        print(
+            f"wrote {path.name}: {records} records, {size / 1e6:.0f} MB "
+            f"in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     return path, int(stamp.read_text())
 
 
@@ -162,8 +169,15 @@ def write_registry(folder: Path, seed: int) -> Path:
         return f"instagram:{account_id.casefold()}"
 
     accounts = [
-        Account(renamed(a.account_id), "instagram", a.account_id, a.name, a.tier, a.region,
-                renamed(a.parent_id) if a.parent_id else None)
+        Account(
+            renamed(a.account_id),
+            "instagram",
+            a.account_id,
+            a.name,
+            a.tier,
+            a.region,
+            renamed(a.parent_id) if a.parent_id else None,
+        )
         for a in accounts_of(scale_offices(seed))
     ]
     write_corpus(folder, accounts, ())
@@ -216,8 +230,7 @@ def measure(size_mb: int, seed: int, empty_mb: float, registry: bool) -> dict[st
     converted = OUT / f"converted-{size_mb}"
     shutil.rmtree(converted, ignore_errors=True)
     seconds, convert_mb, _, _ = run_measured(
-        [tracer, "convert", str(path), "--format", "zeeschuimer", "--out", str(converted),
-         "--json"]
+        [tracer, "convert", str(path), "--format", "zeeschuimer", "--out", str(converted), "--json"]
     )
     shutil.rmtree(converted, ignore_errors=True)
     row.update(convert_records_per_s=round(records / seconds), convert_peak_mb=round(convert_mb))

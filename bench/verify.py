@@ -1,12 +1,14 @@
 """`POST /verify` with a phone screenshot: latency at 100k posts (issue 5), against
 `GET /verify` of a stored post measured in the same run.
 
-    .venv/bin/python bench/verify.py [--posts 100000] [--requests 30]
+    .venv/bin/python bench/verify.py [--posts 100000] [--requests 30] [--generated]
 
 The database is the scale corpus (`bench/run.py` builds it) plus `sample_data/`, whose
-ministry poster the screenshot shows; the server is `tracer serve` in a child process
-(with OCR), and requests go one at a time over loopback. A fresh copy of the database
-is used, so the run does not change `bench/out`.
+ministry poster the screenshot shows (`--posts 0`: the sample alone); with
+`--generated`, each request sends another seeded phone screenshot of a sample copy
+(`tracer.synthetic.screenshots`: apps, themes, cuts, WhatsApp's JPEG). The server is
+`tracer serve` in a child process (with OCR), and requests go one at a time over
+loopback. A fresh copy of the database is used, so the run does not change `bench/out`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "sample_data"))
+sys.path.insert(0, str(HERE))
 
 from sample_media import font  # noqa: E402
 
@@ -53,6 +56,16 @@ def screenshot() -> bytes:
     return out.getvalue()
 
 
+def generated(n: int) -> list[bytes]:
+    """`n` seeded phone screenshots of the sample's copies (as bench/screenshots.py)."""
+    import random
+
+    from screenshots import copies  # bench/screenshots.py
+
+    cases = copies(random.Random(14), 1)
+    return [shot.jpeg for _, shot, _ in cases[:n]]
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
@@ -62,12 +75,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--generated", action="store_true")
     args = parser.parse_args()
     source = HERE / "out" / f"bench-{args.posts}.db"
-    if not source.is_file():
+    if args.posts and not source.is_file():
         sys.exit(f"{source} is missing: run `bench/run.py --posts {args.posts}` first")
     db = HERE / "out" / f"verify-{args.posts}.db"
-    shutil.copy(source, db)
+    (HERE / "out").mkdir(exist_ok=True)
+    if args.posts:
+        shutil.copy(source, db)
     store = Store.open(db)
     started = time.perf_counter()
     service.ingest(store, ROOT / "sample_data" / "corpus")
@@ -97,8 +113,11 @@ def main() -> None:
             first = client.post("/verify", data=form, files=files)  # warms the searcher
             assert first.status_code == 200, first.text
             assert first.json()["release"]["post_id"] == RELEASE, first.json()
+            shots = generated(args.requests) if args.generated else []
             posted: list[float] = []
-            for _ in range(args.requests):
+            for n in range(args.requests):
+                if shots:
+                    files = {"files": ("shot.jpg", shots[n % len(shots)], "image/jpeg")}
                 started = time.perf_counter()
                 answer = client.post("/verify", data=form, files=files)
                 posted.append(time.perf_counter() - started)
@@ -112,7 +131,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         db.unlink(missing_ok=True)
-    print(f"POST /verify, 1080×2340 screenshot, {args.posts:,} posts, {args.requests} requests")
+    what = "generated phone screenshots" if args.generated else "1080×2340 screenshot"
+    print(f"POST /verify, {what}, {args.posts:,} posts + sample, {args.requests} requests")
     print(f"  p50 {statistics.median(posted):.3f} s   p95 {percentile(posted, 0.95):.3f} s")
     print(f"GET /verify of a stored post (baseline): p50 {statistics.median(stored):.3f} s")
     print("target: POST /verify p95 ≤ 1 s at 100k posts")

@@ -326,8 +326,10 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
     document = {
         "about": "Expected trace and verify results for sample_data/corpus "
         "(written by sample_data/generate.py; do not edit by hand). "
-        "parent: the post really copied; altered: text differs from the family's "
-        "release (else its origin); media: how each file was derived. "
+        "parent: the post really copied; altered: the copy changed the message of "
+        "its family's release (else its origin): sentences added or removed, title only, "
+        "a different caption; greetings, hashtags, closing lines, emoji, case, typos and "
+        "truncation are cosmetic; media: how each file was derived. "
         "link: what ties a copy to its family (text, media or text+media; null for "
         "origins and unrelated posts): a media copy keeps the picture or clip under a "
         "completely new caption and only media matching can find it. "

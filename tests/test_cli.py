@@ -156,8 +156,11 @@ def test_trace_prints_the_tree(scenario_db: Path) -> None:
 def test_verify_prints_the_verdict(scenario_db: Path) -> None:
     result = run_tracer("--db", str(scenario_db), "verify", "detik-cuti")
     assert result.returncode == 0, result.stderr
-    assert "verdict: contradicted" in result.stdout
-    assert "release: kominfo-wa-cuti" in result.stdout
+    out = result.stdout
+    assert "Tidak didukung — diunggah sebelum rilis pusatnya" in out
+    assert "Not supported — posted before its central release" in out
+    assert "• Rilis / Release: kominfo-wa-cuti" in out
+    assert "WIB" in out and "['" not in out  # local times, no Python lists
 
 
 def test_trace_by_url(scenario_db: Path) -> None:

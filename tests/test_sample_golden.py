@@ -45,6 +45,19 @@ def test_verdict_and_release(sample_store: Store, post_id: str) -> None:
     assert got == (truth["verdict"], truth["release"]), truth["note"] or truth["edits"]
 
 
+def test_altered_means_the_message_changed(sample_store: Store) -> None:
+    # Every copy found in its family: `altered` as truth.json says (sentences added or
+    # dropped, title only, a new caption; not greetings, hashtags, emoji, typos, cuts).
+    wrong = {}
+    for post_id, truth in POSTS.items():
+        if truth["altered"] is None:
+            continue
+        report = service.verify(sample_store, post_id)
+        if report.changes and report.altered != truth["altered"]:
+            wrong[post_id] = (truth["edits"], report.changes["summary"]["en"])
+    assert wrong == {}
+
+
 def _text_families() -> dict[str, set[str]]:
     """Each truth family's members that text alone ties together: its copies linked by
     text, and its origin when at least one such copy exists."""
@@ -86,6 +99,7 @@ def test_golden_trace_of_the_provincial_repost(sample_store: Store) -> None:
     report = service.verify(sample_store, banten)
     assert report.verdict == "supported"
     assert report.altered is True
+    assert report.changes["summary"]["en"].startswith("6 sentences removed")
     published = datetime.fromisoformat(traced["post"]["published_at"])
     released = datetime.fromisoformat(traced["release"]["published_at"])
     assert report.lag_seconds == int((published - released).total_seconds()) > 0

@@ -112,7 +112,8 @@ def test_a_central_post_is_a_release_even_when_its_content_appeared_first_elsewh
 
 def test_contradicted_when_the_only_earlier_match_is_not_central() -> None:
     original = stored("serang-jembatan", "serang", 0, REGIONAL_TEXT)
-    copy = stored("lebak-jembatan", "lebak", 150, "Kabar baik! " + REGIONAL_TEXT)
+    added = "Pemerintah Kabupaten Lebak akan membangun jembatan serupa tahun depan."
+    copy = stored("lebak-jembatan", "lebak", 150, REGIONAL_TEXT + " " + added)
     report = verdict_of(copy, [original, copy])
     assert report.verdict == "contradicted"
     assert "non-central" in report.reason
@@ -122,7 +123,8 @@ def test_contradicted_when_the_only_earlier_match_is_not_central() -> None:
     assert report.corroboration["accounts"] == 0
     # What the copy changed is told against the first sighting.
     assert report.changes["against"] == "serang-jembatan"
-    assert report.changes["added_text"] == ["kabar baik"]
+    assert report.changes["added_text"] == [normalize_text(added).text]
+    assert report.changes["sentences_added"] == [added]
     assert report.altered is True
 
 
@@ -142,6 +144,11 @@ def test_altered_copy_reports_the_added_sentence_and_hashtags() -> None:
     assert report.verdict == "supported"
     assert report.altered is True
     changes = report.changes
+    assert changes["sentences_added"] == [
+        "👋 Simak informasi penting berikut ini ya.",
+        ADDED_SENTENCE,
+    ]
+    assert changes["summary"] == {"id": "2 kalimat ditambahkan", "en": "2 sentences added"}
     assert changes["text_identical"] is False
     assert changes["removed_text"] == []
     assert changes["added_text"] == [
@@ -155,12 +162,14 @@ def test_altered_copy_reports_the_added_sentence_and_hashtags() -> None:
     assert 0.8 < changes["similarity"] < 1.0
 
 
-def test_hashtags_alone_make_a_copy_altered() -> None:
+def test_hashtags_alone_are_cosmetic() -> None:
     copy = stored("serang", "serang", 90, RELEASE_TEXT + " #SerangBaik")
     report = verdict_of(copy, [RELEASE, copy])
     assert report.changes["text_identical"] is True
     assert report.changes["hashtags_added"] == ["serangbaik"]
-    assert report.altered is True
+    assert report.changes["cosmetic"] == ["hashtags"]
+    assert report.changes["summary"]["en"] == "cosmetic changes only"
+    assert report.altered is False
 
 
 def test_media_counts_are_reported() -> None:
@@ -177,15 +186,16 @@ def test_the_same_image_under_another_name_is_not_a_change() -> None:
     assert report.altered is False
 
 
-def test_altered_is_judged_on_the_words_as_posted() -> None:
-    # `undang2` folds to `undang undang`, but the office did rewrite the word.
+def test_kata2_style_is_a_cosmetic_change() -> None:
+    # `undang2` folds to `undang undang`: the words as posted differ, the message does not.
     rewritten = RELEASE_TEXT.replace("Undang-Undang", "Undang2")
     assert normalize_text(rewritten).text == normalize_text(RELEASE_TEXT).text
     copy = stored("serang", "serang", 90, rewritten)
     report = verdict_of(copy, [RELEASE, copy])
     assert report.changes["text_identical"] is True
     assert report.changes["wording_identical"] is False
-    assert report.altered is True
+    assert report.changes["cosmetic"] != []
+    assert report.altered is False
 
 
 def test_text_changes_of_a_truncated_copy() -> None:

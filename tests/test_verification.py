@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from tracer.alteration import alteration
 from tracer.card import render, word_diff
+from tracer.cards import content_digest, make_card
 from tracer.context import load_context, parse_context
 from tracer.errors import InputError
 from tracer.normalize import zone_of_region
 from tracer.store import Store
-from tracer.verdict import sentence_changes
-from tracer.verification import Submission, content_digest, make_card, verify_content, verify_post
+from tracer.verification import Submission, verify_content, verify_post
 
 from .conftest import copy_db, run_tracer
 
@@ -195,8 +196,9 @@ def test_the_card_escapes_what_posts_say(sample_store: Store) -> None:
 
 def test_the_markdown_card(sample_store: Store) -> None:
     markdown = render(make_card(sample_store, CASES["contradicted"]), "md")
-    assert markdown.startswith("# CONTRADICTED")
-    assert "Dibantah" in markdown and "Content digest" in markdown
+    assert markdown.startswith("# Tidak didukung — diunggah sebelum rilis pusatnya")
+    assert "## Not supported — posted before its central release" in markdown
+    assert "Dibantah" not in markdown and "Content digest" in markdown  # not "denied"
 
 
 def test_the_content_digest_depends_on_the_data(sample_store: Store) -> None:
@@ -218,10 +220,11 @@ def _fields(value: object) -> dict[str, object]:
 def test_sentence_changes_compare_normalised_sentences_and_report_them_as_written() -> None:
     source = "Presiden punya hak politik. Acuannya UU Pemilu."
     post = "Halo Sahabat Banten! PRESIDEN PUNYA HAK POLITIK. Acuannya UU Pemilu."
-    assert sentence_changes(post, source) == {
-        "sentences_added": ["Halo Sahabat Banten!"],
-        "sentences_removed": [],
-    }
+    found = alteration(post, source)
+    assert (found.added, found.removed, found.altered) == ([], [], False)
+    assert found.cosmetic == ["greeting"]
+    louder = alteration(post + " Simak terus kanal resmi kami setiap hari.", source)
+    assert louder.added == ["Simak terus kanal resmi kami setiap hari."]
 
 
 def test_word_diff_marks_added_and_removed_words() -> None:

@@ -1,6 +1,6 @@
 """Verification cards: a verdict a fact-checker can publish, as HTML or Markdown.
 
-Pure: `render` takes a `Card` (built by `tracer.verification.make_card`) and returns
+Pure: `render` takes a `Card` (built by `tracer.cards.make_card`) and returns
 text. Everything shown is escaped by jinja2's autoescaping; pictures are embedded as
 `data:` thumbnails so a card is one self-contained file.
 """
@@ -16,6 +16,7 @@ from typing import Any, Literal
 import jinja2
 
 from tracer import __version__
+from tracer.headline import reason_id
 from tracer.models import StoredPost
 from tracer.normalize import local_time, normalize_text
 from tracer.verdict import VerdictReport
@@ -28,14 +29,24 @@ PLAIN = {
         "Supported: this content derives from a central release published before this post.",
     ),
     "contradicted": (
-        "Dibantah: konten ini sudah beredar sebelum rilis pusat mana pun.",
-        "Contradicted: this content circulated before any central release of it.",
+        "Tidak didukung: konten ini sudah beredar sebelum rilis pusatnya.",
+        "Not supported: this content circulated before its central release.",
     ),
     "not_found": (
         "Tidak ditemukan: tidak ada rilis pusat yang memuat konten ini.",
         "Not found: no central release carries this content.",
     ),
+    "inconclusive": (
+        "Belum dapat disimpulkan: hanya sebagian bukti yang cocok; kandidat terdekat di bawah.",
+        "Inconclusive: only partial evidence matched; the nearest candidates are below.",
+    ),
 }
+NO_RELEASE = (
+    "Tidak didukung: konten ini pertama diunggah oleh akun non-pusat; tidak ada rilis pusat "
+    "yang memuatnya di antara akun pusat yang dikumpulkan.",
+    "Not supported: this content was first posted by a non-central account; no central "
+    "release of it among the central accounts collected.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,9 @@ class Card:
     content_digest: str
     """SHA-256 over the family's posts and media hashes the verdict relied on."""
     zone: str = "Asia/Jakarta"
+    shown: StoredPost | None = None
+    """Outside content: the stored copy it shows, when that is not the release."""
+    shown_media: tuple[CardMedia, ...] = ()
 
 
 def word_diff(source: str, post: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -86,6 +100,20 @@ def word_diff(source: str, post: str) -> tuple[list[tuple[str, str]], list[tuple
         if j2 > j1:
             right.append(("added", " ".join(b[j1:j2])))
     return left, right
+
+
+def political_terms(flags: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """The political terms the verdict's flags found, as normalised token runs."""
+    found = [f["detail"] for f in flags if f.get("flag") == "political_terms"]
+    return [tuple(normalize_text(t).tokens) for terms in found for t in terms]
+
+
+def carries_terms(sentence: str, terms: list[tuple[str, ...]]) -> bool:
+    """Whether a sentence carries one of `terms` (to highlight it on the card)."""
+    tokens = normalize_text(sentence).tokens
+    return any(
+        tokens[i : i + len(t)] == t for t in terms if t for i in range(len(tokens) - len(t) + 1)
+    )
 
 
 def duration(seconds: int | None) -> str:
@@ -129,10 +157,19 @@ _MARKDOWN = _environment(autoescape=False)
 def render(card: Card, fmt: CardFormat = "html", stylesheet: str | None = None) -> str:
     """The card as HTML (with its styles inline, or linked to `stylesheet`) or Markdown."""
     left, right = word_diff(card.source.text, card.post.text) if card.source else ([], [])
+    report = card.report
+    answer = report.to_json()
+    plain = PLAIN[report.verdict]
+    if report.verdict == "contradicted" and report.release is None:
+        plain = NO_RELEASE
+    terms = political_terms(report.flags)
     values = {
         "card": card,
-        "r": card.report,
-        "plain": PLAIN[card.report.verdict],
+        "r": report,
+        "head": answer["headline"],
+        "reason_id": reason_id(report.reason),
+        "plain": plain,
+        "political": lambda sentence: carries_terms(sentence, terms),
         "left": left,
         "right": right,
         "version": __version__,

@@ -27,8 +27,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.tree import Tree
 
+from tracer import cards, linking, ocr, service, verification
 from tracer import convert as conversion
-from tracer import linking, ocr, service, verification
 from tracer.accounts_import import import_accounts
 from tracer.adapters import FORMATS
 from tracer.adapters.base import AdapterOptions
@@ -38,6 +38,7 @@ from tracer.config import Settings
 from tracer.context import load_context
 from tracer.errors import CorpusError, NotFoundError, RecordError, TracerError
 from tracer.exports import FORMATS as EXPORT_FORMATS
+from tracer.headline import verdict_lines
 from tracer.matching import MatchPolicy
 from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
@@ -409,24 +410,27 @@ def verify(
     context = load_context(state.settings.context_file) if state.settings.context_file else None
     if post is not None and (text or media):
         _fail("give a post id, or --text/--media, not both")
+    fmt: CardFormat = "md" if card is not None and card.suffix.lower() == ".md" else "html"
     if post is None:
         if not text and not media:
             _fail("give a post id, or --text and/or --media")
-        if card is not None:
-            _fail("--card is for stored posts (give a post id)")
         try:
             claimed = parse_instant(at, resolve_zone(state.settings.timezone)) if at else None
         except ValueError as exc:
             _fail(f"--at: {exc}")
         submission = Submission(text or "", tuple(media or ()), claimed, account)
-        report = verification.verify_content(store, submission, context=context).to_json()
+        if card is not None:  # one verification for both the card and the answer
+            made = cards.make_content_card(store, submission, context=context)
+            report = made.report.to_json()
+        else:
+            report = verification.verify_content(store, submission, context=context).to_json()
     else:
         report = verification.verify_post(store, post, context=context).to_json()
         if card is not None:
-            fmt: CardFormat = "md" if card.suffix.lower() == ".md" else "html"
-            made = verification.make_card(store, post, context=context)
-            card.write_text(render_card(made, fmt), "utf-8")
-            err.print(f"card written to {card}")
+            made = cards.make_card(store, post, context=context)
+    if card is not None:
+        card.write_text(render_card(made, fmt), "utf-8")
+        err.print(f"card written to {card}")
     if as_json:
         _print_json(report)
         return
@@ -434,31 +438,10 @@ def verify(
 
 
 def _render_verdict(report: dict[str, Any]) -> None:
-    zone = state.settings.timezone
-    out.print(f"verdict: [bold]{report['verdict']}[/bold] ({report['reason']})")
-    release = report["release"]
-    if release:
-        when = local_time(parse_instant(release["published_at"]), zone)
-        out.print(f"release: {release['post_id']} · {release['account_id']} · {when}")
-        if report["lag_seconds"] is not None:
-            out.print(f"lag: {_duration(report['lag_seconds'])}")
-    out.print(f"altered: {report['altered']}")
-    for key in ("sentences_added", "sentences_removed", "hashtags_added", "hashtags_removed"):
-        if report["changes"].get(key):
-            out.print(f"  {key}: {report['changes'][key]}", highlight=False)
-    for m in report["changes"].get("media", []):
-        found = ", ".join(c["change"] for c in m["changes"]) or (
-            "same" if m["match"] else "no match"
-        )
-        out.print(f"  media {m['media']}: {found}", highlight=False)
-    corroboration = report["corroboration"]
-    out.print(
-        f"corroboration: {corroboration['accounts']} other accounts in "
-        f"{len(corroboration['regions'])} regions"
-    )
-    for flag in report["flags"]:
-        detail = flag["detail"] if isinstance(flag["detail"], str) else ", ".join(flag["detail"])
-        out.print(f"flag: {flag['flag']}: {detail}", highlight=False)
+    """The verdict as bullets, each line in Indonesian / English, times in the post's
+    zone and in WIB."""
+    for line in verdict_lines(report):
+        out.print(line, highlight=False, markup=False)
 
 
 @app.command()

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 Tier = Literal["central", "province", "regency", "other"]
 TIERS: tuple[Tier, ...] = ("central", "province", "regency", "other")
-Verdict = Literal["supported", "contradicted", "not_found"]
+Verdict = Literal["supported", "contradicted", "not_found", "inconclusive"]
+"""`inconclusive`: outside content with partial evidence only (tracer.outside)."""
 
 
 @dataclass(frozen=True, slots=True)

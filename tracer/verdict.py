@@ -6,13 +6,14 @@ Pure: takes the post, its family in time order and the normalised texts, returns
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from tracer.alteration import alteration
 from tracer.context import Context, flags
+from tracer.headline import headline
 from tracer.models import StoredPost, Verdict, iso_utc
 from tracer.normalize import NormalText, local_time, normalize_text
 
@@ -31,9 +32,13 @@ class VerdictReport:
     first_seen: StoredPost | None = field(default=None)
     times: dict[str, Any] = field(default_factory=dict)
     flags: list[dict[str, Any]] = field(default_factory=list)
+    shown: dict[str, Any] | None = None
+    """Outside content only: the stored post it shows and how (`tracer.outside`)."""
+    central_accounts: int | None = None
+    """Central accounts in the store: what "no release among them" counts."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "post_id": self.post_id,
             "verdict": self.verdict,
             "reason": self.reason,
@@ -46,7 +51,19 @@ class VerdictReport:
             "first_seen": self.first_seen.to_json() if self.first_seen else None,
             "times": self.times,
             "flags": self.flags,
+            "headline": headline(
+                self.verdict,
+                is_release=self.release is not None and self.release.post_id == self.post_id,
+                altered=self.altered,
+                changes=self.changes,
+                has_release=self.release is not None,
+                first_tier=self.first_seen.tier if self.first_seen else None,
+                central_accounts=self.central_accounts,
+            ),
         }
+        if self.shown is not None:
+            out["shown"] = self.shown
+        return out
 
 
 def decide(
@@ -103,31 +120,6 @@ def text_changes(post: NormalText, release: NormalText) -> dict[str, Any]:
         "mentions_removed": sorted(set(release.mentions) - set(post.mentions)),
         "truncated": post.truncated and not release.truncated,
     }
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def sentences(text: str) -> list[str]:
-    """A caption's sentences (and lines), as written, without empty ones."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-def sentence_changes(post: str, source: str) -> dict[str, list[str]]:
-    """Sentences the post added to, or dropped from, its source, as written; compared
-    by their normalised words so a changed emoji or case is not a new sentence."""
-    mine, theirs = sentences(post), sentences(source)
-    keys_mine = [" ".join(normalize_text(x).tokens) for x in mine]
-    keys_theirs = [" ".join(normalize_text(x).tokens) for x in theirs]
-    matcher = SequenceMatcher(a=keys_theirs, b=keys_mine, autojunk=False)
-    added: list[str] = []
-    removed: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("delete", "replace"):
-            removed.extend(x for x, k in zip(theirs[i1:i2], keys_theirs[i1:i2], strict=True) if k)
-        if tag in ("insert", "replace"):
-            added.extend(x for x, k in zip(mine[j1:j2], keys_mine[j1:j2], strict=True) if k)
-    return {"sentences_added": added, "sentences_removed": removed}
 
 
 def time_facts(post: StoredPost, release: StoredPost | None, post_zone: str) -> dict[str, Any]:
@@ -197,6 +189,7 @@ def build_verdict(
     *,
     post_zone: str = "Asia/Jakarta",
     context: Context | None = None,
+    central_accounts: int | None = None,
 ) -> VerdictReport:
     """`media_report`: for each media file of the post, its best match among the
     source's files (`tracer.verification.media_report`), or why none."""
@@ -206,16 +199,17 @@ def build_verdict(
     altered = False
     if source_text is not None and source.post_id != post.post_id:
         changes = text_changes(post_text, source_text)
-        changes.update(sentence_changes(post.text, source.text))
+        message = alteration(post.text, source.text)
+        changes["sentences_added"] = message.added
+        changes["sentences_removed"] = message.removed
+        changes["cosmetic"] = message.cosmetic
+        changes["summary"] = message.summary()
         changes["against"] = source.post_id
         changes["media_count"] = {"source": len(source.media), "post": len(post.media)}
         changes["media"] = media_report
-        # Altered is judged on the words as posted: `undang2` for `undang-undang` is an
-        # edit even though the normaliser folds both the same way.
         changes["wording_identical"] = post.text.split() == source.text.split()
-        altered = not changes["wording_identical"] or bool(
-            changes["hashtags_added"] or changes["hashtags_removed"]
-        )
+        # The message changed (sentences added or dropped), not only its dressing.
+        altered = message.altered
     lag = post.timestamp - release.timestamp if release is not None else None
     return VerdictReport(
         post_id=post.post_id,
@@ -230,6 +224,7 @@ def build_verdict(
         first_seen=origin if verdict == "contradicted" else None,
         times=time_facts(post, release, post_zone),
         flags=flags(context, post.published_at, _tokens(release or origin)) if context else [],
+        central_accounts=central_accounts,
     )
 
 

@@ -13,15 +13,12 @@ import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from tracer import ocr
-from tracer.card import Card, CardMedia
 from tracer.context import Context, load_context
 from tracer.errors import InputError, MediaError
 from tracer.linker import Candidate, Linker, Match
@@ -30,11 +27,13 @@ from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
 from tracer.mediafp import embedded_picture, fingerprint_image
 from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
-from tracer.mediastore import media_item
-from tracer.models import Account, StoredPost, iso_utc
+from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
+from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
+from tracer.outside import closest_copy, raw_caption, shown, shown_media
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.rows import LinkRow, MediaRow
+from tracer.rows import LinkRow
+from tracer.screenshot import screenshot_media, without_handles
 from tracer.service import (
     find_post,
     load_family,
@@ -86,9 +85,11 @@ def _judge(
     post_text = normalize_text(post.text)
     _, _, release, origin = decide(post, members)
     source = release or origin
+    accounts = store.accounts()
     extras: dict[str, Any] = {
-        "post_zone": post_zone(post, store.accounts()),
+        "post_zone": post_zone(post, accounts),
         "context": context or default_context(),
+        "central_accounts": sum(a.tier == "central" for a in accounts.values()),
     }
     if source.post_id == post.post_id:
         return build_verdict(post, members, post_text, None, [], **extras)
@@ -132,16 +133,6 @@ def media_report(
 # --- content from outside the corpus ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """What someone wants checked: a caption and/or media files, with what they claim."""
-
-    text: str = ""
-    media: tuple[Path, ...] = ()
-    claimed_at: datetime | None = None
-    account_id: str | None = None
-
-
 def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> list[PreparedMedia]:
     """An uploaded file as media items: the file itself and, for a screenshot of a post,
     the picture inside the app's frame. Tesseract reads the picture in a thread while it
@@ -163,6 +154,9 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         raise InputError(f"{path.name}: {exc.reason}") from None
     with path.open("rb") as stream:
         digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    shot = screenshot_media(image, path.name, digest, ocr_lang)
+    if shot is not None:  # a phone screenshot: the picture inside, caption read apart
+        return shot
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(ocr.read_text_or_none, image, ocr_lang) if ocr_lang else None
         whole = fingerprint_image(image)
@@ -189,10 +183,7 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
 
 def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> NormalText:
     """The caption given, else the words read off a screenshot (its caption is there)."""
-    if submission.text.strip():
-        return normalize_text(submission.text)
-    read = "\n".join(m.ocr_text or "" for m in media)
-    return normalize_text(read)
+    return normalize_text(raw_caption(submission, media))
 
 
 def submission_candidate(
@@ -295,14 +286,38 @@ def verify_content(
 
     `linker`: a searcher already loaded from the store (the HTTP service keeps one);
     without it, one is loaded for this call."""
-    policy = policy or MatchPolicy()
-    candidate, prepared, norm = submission_candidate(submission, limits, ocr_lang)
-    matches = _find(store, policy, candidate, linker)
+    return judge_content(
+        store,
+        submission,
+        policy or MatchPolicy(),
+        context,
+        limits=limits,
+        ocr_lang=ocr_lang,
+        linker=linker,
+    )[0]
+
+
+def judge_content(
+    store: Store,
+    submission: Submission,
+    policy: MatchPolicy,
+    context: Context | None,
+    *,
+    limits: MediaLimits | None = None,
+    ocr_lang: str | None = ocr.LANG,
+    linker: Linker | None = None,
+) -> tuple[VerdictReport, StoredPost, StoredPost | None]:
+    """`verify_content`, with the submission as a post and the stored post it shows."""
+    candidate, prepared, _ = submission_candidate(submission, limits, ocr_lang)
+    matches = [m for _, m in _find(store, policy, candidate, linker)]
+    found = shown(matches, lambda ref: find_post(store, ref))
     members: list[StoredPost] = []
-    if matches:  # the best match's `source` is the stored post it matched
-        family = load_family(store, policy, find_post(store, matches[0][1].source))
-        members = list(family.posts)
-    items = candidate.media
+    if found.post is not None:  # the stored post the content shows, and its family
+        members = list(load_family(store, policy, found.post).posts)
+        stored = store.media.items_by_post([p.post_id for p in members])
+        found = closest_copy(found, candidate.media, matches, stored, members, policy)
+    items = shown_media(candidate.media, matches)
+    names = {i.path for i in items if "#embedded" in i.path}
     account = candidate.account_id
     known = store.accounts().get(account)
     moment = submission.claimed_at or datetime.now(UTC)
@@ -315,8 +330,11 @@ def verify_content(
         region=known.region if known else "",
         account_parent_id=known.parent_id if known else None,
         published_at=moment.astimezone(UTC),
-        text=submission.text or "\n".join(norm.lines),
-        media=tuple(m.path for m in prepared if not m.path.endswith("#embedded")),
+        text=without_handles(
+            raw_caption(submission, [m for m in prepared if m.path in names] or prepared),
+            known_handles(store) if not submission.text.strip() else (),
+        ),
+        media=tuple(m.path for m in prepared if "#embedded" not in m.path),
         url=None,
         family_id=members[0].family_id if members else None,
         parent_id=None,
@@ -325,68 +343,25 @@ def verify_content(
     family_posts = sorted([*members, post], key=lambda p: (p.timestamp, p.post_id))
     media = store.media.items_by_post([p.post_id for p in members])
     media[SUBMITTED] = items
-    return _judge(store, policy, context, post, family_posts, media)
+    report = _judge(store, policy, context, post, family_posts, media)
+    report = replace(report, shown=found.to_json())
+    if found.post is not None and not found.sure:
+        report = replace(
+            report,
+            verdict="inconclusive",
+            reason="partial evidence: only "
+            + " and ".join(found.paths)
+            + " matched, at the edge of the match radius",
+            release=None,
+            lag_seconds=None,
+            first_seen=None,
+        )
+    return report, post, found.post
 
 
-# --- verification cards -------------------------------------------------------------
-
-
-def card_media(row: MediaRow) -> CardMedia:
-    """A stored file as the card shows it: thumbnail, SHA-256 and fingerprints."""
-    prints: dict[str, Any] = {}
-    item = media_item(row)
-    if item is not None and item.image is not None:
-        prints = {
-            "pdq": item.image.pdq.to_hex(),
-            "pdq_quality": item.image.pdq.quality,
-            "phash": f"{item.image.phash:016x}",
-        }
-    elif item is not None and item.video is not None:
-        prints = {"frames": len(item.video.frames), "duration_s": round(item.video.duration, 2)}
-    if row.error:
-        prints["error"] = row.error
-    return CardMedia(row.path, row.kind, row.sha256, row.thumbnail, prints)
-
-
-def content_digest(posts: Sequence[StoredPost], media: dict[str, list[MediaRow]]) -> str:
-    """SHA-256 over what the verdict relied on: each family post's id, account, time,
-    text digest and media hashes, in time order. A third party holding the same posts
-    gets the same digest."""
-    rows = [
-        [
-            p.post_id,
-            p.account_id,
-            iso_utc(p.published_at),
-            hashlib.sha256(p.text.encode()).hexdigest(),
-            [m.sha256 for m in media.get(p.post_id, [])],
-        ]
-        for p in sorted(posts, key=lambda p: (p.timestamp, p.post_id))
-    ]
-    return hashlib.sha256(orjson.dumps(rows)).hexdigest()
-
-
-def make_card(
-    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
-) -> Card:
-    """Everything a verification card shows, for a stored post."""
-    policy = policy or MatchPolicy()
-    report = verify_post(store, ref, policy, context)
-    post = find_post(store, ref)
-    family = load_family(store, policy, post)
-    _, _, release, origin = decide(post, family.posts)
-    source: StoredPost | None = release or origin
-    if source is not None and source.post_id == post.post_id:
-        source = None
-    rows = store.media.rows_by_post([p.post_id for p in family.posts])
-    return Card(
-        report,
-        post,
-        source,
-        tuple(card_media(r) for r in rows.get(post.post_id, [])),
-        tuple(card_media(r) for r in rows.get(source.post_id, [])) if source else (),
-        content_digest(family.posts, rows),
-        post_zone(post, store.accounts()),
-    )
+def known_handles(store: Store) -> list[str]:
+    """The stored accounts' handles, longest first (to strip them off a caption)."""
+    return sorted({a.handle for a in store.accounts().values() if a.handle}, key=len, reverse=True)
 
 
 class Searcher:

@@ -4,6 +4,7 @@ publish): the fact-checkers' routes beside `GET /verify`."""
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,13 +17,47 @@ from api.deps import ContextDep, PolicyDep, SettingsDep, StoreDep
 from api.errors import problems
 from api.schemas import VerifyOut
 from tracer.card import card_css, render
+from tracer.cards import make_card, make_content_card
 from tracer.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from tracer.normalize import parse_instant, resolve_zone
-from tracer.verification import Searcher, Submission, make_card, verify_content
+from tracer.verification import Searcher, Submission, verify_content
 
 router = APIRouter(tags=["verify"])
 MAX_FILES = 4
 CHUNK = 1 << 20
+TextForm = Annotated[str, Form(max_length=20_000, description="A caption to check.")]
+ClaimedForm = Annotated[
+    str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
+]
+AccountForm = Annotated[
+    str | None, Form(max_length=200, description="The account said to have posted it.")
+]
+FilesForm = Annotated[
+    list[UploadFile] | None,
+    File(description="Pictures, screenshots or clips (JPEG, PNG, WEBP, MP4, MOV, WEBM)."),
+]
+"""The fields of `POST /verify`, shared by `POST /verify/card`."""
+CARD_CONTENT: dict[str, Any] = {
+    "content": {
+        "text/html": {"schema": {"type": "string"}},
+        "text/markdown": {"schema": {"type": "string"}},
+    },
+    "description": "The card",
+}
+
+
+def checked(
+    files: list[UploadFile] | None, claimed_at: str | None, timezone: str
+) -> tuple[list[UploadFile], datetime | None]:
+    """The uploads (at most `MAX_FILES`) and the claimed time, or a 400."""
+    uploads = files or []
+    if len(uploads) > MAX_FILES:
+        raise HTTPException(400, f"at most {MAX_FILES} files")
+    try:
+        claimed = parse_instant(claimed_at, resolve_zone(timezone)) if claimed_at else None
+    except ValueError as exc:
+        raise HTTPException(400, f"claimed_at: {exc}") from None
+    return uploads, claimed
 
 
 @router.post("/verify", response_model=VerifyOut, responses=problems(400, 413, 415, 422, 429))
@@ -32,28 +67,14 @@ async def verify_submission(
     settings: SettingsDep,
     policy: PolicyDep,
     context: ContextDep,
-    text: Annotated[str, Form(max_length=20_000, description="A caption to check.")] = "",
-    claimed_at: Annotated[
-        str | None, Form(description="When it was posted (ISO 8601; default zone WIB).")
-    ] = None,
-    account: Annotated[
-        str | None, Form(max_length=200, description="The account said to have posted it.")
-    ] = None,
-    files: Annotated[
-        list[UploadFile] | None,
-        File(description="Pictures, screenshots or clips (JPEG, PNG, WEBP, MP4, MOV, WEBM)."),
-    ] = None,
+    text: TextForm = "",
+    claimed_at: ClaimedForm = None,
+    account: AccountForm = None,
+    files: FilesForm = None,
 ) -> dict[str, Any]:
     """The verdict for content that is not in the corpus — a caption, a screenshot of a
     post, a downloaded clip — as if `account` had posted it at `claimed_at`."""
-    uploads = files or []
-    if len(uploads) > MAX_FILES:
-        raise HTTPException(400, f"at most {MAX_FILES} files")
-    try:
-        zone = resolve_zone(settings.timezone)
-        claimed = parse_instant(claimed_at, zone) if claimed_at else None
-    except ValueError as exc:
-        raise HTTPException(400, f"claimed_at: {exc}") from None
+    uploads, claimed = checked(files, claimed_at, settings.timezone)
     searcher: Searcher = request.app.state.searcher
     with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
         paths = [await save_upload(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
@@ -64,6 +85,45 @@ async def verify_submission(
             )
         )
     return report.to_json()
+
+
+@router.post(
+    "/verify/card",
+    response_class=HTMLResponse,
+    responses={200: CARD_CONTENT, **problems(400, 413, 415, 422, 429)},
+)
+async def submission_card(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    policy: PolicyDep,
+    context: ContextDep,
+    text: TextForm = "",
+    claimed_at: ClaimedForm = None,
+    account: AccountForm = None,
+    files: FilesForm = None,
+    format: Annotated[
+        str, Form(pattern="^(html|md)$", description="`html` (default) or `md`")
+    ] = "html",
+) -> Response:
+    """A card to publish for content from outside the corpus (the fields of `POST
+    /verify`): the submitted files' thumbnails and SHA-256, the verdict, the release and
+    the stored copy the content shows side by side, evidence and times."""
+    uploads, claimed = checked(files, claimed_at, settings.timezone)
+    searcher: Searcher = request.app.state.searcher
+    names = [Path(u.filename or f"upload{n}").name for n, u in enumerate(uploads)]
+    with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
+        paths = [await save_upload(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
+        submission = Submission(text, tuple(paths), claimed, account or None)
+        card = await run_in_threadpool(
+            lambda: make_content_card(
+                store, submission, policy, context, searcher.linker(store), names
+            )
+        )
+    if format == "md":
+        return PlainTextResponse(render(card, "md"), media_type="text/markdown; charset=utf-8")
+    stylesheet = str(request.url_for("card_stylesheet").path)
+    return HTMLResponse(render(card, "html", stylesheet=stylesheet))
 
 
 async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Path:
@@ -82,16 +142,7 @@ async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Pat
 @router.get(
     "/verify/card",
     response_class=HTMLResponse,
-    responses={
-        200: {
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "text/markdown": {"schema": {"type": "string"}},
-            },
-            "description": "The card",
-        },
-        **problems(400, 404, 422, 429),
-    },
+    responses={200: CARD_CONTENT, **problems(400, 404, 422, 429)},
 )
 async def verification_card(
     request: Request,

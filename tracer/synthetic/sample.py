@@ -31,7 +31,7 @@ from tracer.synthetic.sample_case import (
     SAMPLE_SEED,
 )
 from tracer.synthetic.sample_media_case import add_media_cases
-from tracer.synthetic.sample_truth import SampleTruth
+from tracer.synthetic.sample_truth import SampleTruth, message_altered
 from tracer.synthetic.scale import lag
 from tracer.synthetic.text import Filler, hashtag_line, make_local_text, make_release_text
 from tracer.synthetic.vocabulary import vocabulary
@@ -163,9 +163,11 @@ def make_sample_text(
         edits: tuple[str, ...],
         regional: bool,
     ) -> SampleTruth:
-        return SampleTruth(
-            release, parent, regional, verdict, text != core, family, edits, link="text"
-        )
+        # The message changed when this copy's edits change it, or its parent's did (a
+        # regency copying Banten's rewrite carries the rewrite).
+        inherited = parent in truth and bool(truth[parent].altered)
+        altered = text != core and (message_altered(edits) or inherited)
+        return SampleTruth(release, parent, regional, verdict, altered, family, edits, link="text")
 
     # 1. The case: the WhatsApp release, Banten's repost, its regencies, 30+ others.
     family = "hak_politik"

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from tracer.models import Account, Post
 from tracer.synthetic.edits import apply_edits, pick_edits
 from tracer.synthetic.offices import ZONES, Office
-from tracer.synthetic.sample_truth import Link, MediaPlan, SampleTruth
+from tracer.synthetic.sample_truth import Link, MediaPlan, SampleTruth, message_altered
 from tracer.synthetic.text import make_local_text, make_release_text
 from tracer.synthetic.vocabulary import vocabulary
 
@@ -254,7 +254,7 @@ def add_media_cases(seed: int, offices: Sequence[Office], add: AddPost) -> None:
             rel.post_id,
             False,
             "supported",
-            text != body,
+            text != body and message_altered(edits),
             spec.key,
             edits,
             note,

@@ -9,6 +9,17 @@ from tracer.models import Verdict
 
 Link = Literal["text", "media", "text+media"]
 
+MESSAGE_EDITS = frozenset({"title_only", "rewrite"})
+"""The edits that change the message (sentences of the release dropped or replaced):
+a copy carrying one of them is `altered`. Every other edit (greeting, hashtags, the
+office's closing line, emoji, case, `kata2`, typos, spelling fixes, "… more"
+truncation) is cosmetic (DESIGN.md, Cascades and verdicts)."""
+
+
+def message_altered(edits: tuple[str, ...] | list[str]) -> bool:
+    """Whether a copy made with `edits` changed the release's message."""
+    return bool(MESSAGE_EDITS.intersection(edits))
+
 
 @dataclass(frozen=True, slots=True)
 class MediaPlan:
@@ -29,10 +40,12 @@ class SampleTruth:
     """What a correct trace and verify must say about one sample post.
 
     `parent` is the post it was really copied from (None for an origin); `altered`
-    compares the text with its family's core (the release, else the origin), None for
-    posts that copy nothing. `link` is what ties a copy to its family: its text, its
-    media or both (None for origins and unrelated posts); a `media` copy can only be
-    found by media matching.
+    says whether the copy changed the message of its family's core (the release, else
+    the origin): sentences added or dropped, title only, a different caption — not
+    greetings, hashtags, closing lines, emoji, case, typos or truncation
+    (`message_altered`); None for posts that copy nothing. `link` is what ties a copy to
+    its family: its text, its media or both (None for origins and unrelated posts); a
+    `media` copy can only be found by media matching.
     """
 
     release: str | None

@@ -1,0 +1,342 @@
+"""The post inside a phone screenshot: where its picture is, and which words are its
+caption rather than the app's own (issue 14).
+
+Takes a decoded screenshot; tesseract (`tracer.ocr`) reads its parts. A picture is found by its own
+content — rows that vary along their length, or whose colour is not the app's — and,
+because a poster's white band can merge with a white app (or a scroll can cut it),
+as a few hypotheses: the rows found, and those rows extended to the shapes pictures are
+posted in. Each hypothesis is fingerprinted and looked up; the best match wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from tracer import ocr
+from tracer.mediafp import fingerprint_image
+from tracer.mediamatch import MediaItem
+from tracer.normalize import normalize_text
+from tracer.prepare import PreparedMedia
+
+Box = tuple[int, int, int, int]
+
+WORK_WIDTH = 270
+"""The screenshot is analysed at this width (a phone screen is ~1080 px wide)."""
+BUSY_SHARE = 0.25
+"""A row varies along its length when this share of it differs from its own median."""
+TONE = 24
+"""Grey levels by which a pixel differs from a colour."""
+MIN_SHARE = 0.08
+"""A picture covers at least this share of the screenshot."""
+CUT_SHAPES = tuple(round(1.91 / 1.08**n, 3) for n in range(13))
+"""Shapes tried when a scroll cut the picture (1.91:1 down to 0.75, 8 % apart)."""
+BAND_SHARES = (0.08, 0.16)
+"""Heights (shares of the width) of a band of the app's colour that may belong to the
+picture: a poster's white header band on a white app."""
+STATUS_SHARE = 0.03
+"""The status bar's share of a screenshot's height."""
+SHAPES = (1.91, 1.5, 4 / 3, 1.0, 0.8, 0.75, 9 / 16)
+"""Width/height of the shapes pictures are posted in (Instagram's 1.91:1 … 4:5, photos,
+video frames)."""
+
+COUNTERS = re.compile(r"^(?:\W*\d+[\d.,:]*\s*(?:rb|jt|k|m|ribu|j|h)?\W*)+$", re.IGNORECASE)
+"""A line of numbers: counters, the clock, the battery."""
+UI_WORDS = re.compile(
+    r"\b(?:suka|likes?|komentar|comments?|dibagikan|shares?|bagikan|komentari|balas|reply|"
+    r"repost|retweet|diteruskan|forwarded|lihat semua|view all|bersponsor|sponsored|ikuti|"
+    r"follow|terjemahkan|translate|disukai oleh|liked by|grup|group|info warga)\b",
+    re.IGNORECASE,
+)
+"""Words of an app's own short lines: counters, buttons, "Forwarded", a chat's name."""
+UI_MAX_WORDS = 6
+HANDLE = re.compile(r"^@?[a-z0-9]+(?:[._][a-z0-9]+)+\b\s*", re.IGNORECASE)
+"""An account handle (`diskominfo_banten`) at the start of a caption line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where the picture may be: `boxes` best first (the first is the rows found), each
+    as (left, top, right, bottom) in the screenshot's pixels — a box may reach past the
+    screenshot's edge where a scroll cut the picture."""
+
+    boxes: tuple[Box, ...]
+    core: Box
+
+
+def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of true values, bridging gaps of up to `gap` false ones."""
+    runs: list[tuple[int, int]] = []
+    start, last = None, -gap - 2
+    for i, flag in enumerate(flags.tolist()):
+        if not flag:
+            continue
+        if start is None or i - last > gap + 1:
+            if start is not None:
+                runs.append((start, last + 1))
+            start = i
+        last = i
+    if start is not None:
+        runs.append((start, last + 1))
+    return runs
+
+
+def locate(image: Image.Image) -> Located | None:
+    """The embedded picture's candidate boxes, or None when there is no picture (the
+    screenshot is all text, or is the picture itself)."""
+    scale = WORK_WIDTH / image.width
+    size = (WORK_WIDTH, max(1, round(image.height * scale)))
+    rgb = np.asarray(image.convert("RGB").resize(size, Image.Resampling.BILINEAR), np.int16)
+    h, w, _ = rgb.shape
+    # The app's colour: the commonest colour of the status bar (a picture can fill most
+    # of the screen's edges, never the status bar).
+    bar = rgb[: max(2, round(h * STATUS_SHARE))].reshape(-1, 3)
+    packed = (bar[:, 0] // 8) * 1024 + (bar[:, 1] // 8) * 32 + bar[:, 2] // 8
+    common = int(np.bincount(packed).argmax())
+    app = bar[packed == common].mean(axis=0)
+    median = np.median(rgb, axis=1)  # each row's own colour
+    varied = (np.abs(rgb - median[:, None, :]).max(axis=2) > TONE).mean(axis=1) > BUSY_SHARE
+    tinted = np.abs(median - app).max(axis=1) > TONE
+    # Rows of a picture: they vary along their length (a photo, a poster's words over a
+    # colour) or have a colour that is not the app's (a sky, a poster's band).
+    rows = varied | tinted
+    runs = [r for r in _runs(rows, max(1, h // 100)) if r[1] - r[0] >= 0.12 * w]
+    if not runs:
+        return None
+    top, bottom = max(runs, key=lambda r: r[1] - r[0])
+    inside = rgb[top:bottom]
+    cols = (np.abs(inside - app).max(axis=2) > TONE).mean(axis=0) > 0.3
+    xs = np.flatnonzero(cols)
+    if len(xs) == 0:
+        return None
+    left, right = int(xs[0]), int(xs[-1]) + 1
+    if right - left < 0.5 * w:
+        left, right = 0, w
+    if left >= 2 and right <= w - 2:  # inset in a bubble or a card, not full width
+        top, bottom, left, right = _inside_bubble(rgb, top, bottom, left, right)
+    if (bottom - top) * (right - left) < MIN_SHARE * h * w or (bottom - top >= h - 2):
+        return None
+    boxes = [(left, top, right, bottom)]
+    width = right - left
+    status = round(h * STATUS_SHARE) + 2
+    cut_top, cut_bottom = top <= status, bottom >= h - 2
+    # A band of the app's colour may be the picture's own (a poster's white band).
+    bands = [round(width * f) for f in BAND_SHARES]
+    tops = [top] if cut_top else [top, *(top - b for b in bands)]
+    bottoms = [bottom] if cut_bottom else [bottom, *(bottom + b for b in bands)]
+    boxes += [(left, t, right, bottom) for t in tops[1:]]
+    boxes += [(left, top, right, b) for b in bottoms[1:]]
+    # A cut picture's shape cannot be seen: try a finer grid of them.
+    for shape in CUT_SHAPES if cut_top or cut_bottom else SHAPES:
+        tall = round(width / shape)
+        if tall <= (bottom - top) * 1.04 or tall > 2.5 * (bottom - top):
+            continue
+        if not cut_top:  # the rest below (or cut off by the screen)
+            boxes += [(left, t, right, t + tall) for t in (tops if cut_bottom else tops[:1])]
+        if not cut_bottom:  # the rest above
+            boxes += [(left, b - tall, right, b) for b in (bottoms if cut_top else bottoms[:1])]
+    unique = list(dict.fromkeys(boxes))
+    back = 1 / scale
+    full = [
+        (round(a * back), round(b * back), round(c * back), round(d * back))
+        for a, b, c, d in unique
+    ]
+    return Located(tuple(full), full[0])
+
+
+def _inside_bubble(
+    rgb: np.ndarray, top: int, bottom: int, left: int, right: int
+) -> tuple[int, int, int, int]:
+    """A picture inside a chat bubble or a card: the rows found may hold the bubble's own
+    lines ("Forwarded", the time). The bubble's colour is that of the run's side
+    margins; rows of that colour that do not vary are taken off the top and bottom."""
+    edge = np.abs(rgb[top:bottom, left + 1] - rgb[top:bottom, min(right - 1, left + 6)])
+    if (edge.max(axis=1) > TONE).mean() < 0.5:
+        return top, bottom, left, right  # no margin of another colour: the picture's edge
+    margin = rgb[top:bottom, left : left + 2].reshape(-1, 3)
+    bubble = np.median(margin, axis=0)
+    inner = rgb[top:bottom, left + 3 : max(left + 4, right - 3)]
+    median = np.median(inner, axis=1)
+    varied = (np.abs(inner - median[:, None, :]).max(axis=2) > TONE).mean(axis=1) > BUSY_SHARE
+    tinted = np.abs(median - bubble).max(axis=1) > TONE
+    runs = _runs(varied | tinted, 2)
+    if not runs:
+        return top, bottom, left, right
+    first, last = max(runs, key=lambda r: r[1] - r[0])
+    if (last - first) < 0.6 * (bottom - top):
+        return top, bottom, left, right
+    return top + first, top + last, left, right
+
+
+def crop_or_pad(image: Image.Image, box: Box, seed: int = 0) -> Image.Image:
+    """The box's pixels; parts past the screenshot's edge (a scroll cut the picture)
+    are noise, so that only regions inside what is visible can match."""
+    left, top, right, bottom = box
+    inner = (max(0, left), max(0, top), min(image.width, right), min(image.height, bottom))
+    crop = image.crop(inner).convert("RGB")
+    if inner == box:
+        return crop
+    rng = np.random.default_rng(seed)
+    noise = rng.integers(0, 256, (bottom - top, right - left, 3), dtype=np.uint8)
+    canvas = Image.fromarray(noise, "RGB")
+    canvas.paste(crop, (inner[0] - left, inner[1] - top))
+    return canvas
+
+
+def caption_lines(text: str) -> list[str]:
+    """The lines read around the picture that belong to the post: the app's own lines
+    (counters, buttons, clock, "Forwarded") dropped, a leading handle taken off."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = re.sub(r"^\W+|(?:\s*(?:\.{2,}|…|•+))+$", "", raw.strip())  # avatar, "•••"
+        if not line or COUNTERS.match(line):
+            continue
+        if len(line.split()) <= UI_MAX_WORDS and UI_WORDS.search(line):
+            continue
+        line = HANDLE.sub("", line) if not out else line
+        if sum(ch.isalpha() for ch in line) < 4:
+            continue
+        if not out and _name_line(line):
+            continue  # the account's name over the post, not its caption
+        out.append(line)
+    return out
+
+
+def _name_line(line: str) -> bool:
+    """A header line: an account's name or handle, a few words without punctuation."""
+    return len(line.split()) <= 3 and not re.search(r"[.,!?:;]", line)
+
+
+def bands(image: Image.Image, core: Box) -> list[Box]:
+    """The parts of the screenshot above and below the picture, where a caption sits
+    (under the status bar's height, which holds only the clock and icons)."""
+    status = round(image.height * 0.04)
+    out = []
+    if core[1] - status > 0.03 * image.height:
+        out.append((0, status, image.width, core[1]))
+    if image.height - core[3] > 0.03 * image.height:
+        out.append((0, core[3], image.width, image.height))
+    return out
+
+
+def read_lines(image: Image.Image, boxes: list[Box], lang: str) -> list[tuple[int, str]]:
+    """The text lines in `boxes` (bands of the screenshot), each with the screenshot row
+    of its middle: the bands are stacked for one tesseract run (as `ocr.read_text`
+    reads, at `ocr.OCR_SIDE` on the longer side, capped at the screen's width)."""
+    if not boxes:
+        return []
+    gap = 16
+    stack = Image.new("L", (image.width, sum(b[3] - b[1] + gap for b in boxes)), 255)
+    offsets = []
+    y = 0
+    for box in boxes:
+        stack.paste(image.crop(box).convert("L"), (0, y))
+        offsets.append((y, box[1]))
+        y += box[3] - box[1] + gap
+    scale = min(1.0, max(ocr.OCR_SIDE / image.width, ocr.OCR_SIDE / max(stack.size)))
+    if scale < 1:
+        size = (round(stack.width * scale), max(1, round(stack.height * scale)))
+        stack = stack.resize(size, Image.Resampling.LANCZOS)
+    try:
+        data = pytesseract.image_to_data(
+            stack,
+            lang=lang,
+            config="--psm 3",
+            output_type=pytesseract.Output.DICT,
+            timeout=ocr.OCR_TIMEOUT,
+        )
+    except (pytesseract.TesseractError, RuntimeError):
+        return []
+    lines: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    for n, word in enumerate(data["text"]):
+        if word.strip():
+            key = (data["block_num"][n], data["par_num"][n], data["line_num"][n])
+            middle = round((data["top"][n] + data["height"][n] / 2) / scale)
+            lines.setdefault(key, []).append((middle, word))
+    out = []
+    for words in lines.values():
+        middle = sorted(m for m, _ in words)[len(words) // 2]
+        start, top = max((o for o in offsets if o[0] <= middle), default=offsets[0])
+        out.append((middle - start + top, " ".join(w for _, w in words)))
+    return sorted(out)
+
+
+def _reduced(image: Image.Image) -> tuple[Image.Image, float]:
+    """The screenshot at half size when it is phone-sized: the picture inside keeps
+    more than the 256 pixels fingerprints are computed on, at a quarter of the cost."""
+    if image.width < 1000:
+        return image, 1.0
+    return image.reduce(2), 0.5
+
+
+def _words(picture: str | None, more: list[str], lang: str | None) -> tuple[str, ...] | None:
+    """Normalised words on the picture; `()` when OCR ran and found none, None when it
+    is off."""
+    if lang is None:
+        return None
+    return normalize_text("\n".join([picture or "", *more])).tokens
+
+
+def _clip(image: Image.Image, box: Box) -> Box:
+    return (max(0, box[0]), max(0, box[1]), min(image.width, box[2]), min(image.height, box[3]))
+
+
+def screenshot_media(
+    image: Image.Image, name: str, digest: str, lang: str | None
+) -> list[PreparedMedia] | None:
+    """A screenshot of a post as media items: the whole screenshot, then each hypothesis
+    of the picture inside it (`name#embedded<n>`), all carrying the words read off the
+    picture; the caption read around it is the whole item's `ocr_text`. None when no
+    picture is found inside (the file is then a picture, not a screenshot)."""
+    located = locate(image)
+    if located is None:
+        return None
+    boxes = [*located.boxes, (0, 0, image.width, image.height)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Tesseract runs in its own processes while the hypotheses are fingerprinted.
+        core = crop_or_pad(image, _clip(image, located.core))
+        picture = pool.submit(ocr.read_text_or_none, core, lang) if lang else None
+        around = bands(image, located.core)
+        band_lines = pool.submit(read_lines, image, around, lang) if lang else None
+        small, k = _reduced(image)
+        prints = [
+            fingerprint_image(crop_or_pad(small, tuple(round(v * k) for v in b)))  # type: ignore[arg-type]
+            for b in boxes
+        ]
+        picture_words = picture.result() if picture else None
+        lines = band_lines.result() if band_lines else []
+    whole = prints.pop()
+    items = [
+        PreparedMedia(
+            name,
+            "image",
+            digest,
+            MediaItem(name, image=whole, ocr=_words(picture_words, [], lang)),
+            "\n".join(caption_lines("\n".join(t for _, t in lines))),
+        )
+    ]
+    for n, (box, found) in enumerate(zip(boxes, prints, strict=False)):
+        # If this box is the picture, the lines inside it are its words, the rest caption.
+        inside = [t for y, t in lines if box[1] <= y <= box[3]]
+        outside = [t for y, t in lines if not box[1] <= y <= box[3]]
+        inner = f"{name}#embedded{n}"
+        item = MediaItem(inner, found, ocr=_words(picture_words, inside, lang))
+        caption = "\n".join(caption_lines("\n".join(outside)))
+        items.append(PreparedMedia(inner, "image", digest, item, caption))
+    return items
+
+
+def without_handles(caption: str, handles: Sequence[str]) -> str:
+    """A caption read off a screenshot without the account handles an app prints before
+    it (`diskominfo_banten Halo …`; OCR may read the underscore as a space)."""
+    out = caption
+    for handle in handles:
+        spaced = re.escape(handle).replace(r"_", "[_ ]").replace(r"\.", r"[. ]")
+        out = re.sub(rf"(?:^|(?<=\s))@?{spaced}\b\s*", "", out, flags=re.IGNORECASE)
+    return out.strip()
