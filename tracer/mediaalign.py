@@ -169,31 +169,29 @@ def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) 
 
 def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> float | None:
     """How well the picture outside `box` continues what is inside it, across the box's
-    edges: the correlation of the grey levels just outside and just inside each edge
-    that lies inside the picture. A wider shot of the same scene continues it (near 1);
-    a frame, a border or a banner does not (its band is flat, or text). None when no
-    edge lies far enough inside the picture to look across."""
+    edges that lie inside the picture: the correlation of the grey levels just outside
+    and just inside them — 0 when the step across the edge is much larger than the
+    steps inside (a flat band, a frame's colour, a banner), near 1 for a wider shot of
+    the same scene. None when no edge lies far enough inside the picture to look across."""
     side = grid.shape[0]
     x0, y0, x1, y1 = (round(v * side) for v in box)
-    outside: list[np.ndarray] = []
-    inside: list[np.ndarray] = []
-    margin = 2
-    if y0 >= margin and y1 - y0 > 2 * margin:
-        outside.append(grid[y0 - 2, x0:x1])
-        inside.append(grid[y0 + 1, x0:x1])
-    if side - y1 >= margin and y1 - y0 > 2 * margin:
-        outside.append(grid[y1 + 1, x0:x1])
-        inside.append(grid[y1 - 2, x0:x1])
-    if x0 >= margin and x1 - x0 > 2 * margin:
-        outside.append(grid[y0:y1, x0 - 2])
-        inside.append(grid[y0:y1, x0 + 1])
-    if side - x1 >= margin and x1 - x0 > 2 * margin:
-        outside.append(grid[y0:y1, x1 + 1])
-        inside.append(grid[y0:y1, x1 - 2])
-    if not outside:
+    lines: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # outside, inside, deeper
+    tall, wide = y1 - y0 > 8, x1 - x0 > 8
+    if y0 >= 2 and wide and tall:
+        lines.append((grid[y0 - 2, x0:x1], grid[y0 + 1, x0:x1], grid[y0 + 4, x0:x1]))
+    if side - y1 >= 2 and wide and tall:
+        lines.append((grid[y1 + 1, x0:x1], grid[y1 - 2, x0:x1], grid[y1 - 5, x0:x1]))
+    if x0 >= 2 and wide and tall:
+        lines.append((grid[y0:y1, x0 - 2], grid[y0:y1, x0 + 1], grid[y0:y1, x0 + 4]))
+    if side - x1 >= 2 and wide and tall:
+        lines.append((grid[y0:y1, x1 + 1], grid[y0:y1, x1 - 2], grid[y0:y1, x1 - 5]))
+    if not lines:
         return None
-    out = np.concatenate(outside).astype(np.float64)
-    inn = np.concatenate(inside).astype(np.float64)
-    if len(out) < 8 or out.std() < 1e-6 or inn.std() < 1e-6:
-        return 0.0  # a flat band: a frame or a border, not more of the scene
+    out, inn, deeper = (
+        np.concatenate(part).astype(np.float64) for part in zip(*lines, strict=True)
+    )
+    across = float(np.abs(out - inn).mean())
+    within = float(np.abs(inn - deeper).mean())
+    if across > 2 * within + 8 or out.std() < 1e-6 or inn.std() < 1e-6:
+        return 0.0  # a step at the edge, or a flat band: a frame, not more of the scene
     return float(np.corrcoef(out, inn)[0, 1])
