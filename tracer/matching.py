@@ -88,7 +88,7 @@ class MatchPolicy:
     align_contained: float = 0.95
     """… and one picture must lie (nearly) inside the other: copies crop, frame or banner
     their source; two shots of one scene each show what the other does not."""
-    align_crop_cover: float = 0.85
+    align_crop_cover: float = 0.8
     align_continuity: float = 0.5
     """When less than `align_crop_cover` of the wider picture overlaps, what lies around
     the overlap must not continue it (correlation across the overlap's edges below

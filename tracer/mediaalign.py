@@ -18,8 +18,10 @@ from tracer.mediafp import DCT32, ImagePrint, hamming64
 ALIGN_LATTICE = 32
 """The overlap of two aligned pictures is compared on this many points a side (and
 hashed like a pHash: the 8×8 lowest DCT frequencies of the 32×32 lattice)."""
-ALIGN_TRIES = 4
+ALIGN_TRIES = 8
 """Region pairs within the radius tried as transforms, closest first."""
+COVER_BONUS = 0.15
+"""Correlation a transform may give up for each unit of overlap it adds."""
 _JITTER = np.array(
     [
         (dx, dy, s)
@@ -160,7 +162,11 @@ def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) 
         if found is None:
             continue
         corr, pa, pb, cover, boxes = found
-        if best is not None and corr <= best.correlation:
+        # The best agreement, with a bonus for a larger overlap: on smooth pictures a
+        # deeper crop or a stretch agrees nearly as well, and would hide what was kept.
+        if best is not None and corr + COVER_BONUS * min(cover) <= (
+            best.correlation + COVER_BONUS * min(best.cover)
+        ):
             continue
         distance = hamming64(_lattice_hash(pa), _lattice_hash(pb))
         best = Alignment(int(d[i, j]), distance, round(corr, 4), cover, boxes)
