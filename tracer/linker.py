@@ -294,12 +294,14 @@ class Linker:
         return is_strong(m, self.policy)
 
     def _same_content(self, m: Match) -> bool:
+        """Whether two releases carry one content: for pictures, the same picture as a
+        whole (two posters on one template share their region keys, not their PDQ)."""
         if isinstance(m, MediaMatch):
-            return (
-                m.modality != "ocr"
-                and m.distance <= 2
-                and (m.shares is None or min(m.shares) >= 0.9)
-            )
+            if m.modality == "ocr":
+                return False
+            if m.modality == "video":
+                return m.distance <= 2 and (m.shares is None or min(m.shares) >= 0.9)
+            return m.pdq_distance is not None and m.pdq_distance <= self.policy.pdq_identical
         return is_same_content(m, self.policy)
 
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
