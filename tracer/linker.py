@@ -295,13 +295,22 @@ class Linker:
 
     def _same_content(self, m: Match) -> bool:
         """Whether two releases carry one content: for pictures, the same picture as a
-        whole (two posters on one template share their region keys, not their PDQ)."""
+        whole (PDQ), or aligned near-identical with the same words (two posters on one
+        template share their region keys and layout, not their words)."""
         if isinstance(m, MediaMatch):
             if m.modality == "ocr":
                 return False
             if m.modality == "video":
                 return m.distance <= 2 and (m.shares is None or min(m.shares) >= 0.9)
-            return m.pdq_distance is not None and m.pdq_distance <= self.policy.pdq_identical
+            if m.pdq_distance is not None and m.pdq_distance <= self.policy.pdq_identical:
+                return True
+            near = m.alignment is not None and (
+                m.alignment.distance <= self.policy.image_strict_radius
+                and min(m.alignment.cover) >= self.policy.align_strict_cover
+            )
+            if m.ocr_containment is not None:  # posters: their words must agree too
+                return near and m.ocr_containment >= self.policy.same_content
+            return near
         return is_same_content(m, self.policy)
 
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:

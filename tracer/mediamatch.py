@@ -140,10 +140,13 @@ def match_images(
         words_a = tuple(w for w in a.ocr if w not in common)
         words_b = tuple(w for w in b.ocr if w not in common)
         if min(len(words_a), len(words_b)) < policy.ocr_min_distinct:
-            # Little but template words on one side: a near-identical picture matches,
-            # unless the few words each side has of its own disagree (template siblings
-            # differ in a short headline only), or it is the same picture as a whole.
-            own_words_agree = not words_a or not words_b or containment(words_a, words_b) >= 0.5
+            # Little but common words on one side: a near-identical picture matches
+            # when all its words agree too (the few of its own, and the whole text:
+            # template siblings differ in a headline only), or the same picture as a
+            # whole (PDQ) does.
+            own_words_agree = (
+                not words_a or not words_b or containment(words_a, words_b) >= 0.5
+            ) and containment(a.ocr, b.ocr) >= policy.ocr_min_containment
             if looks_alike and (
                 pdq_distance <= policy.pdq_identical
                 or (
