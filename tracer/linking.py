@@ -97,21 +97,22 @@ def match_rows_of(
 
 def relink(store: Store, policy: MatchPolicy) -> int:
     """Link every stored post again, in time order, under `policy`: from the stored
-    fingerprints (nothing is decoded again), posts renumbered in time order, matches,
-    families and cascades rebuilt, under the store's writer lock. Returns the number of
+    fingerprints (nothing is decoded again), matches, families and cascades rebuilt,
+    under the store's writer lock. Returns the number of
     posts."""
     with store.writer():
         return _relink(store, policy)
 
 
 def _relink(store: Store, policy: MatchPolicy) -> int:
-    total = store.renumber_for_relink()
+    order = store.reset_links()
     reader = store.link_reader()
     try:
         linker = make_linker(store, policy, reader, load=False)
-        for start in range(1, total + 1, RELINK_CHUNK):
-            idxs = range(start, min(total, start + RELINK_CHUNK - 1) + 1)
-            rows = _fetcher(store, reader)(idxs)
+        fetch = _fetcher(store, reader)
+        for start in range(0, len(order), RELINK_CHUNK):
+            idxs = order[start : start + RELINK_CHUNK]
+            rows = fetch(idxs)
             links: list[tuple[int, int, bytes]] = []
             found: list[tuple[int, int, str, dict[str, Any]]] = []
             relabels: list[tuple[int, int]] = []
@@ -131,4 +132,4 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
     finally:
         reader.close()
     refresh_cascades(store, policy)
-    return total
+    return len(order)

@@ -233,23 +233,15 @@ class Store:
             ).first()
         return (int(row[0]), str(row[1])) if row else None
 
-    def renumber_for_relink(self) -> int:
-        """Number posts in time order (then by post id) and forget every link, family and
-        cascade: the state a relink starts from. Returns the number of posts."""
+    def reset_links(self) -> list[int]:
+        """Forget every link, family and cascade (the state a relink starts from); the
+        posts' numbers are kept, so family ids and listing cursors stay valid. Returns
+        the posts' numbers in time order (then post id): the order a relink follows."""
         with self.engine.begin() as conn:
-            order = conn.execute(sa.select(posts.c.idx).order_by(posts.c.ts, posts.c.post_id)).all()
-            remap = [{"old": int(r[0]), "new": -(n + 1)} for n, r in enumerate(order)]
-            for table in (posts, media):
-                if not remap:
-                    break
-                # Through negative numbers: no two rows ever hold one key.
-                conn.execute(
-                    table.update()
-                    .where(table.c.idx == sa.bindparam("old"))
-                    .values(idx=sa.bindparam("new")),
-                    remap,
-                )
-                conn.execute(table.update().values(idx=-table.c.idx))
+            order = [
+                int(r[0])
+                for r in conn.execute(sa.select(posts.c.idx).order_by(posts.c.ts, posts.c.post_id))
+            ]
             conn.execute(
                 posts.update().values(
                     family_id=posts.c.idx, parent_idx=None, lag_seconds=None, edge=None
@@ -257,7 +249,7 @@ class Store:
             )
             for table in (matches, families, family_stats):
                 conn.execute(table.delete())
-            return len(order)
+        return order
 
     def write_links(
         self,
