@@ -272,8 +272,9 @@ def match_videos(
     if min(share_a, share_b) < policy.video_minor_share:
         return None
     rows = np.flatnonzero(close.any(axis=1))
-    in_order = _in_order(d[rows].argmin(axis=1).tolist())
-    if in_order < policy.video_min_frames or in_order < policy.video_order_share * len(rows):
+    in_order = _in_order(_best_frames(d, rows))
+    needed = min(policy.video_min_frames, len(rows))  # a clip of one or two samples
+    if in_order < needed or in_order < policy.video_order_share * len(rows):
         # Matched frames scattered over the other clip (a shared intro card, black or
         # blank frames, a logo over motion) are not one clip played in order.
         return None
@@ -289,6 +290,19 @@ def match_videos(
         shares=(share_b, share_a),
         ranges=tuple((c, d_, a0, a1) for a0, a1, c, d_ in ranges),
     )
+
+
+def _best_frames(d: np.ndarray, rows: np.ndarray) -> list[int]:
+    """Each matched frame's closest frame in the other clip; among equally close ones
+    (a still, a repeated frame), the first at or after the previous choice."""
+    chosen: list[int] = []
+    previous = 0
+    for i in rows.tolist():
+        ties = np.flatnonzero(d[i] == d[i].min())
+        later = ties[ties >= previous]
+        previous = int(later[0] if len(later) else ties[0])
+        chosen.append(previous)
+    return chosen
 
 
 def _in_order(best: list[int]) -> int:
