@@ -61,6 +61,9 @@ def ocr_anchors(items: tuple[MediaItem, ...], min_tokens: int) -> list[int]:
     return sorted(anchors)
 
 
+MEDIA_TRIES_PER_FAMILY = 3
+"""Posts of one candidate family whose media are verified, closest first, until one
+matches."""
 CACHE_SIZE = 30_000
 Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
 
@@ -326,24 +329,31 @@ class Linker:
             for found in self.ocr_index.lookup(anchors, cap):
                 for p in found or ():
                     near.setdefault(p, radius + 1)
-        best_per_family: dict[int, int] = {}
+        # The closest few posts of each family, closest families first: the closest key
+        # may belong to a post whose picture is framed or cropped differently, and a
+        # whole-picture match with another post of the family still holds.
+        per_family: dict[int, list[int]] = {}
         for p, _ in sorted(near.items(), key=lambda pd: (pd[1], pd[0])):
-            best_per_family.setdefault(self._family_of[p], p)
-        chosen = list(best_per_family.values())[: self.policy.max_candidates]
-        others = self._texts(chosen)
+            held = per_family.setdefault(self._family_of[p], [])
+            if len(held) < MEDIA_TRIES_PER_FAMILY:
+                held.append(p)
+        families = list(per_family.values())[: self.policy.max_candidates]
+        others = self._texts([p for posts in families for p in posts])
         out: list[tuple[int, MediaMatch]] = []
-        for p in chosen:
-            other = others[p]
-            m = match_media(
-                candidate.media,
-                other.media,
-                self.policy,
-                other.post_id,
-                candidate.post_id,
-                self.common_words,
-            )
-            if m is not None:
-                out.append((p, m))
+        for posts in families:
+            for p in posts:
+                other = others[p]
+                m = match_media(
+                    candidate.media,
+                    other.media,
+                    self.policy,
+                    other.post_id,
+                    candidate.post_id,
+                    self.common_words,
+                )
+                if m is not None:
+                    out.append((p, m))
+                    break
         return out
 
     def _near_media(self, keys: U64, radius: int, cap: int) -> dict[int, int]:
