@@ -178,7 +178,17 @@ def ingest(
                         last = (part[-1].record.post.timestamp, part[-1].record.post.post_id)
                         latest = last if latest is None else max(latest, last)
                     fresh = with_media(part, ctx, media_progress, store.media.stored_files)
-                    next_idx = _link_batch(store, linker, fresh, next_idx, report, str(posts_path))
+                    # Once posts arrive out of time order a relink settles everything at
+                    # the end: from then on posts are only stored, never linked twice.
+                    next_idx = _link_batch(
+                        store,
+                        linker,
+                        fresh,
+                        next_idx,
+                        report,
+                        str(posts_path),
+                        link=not report.relinked,
+                    )
                     left -= len(part)
                     if progress:
                         progress(len(part))
@@ -238,7 +248,10 @@ def _link_batch(
     next_idx: int,
     report: IngestReport,
     name: str,
+    link: bool = True,
 ) -> int:
+    """Link and store one batch; with `link` False (a relink will follow) only store it,
+    each post alone, so no post is linked twice."""
     rows: list[PostRow] = []
     media_rows: list[MediaRow] = []
     match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
@@ -249,6 +262,10 @@ def _link_batch(
         post = r.post
         idx = next_idx
         next_idx += 1
+        if not link:
+            media_rows.extend(_media_rows(idx, prepared, report, name))
+            rows.append(_post_row(idx, prepared, idx, b""))
+            continue
         result = linker.link(
             Candidate(
                 idx,
@@ -268,28 +285,12 @@ def _link_batch(
             touched.add(result.family_id)
         match_rows.extend(match_rows_of(idx, result.matches, result.joined_by))
         rows.append(
-            PostRow(
-                idx=idx,
-                post_id=post.post_id,
-                account_id=post.account_id,
-                published_at=post.published_at,
-                text=post.text,
-                media=post.media,
-                url=post.url,
-                url_key=normalize_url(post.url) if post.url else None,
-                extra=post.extra,
-                digest=r.digest,
-                norm_text="\n".join(norm.lines),
-                hashtags=norm.hashtags,
-                anchors=fp.to_bytes(),
-                indexed=result.indexed.astype("<u8").tobytes(),
-                family_id=result.family_id,
-            )
+            _post_row(idx, prepared, result.family_id, result.indexed.astype("<u8").tobytes())
         )
     # Families merged later in the batch relabel posts linked earlier in it.
     final_rows = [
         replace(row, family_id=linker.family_of(row.idx))
-        if linker.family_of(row.idx) != row.family_id
+        if link and linker.family_of(row.idx) != row.family_id
         else row
         for row in rows
     ]
@@ -297,6 +298,28 @@ def _link_batch(
     linker.end_batch()
     report.ingested += len(rows)
     return next_idx
+
+
+def _post_row(idx: int, prepared: Prepared, family: int, indexed: bytes) -> PostRow:
+    r, norm, fp = prepared.record, prepared.norm, prepared.fingerprint
+    post = r.post
+    return PostRow(
+        idx=idx,
+        post_id=post.post_id,
+        account_id=post.account_id,
+        published_at=post.published_at,
+        text=post.text,
+        media=post.media,
+        url=post.url,
+        url_key=normalize_url(post.url) if post.url else None,
+        extra=post.extra,
+        digest=r.digest,
+        norm_text="\n".join(norm.lines),
+        hashtags=norm.hashtags,
+        anchors=fp.to_bytes(),
+        indexed=indexed,
+        family_id=family,
+    )
 
 
 def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -> list[MediaRow]:
