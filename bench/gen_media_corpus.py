@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tracer.synthetic.media_corpus import plan_media_corpus
 from tracer.synthetic.media_render import write_media_corpus
-from tracer.synthetic.media_scale import plan_media_corpus
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tracer.queries import list_posts
 from tracer.service import verify
 from tracer.store import Store
+from tracer.synthetic.media_corpus import plan_media_corpus
 from tracer.synthetic.media_render import TRUTH_FILE, write_media_corpus
-from tracer.synthetic.media_scale import plan_media_corpus
 from tracer.synthetic.scoring import Ratio, mixed_families, score
 
 OUT = Path(__file__).resolve().parent / "out"

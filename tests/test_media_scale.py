@@ -15,9 +15,9 @@ from PIL import Image
 from tracer import service
 from tracer.corpus import AccountRecord, PostRecord, read_accounts, read_posts
 from tracer.store import Store
+from tracer.synthetic.media_corpus import plan_media_corpus
 from tracer.synthetic.media_plan import COSMETIC_EDITS
 from tracer.synthetic.media_render import TRUTH_FILE, render_file, write_media_corpus
-from tracer.synthetic.media_scale import plan_media_corpus
 from tracer.synthetic.scoring import pair_scores, unrelated_scores
 
 POSTS = 300

@@ -20,9 +20,9 @@ from PIL import Image
 
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.synthetic.clips import write_clip
+from tracer.synthetic.media_corpus import truth_document
 from tracer.synthetic.media_edits import apply_all, encode
 from tracer.synthetic.media_plan import Plan, Spec
-from tracer.synthetic.media_scale import truth_document
 from tracer.synthetic.offices import accounts_of
 from tracer.synthetic.photos import collage, draw_scene, inset, series_view
 from tracer.synthetic.posters import ministry_poster, photo_post, regional_poster

@@ -2,8 +2,9 @@
 copied by province and regency offices with every edit the sample covers, next to hard
 negatives (`media_negatives`), with the ground truth of every post and file.
 
-`plan_media_corpus(seed, n_posts)` is pure: it returns the posts, the truth and the
-recipe of every file; `media_render.write_media_corpus` draws and writes them. The
+`media_corpus.plan_media_corpus(seed, n_posts)` puts releases and negatives together:
+pure, it returns the posts, the truth and the recipe of every file;
+`media_render.write_media_corpus` draws and writes them. The
 default size (10,000 posts) is the calibration corpus of issue 10; smaller sizes keep
 the proportions (fewer releases, fewer copies each).
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from tracer.models import Account, Post
 from tracer.synthetic.edits import apply_edits, pick_edits
@@ -276,23 +276,3 @@ def plan_releases(plan: Plan, n_posts: int) -> list[Release]:
             if account in provinces:
                 rel.province_copies[account.account_id] = made
     return releases
-
-
-def plan_media_corpus(seed: int, n_posts: int) -> Plan:
-    """The whole plan: releases and copies, then the negatives, to `n_posts` posts."""
-    from tracer.synthetic.media_negatives import plan_negatives
-
-    plan = Plan.start(seed)
-    releases = plan_releases(plan, n_posts)
-    plan_negatives(plan, releases, n_posts)
-    return plan
-
-
-def truth_document(plan: Plan) -> dict[str, Any]:
-    """`truth.json`: how it was made, and every post's truth."""
-    return {
-        "about": "Ground truth of a media corpus written by tracer.synthetic.media_scale"
-        " (see bench/README.md, 'Media accuracy').",
-        "seed": plan.seed,
-        "posts": {p.post_id: plan.truth[p.post_id] for p in plan.posts},
-    }
