@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from tracer.linker import Candidate, Linker
+from tracer.candidates import Candidate
+from tracer.linker import Linker
 from tracer.matching import MatchPolicy
 from tracer.mediafp import GRID_SIDE, PDQ, ImagePrint
 from tracer.mediamatch import MediaItem

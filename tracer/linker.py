@@ -15,51 +15,12 @@ from itertools import islice
 
 import numpy as np
 
+from tracer.candidates import Candidate, CommonWords, Match, media_keys, ocr_anchors
 from tracer.index import AnchorIndex
 from tracer.matching import MatchPolicy, TextSide, is_same_content, is_strong, verify_pair
 from tracer.mediaindex import MediaIndex
 from tracer.mediamatch import MediaItem, MediaMatch, match_media
-from tracer.models import TextMatch
-from tracer.normalize import normalize_text
-from tracer.textfp import U64, TextFingerprint, fingerprint_text, line_keys_of
-
-Match = TextMatch | MediaMatch
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A stored (or pending) post as the verifier sees it."""
-
-    idx: int
-    post_id: str
-    account_id: str
-    tokens: tuple[str, ...]
-    anchors: frozenset[int]
-    """Shingle anchors and line keys (see `tracer.textfp`)."""
-    lines: tuple[str, ...]
-    media: tuple[MediaItem, ...] = ()
-
-
-def media_keys(items: tuple[MediaItem, ...]) -> list[int]:
-    """The keys a post's media are found by: picture regions and video frame regions."""
-    keys: list[int] = []
-    for item in items:
-        if item.image is not None:
-            keys.extend(item.image.regions)
-        if item.video is not None:
-            keys.extend(k for frame in item.video.frames for k in frame)
-    return keys
-
-
-def ocr_anchors(items: tuple[MediaItem, ...], min_tokens: int) -> list[int]:
-    """Anchors of the text read off a post's pictures, when there is enough of it."""
-    anchors: set[int] = set()
-    for item in items:
-        if item.ocr is not None and len(item.ocr) >= min_tokens:
-            norm = normalize_text(" ".join(item.ocr))
-            anchors.update(fingerprint_text(norm).anchors.tolist())
-    return sorted(anchors)
-
+from tracer.textfp import U64, TextFingerprint, line_keys_of
 
 MEDIA_TRIES_PER_FAMILY = 3
 """Posts of one candidate family whose media are verified, closest first, until one
@@ -97,9 +58,7 @@ class Linker:
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
-        self._word_families: dict[str, set[int]] = {}
-        self.common_words: frozenset[str] = frozenset()
-        """Words read off pictures of more than `ocr_common_families` families."""
+        self._words = CommonWords(policy.ocr_common_families)
         self._pending: dict[int, Candidate] = {}
         self._cache: dict[int, Candidate] = {}
         """Recently verified candidates, least recently used first: popular releases are
@@ -145,19 +104,12 @@ class Linker:
             self.ocr_index = AnchorIndex(np.concatenate(ocr_keys), np.concatenate(ocr_owners))
 
     def _note_words(self, idx: int, items: tuple[MediaItem, ...]) -> None:
-        """Count the families each word read off a picture was seen in; a word of more
-        than `ocr_common_families` is template or frame text from then on."""
-        cap = self.policy.ocr_common_families
-        family = self._family_of[idx]
-        grown: list[str] = []
-        for word in sorted({w for item in items if item.ocr for w in item.ocr}):
-            held = self._word_families.setdefault(word, set())
-            if len(held) <= cap and family not in held:
-                held.add(family)
-                if len(held) > cap:
-                    grown.append(word)
-        if grown:
-            self.common_words = self.common_words | frozenset(grown)
+        self._words.note(self._family_of[idx], items)
+
+    @property
+    def common_words(self) -> frozenset[str]:
+        """Words read off pictures of more than `ocr_common_families` families."""
+        return self._words.common
 
     def __len__(self) -> int:
         return len(self._family_of)

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from tracer.linker import Candidate, Linker, Match
+from tracer.candidates import Candidate, Match
+from tracer.linker import Linker
 from tracer.matching import MatchPolicy
 from tracer.mediamatch import MediaMatch
 from tracer.rows import LinkRow

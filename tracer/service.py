@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from tracer import ocr
+from tracer.candidates import Candidate
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import FORMATS, node_link, render
-from tracer.linker import Candidate, Linker
+from tracer.linker import Linker
 from tracer.linking import make_linker, match_rows_of, relink
 from tracer.matching import MatchPolicy, TextSide
 from tracer.mediafp import media_params

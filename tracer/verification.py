@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from tracer import ocr
+from tracer.candidates import Candidate, Match
 from tracer.context import Context, load_context
 from tracer.errors import InputError, MediaError
-from tracer.linker import Candidate, Linker, Match
+from tracer.linker import Linker
 from tracer.linking import make_linker
 from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
