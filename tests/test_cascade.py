@@ -84,11 +84,47 @@ def test_cascade_table() -> None:
 
 def test_shared_edits_outweigh_the_hierarchy() -> None:
     # A West Java regency that copied Banten's version, greeting and all: its parent is
-    # the latest Banten-greeting carrier, not its own province.
+    # a Banten-greeting carrier, not its own province. It carries neither Serang's
+    # hashtags nor Banten's: Banten, which added less that the copy lacks, is the source.
     family = [*FAMILY, member("bandung2", "bandung", 130, CORE | GREETING)]
-    assert parents(family)["bandung2"] == ("serang", "shared_edits", 2400)
-    only_province = [m for m in family if m.post_id != "serang"]
-    assert parents(only_province)["bandung2"] == ("banten", "shared_edits", 4200)
+    assert parents(family)["bandung2"] == ("banten", "shared_edits", 4200)
+    # Carrying Serang's own hashtag too, it copied Serang.
+    tagged = [*FAMILY, member("bandung2", "bandung", 130, CORE | GREETING, {"serangbaik"})]
+    assert parents(tagged)["bandung2"] == ("serang", "shared_edits", 2400)
+
+
+def test_a_sibling_with_edits_of_its_own_is_not_the_source() -> None:
+    # Two regency copies of Banten's version; the later one shares the earlier one's
+    # inherited greeting but not its local line: both copied Banten.
+    local_line = frozenset({301, 302, 303})
+    family = [
+        member("release", "kominfo", 0),
+        member("banten", "banten", 10, CORE | GREETING),
+        member("serang", "serang", 20, CORE | GREETING | local_line),
+        member("lebak", "lebak", 30, CORE | GREETING),
+    ]
+    assert parents(family)["lebak"] == ("banten", "shared_edits", 1200)
+
+
+def test_captions_written_anew_share_no_edits() -> None:
+    # Two copies that share a picture under the same generic caption: the caption is
+    # not an edit of the release's text, so the later copy's parent is the release.
+    generic = frozenset({401, 402})
+    family = [
+        member("release", "kominfo", 0),
+        member("jabar", "jabar", 10, generic),
+        member("lebak", "lebak", 20, generic),
+    ]
+    assert parents(family)["lebak"] == ("release", "central", 1200)
+
+
+def test_a_later_central_repost_is_not_the_parent() -> None:
+    family = [
+        member("release", "kominfo", 0),
+        member("repost", "kominfo", 10),
+        member("detik", "detik", 20),
+    ]
+    assert parents(family)["detik"] == ("release", "central", 1200)
 
 
 def test_shared_edits_choose_the_copy_with_the_most_shared_edits() -> None:

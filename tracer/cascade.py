@@ -3,8 +3,10 @@
 Pure: takes members, returns edges. The rules, in order (DESIGN.md):
 1. shared local edits — words or hashtags that a post and an earlier copy both carry
    but the family's core (its release, else its origin) lacks, such as a province's
-   greeting that a regency copy also carries;
-2. the tier hierarchy — a regency's own province, then a central post;
+   greeting that a regency copy also carries, less half the earlier copy's edits that
+   the post does not carry (a copy keeps most of what it copied);
+2. the tier hierarchy — a regency's own province, then the release (a later central
+   repost is not what offices were sent);
 3. recency — the latest earlier post.
 Ties break on post id, so the same family always gives the same tree.
 """
@@ -18,6 +20,10 @@ from fractions import Fraction
 
 from tracer.matching import MatchPolicy
 from tracer.models import Tier
+
+MIN_CORE_ANCHORS = 4
+"""A core with fewer anchors than this (a bare picture, a one-line caption) gives no
+text to edit: every caption of its family counts as edits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
     edit_weight: dict[object, Fraction] = {}
     edits_of: dict[str, set[object]] = {}
     for m in order:
-        edits: set[object] = set(m.anchors - core.anchors)
+        edits: set[object] = set(m.anchors - core.anchors) if _edits_core_text(m, core) else set()
         edits.update(("#", tag) for tag in m.hashtags - core.hashtags)
         edits_of[m.post_id] = edits
     carried_by: dict[object, int] = defaultdict(int)
@@ -80,7 +86,7 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
 
     carriers: dict[object, list[Member]] = defaultdict(list)
     latest_by_account: dict[str, Member] = {}
-    latest_central: Member | None = None
+    release_seen: Member | None = None  # the release, once it is earlier than the post
     links: list[Link] = []
     previous = origin
     for m in order:
@@ -90,8 +96,9 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
                 edits_of[m.post_id],
                 carriers,
                 edit_weight,
+                edits_of,
                 latest_by_account,
-                latest_central,
+                release_seen,
                 policy,
             )
             if parent is None:
@@ -101,14 +108,24 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
         for edit in edits_of[m.post_id]:
             carriers[edit].append(m)
         latest_by_account[m.account_id] = m
-        if m.tier == "central":
-            latest_central = m
+        if m.tier == "central" and release_seen is None:
+            release_seen = m
     return Cascade(
         origin=origin.post_id,
         release=release.post_id if release else None,
         links=tuple(links),
         order=tuple(m.post_id for m in order),
     )
+
+
+def _edits_core_text(member: Member, core: Member) -> bool:
+    """Whether the post's caption is the core's text, edited: most of its anchors are
+    the core's. A caption written anew (a generic "see the picture below", an office's
+    own words) is not an edit of the release, and two such captions that share a
+    template phrase say nothing about who copied whom."""
+    if member is core or len(core.anchors) < MIN_CORE_ANCHORS:
+        return True
+    return 2 * len(member.anchors & core.anchors) >= len(member.anchors)
 
 
 def _rank(candidate: Member, post: Member) -> tuple[int, int, str]:
@@ -126,8 +143,9 @@ def _choose_parent(
     edits: set[object],
     carriers: dict[object, list[Member]],
     edit_weight: dict[object, Fraction],
+    edits_of: dict[str, set[object]],
     latest_by_account: dict[str, Member],
-    latest_central: Member | None,
+    central: Member | None,
     policy: MatchPolicy,
 ) -> tuple[Member | None, str]:
     shared: dict[str, Fraction] = defaultdict(Fraction)
@@ -138,12 +156,19 @@ def _choose_parent(
                 continue  # an office repeating itself is not evidence of copying
             shared[earlier.post_id] += edit_weight[edit]
             by_id[earlier.post_id] = earlier
+    for pid in shared:
+        # What the earlier copy added and this post lacks counts against it: a copy
+        # keeps most of its source's edits, so a sibling copy with edits of its own is a
+        # worse source than the copy both took from. Half weight: copies do drop some
+        # of what they took (a province's added sentence).
+        missing = sum((edit_weight[e] for e in edits_of[pid] - edits), Fraction(0))
+        shared[pid] -= missing / 2
     if shared:
         best = max(shared, key=lambda pid: (shared[pid], _rank(by_id[pid], post)))
         if shared[best] >= policy.min_edit_weight:
             return by_id[best], "shared_edits"
     if post.account_parent_id and post.account_parent_id in latest_by_account:
         return latest_by_account[post.account_parent_id], "province"
-    if latest_central is not None:
-        return latest_central, "central"
+    if central is not None:
+        return central, "central"
     return None, "recency"
