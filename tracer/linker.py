@@ -280,12 +280,15 @@ class Linker:
         if len(anchors):
             for found in self.ocr_index.lookup(anchors, cap):
                 for p in found or ():
-                    near.setdefault(p, radius + 1)
-        # The closest few posts of each family, closest families first: the closest key
-        # may belong to a post whose picture is framed or cropped differently, and a
-        # whole-picture match with another post of the family still holds.
+                    hits, best = near.get(p, (0, radius + 1))
+                    near[p] = (hits + 1, best)
+        # Posts sharing the most keys first, then the closest: a picture on the same
+        # template as a dozen others shares their header and footer keys (at distance 0),
+        # a copy shares nearly all of them. The closest few posts of each family are
+        # tried: the closest key may belong to a post whose picture is framed or cropped
+        # differently, and a whole-picture match with another post of the family holds.
         per_family: dict[int, list[int]] = {}
-        for p, _ in sorted(near.items(), key=lambda pd: (pd[1], pd[0])):
+        for p, _ in sorted(near.items(), key=lambda ph: (-ph[1][0], ph[1][1], ph[0])):
             held = per_family.setdefault(self._family_of[p], [])
             if len(held) < MEDIA_TRIES_PER_FAMILY:
                 held.append(p)
@@ -308,19 +311,22 @@ class Linker:
                     break
         return out
 
-    def _near_media(self, keys: U64, radius: int, cap: int) -> dict[int, int]:
-        """Posts with a media key near one of `keys`, and their best distance. A key near
-        the keys of more than `cap` families (a logo, a template's header, a stock photo)
-        is boilerplate and dropped, like a common anchor; the post's other keys count."""
+    def _near_media(self, keys: U64, radius: int, cap: int) -> dict[int, tuple[int, int]]:
+        """Posts with a media key near one of `keys`: how many of `keys` they are near, and
+        their best distance. A key near the keys of more than `cap` families (a logo, a
+        template's header, a stock photo) is boilerplate and dropped, like a common
+        anchor; the post's other keys count."""
         qids, owners, distances = self.media_index.search_batch(keys, radius)
         families: dict[int, set[int]] = defaultdict(set)
         for q, o in zip(qids.tolist(), owners.tolist(), strict=True):
             families[q].add(self._family_of[o])
-        near: dict[int, int] = {}
+        hit: dict[int, set[int]] = defaultdict(set)
+        best: dict[int, int] = {}
         for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
-            if len(families[q]) <= cap and d < near.get(o, radius + 1):
-                near[o] = d
-        return near
+            if len(families[q]) <= cap:
+                hit[o].add(q)
+                best[o] = min(d, best.get(o, radius + 1))
+        return {o: (len(hit[o]), best[o]) for o in hit}
 
     def _families_to_join(
         self,
