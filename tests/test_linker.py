@@ -248,3 +248,29 @@ def test_a_generic_caption_beside_other_pictures_links_nothing() -> None:
     other = h.link("two", "y", caption, (picture("two.jpg", 0x0FED_CBA9_8765_4321, 4),))
     assert other.matches == []
     assert h.family("one") != h.family("two")
+
+
+def test_an_office_does_not_copy_its_own_series_of_shots() -> None:
+    """Two shots of one event by one office (here, the second a tighter framing of the
+    first) are two posts, not a copy; the same framing by another office is a copy, and
+    the office's own picture again, as a whole, is the same content."""
+    from PIL import Image
+
+    from tracer.mediafp import fingerprint_image
+
+    from .media_samples import jpeg50, sm
+
+    wide = sm.photo("chelsea").resize((720, 540), Image.Resampling.LANCZOS)
+    tight = wide.crop((0, 0, 612, 540))  # 15 % of the area off one side
+
+    def shot(path: str, picture: Image.Image) -> tuple[MediaItem, ...]:
+        return (MediaItem(path, fingerprint_image(jpeg50(picture)), ocr=()),)
+
+    h = Harness()
+    h.link("event-1", "sleman", "Kegiatan pagi ini di pendopo", shot("e1.jpg", wide))
+    h.link("event-2", "sleman", "Suasana acara siang ini", shot("e2.jpg", tight))
+    assert h.family("event-2") != h.family("event-1")
+    h.link("repost", "sleman", "Dokumentasi kegiatan", shot("e3.jpg", wide))
+    assert h.family("repost") == h.family("event-1")
+    copy = h.link("copy", "bantul", "Info dari tetangga", shot("c1.jpg", tight))
+    assert copy.matches and h.family("copy") in (h.family("event-1"), h.family("event-2"))

@@ -306,9 +306,15 @@ class Linker:
                     candidate.post_id,
                     self.common_words,
                 )
-                if m is not None:
-                    out.append((p, m))
-                    break
+                if m is None:
+                    continue
+                if self._account_of[p] == candidate.account_id and not self._same_content(m):
+                    # An office's own shots of one event look alike, cropped and zoomed
+                    # differently; it posts them as a series, it does not copy itself.
+                    # Its own picture again, as a whole, is still the same content.
+                    continue
+                out.append((p, m))
+                break
         return out
 
     def _near_media(self, keys: U64, radius: int, cap: int) -> dict[int, tuple[int, int]]:
