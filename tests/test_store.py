@@ -113,7 +113,7 @@ BAD_LINES = (b'{"post_id": "torn', b'{"post_id": "x", "account_id": "ghost"}', b
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    from tracer.synthetic import make_scale_corpus
+    from synthetic import make_scale_corpus
 
     folder = tmp_path_factory.mktemp("generated") / "corpus"
     accounts, posts, _truth = make_scale_corpus(11, N_POSTS)

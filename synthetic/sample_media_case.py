@@ -6,7 +6,7 @@ captions (only the picture links them), captions kept over a different photo (on
 the text links them), ministry posters on one template (which must not link to each
 other), a poster re-drawn on a regional template with the same words, distinct photos
 that must link to nothing, and a clip with trimmed, rescaled and overlaid copies.
-`sample_data/generate.py` draws the media each post's `MediaPlan` names. A random
+`synthetic/sample_files/generate.py` draws the media each post's `MediaPlan` names. A random
 generator of its own keeps the text cases of `sample.py` exactly as they were.
 """
 
@@ -17,12 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from synthetic.edits import apply_edits, pick_edits
+from synthetic.offices import ZONES, Office
+from synthetic.sample_truth import Link, MediaPlan, SampleTruth, message_altered
+from synthetic.text import make_local_text, make_release_text
+from synthetic.vocabulary import vocabulary
 from tracer.models import Account, Post
-from tracer.synthetic.edits import apply_edits, pick_edits
-from tracer.synthetic.offices import ZONES, Office
-from tracer.synthetic.sample_truth import Link, MediaPlan, SampleTruth, message_altered
-from tracer.synthetic.text import make_local_text, make_release_text
-from tracer.synthetic.vocabulary import vocabulary
 
 AddPost = Callable[[str, datetime, str, SampleTruth, str | None, str, bool], Post]
 

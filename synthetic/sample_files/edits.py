@@ -1,4 +1,4 @@
-"""The edits regional offices make to what they copy, beyond those of `sample_media`:
+"""The edits regional offices make to what they copy, beyond those of `media`:
 scaling by a factor, crops from any side, a patterned frame with the office's emblem,
 a plain border, a banner across the picture, a framed overlay on every frame of a
 clip, and saving as JPEG, PNG or WEBP."""
@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
-from sample_media import GOLD, Variant, font, save_jpeg
+
+from synthetic.posters import font
+from synthetic.sample_files.media import GOLD, Variant, save_jpeg
 
 
 def scaled(factor: float) -> Variant:

@@ -15,13 +15,13 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from synthetic.edits import apply_edits, pick_edits
+from synthetic.media_plan import COSMETIC_EDITS, GENERIC_CAPTIONS, Plan, Spec
+from synthetic.offices import WIB
+from synthetic.posters import ART
+from synthetic.text import make_local_text, make_release_text
+from synthetic.vocabulary import Topic, vocabulary
 from tracer.models import Account, Post
-from tracer.synthetic.edits import apply_edits, pick_edits
-from tracer.synthetic.media_plan import COSMETIC_EDITS, GENERIC_CAPTIONS, Plan, Spec
-from tracer.synthetic.offices import WIB
-from tracer.synthetic.posters import ART
-from tracer.synthetic.text import make_local_text, make_release_text
-from tracer.synthetic.vocabulary import Topic, vocabulary
 
 START = int(datetime(2024, 1, 8, tzinfo=WIB).timestamp())
 SPAN = 340 * 86400

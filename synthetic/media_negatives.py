@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tracer.models import Account
-from tracer.synthetic.edits import apply_edits, pick_edits
-from tracer.synthetic.media_plan import GENERIC_CAPTIONS, Plan, Spec
-from tracer.synthetic.media_scale import (
+from synthetic.edits import apply_edits, pick_edits
+from synthetic.media_plan import GENERIC_CAPTIONS, Plan, Spec
+from synthetic.media_scale import (
     SPAN,
     START,
     Release,
@@ -25,9 +24,10 @@ from tracer.synthetic.media_scale import (
     lag,
     photo_root,
 )
-from tracer.synthetic.posters import ART
-from tracer.synthetic.text import make_local_text, make_release_text
-from tracer.synthetic.vocabulary import vocabulary
+from synthetic.posters import ART
+from synthetic.text import make_local_text, make_release_text
+from synthetic.vocabulary import vocabulary
+from tracer.models import Account
 
 SHARES = {
     "distinct_photo": 0.15,

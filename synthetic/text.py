@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tracer.synthetic.offices import Office
-from tracer.synthetic.vocabulary import Topic, Vocabulary, vocabulary
+from synthetic.offices import Office
+from synthetic.vocabulary import Topic, Vocabulary, vocabulary
 
 _SLOT = re.compile(r"\{(\w+)\}")
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from synthetic.clips import SIZES
+from synthetic.media_edits import Op, office_branding, pick_crop
+from synthetic.offices import Office, account_zone, make_offices
+from synthetic.rendering import post_url
 from tracer.models import Account, Post
-from tracer.synthetic.clips import SIZES
-from tracer.synthetic.media_edits import Op, office_branding, pick_crop
-from tracer.synthetic.offices import Office, account_zone, make_offices
-from tracer.synthetic.rendering import post_url
 
 Spec = dict[str, Any]
 

@@ -18,15 +18,15 @@ from typing import Any
 import orjson
 from PIL import Image
 
+from synthetic.clips import write_clip
+from synthetic.media_corpus import truth_document
+from synthetic.media_edits import apply_all, encode
+from synthetic.media_plan import Plan, Spec
+from synthetic.offices import accounts_of
+from synthetic.photos import collage, draw_scene, inset, series_view
+from synthetic.posters import ministry_poster, photo_post, regional_poster
+from synthetic.rendering import post_json_local
 from tracer.corpus import POSTS_FILE, write_corpus
-from tracer.synthetic.clips import write_clip
-from tracer.synthetic.media_corpus import truth_document
-from tracer.synthetic.media_edits import apply_all, encode
-from tracer.synthetic.media_plan import Plan, Spec
-from tracer.synthetic.offices import accounts_of
-from tracer.synthetic.photos import collage, draw_scene, inset, series_view
-from tracer.synthetic.posters import ministry_poster, photo_post, regional_poster
-from tracer.synthetic.rendering import post_json_local
 
 TRUTH_FILE = "truth.json"
 

@@ -1,8 +1,8 @@
 """(Re)write `sample_data/corpus/` and `sample_data/truth.json`, byte for byte the same.
 
-    python sample_data/generate.py
+    python -m synthetic.sample_files.generate     # from the repository root; or: make sample
 
-The text side comes from `tracer.synthetic.make_sample_text`; this script adds the
+The text side comes from `synthetic.make_sample_text`; this script adds the
 media: a ministry clip and poster for the January 2024 "Presiden Punya Hak Politik"
 release, Banten's framed poster, re-encoded, resized, cropped, bannered and framed
 copies, a clip with a regional intro card, photos from `skimage.data` for the other
@@ -24,27 +24,9 @@ from typing import Any
 
 import numpy as np
 import orjson
-from media_cases import Edit, e_frame, e_width, make_media_cases, run
 from PIL import Image
-from sample_edits import save_image
-from sample_media import (  # the sibling modules; this folder is on sys.path when run
-    FPS,
-    SIZE,
-    bannered,
-    clip_frames,
-    cropped,
-    decoded,
-    intro_card,
-    ministry_poster,
-    photo,
-    photo_post,
-    regional_poster,
-    write_mp4,
-)
 
-from tracer.corpus import POSTS_FILE, write_corpus
-from tracer.models import Post
-from tracer.synthetic import (
+from synthetic import (
     CASE_BANTEN_ID,
     CASE_KOTA_SERANG_ID,
     CASE_RELEASE_ID,
@@ -58,9 +40,27 @@ from tracer.synthetic import (
     make_sample_text,
     post_json_local,
 )
+from synthetic.sample_files.edits import save_image
+from synthetic.sample_files.media import (
+    FPS,
+    SIZE,
+    bannered,
+    clip_frames,
+    cropped,
+    decoded,
+    intro_card,
+    ministry_poster,
+    photo,
+    photo_post,
+    regional_poster,
+    write_mp4,
+)
+from synthetic.sample_files.media_cases import Edit, e_frame, e_width, make_media_cases, run
+from tracer.corpus import POSTS_FILE, write_corpus
+from tracer.models import Post
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "corpus"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+CORPUS = SAMPLE / "corpus"
 MEDIA = "media"
 TEMPLATE = "ministry_poster"
 CROPPED: Edit = (
@@ -311,7 +311,7 @@ def _take(frames: Iterator[np.ndarray], n: int) -> Iterator[np.ndarray]:
 # --- main ---------------------------------------------------------------------------
 
 
-def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dict[str, Any]:
+def generate(root: Path = CORPUS, truth_path: Path = SAMPLE / "truth.json") -> dict[str, Any]:
     accounts, posts, truth = make_sample_text(SAMPLE_SEED)
     if root.exists():
         shutil.rmtree(root)
@@ -325,7 +325,7 @@ def generate(root: Path = CORPUS, truth_path: Path = HERE / "truth.json") -> dic
             out.write(orjson.dumps(post_json_local(post)) + b"\n")
     document = {
         "about": "Expected trace and verify results for sample_data/corpus "
-        "(written by sample_data/generate.py; do not edit by hand). "
+        "(written by synthetic/sample_files/generate.py; do not edit by hand). "
         "parent: the post really copied; altered: the copy changed the message of "
         "its family's release (else its origin): sentences added or removed, title only, "
         "a different caption; greetings, hashtags, closing lines, emoji, case, typos and "
@@ -386,8 +386,8 @@ def main() -> int:
     for info in document["posts"].values():
         verdicts[info["verdict"]] += 1
     files = [p for p in CORPUS.rglob("*") if p.is_file()]
-    size = sum(p.stat().st_size for p in files) + (HERE / "truth.json").stat().st_size
-    print(f"sample corpus: {CORPUS.relative_to(HERE.parent)}")
+    size = sum(p.stat().st_size for p in files) + (SAMPLE / "truth.json").stat().st_size
+    print(f"sample corpus: {CORPUS.relative_to(SAMPLE.parent)}")
     print(
         f"  posts {len(document['posts'])}, media files {len(files) - 2}, "
         f"{size / 1e6:.2f} MB, digest {digest(CORPUS)}"

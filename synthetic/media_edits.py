@@ -15,7 +15,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from tracer.synthetic.posters import font
+from synthetic.posters import font
 
 Op = dict[str, Any]
 Colour = tuple[int, int, int]

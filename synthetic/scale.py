@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from synthetic.edits import apply_edits, pick_edits
+from synthetic.offices import WIB, Office, account_zone, accounts_of, make_offices
+from synthetic.rendering import post_url
+from synthetic.text import make_local_text, make_release_text
+from synthetic.vocabulary import vocabulary
 from tracer.models import Account, Post
-from tracer.synthetic.edits import apply_edits, pick_edits
-from tracer.synthetic.offices import WIB, Office, account_zone, accounts_of, make_offices
-from tracer.synthetic.rendering import post_url
-from tracer.synthetic.text import make_local_text, make_release_text
-from tracer.synthetic.vocabulary import vocabulary
 
 START = datetime(2024, 1, 1, tzinfo=WIB)
 YEAR_SECONDS = 366 * 86400

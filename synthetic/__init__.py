@@ -7,7 +7,7 @@ it: pure (no I/O beyond reading its packaged vocabulary), deterministic for a se
 `random.Random` per corpus, never the global state), and fast enough to stream a
 million posts.
 
-- `vocabulary` reads the word lists (`tracer/data/vocabulary.json`) once, on first use.
+- `vocabulary` reads the word lists (`synthetic/data/vocabulary.json`) once, on first use.
 - `offices.make_offices` builds the account roster: central, province, regency, other.
 - `text` fills the vocabulary's templates into releases and local posts.
 - The edit functions (`edits.EDITS`) are what regional admins do to a release.
@@ -17,7 +17,7 @@ million posts.
   `sample_media_case` adds the posts of its media cases (`MediaPlan` names their media).
 """
 
-from tracer.synthetic.edits import (
+from synthetic.edits import (
     EDITS,
     Edit,
     add_emoji,
@@ -33,7 +33,7 @@ from tracer.synthetic.edits import (
     reduplicate,
     truncate_more,
 )
-from tracer.synthetic.offices import (
+from synthetic.offices import (
     PLATFORMS,
     WIB,
     WIT,
@@ -45,9 +45,9 @@ from tracer.synthetic.offices import (
     central_office,
     make_offices,
 )
-from tracer.synthetic.rendering import local_iso, post_json_local, post_url
-from tracer.synthetic.sample import make_sample_text
-from tracer.synthetic.sample_case import (
+from synthetic.rendering import local_iso, post_json_local, post_url
+from synthetic.sample import make_sample_text
+from synthetic.sample_case import (
     BANTEN_TEXT,
     CASE_BANTEN_ID,
     CASE_KOTA_SERANG_ID,
@@ -61,8 +61,8 @@ from tracer.synthetic.sample_case import (
     SAMPLE_RELEASES,
     SAMPLE_SEED,
 )
-from tracer.synthetic.sample_truth import MediaPlan, SampleTruth
-from tracer.synthetic.scale import (
+from synthetic.sample_truth import MediaPlan, SampleTruth
+from synthetic.scale import (
     COPY_SHARE,
     MAX_LAG,
     MIN_LAG,
@@ -73,8 +73,8 @@ from tracer.synthetic.scale import (
     make_scale_corpus,
     scale_offices,
 )
-from tracer.synthetic.text import make_local_text, make_release_text
-from tracer.synthetic.vocabulary import Topic, Vocabulary, vocabulary
+from synthetic.text import make_local_text, make_release_text
+from synthetic.vocabulary import Topic, Vocabulary, vocabulary
 
 __all__ = [
     "BANTEN_TEXT",

@@ -12,11 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from tracer.models import Account, Post, Verdict
-from tracer.synthetic.edits import add_emoji, apply_edits, pick_edits
-from tracer.synthetic.offices import PLATFORMS, ZONES, Office, account_zone, make_offices
-from tracer.synthetic.rendering import post_url
-from tracer.synthetic.sample_case import (
+from synthetic.edits import add_emoji, apply_edits, pick_edits
+from synthetic.offices import PLATFORMS, ZONES, Office, account_zone, make_offices
+from synthetic.rendering import post_url
+from synthetic.sample_case import (
     BANTEN_TEXT,
     CASE_BANTEN_ID,
     CASE_COPIES,
@@ -30,11 +29,12 @@ from tracer.synthetic.sample_case import (
     SAMPLE_RELEASES,
     SAMPLE_SEED,
 )
-from tracer.synthetic.sample_media_case import add_media_cases
-from tracer.synthetic.sample_truth import SampleTruth, message_altered
-from tracer.synthetic.scale import lag
-from tracer.synthetic.text import Filler, hashtag_line, make_local_text, make_release_text
-from tracer.synthetic.vocabulary import vocabulary
+from synthetic.sample_media_case import add_media_cases
+from synthetic.sample_truth import SampleTruth, message_altered
+from synthetic.scale import lag
+from synthetic.text import Filler, hashtag_line, make_local_text, make_release_text
+from synthetic.vocabulary import vocabulary
+from tracer.models import Account, Post, Verdict
 
 
 def _copiers(

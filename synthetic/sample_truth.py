@@ -23,7 +23,7 @@ def message_altered(edits: tuple[str, ...] | list[str]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class MediaPlan:
-    """Which media `sample_data/generate.py` gives a post of a media case.
+    """Which media `synthetic/sample_files/generate.py` gives a post of a media case.
 
     `kind` names the case (`photo_release`, `photo_copy`, …), `key` the release it
     belongs to, `step` the edit a copy makes, `source` the post whose media it copies.

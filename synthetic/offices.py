@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone
 
+from synthetic.vocabulary import vocabulary
 from tracer.models import Account, Tier
-from tracer.synthetic.vocabulary import vocabulary
 
 # --- offsets ------------------------------------------------------------------------
 

@@ -101,7 +101,7 @@ class OtherRelease:
     copies: int
 
 
-# The other releases; their media (if any) is chosen by sample_data/generate.py.
+# The other releases; their media (if any) is chosen by synthetic/sample_files/generate.py.
 SAMPLE_RELEASES: tuple[OtherRelease, ...] = (
     OtherRelease(
         "satelit",

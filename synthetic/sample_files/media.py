@@ -12,8 +12,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 from skimage import data
 
-from tracer.synthetic.clips import encode_h264
-from tracer.synthetic.posters import font, wrap
+from synthetic.clips import encode_h264
+from synthetic.posters import font, wrap
 
 FPS = 10
 SIZE = (640, 360)
@@ -269,7 +269,7 @@ def yuv420p(rgb: np.ndarray) -> np.ndarray:
 def write_mp4(
     path: Path, frames: Iterator[np.ndarray], size: tuple[int, int] = SIZE, crf: int = 26
 ) -> None:
-    """H.264 in MP4 with equal bytes on every run (`tracer.synthetic.clips.encode_h264`)."""
+    """H.264 in MP4 with equal bytes on every run (`synthetic.clips.encode_h264`)."""
 
     def planes() -> Iterator[np.ndarray]:
         for array in frames:

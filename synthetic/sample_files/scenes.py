@@ -11,15 +11,18 @@ from itertools import pairwise
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
-from sample_media import FPS, GOLD, NAVY, SIZE, font
 from skimage import data
+
+from synthetic.posters import font
+from synthetic.sample_files.media import FPS, GOLD, NAVY, SIZE
 
 Colour = tuple[int, int, int]
 
 
 def stock(name: str) -> Image.Image:
     """A picture bundled with scikit-image (never one it would download), as RGB."""
-    loaded = data.stereo_motorcycle()[0] if name == "motorcycle" else getattr(data, name)()
+    source = data.stereo_motorcycle if name == "motorcycle" else getattr(data, name)
+    loaded = source()[0] if name == "motorcycle" else source()
     array = np.asarray(loaded)
     if array.dtype == bool:
         array = array.astype(np.uint8) * 255

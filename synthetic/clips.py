@@ -20,9 +20,9 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw
 
-from tracer.synthetic.media_edits import logo
-from tracer.synthetic.photos import draw_scene
-from tracer.synthetic.posters import GOLD, NAVY, WHITE, font
+from synthetic.media_edits import logo
+from synthetic.photos import draw_scene
+from synthetic.posters import GOLD, NAVY, WHITE, font
 
 FPS = 10
 SIZE = (512, 288)

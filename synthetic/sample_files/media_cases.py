@@ -1,4 +1,4 @@
-"""The media of the sample's media cases (`tracer.synthetic.sample_media_case` wrote
+"""The media of the sample's media cases (`synthetic.sample_media_case` wrote
 their posts): photo releases and their transformed copies, template posters, re-drawn
 posters, distinct photos and the bridge clip with its copies.
 
@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from sample_edits import (
+
+from synthetic import SampleTruth
+from synthetic.sample_files.edits import (
     banner_across,
     bordered,
     crop_sides,
@@ -23,7 +25,7 @@ from sample_edits import (
     overlaid,
     scaled,
 )
-from sample_media import (
+from synthetic.sample_files.media import (
     FPS,
     Variant,
     decoded,
@@ -34,14 +36,12 @@ from sample_media import (
     resized,
     same,
 )
-from sample_scenes import bridge_clip, scene, stock, street_clip
-
-from tracer.models import Post
-from tracer.synthetic import SampleTruth
-from tracer.synthetic.sample_media_case import (
+from synthetic.sample_files.scenes import bridge_clip, scene, stock, street_clip
+from synthetic.sample_media_case import (
     POSTER_RELEASES,
     VIDEO_RELEASE,
 )
+from tracer.models import Post
 
 Step = dict[str, Any]
 Edit = tuple[Variant, Step]
@@ -143,9 +143,11 @@ def opened(root: Path, rel: str) -> Image.Image:
 def make_media_cases(
     posts: list[Post], truth: dict[str, SampleTruth], names: dict[str, str], media: Any
 ) -> None:
-    plans = [(p, truth[p.post_id].plan) for p in posts if truth[p.post_id].plan is not None]
     by_kind: dict[str, list[tuple[Post, Any]]] = {}
-    for post, plan in plans:
+    for post in posts:
+        plan = truth[post.post_id].plan
+        if plan is None:
+            continue
         by_kind.setdefault(plan.kind, []).append((post, plan))
     sources: dict[str, str] = {}  # post id -> the path of its (first) media file
 

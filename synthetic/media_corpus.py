@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracer.synthetic.media_negatives import plan_negatives
-from tracer.synthetic.media_plan import Plan
-from tracer.synthetic.media_scale import plan_releases
+from synthetic.media_negatives import plan_negatives
+from synthetic.media_plan import Plan
+from synthetic.media_scale import plan_releases
 
 
 def plan_media_corpus(seed: int, n_posts: int) -> Plan:
@@ -21,7 +21,7 @@ def plan_media_corpus(seed: int, n_posts: int) -> Plan:
 def truth_document(plan: Plan) -> dict[str, Any]:
     """`truth.json`: how it was made, and every post's truth."""
     return {
-        "about": "Ground truth of a media corpus written by tracer.synthetic.media_scale"
+        "about": "Ground truth of a media corpus written by synthetic.media_scale"
         " (see bench/README.md, 'Media accuracy').",
         "seed": plan.seed,
         "posts": {p.post_id: plan.truth[p.post_id] for p in plan.posts},

@@ -1,4 +1,4 @@
-"""The words synthetic corpora are made of, read from `tracer/data/vocabulary.json`.
+"""The words synthetic corpora are made of, read from `synthetic/data/vocabulary.json`.
 
 Places, greetings, topics and sentence templates are data, not code: they live in a
 JSON file shipped with the package and are read on first use (`vocabulary()` caches
@@ -148,5 +148,5 @@ def parse_vocabulary(raw: Mapping[str, Any]) -> Vocabulary:
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The packaged vocabulary, read and checked on the first call, then cached."""
-    text = (resources.files("tracer") / "data" / VOCABULARY_FILE).read_text("utf-8")
+    text = (resources.files("synthetic") / "data" / VOCABULARY_FILE).read_text("utf-8")
     return parse_vocabulary(json.loads(text))

@@ -7,9 +7,9 @@ import random
 import re
 from collections.abc import Callable, Sequence
 
-from tracer.synthetic.offices import Office
-from tracer.synthetic.text import hashtag_line
-from tracer.synthetic.vocabulary import vocabulary
+from synthetic.offices import Office
+from synthetic.text import hashtag_line
+from synthetic.vocabulary import vocabulary
 
 Edit = Callable[[str, random.Random, Office], str]
 
