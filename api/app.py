@@ -31,9 +31,9 @@ from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
 from tracer.context import load_context
 from tracer.matching import MatchPolicy
-from tracer.queries import FamilyStats
 from tracer.search import SearchIndex
 from tracer.store import Store
+from tracer.store.listings import FamilyStats
 from tracer.verification import Searcher
 
 log = logging.getLogger("tracer.api")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tracer import queries, service
+from tracer import service
 from tracer.errors import InputError, NotFoundError
 from tracer.store import Store
+from tracer.store import listings as queries
 
 from .conftest import RELEASE_TEXT, SCENARIO, CorpusBuilder, post_line
 

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from tracer import service
 from tracer.corpus import write_corpus
 from tracer.errors import StoreError
-from tracer.schema import SCHEMA_VERSION
 from tracer.store import Store, database_url
+from tracer.store.schema import SCHEMA_VERSION
 
 from .conftest import ACCOUNTS, SCENARIO, TRACER, run_tracer
 

@@ -1,7 +1,7 @@
 """Who re-posts what: accounts and the accounts they copy from (adoption of a release is
 `tracer.coverage`).
 
-Read-side queries of the HTTP API, beside `tracer.queries`: an account's cascade
+Read-side queries of the HTTP API, beside `tracer.store.listings`: an account's cascade
 parents come from the stored cascade (each post's parent post), lags are seconds.
 """
 
@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from tracer.errors import InputError, NotFoundError
 from tracer.models import TIERS, Account, iso_utc
 from tracer.offices import Offices
-from tracer.queries import Page, decode_cursor, encode_cursor
-from tracer.rows import account_of
-from tracer.schema import accounts, families, posts
 from tracer.store import Store
+from tracer.store.listings import Page, decode_cursor, encode_cursor
+from tracer.store.rows import account_of
+from tracer.store.schema import accounts, families, posts
 
 RECENT = 20
 """Re-posts an account summary lists (latest first); `/posts?account=` has them all."""

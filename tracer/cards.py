@@ -20,11 +20,11 @@ from tracer.errors import MediaError
 from tracer.linker import Linker
 from tracer.matching import MatchPolicy
 from tracer.media import media_kind
-from tracer.mediastore import media_item
 from tracer.models import StoredPost, iso_utc
-from tracer.rows import MediaRow
 from tracer.service import find_post, load_family
 from tracer.store import Store
+from tracer.store.media import media_item
+from tracer.store.rows import MediaRow
 from tracer.verdict import decide
 from tracer.verification import Submission, judge_content, post_zone, verify_post
 

@@ -18,8 +18,8 @@ from tracer.candidates import Candidate, Match
 from tracer.linker import Linker
 from tracer.matching import MatchPolicy
 from tracer.mediamatch import MediaMatch
-from tracer.rows import LinkRow
 from tracer.store import Store
+from tracer.store.rows import LinkRow
 from tracer.stored_cascades import refresh_cascades
 from tracer.textfp import TextFingerprint
 

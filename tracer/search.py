@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from tracer.index import AnchorIndex
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.normalize import normalize_text
-from tracer.rows import stored_post
-from tracer.schema import families, posts
 from tracer.store import Store
+from tracer.store.rows import stored_post
+from tracer.store.schema import families, posts
 from tracer.textfp import U64, TextFingerprint, fingerprint_text
 
 CANDIDATES = 32

@@ -34,9 +34,9 @@ from tracer.prepare import (
     prepared_batches,
     with_media,
 )
-from tracer.queries import parse_family_id
-from tracer.rows import MediaRow, PostRow
 from tracer.store import Store
+from tracer.store.listings import parse_family_id
+from tracer.store.rows import MediaRow, PostRow
 from tracer.stored_cascades import family_cascades, refresh_cascades
 from tracer.textfp import fingerprint_params, fingerprint_text
 from tracer.verdict import VerdictReport
@@ -104,7 +104,7 @@ class IngestReport:
 def _one_writer(
     run: Callable[Concatenate[Store, P], IngestReport],
 ) -> Callable[Concatenate[Store, P], IngestReport]:
-    """Run an ingest under its store's writer lock (`tracer.writelock`), from its first
+    """Run an ingest under its store's writer lock (`tracer.store.writelock`), from its first
     read of the store's state to its last commit; a caller that holds the lock already
     (to bound the wait) keeps it."""
 

@@ -15,8 +15,8 @@ from tracer.cascade import Member, infer_cascade
 from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.mediamatch import MediaItem, match_media
 from tracer.models import Edge
-from tracer.rows import CascadeRow
 from tracer.store import Store
+from tracer.store.rows import CascadeRow
 from tracer.textfp import TextFingerprint
 
 

@@ -33,7 +33,6 @@ from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.outside import closest_copy, raw_caption, shown, shown_media
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.rows import LinkRow
 from tracer.screenshot import screenshot_media, without_handles
 from tracer.service import (
     find_post,
@@ -41,6 +40,7 @@ from tracer.service import (
     text_side,
 )
 from tracer.store import Store
+from tracer.store.rows import LinkRow
 from tracer.stored_cascades import edge_evidence
 from tracer.textfp import fingerprint_text
 from tracer.verdict import VerdictReport, build_verdict, decide

@@ -29,9 +29,9 @@ from tracer.errors import InputError
 from tracer.models import StoredPost, iso_utc
 from tracer.normalize import local_time, normalize_text, resolve_zone
 from tracer.offices import Offices
-from tracer.rows import stored_post
-from tracer.schema import accounts, posts
 from tracer.store import Store
+from tracer.store.rows import stored_post
+from tracer.store.schema import accounts, posts
 from tracer.tables import Table
 from tracer.verdict import decide
 

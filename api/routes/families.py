@@ -12,8 +12,9 @@ from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response, dispo
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import FamilyDetailOut, FamilyPage
-from tracer import queries, service, tables
+from tracer import service, tables
 from tracer.store import Store
+from tracer.store import listings as queries
 
 router = APIRouter(tags=["families"], responses=PROBLEM_RESPONSES)
 XML = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}

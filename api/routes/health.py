@@ -13,7 +13,7 @@ from api.deps import MetricsDep, StoreDep
 from api.errors import problems
 from api.schemas import Live, Ready
 from tracer.errors import StoreError
-from tracer.schema import SCHEMA_VERSION
+from tracer.store.schema import SCHEMA_VERSION
 
 router = APIRouter(tags=["health"])
 

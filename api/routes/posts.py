@@ -13,7 +13,8 @@ from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import PostOut, PostPage
-from tracer import queries, service, tables
+from tracer import service, tables
+from tracer.store import listings as queries
 
 router = APIRouter(tags=["posts"], responses=PROBLEM_RESPONSES)
 

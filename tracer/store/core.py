@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tracer.errors import StoreError
-from tracer.mediastore import MediaStore, insert_media
 from tracer.models import Account, StoredPost
-from tracer.rows import (
+from tracer.store.media import MediaStore, insert_media
+from tracer.store.rows import (
     CascadeRow,
     LinkRow,
     MediaRow,
@@ -30,7 +30,7 @@ from tracer.rows import (
     post_row,
     stored_post,
 )
-from tracer.schema import (
+from tracer.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     accounts,
@@ -41,7 +41,7 @@ from tracer.schema import (
     meta,
     posts,
 )
-from tracer.writelock import OnWait, writer_lock
+from tracer.store.writelock import OnWait, writer_lock
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -87,7 +87,7 @@ class Store:
     def writer(
         self, wait: float | None = None, on_wait: OnWait | None = None
     ) -> AbstractContextManager[None]:
-        """The one-writer lock (see `tracer.writelock`); `wait` None: as long as it takes."""
+        """The one-writer lock (see `tracer.store.writelock`); `wait` None: as long as it takes."""
         return writer_lock(self.engine, wait, on_wait)
 
     # --- schema -----------------------------------------------------------------

@@ -100,7 +100,7 @@ family_stats = sa.Table(
     sa.Column("origin_idx", sa.Integer),
     sa.Column("release_idx", sa.Integer),
 )
-"""Read-side summaries of families for the listing (`tracer.queries`); derived, so a
+"""Read-side summaries of families for the listing (`tracer.store.listings`); derived, so a
 row is recomputed whenever `version` (the family's size) no longer matches."""
 sa.Index("ix_families_dirty", families.c.dirty)
 sa.Index("ix_matches_other", matches.c.other_idx)

@@ -18,8 +18,8 @@ from tracer.mediafp import ImagePrint, VideoPrint
 from tracer.mediamatch import MediaItem
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
-from tracer.rows import MediaRow
-from tracer.schema import media, posts
+from tracer.store.rows import MediaRow
+from tracer.store.schema import media, posts
 
 CHUNK = 900
 

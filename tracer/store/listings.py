@@ -24,11 +24,11 @@ import sqlalchemy as sa
 from tracer.errors import InputError, NotFoundError
 from tracer.models import iso_utc
 from tracer.normalize import normalize_text
-from tracer.rows import stored_post
-from tracer.schema import accounts, families, family_stats, posts
 from tracer.store import Store
+from tracer.store.rows import stored_post
+from tracer.store.schema import accounts, families, family_stats, posts
 
-log = logging.getLogger("tracer.queries")
+log = logging.getLogger("tracer.store.listings")
 FamilySort = Literal["size", "first_seen", "last_seen", "median_lag"]
 Order = Literal["asc", "desc"]
 Q_SCAN_ROWS = 20_000
