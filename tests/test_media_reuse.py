@@ -15,7 +15,7 @@ from tracer import ocr, service
 from tracer.corpus import write_corpus
 from tracer.models import Post
 from tracer.store import Store
-from tracer.store.schema import SCHEMA_VERSION
+from tracer.store.migrations import SCHEMA_VERSION
 
 from .conftest import ACCOUNTS
 from .media_samples import sm, width

@@ -18,7 +18,7 @@ from tracer import service
 from tracer.corpus import write_corpus
 from tracer.errors import StoreError
 from tracer.store import Store, database_url
-from tracer.store.schema import SCHEMA_VERSION
+from tracer.store.migrations import SCHEMA_VERSION
 
 from .conftest import ACCOUNTS, SCENARIO, TRACER, run_tracer
 

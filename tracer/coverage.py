@@ -22,6 +22,7 @@ from tracer.offices import Offices, account_key, duplicate_accounts
 from tracer.registry import Office
 from tracer.service import find_post
 from tracer.store import Store
+from tracer.store.family_id import family_number
 
 GOVERNMENT = ("province", "regency")
 
@@ -30,7 +31,7 @@ def family_members(store: Store, post: StoredPost) -> list[StoredPost]:
     """The post's family, earliest first; a post alone is a family of one."""
     if post.family_id is None:
         return [post]
-    return [p for p, _ in store.family_posts(int(post.family_id[1:]))]
+    return [p for p, _ in store.family_posts(family_number(post.family_id))]
 
 
 def _account_item(account: Account, offices: Offices) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from tracer.prepare import (
     with_media,
 )
 from tracer.store import Store
+from tracer.store.family_id import family_number
 from tracer.store.listings import parse_family_id
 from tracer.store.rows import MediaRow, PostRow
 from tracer.stored_cascades import family_cascades, refresh_cascades
@@ -376,7 +377,7 @@ def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
     """The post's family with its cascade edges; a post alone is a family of one, no id."""
     if post.family_id is None:
         return Family(None, [post], [])
-    numeric = int(post.family_id[1:])
+    numeric = family_number(post.family_id)
     members = store.family_posts(numeric)
     posts = [p for p, _ in members]
     if store.family_dirty(numeric):  # an ingest is still under way: infer, do not store

@@ -1,9 +1,10 @@
-"""The store: the only module that talks to the database.
+"""The `Store`: opening a database, its schema version, and the write side of an
+ingest (posts, media, matches, families, cascades) with the reads the facade needs.
 
 SQLite by default (WAL, one transaction per batch, so an ingest killed at any moment
 leaves the last committed batch and nothing half-written); SQLAlchemy Core keeps
-PostgreSQL one URL away. The schema carries a version; `MIGRATIONS` are small named
-functions applied in order when a store is opened.
+PostgreSQL one URL away (`tracer.store.dialects`). The schema carries a version;
+`tracer.store.migrations` are applied in order when a store is opened.
 """
 
 from __future__ import annotations
@@ -15,24 +16,24 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
-from tracer.models import Account, StoredPost
+from tracer.models import Account
+from tracer.store.dialects import create_engine, database_url
+from tracer.store.links import LinkReader, chunks, write_links
 from tracer.store.media import MediaStore, insert_media
+from tracer.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from tracer.store.reads import Reads
 from tracer.store.rows import (
     CascadeRow,
-    LinkRow,
     MediaRow,
     PostRow,
     account_of,
     account_row,
     post_row,
-    stored_post,
 )
 from tracer.store.schema import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
     accounts,
     families,
     family_stats,
@@ -44,22 +45,9 @@ from tracer.store.schema import (
 from tracer.store.writelock import OnWait, writer_lock
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA cache_size=-65536")
-    cur.execute("PRAGMA wal_autocheckpoint=20000")
-    cur.close()
+class Store(Reads):
+    """A database opened for tracer; the read side is `Reads`."""
 
-
-def database_url(db: str | Path) -> str:
-    text = str(db)
-    return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
-
-
-class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._post_stmt: sa.Select[Any] | None = None
@@ -67,12 +55,7 @@ class Store:
     @classmethod
     def open(cls, db: str | Path) -> Store:
         url = database_url(db)
-        try:
-            engine = sa.create_engine(url)
-        except (ImportError, sa.exc.ArgumentError) as exc:
-            raise StoreError(f"cannot open database {url!r}: {exc}") from None
-        if engine.dialect.name == "sqlite":
-            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url)
         store = cls(engine)
         try:
             store.migrate()
@@ -169,7 +152,7 @@ class Store:
     def digests(self, post_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(post_ids, 900):
+            for chunk in chunks(post_ids, 900):
                 stmt = sa.select(posts.c.post_id, posts.c.digest).where(posts.c.post_id.in_(chunk))
                 out.update({r[0]: r[1] for r in conn.execute(stmt)})
         return out
@@ -220,7 +203,7 @@ class Store:
             if rows:
                 conn.execute(posts.insert(), [post_row(r) for r in rows])
             insert_media(conn, media_rows)
-            _write_links(conn, match_rows, relabels, touched)
+            write_links(conn, match_rows, relabels, touched)
 
     def last_key(self) -> tuple[int, str] | None:
         """The (time, post id) of the latest stored post: posts linked after it, in time
@@ -268,7 +251,7 @@ class Store:
                     .values(family_id=sa.bindparam("f"), indexed=sa.bindparam("a")),
                     [{"i": i, "f": f, "a": a} for i, f, a in links],
                 )
-            _write_links(conn, match_rows, relabels, touched)
+            write_links(conn, match_rows, relabels, touched)
 
     # --- cascades ---------------------------------------------------------------
 
@@ -300,7 +283,7 @@ class Store:
         )
         out: list[dict[str, Any]] = []
         with self.engine.connect() as conn:
-            for chunk in _chunks(family_ids, 900):
+            for chunk in chunks(family_ids, 900):
                 stmt = (
                     sa.select(*cols)
                     .join(accounts, accounts.c.account_id == posts.c.account_id)
@@ -359,198 +342,3 @@ class Store:
                         for s in summaries
                     ],
                 )
-
-    # --- reading ----------------------------------------------------------------
-
-    def _post_select(self) -> sa.Select[Any]:
-        """Posts with their account, parent and family; built once per store, because
-        building it (an alias and its column proxies) costs more than a look-up by key.
-        Selects are immutable: `.where()` makes a new one."""
-        if self._post_stmt is None:
-            self._post_stmt = self._build_post_select()
-        return self._post_stmt
-
-    def _build_post_select(self) -> sa.Select[Any]:
-        parent = posts.alias("parent")
-        return (
-            sa.select(
-                posts.c.idx,
-                posts.c.post_id,
-                posts.c.account_id,
-                posts.c.published_at,
-                posts.c.text,
-                posts.c.media,
-                posts.c.url,
-                posts.c.family_id,
-                posts.c.lag_seconds,
-                posts.c.edge,
-                posts.c.norm_text,
-                accounts.c.tier,
-                accounts.c.region,
-                accounts.c.parent_id.label("account_parent_id"),
-                parent.c.post_id.label("parent_post_id"),
-                families.c.family_id.label("shared_family"),
-            )
-            .join(accounts, accounts.c.account_id == posts.c.account_id)
-            .outerjoin(parent, parent.c.idx == posts.c.parent_idx)
-            .outerjoin(families, families.c.family_id == posts.c.family_id)
-        )
-
-    def find_post(self, ref: str, url_key: str | None = None) -> StoredPost | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(self._post_select().where(posts.c.post_id == ref)).mappings().first()
-            if row is None and url_key:
-                stmt = self._post_select().where(posts.c.url_key == url_key).order_by(posts.c.ts)
-                row = conn.execute(stmt.limit(1)).mappings().first()
-        return stored_post(row) if row else None
-
-    def family_posts(self, family_id: int) -> list[tuple[StoredPost, dict[str, Any] | None]]:
-        """Members of a family with their stored edge, earliest first."""
-        stmt = (
-            self._post_select()
-            .where(posts.c.family_id == family_id)
-            .order_by(posts.c.ts, posts.c.post_id)
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(stmt).mappings().all()
-        return [(stored_post(r), orjson.loads(r["edge"]) if r["edge"] else None) for r in rows]
-
-    def family_sizes(self, family_ids: Sequence[str]) -> dict[str, int]:
-        """Sizes of families by their public ids (`F12`)."""
-        numeric = [int(f[1:]) for f in family_ids if f[:1] == "F" and f[1:].isdigit()]
-        out: dict[str, int] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(numeric, 900):
-                stmt = (
-                    sa.select(posts.c.family_id, sa.func.count())
-                    .where(posts.c.family_id.in_(chunk))
-                    .group_by(posts.c.family_id)
-                )
-                out.update({f"F{f}": int(n) for f, n in conn.execute(stmt)})
-        return out
-
-    def family_dirty(self, family_id: int) -> bool:
-        with self.engine.connect() as conn:
-            stmt = sa.select(families.c.dirty).where(families.c.family_id == family_id)
-            value = conn.execute(stmt).scalar_one_or_none()
-        return bool(value)
-
-    def evidence(self, post_id: str) -> list[dict[str, Any]]:
-        """Verified matches that link this post to others, both directions."""
-        this, other = posts.alias("this"), posts.alias("other")
-        out: list[dict[str, Any]] = []
-        with self.engine.connect() as conn:
-            for mine, theirs in (
-                (matches.c.idx, matches.c.other_idx),
-                (matches.c.other_idx, matches.c.idx),
-            ):
-                stmt = (
-                    sa.select(other.c.post_id, matches.c.modality, matches.c.scores)
-                    .join(this, this.c.idx == mine)
-                    .join(other, other.c.idx == theirs)
-                    .where(this.c.post_id == post_id)
-                )
-                for r in conn.execute(stmt):
-                    out.append({"post_id": r[0], "modality": r[1], "scores": orjson.loads(r[2])})
-        return sorted(out, key=lambda e: e["post_id"])
-
-    def counts(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            return {
-                name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
-                for name, table in (
-                    ("accounts", accounts),
-                    ("posts", posts),
-                    ("families", families),
-                    ("matches", matches),
-                    ("media", media),
-                )
-            }
-
-
-class LinkReader:
-    """Candidate look-ups by primary key: thousands per second during an ingest, so
-    they go straight to the driver with a statement prepared once per size."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._raw = engine.raw_connection()
-        self._mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._sql: dict[int, str] = {}
-
-    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
-        out: dict[int, LinkRow] = {}
-        cursor = self._raw.cursor()
-        try:
-            for chunk in _chunks(list(idxs), 500):
-                sql = self._sql.get(len(chunk))
-                if sql is None:
-                    marks = ",".join([self._mark] * len(chunk))
-                    sql = (
-                        "SELECT idx, post_id, account_id, norm_text, anchors FROM posts "
-                        f"WHERE idx IN ({marks})"
-                    )
-                    self._sql[len(chunk)] = sql
-                cursor.execute(sql, tuple(chunk))
-                for r in cursor.fetchall():
-                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]))
-        finally:
-            cursor.close()
-        return out
-
-    def close(self) -> None:
-        self._raw.close()
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _write_links(
-    conn: Connection,
-    match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
-    relabels: Sequence[tuple[int, int]],
-    touched: Iterable[int],
-) -> None:
-    """Matches, family merges and families marked dirty, inside the caller's transaction."""
-    if match_rows:
-        conn.execute(
-            matches.insert(),
-            [
-                {
-                    "idx": a,
-                    "other_idx": b,
-                    "modality": m,
-                    "scores": orjson.dumps(s).decode(),
-                }
-                for a, b, m, s in match_rows
-            ],
-        )
-    for old, new in relabels:
-        conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
-        conn.execute(families.delete().where(families.c.family_id == old))
-    ids = sorted(set(touched))
-    for chunk in _chunks(ids, 900):
-        existing = {
-            r[0]
-            for r in conn.execute(
-                sa.select(families.c.family_id).where(families.c.family_id.in_(chunk))
-            )
-        }
-        fresh = [
-            {
-                "family_id": f,
-                "size": 0,
-                "origin_idx": None,
-                "release_idx": None,
-                "dirty": True,
-            }
-            for f in chunk
-            if f not in existing
-        ]
-        if fresh:
-            conn.execute(families.insert(), fresh)
-        if existing:
-            conn.execute(
-                families.update().where(families.c.family_id.in_(existing)).values(dirty=True)
-            )

@@ -25,6 +25,7 @@ from tracer.errors import InputError, NotFoundError
 from tracer.models import iso_utc
 from tracer.normalize import normalize_text
 from tracer.store import Store
+from tracer.store.family_id import FamilyId
 from tracer.store.rows import stored_post
 from tracer.store.schema import accounts, families, family_stats, posts
 
@@ -323,7 +324,7 @@ def _family_items(conn: sa.Connection, store: Store, rows: Sequence[Any]) -> lis
         found = {r["idx"]: stored_post(r).to_json() for r in conn.execute(stmt).mappings()}
     return [
         {
-            "family_id": f"F{row['family_id']}",
+            "family_id": str(FamilyId(row["family_id"])),
             "size": row["size"],
             "accounts": row["accounts"],
             "regions": orjson.loads(row["regions"]),
@@ -342,12 +343,8 @@ def _iso(ts: int) -> str:
 
 
 def parse_family_id(family_id: str) -> int:
-    """`F12` → 12; anything else, or a number past a 64-bit row id, is an unknown family
-    (ASCII digits only: `int` would also read `F١٢` as 12)."""
-    digits = family_id[1:]
-    if family_id[:1] != "F" or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
-        raise NotFoundError(f"no family {family_id[:40]!r}")
-    return int(digits)
+    """`F12` → 12; anything else is an unknown family (`FamilyId.parse`)."""
+    return FamilyId.parse(family_id).number
 
 
 def family_summary(store: Store, family_id: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from tracer.models import Account, StoredPost, Tier
+from tracer.store.family_id import FamilyId
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ def stored_post(r: Any) -> StoredPost:
         text=r["text"],
         media=tuple(orjson.loads(r["media"])),
         url=r["url"],
-        family_id=f"F{r['family_id']}" if r["shared_family"] is not None else None,
+        family_id=str(FamilyId(r["family_id"])) if r["shared_family"] is not None else None,
         parent_id=r["parent_post_id"],
         lag_seconds=r["lag_seconds"],
     )
