@@ -22,9 +22,9 @@ import numpy as np
 from PIL import Image
 from skimage import data
 
-from tracer.media import MediaLimits, load_image, sample_video
-from tracer.mediafp import WORK_SIDE, fingerprint_frames, fingerprint_image
-from tracer.mediaindex import EXACT_RADIUS, MediaIndex
+from tracer.media.decode import MediaLimits, load_image, sample_video
+from tracer.media.fingerprint import WORK_SIDE, fingerprint_frames, fingerprint_image
+from tracer.media.index import EXACT_RADIUS, MediaIndex
 
 OUT = Path(__file__).resolve().parent / "out" / "media"
 LIMITS = MediaLimits()

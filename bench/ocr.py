@@ -26,8 +26,8 @@ import numpy as np
 from PIL import Image
 
 from synthetic.sample_files import media as sm
-from tracer import ocr, textpresence
-from tracer.media import MediaLimits, load_image
+from tracer.media import ocr, textpresence
+from tracer.media.decode import MediaLimits, load_image
 from tracer.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent

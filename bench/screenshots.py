@@ -29,7 +29,7 @@ from synthetic.sample_files.media import ministry_poster
 from synthetic.sample_files.scenes import bridge_clip, scene
 from synthetic.screenshots import Screenshot, pick_spec, render
 from tracer import service
-from tracer.media import IMAGE_SUFFIXES
+from tracer.media.decode import IMAGE_SUFFIXES
 from tracer.store import Store
 from tracer.verification import Searcher, Submission, verify_content
 

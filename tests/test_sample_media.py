@@ -2,7 +2,7 @@
 recall ≥ 0.97 across the listed transforms, no template-only posters linked, distinct
 photos linked ≤ 0.1 %, and the verdicts of copies only their media ties to a release.
 
-Skipped until the tracer has media fingerprints (`tracer.mediafp`); the text side of
+Skipped until the tracer has media fingerprints (`tracer.media.fingerprint`); the text side of
 the same corpus is pinned by tests/test_sample_golden.py."""
 
 from __future__ import annotations

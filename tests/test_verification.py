@@ -15,8 +15,8 @@ from synthetic.posters import font
 from tracer.alteration import alteration
 from tracer.card import render, word_diff
 from tracer.cards import content_digest, make_card
-from tracer.context import load_context, parse_context
 from tracer.errors import InputError
+from tracer.flags import load_context, parse_context
 from tracer.normalize import zone_of_region
 from tracer.store import Store
 from tracer.verification import Submission, verify_content, verify_post

@@ -14,7 +14,7 @@ from typing import Any
 
 from tracer.errors import InputError, NotFoundError
 from tracer.models import TIERS, Account, iso_utc
-from tracer.offices import Offices
+from tracer.offices.placement import Offices
 from tracer.store import FamilyId, Store
 from tracer.store.listings import Page, decode_cursor, encode_cursor
 

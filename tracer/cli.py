@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.tree import Tree
 
-from tracer import cards, linking, ocr, service, verification
+from tracer import cards, linking, service, verification
 from tracer import convert as conversion
 from tracer.accounts_import import import_accounts
 from tracer.adapters import FORMATS
@@ -35,14 +35,15 @@ from tracer.adapters.base import AdapterOptions
 from tracer.card import CardFormat
 from tracer.card import render as render_card
 from tracer.config import Settings
-from tracer.context import load_context
 from tracer.errors import CorpusError, NotFoundError, RecordError, TracerError
 from tracer.exports import FORMATS as EXPORT_FORMATS
+from tracer.flags import load_context
 from tracer.headline import verdict_lines
-from tracer.matching import MatchPolicy
+from tracer.media import ocr
 from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.store import Store
+from tracer.text.match import MatchPolicy
 from tracer.verification import Submission
 
 app = typer.Typer(

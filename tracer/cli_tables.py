@@ -15,7 +15,7 @@ from rich.table import Table as RichTable
 from tracer import adoption as accounts_queries
 from tracer import coverage, tables, watch
 from tracer.cli import _duration, _print_json, _store, accounts_app, app, out, state
-from tracer.offices import duplicate_accounts
+from tracer.offices.placement import duplicate_accounts
 from tracer.verification import default_context
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print a CSV table (UTF-8, header).")]
@@ -115,7 +115,7 @@ def watch_command(
     )  # fmt: skip
     context = default_context()
     if state.settings.context_file:
-        from tracer.context import load_context
+        from tracer.flags import load_context
 
         context = load_context(state.settings.context_file)
     result = watch.watch(_store(), context, query, zone)

@@ -18,8 +18,8 @@ from typing import Any
 from tracer.adoption import account_json, median_seconds
 from tracer.errors import InputError
 from tracer.models import Account, StoredPost
-from tracer.offices import Offices, account_key, duplicate_accounts
-from tracer.registry import Office
+from tracer.offices.placement import Offices, account_key, duplicate_accounts
+from tracer.offices.registry import Office
 from tracer.service import find_post
 from tracer.store import Store
 from tracer.store.family_id import family_number

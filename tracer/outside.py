@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tracer.matching import MatchPolicy
-from tracer.mediamatch import MediaItem, MediaMatch, match_images
+from tracer.media.match import MediaItem, MediaMatch, match_images
 from tracer.models import StoredPost, TextMatch
 from tracer.prepare import PreparedMedia
+from tracer.text.match import MatchPolicy
 
 Match = TextMatch | MediaMatch
 

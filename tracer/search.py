@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tracer.index import AnchorIndex
-from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.normalize import normalize_text
 from tracer.store import Store
-from tracer.textfp import U64, TextFingerprint, fingerprint_text
+from tracer.text.fingerprint import U64, TextFingerprint, fingerprint_text
+from tracer.text.index import AnchorIndex
+from tracer.text.match import MatchPolicy, TextSide, accepts, score_pair
 
 CANDIDATES = 32
 """Best-voted stored posts scored against the query."""

@@ -14,18 +14,18 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from tracer import ocr
 from tracer.candidates import Candidate
+from tracer.cascades.stored import family_cascades, refresh_cascades
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.errors import InputError, NotFoundError, RecordError
 from tracer.exports import FORMATS, node_link, render
 from tracer.linker import Linker
 from tracer.linking import make_linker, match_rows_of, relink
-from tracer.matching import MatchPolicy, TextSide
-from tracer.mediafp import media_params
+from tracer.media import ocr
+from tracer.media.fingerprint import media_params
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
-from tracer.offices import duplicates_note
+from tracer.offices.placement import duplicates_note
 from tracer.prepare import (
     MEDIA_BATCH,
     LineContext,
@@ -38,8 +38,8 @@ from tracer.store import Store
 from tracer.store.family_id import family_number
 from tracer.store.listings import parse_family_id
 from tracer.store.rows import MediaRow, PostRow
-from tracer.stored_cascades import family_cascades, refresh_cascades
-from tracer.textfp import fingerprint_params, fingerprint_text
+from tracer.text.fingerprint import fingerprint_params, fingerprint_text
+from tracer.text.match import MatchPolicy, TextSide
 from tracer.verdict import VerdictReport
 
 P = ParamSpec("P")

@@ -18,16 +18,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tracer import ocr
 from tracer.candidates import Candidate, Match
-from tracer.context import Context, load_context
+from tracer.cascades.stored import edge_evidence
 from tracer.errors import InputError, MediaError
+from tracer.flags import Context, load_context
 from tracer.linker import Linker
 from tracer.linking import make_linker
-from tracer.matching import MatchPolicy
-from tracer.media import MediaLimits, check_size, load_image, media_kind
-from tracer.mediafp import embedded_picture, fingerprint_image
-from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
+from tracer.media import ocr
+from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
+from tracer.media.fingerprint import embedded_picture, fingerprint_image
+from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
@@ -41,8 +41,8 @@ from tracer.service import (
 )
 from tracer.store import Store
 from tracer.store.rows import LinkRow
-from tracer.stored_cascades import edge_evidence
-from tracer.textfp import fingerprint_text
+from tracer.text.fingerprint import fingerprint_text
+from tracer.text.match import MatchPolicy
 from tracer.verdict import VerdictReport, build_verdict, decide
 
 SUBMITTED = "(submitted)"

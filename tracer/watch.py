@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from tracer.context import Context, Period, flags
 from tracer.errors import InputError
+from tracer.flags import Context, Period, flags
 from tracer.models import StoredPost, iso_utc
 from tracer.normalize import local_time, normalize_text, resolve_zone
-from tracer.offices import Offices
+from tracer.offices.placement import Offices
 from tracer.store import Store
 from tracer.store.family_id import family_number
 from tracer.tables import Table

@@ -14,8 +14,8 @@ from dataclasses import asdict
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from tracer.mediafp import ImagePrint, VideoPrint
-from tracer.mediamatch import MediaItem
+from tracer.media.fingerprint import ImagePrint, VideoPrint
+from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
 from tracer.store.rows import MediaRow
