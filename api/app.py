@@ -29,10 +29,10 @@ from api.routes import (
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
 from tracer.flags import load_context
+from tracer.policy import MatchPolicy
 from tracer.search import SearchIndex
 from tracer.store import DatabaseError, Store
 from tracer.store.listings import FamilyStats
-from tracer.text.match import MatchPolicy
 from tracer.verification import Searcher
 
 log = logging.getLogger("tracer.api")

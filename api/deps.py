@@ -12,10 +12,10 @@ from fastapi.security import APIKeyHeader
 from api.metrics import Metrics
 from tracer.config import Settings
 from tracer.flags import Context
+from tracer.policy import MatchPolicy
 from tracer.search import SearchIndex
 from tracer.store import Store
 from tracer.store.listings import FamilyStats
-from tracer.text.match import MatchPolicy
 
 API_KEY = APIKeyHeader(
     name="X-API-Key",

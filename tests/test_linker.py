@@ -11,8 +11,8 @@ from tracer.linker import Linker
 from tracer.media.fingerprint import GRID_SIDE, PDQ, ImagePrint
 from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
+from tracer.policy import MatchPolicy
 from tracer.text.fingerprint import fingerprint_text
-from tracer.text.match import MatchPolicy
 
 from .conftest import BANTEN_GREETING, OTHER_RELEASE_TEXT, RELEASE_TEXT, TITLE
 

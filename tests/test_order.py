@@ -22,8 +22,8 @@ from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_off
 from tracer import service
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.linking import relink
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.text.match import MatchPolicy
 
 SEED = 11
 POSTS = 800

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracer import search, service
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.text.match import MatchPolicy
 
 from .conftest import (
     LEAK_TEXT,

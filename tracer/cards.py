@@ -20,11 +20,11 @@ from tracer.flags import Context
 from tracer.linker import Linker
 from tracer.media.decode import media_kind
 from tracer.models import StoredPost, iso_utc
+from tracer.policy import MatchPolicy
 from tracer.service import find_post, load_family
 from tracer.store import Store
 from tracer.store.media import media_item
 from tracer.store.rows import MediaRow
-from tracer.text.match import MatchPolicy
 from tracer.verdict import decide
 from tracer.verification import Submission, judge_content, post_zone, verify_post
 

@@ -42,8 +42,8 @@ from tracer.headline import verdict_lines
 from tracer.media import ocr
 from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.text.match import MatchPolicy
 from tracer.verification import Submission
 
 app = typer.Typer(

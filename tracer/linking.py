@@ -18,10 +18,10 @@ from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.linker import Linker
 from tracer.media.match import MediaMatch
+from tracer.policy import MatchPolicy
 from tracer.store import Store
 from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import TextFingerprint
-from tracer.text.match import MatchPolicy
 
 RELINK_CHUNK = 5000
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from tracer.media.match import MediaItem, MediaMatch, match_images
 from tracer.models import StoredPost, TextMatch
+from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia
-from tracer.text.match import MatchPolicy
 
 Match = TextMatch | MediaMatch
 

@@ -19,10 +19,11 @@ import numpy as np
 import numpy.typing as npt
 
 from tracer.normalize import normalize_text
+from tracer.policy import MatchPolicy
 from tracer.store import Store
 from tracer.text.fingerprint import U64, TextFingerprint, fingerprint_text
 from tracer.text.index import AnchorIndex
-from tracer.text.match import MatchPolicy, TextSide, accepts, score_pair
+from tracer.text.match import TextSide, accepts, score_pair
 
 CANDIDATES = 32
 """Best-voted stored posts scored against the query."""

@@ -26,6 +26,7 @@ from tracer.media.fingerprint import media_params
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
 from tracer.offices.placement import duplicates_note
+from tracer.policy import MatchPolicy
 from tracer.prepare import (
     MEDIA_BATCH,
     LineContext,
@@ -39,7 +40,7 @@ from tracer.store.family_id import family_number
 from tracer.store.listings import parse_family_id
 from tracer.store.rows import MediaRow, PostRow
 from tracer.text.fingerprint import fingerprint_params, fingerprint_text
-from tracer.text.match import MatchPolicy, TextSide
+from tracer.text.match import TextSide
 from tracer.verdict import VerdictReport
 
 P = ParamSpec("P")

@@ -19,8 +19,8 @@ from typing import Literal
 from tracer import service
 from tracer.corpus import ACCOUNTS_FILE, POSTS_FILE, write_corpus
 from tracer.errors import CorpusError, RecordError
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.text.match import MatchPolicy
 
 UploadKind = Literal["ndjson", "zip"]
 UNPACK_RATIO = 20

@@ -32,6 +32,7 @@ from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.outside import closest_copy, raw_caption, shown, shown_media
+from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.screenshot import screenshot_media, without_handles
 from tracer.service import (
@@ -42,7 +43,6 @@ from tracer.service import (
 from tracer.store import Store
 from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import fingerprint_text
-from tracer.text.match import MatchPolicy
 from tracer.verdict import VerdictReport, build_verdict, decide
 
 SUBMITTED = "(submitted)"

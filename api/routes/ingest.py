@@ -13,9 +13,9 @@ from api.deps import PolicyDep, SettingsDep, StoreDep, require_api_key
 from api.errors import problems
 from api.schemas import IngestOut
 from tracer.config import Settings
+from tracer.policy import MatchPolicy
 from tracer.service import IngestReport
 from tracer.store import Store
-from tracer.text.match import MatchPolicy
 from tracer.uploads import UploadKind, ingest_upload
 
 router = APIRouter(tags=["ingest"], responses=problems(400, 401, 409, 413, 415, 422, 429))

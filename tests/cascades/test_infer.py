@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracer.cascades.infer import Member, infer_cascade, time_order
-from tracer.text.match import MatchPolicy
+from tracer.policy import MatchPolicy
 
 POLICY = MatchPolicy()
 CORE = frozenset(range(1, 21))  # the release's anchors

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from tracer.media.fingerprint import fingerprint_image
 from tracer.media.match import MediaItem, match_images
-from tracer.text.match import MatchPolicy
+from tracer.policy import MatchPolicy
 
 from ..media_samples import crop_one_side, jpeg50, sm, width
 

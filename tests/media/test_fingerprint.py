@@ -36,7 +36,7 @@ from tracer.media.fingerprint import (
 )
 from tracer.media.match import MediaItem, frame_distances, match_images, match_videos
 from tracer.normalize import normalize_text
-from tracer.text.match import MatchPolicy
+from tracer.policy import MatchPolicy
 
 from ..media_samples import (
     banner,

@@ -31,7 +31,7 @@ from tracer.media.match import (
     match_videos,
 )
 from tracer.normalize import normalize_text
-from tracer.text.match import MatchPolicy
+from tracer.policy import MatchPolicy
 
 from ..media_samples import corner_logo, framed_with_logo, jpeg50, sm
 

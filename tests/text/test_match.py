@@ -9,8 +9,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tracer.normalize import normalize_text
+from tracer.policy import MatchPolicy
 from tracer.text.fingerprint import fingerprint_text
-from tracer.text.match import MatchPolicy, TextSide, accepts, score_pair, verify_pair
+from tracer.text.match import TextSide, accepts, score_pair, verify_pair
 
 from ..conftest import (
     BANTEN_GREETING,

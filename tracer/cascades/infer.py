@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tracer.models import Tier
-from tracer.text.match import MatchPolicy
+from tracer.policy import MatchPolicy
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,11 @@ import orjson
 from tracer.cascades.infer import Member, infer_cascade
 from tracer.media.match import MediaItem, match_media
 from tracer.models import Edge
+from tracer.policy import MatchPolicy
 from tracer.store import Store
 from tracer.store.rows import CascadeRow
 from tracer.text.fingerprint import TextFingerprint
-from tracer.text.match import MatchPolicy, TextSide, accepts, score_pair
+from tracer.text.match import TextSide, accepts, score_pair
 
 
 def _members(rows: Sequence[dict[str, Any]]) -> list[Member]:

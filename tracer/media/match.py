@@ -34,7 +34,8 @@ from tracer.media.fingerprint import (
     best_region_distance,
     hamming64,
 )
-from tracer.text.match import MatchPolicy, align
+from tracer.policy import MatchPolicy
+from tracer.text.match import align
 
 MediaModality = Literal["image", "video", "ocr"]
 OCR_RUN = 3
