@@ -23,8 +23,9 @@ from PIL import Image
 from skimage import data
 
 from tracer.media.decode import MediaLimits, load_image, sample_video
-from tracer.media.fingerprint import WORK_SIDE, fingerprint_frames, fingerprint_image
+from tracer.media.fingerprint import WORK_SIDE, fingerprint_image
 from tracer.media.index import EXACT_RADIUS, MediaIndex
+from tracer.media.video import fingerprint_frames
 
 OUT = Path(__file__).resolve().parent / "out" / "media"
 LIMITS = MediaLimits()

@@ -22,7 +22,7 @@ from tracer.exports import FORMATS, node_link, render
 from tracer.linker import Linker
 from tracer.linking import make_linker, match_rows_of, relink
 from tracer.media import ocr
-from tracer.media.fingerprint import media_params
+from tracer.media.signals import media_params
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
 from tracer.offices.placement import duplicates_note

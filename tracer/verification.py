@@ -26,7 +26,8 @@ from tracer.linker import Linker
 from tracer.linking import make_linker
 from tracer.media import ocr
 from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
-from tracer.media.fingerprint import embedded_picture, fingerprint_image
+from tracer.media.embedded import embedded_picture
+from tracer.media.fingerprint import fingerprint_image
 from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region

@@ -23,18 +23,18 @@ from PIL import Image, ImageDraw
 
 from tracer.errors import TracerError
 from tracer.media import ocr
+from tracer.media.clips import frame_distances, match_videos
 from tracer.media.fingerprint import (
     PDQ,
     VERSION,
     ImagePrint,
-    VideoPrint,
     best_region_distance,
-    fingerprint_frames,
     fingerprint_image,
     hamming64,
     pdq,
 )
-from tracer.media.match import MediaItem, frame_distances, match_images, match_videos
+from tracer.media.match import MediaItem, match_images
+from tracer.media.video import VideoPrint, fingerprint_frames
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 

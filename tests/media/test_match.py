@@ -17,9 +17,7 @@ from tracer.media.fingerprint import (
     GRID_SIDE,
     PDQ,
     ImagePrint,
-    VideoPrint,
     best_region_distance,
-    fingerprint_frames,
     fingerprint_image,
 )
 from tracer.media.match import (
@@ -30,6 +28,7 @@ from tracer.media.match import (
     match_media,
     match_videos,
 )
+from tracer.media.video import VideoPrint, fingerprint_frames
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 

@@ -14,8 +14,8 @@ from dataclasses import asdict
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from tracer.media.fingerprint import ImagePrint, VideoPrint
 from tracer.media.match import MediaItem
+from tracer.media.signals import signal_for
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
 from tracer.store.rows import MediaRow
@@ -34,11 +34,13 @@ def media_item(row: MediaRow) -> MediaItem | None:
     if row.fingerprint is None:
         return None
     ocr = normalize_text(row.ocr).tokens if row.ocr is not None else None
-    if row.algorithm == ImagePrint.ALGORITHM:
-        return MediaItem(row.path, image=ImagePrint.from_bytes(row.fingerprint), ocr=ocr)
-    if row.algorithm == VideoPrint.ALGORITHM:
-        return MediaItem(row.path, video=VideoPrint.from_bytes(row.fingerprint))
-    return None
+    signal = signal_for(row.algorithm or "")
+    if signal is None:  # a kind this tracer does not make
+        return None
+    value = signal.from_bytes(row.fingerprint)
+    if signal.kind == "video":
+        return MediaItem(row.path, video=value)
+    return MediaItem(row.path, image=value, ocr=ocr)
 
 
 def _row(r: sa.Row[tuple[object, ...]]) -> MediaRow:
