@@ -29,7 +29,7 @@ from api.routes import (
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
 from tracer.flags import load_context
-from tracer.policy import MatchPolicy
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.search import SearchIndex
 from tracer.store import DatabaseError, Store
 from tracer.store.listings import FamilyStats
@@ -38,7 +38,7 @@ from tracer.verification import Searcher
 log = logging.getLogger("tracer.api")
 
 
-def create_app(settings: Settings | None = None, policy: MatchPolicy | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, policy: MatchPolicy = DEFAULT_POLICY) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.policy = policy or MatchPolicy()
+    app.state.policy = policy
     app.state.family_stats = FamilyStats()
     app.state.search_index = SearchIndex()
     app.state.searcher = Searcher(app.state.policy)

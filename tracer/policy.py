@@ -121,3 +121,7 @@ class MatchPolicy:
         if unknown:
             raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
         return cls(**values)
+
+
+DEFAULT_POLICY = MatchPolicy()
+"""The calibrated thresholds (a frozen value, so one instance serves every default)."""

@@ -26,7 +26,7 @@ from tracer.media.signals import media_params
 from tracer.models import Edge, StoredPost
 from tracer.normalize import NormalText, normalize_url
 from tracer.offices.placement import duplicates_note
-from tracer.policy import MatchPolicy
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import (
     MEDIA_BATCH,
     LineContext,
@@ -123,7 +123,7 @@ def ingest(
     store: Store,
     folder: Path,
     *,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     assume_tz: tzinfo | None = None,
     batch_size: int = 5000,
     progress: Progress | None = None,
@@ -137,7 +137,6 @@ def ingest(
     `progress` counts lines done, `media_progress` media files fingerprinted and read.
     `ocr_lang` None turns reading text off pictures off. Waits for any other ingest into
     the same database to finish (hold `store.writer(wait)` around it to bound the wait)."""
-    policy = policy or MatchPolicy()
     started = time.perf_counter()
     report = IngestReport()
     if ocr_lang is not None and (why := ocr.unavailable(ocr_lang)):
@@ -407,9 +406,8 @@ def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
     return load_family(store, policy, members[0][0])
 
 
-def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str, Any]:
+def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[str, Any]:
     """Where a post came from: its family's cascade, origin, release and path."""
-    policy = policy or MatchPolicy()
     post = find_post(store, ref)
     family = load_family(store, policy, post)
     parents = {e.target: e.source for e in family.edges}
@@ -429,7 +427,7 @@ def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str
     }
 
 
-def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> VerdictReport:
+def verify(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> VerdictReport:
     """The verdict on "this post was a ministry release" (see `tracer.verification`)."""
     from tracer.verification import verify_post  # the facade's verification half
 
@@ -445,13 +443,13 @@ def export(
     store: Store,
     family_id: str,
     fmt: str = "json",
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     zone: str = "Asia/Jakarta",
 ) -> dict[str, Any] | str:
     """A family's cascade in one of `exports.FORMATS`: a dict for the JSON formats, the
     document's text for GraphML and GEXF. Times meant for people are shown in `zone`."""
     if fmt not in FORMATS:
         raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
-    family = get_family(store, policy or MatchPolicy(), family_id)
+    family = get_family(store, policy, family_id)
     names = {a.account_id: a.name for a in store.accounts().values() if a.name}
     return render(fmt, family.family_id, family.posts, family.edges, zone, names)

@@ -33,7 +33,7 @@ from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.outside import closest_copy, raw_caption, shown, shown_media
-from tracer.policy import MatchPolicy
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.screenshot import screenshot_media, without_handles
 from tracer.service import (
@@ -66,10 +66,9 @@ def post_zone(post: StoredPost, accounts: dict[str, Account]) -> str:
 
 
 def verify_post(
-    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
+    store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY, context: Context | None = None
 ) -> VerdictReport:
     """The verdict on "this post was a ministry release", with its evidence."""
-    policy = policy or MatchPolicy()
     post = find_post(store, ref)
     family = load_family(store, policy, post)
     media = store.media.items_by_post([p.post_id for p in family.posts])
@@ -232,14 +231,13 @@ def search_content(
     store: Store,
     submission: Submission,
     *,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     limit: int = 10,
     linker: Linker | None = None,
 ) -> list[dict[str, Any]]:
     """The families that share text, pictures or clips with outside content, best
     first, each with its closest member, the modality and the scores (`POST /search`
     with files)."""
-    policy = policy or MatchPolicy()
     candidate, _, _ = submission_candidate(submission, None, ocr.LANG)
     found: dict[str, dict[str, Any]] = {}
     for _, match in _find(store, policy, candidate, linker):
@@ -277,7 +275,7 @@ def verify_content(
     store: Store,
     submission: Submission,
     *,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     context: Context | None = None,
     limits: MediaLimits | None = None,
     ocr_lang: str | None = ocr.LANG,
@@ -291,7 +289,7 @@ def verify_content(
     return judge_content(
         store,
         submission,
-        policy or MatchPolicy(),
+        policy,
         context,
         limits=limits,
         ocr_lang=ocr_lang,
@@ -371,8 +369,8 @@ class Searcher:
     service answers `POST /verify` without reloading every anchor per request. Rebuilt
     when the store has new posts; thread-safe (one build at a time, reads share it)."""
 
-    def __init__(self, policy: MatchPolicy | None = None) -> None:
-        self.policy = policy or MatchPolicy()
+    def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
+        self.policy = policy
         self._linker: Linker | None = None
         self._built_at = -1
         self._lock = threading.Lock()

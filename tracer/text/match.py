@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from tracer.models import TextMatch
-from tracer.policy import MatchPolicy
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.text.fingerprint import line_key
 
 
@@ -86,10 +86,9 @@ def score_pair(
     a: TextSide,
     b: TextSide,
     boilerplate: frozenset[int] | set[int] = frozenset(),
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
 ) -> TextMatch:
     """Scores of `a` against `b`, whether or not they pass the policy."""
-    policy = policy or MatchPolicy()
     shared, anchor_containment = anchor_overlap(a, b, boilerplate)
     matched, density = align(a.tokens, b.tokens, policy.min_run)
     shorter = min(len(a.tokens), len(b.tokens))
