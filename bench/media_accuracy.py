@@ -26,9 +26,9 @@ from typing import Any
 from synthetic.media_corpus import plan_media_corpus
 from synthetic.media_render import TRUTH_FILE, write_media_corpus
 from synthetic.scoring import Ratio, mixed_families, score
-from tracer.service import verify
 from tracer.store import Store
 from tracer.store.listings import list_posts
+from tracer.verification import verify_post as verify
 
 OUT = Path(__file__).resolve().parent / "out"
 GOALS = {

@@ -21,10 +21,10 @@ from tracer.linker import Linker
 from tracer.media.decode import media_kind
 from tracer.models import StoredPost, iso_utc
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.service import find_post, load_family
 from tracer.store import Store
 from tracer.store.media import media_item
 from tracer.store.rows import MediaRow
+from tracer.tracing import find_post, load_family
 from tracer.verdict import decide
 from tracer.verification import Submission, judge_content, post_zone, verify_post
 

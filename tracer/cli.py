@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.tree import Tree
 
-from tracer import cards, linking, service, verification
+from tracer import cards, linking, tracing, verification
 from tracer import convert as conversion
 from tracer.accounts_import import import_accounts
 from tracer.adapters import FORMATS
@@ -344,7 +344,7 @@ def trace(
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
 ) -> None:
     """Where a post came from: origin, release, parent and the family's cascade."""
-    result = service.trace(_store(), post)
+    result = tracing.trace(_store(), post)
     if as_json:
         _print_json(result)
         return
@@ -458,7 +458,7 @@ def export(
     if fmt not in EXPORT_FORMATS:
         supported = ", ".join(EXPORT_FORMATS)
         raise typer.BadParameter(f"unsupported format {fmt!r} (supported: {supported})")
-    result = service.export(_store(), family_id, fmt, zone=state.settings.timezone)
+    result = tracing.export(_store(), family_id, fmt, zone=state.settings.timezone)
     if isinstance(result, str):
         data = result.encode()
     else:

@@ -20,9 +20,9 @@ from tracer.errors import InputError
 from tracer.models import Account, StoredPost
 from tracer.offices.placement import Offices, account_key, duplicate_accounts
 from tracer.offices.registry import Office
-from tracer.service import find_post
 from tracer.store import Store
 from tracer.store.family_id import family_number
+from tracer.tracing import find_post
 
 GOVERNMENT = ("province", "regency")
 

@@ -36,14 +36,10 @@ from tracer.outside import closest_copy, raw_caption, shown, shown_media
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.screenshot import screenshot_media, without_handles
-from tracer.service import (
-    find_post,
-    load_family,
-    text_side,
-)
 from tracer.store import Store
 from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import fingerprint_text
+from tracer.tracing import find_post, load_family, text_side
 from tracer.verdict import VerdictReport, build_verdict, decide
 
 SUBMITTED = "(submitted)"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tracer import service
+from tracer import tracing
 from tracer.corpus import write_corpus
 from tracer.errors import StoreError
 from tracer.store import Store, database_url
@@ -240,7 +240,7 @@ def test_an_ingest_killed_half_way_resumes_to_the_same_result(
     assert shared > 50
     store = Store.open(killed)
     for post_id in some:
-        assert service.trace(store, post_id)["post"]["post_id"] == post_id
+        assert tracing.trace(store, post_id)["post"]["post_id"] == post_id
     store.close()
 
 
