@@ -1,6 +1,6 @@
 """The analysts' commands of `tracer`: `adoption`, `watch`, `accounts list` and
 `accounts duplicates`, each with `--csv` (the same table as the API's `format=csv`) and
-`--json` (the API's JSON). Registered on `tracer.cli.app` when that module loads.
+`--json` (the API's JSON). Registered on `tracer.cli.app` when `tracer.cli` loads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from rich.table import Table as RichTable
 
 from tracer import adoption as accounts_queries
 from tracer import coverage, tables, watch
-from tracer.cli import _duration, _print_json, _store, accounts_app, app, out, state
+from tracer.cli.commands import accounts_app
+from tracer.cli.common import _duration, _print_json, _store, app, out, state
 from tracer.offices.placement import duplicate_accounts
 from tracer.verification import default_context
 
