@@ -63,6 +63,7 @@ demo: system-deps $(STAMP) node_modules/.installed-stamp
 lint: $(STAMP)
 	$(BIN)/ruff check tracer api tests bench synthetic
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: system-deps lint node_modules/.installed-stamp
 	$(BIN)/pytest
