@@ -61,17 +61,18 @@ demo: system-deps $(STAMP) node_modules/.installed-stamp
 	$(BIN)/tracer --db $(DB) serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check tracer api tests bench sample_data
+	$(BIN)/ruff check tracer api tests bench synthetic
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: system-deps lint node_modules/.installed-stamp
 	$(BIN)/pytest
 
 sample: $(STAMP)
-	$(BIN)/python sample_data/generate.py
+	$(BIN)/python -m synthetic.sample_files.generate
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --posts 100000
+	$(BIN)/python -m bench.run --posts 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(DB)-wal $(DB)-shm $(DB).lock

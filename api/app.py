@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pydantic.json_schema import models_json_schema
-from sqlalchemy.exc import SQLAlchemyError
 
 import tracer
 from api import errors, metrics, security
@@ -29,17 +28,17 @@ from api.routes import (
 )
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
 from tracer.config import Settings
-from tracer.context import load_context
-from tracer.matching import MatchPolicy
-from tracer.queries import FamilyStats
+from tracer.flags import load_context
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.search import SearchIndex
-from tracer.store import Store
+from tracer.store import DatabaseError, Store
+from tracer.store.listings import FamilyStats
 from tracer.verification import Searcher
 
 log = logging.getLogger("tracer.api")
 
 
-def create_app(settings: Settings | None = None, policy: MatchPolicy | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, policy: MatchPolicy = DEFAULT_POLICY) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -62,7 +61,7 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy | None = No
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.policy = policy or MatchPolicy()
+    app.state.policy = policy
     app.state.family_stats = FamilyStats()
     app.state.search_index = SearchIndex()
     app.state.searcher = Searcher(app.state.policy)
@@ -87,7 +86,7 @@ def _warm_up(app: FastAPI) -> None:
         app.state.family_stats.ensure_fresh(app.state.store)
         app.state.search_index.refresh(app.state.store)
         app.state.searcher.linker(app.state.store)
-    except SQLAlchemyError as exc:  # the store closed under it, or is unusable: reads say so
+    except DatabaseError as exc:  # the store closed under it, or is unusable: reads say so
         log.warning("warm-up stopped: %s", exc)
     finally:
         app.state.warm.set()

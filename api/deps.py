@@ -11,11 +11,11 @@ from fastapi.security import APIKeyHeader
 
 from api.metrics import Metrics
 from tracer.config import Settings
-from tracer.context import Context
-from tracer.matching import MatchPolicy
-from tracer.queries import FamilyStats
+from tracer.flags import Context
+from tracer.policy import MatchPolicy
 from tracer.search import SearchIndex
 from tracer.store import Store
+from tracer.store.listings import FamilyStats
 
 API_KEY = APIKeyHeader(
     name="X-API-Key",

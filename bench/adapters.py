@@ -1,10 +1,10 @@
 """Streaming ingest of a large Zeeschuimer export: memory and speed.
 
-    .venv/bin/python bench/adapters.py                      # 256 MB, 512 MB and 1 GB
-    .venv/bin/python bench/adapters.py --sizes-mb 64        # a quick look
+    .venv/bin/python -m bench.adapters                      # 256 MB, 512 MB and 1 GB
+    .venv/bin/python -m bench.adapters --sizes-mb 64        # a quick look
 
 For each size it writes a seeded Zeeschuimer NDJSON export (Instagram items about as
-large as real ones, ~15 KB, their captions from `tracer.synthetic`: releases, copies
+large as real ones, ~15 KB, their captions from `synthetic`: releases, copies
 and local posts), streamed to `bench/out/adapters/`, then measures in child processes,
 polling the resident memory of each process tree:
 
@@ -37,9 +37,9 @@ from typing import Any
 import orjson
 import psutil
 
+from synthetic import accounts_of, iter_scale_corpus, scale_offices
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.models import Account
-from tracer.synthetic import accounts_of, iter_scale_corpus, scale_offices
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out" / "adapters"

@@ -3,7 +3,7 @@
 measured in the same run: an empty process (imports only) and `json.load` of the same
 Telegram file (what a non-streaming reader would hold).
 
-    python bench/chat_adapters.py --messages 300000     # ~200 MB of Telegram JSON
+    python -m bench.chat_adapters --messages 300000     # ~200 MB of Telegram JSON
 
 Writes its files under bench/out/chat-<messages>/ and prints a table.
 """

@@ -1,8 +1,8 @@
 """Embed page: how long Debian's chromium takes to draw a family's cascade, by family size,
 against Cytoscape's own `grid` layout on the same elements (baseline, same run).
 
-    python bench/embed_render.py                      # families of 50, 300 and 1,200 posts
-    python bench/embed_render.py --sizes 100 1000 --runs 5
+    python -m bench.embed_render                      # families of 50, 300 and 1,200 posts
+    python -m bench.embed_render --sizes 100 1000 --runs 5
 
 Writes a corpus with one release per size, each re-posted by that many accounts of the
 synthetic scale offices, ingests it, serves it with `tracer serve`, and times, in a
@@ -34,8 +34,8 @@ from typing import Any
 import httpx
 import orjson
 
+from synthetic import accounts_of, scale_offices
 from tracer.corpus import write_corpus
-from tracer.synthetic import accounts_of, scale_offices
 
 BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = [

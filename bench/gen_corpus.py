@@ -1,6 +1,6 @@
 """Write a seeded synthetic corpus of any size, with its ground truth, for benchmarks.
 
-    python bench/gen_corpus.py OUT_DIR --posts 100000 --seed 7
+    python -m bench.gen_corpus OUT_DIR --posts 100000 --seed 7
 
 Streams: posts go to `posts.jsonl` as they are generated, so a million posts never sit
 in memory. `truth.csv` says, for every post, the release it copies (a release names
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
 from tracer.corpus import POSTS_FILE, write_corpus
-from tracer.synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
 
 
 def generate(out: Path, posts: int, seed: int) -> tuple[int, int]:

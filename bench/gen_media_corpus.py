@@ -1,10 +1,10 @@
 """Write the seeded media corpus of issue 10, with its ground truth (`truth.json`).
 
-    python bench/gen_media_corpus.py OUT_DIR --posts 10000 --seed 7
+    python -m bench.gen_media_corpus OUT_DIR --posts 10000 --seed 7
 
 Releases (photos, carousels, posters, clips, text) copied by province and regency
 offices with picture, clip and caption edits, and hard negatives that look like copies
-(see tracer/synthetic/media_scale.py and media_negatives.py).
+(see synthetic/media_scale.py and media_negatives.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tracer.synthetic.media_corpus import plan_media_corpus
-from tracer.synthetic.media_render import write_media_corpus
+from synthetic.media_corpus import plan_media_corpus
+from synthetic.media_render import write_media_corpus
 
 
 def main(argv: list[str] | None = None) -> int:

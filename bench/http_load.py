@@ -1,7 +1,7 @@
 """HTTP load: requests/s and latency of `/trace` and `/families/{id}/graph` under
 concurrent clients, from this process against `tracer serve` in another, on loopback.
 
-    python bench/http_load.py --db bench/out/bench-100000.db --clients 16 --requests 4000
+    python -m bench.http_load --db bench/out/bench-100000.db --clients 16 --requests 4000
 
 The server runs with rate limiting off. Clients are asyncio tasks, each on its own
 keep-alive connection with a minimal HTTP/1.1 exchange, so the client costs little of

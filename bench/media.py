@@ -1,7 +1,7 @@
 """Media benchmark: image and video fingerprint throughput against the decode-only floor,
 and media-index look-ups against numpy brute force, all measured in the same run.
 
-    .venv/bin/python bench/media.py [--images 400] [--keys 1000000] [--queries 5000]
+    .venv/bin/python -m bench.media [--images 400] [--keys 1000000] [--queries 5000]
 
 Images are 1080×1080 JPEGs (quality 85) cut from scikit-image's sample photos with
 seeded noise; the clip is 30 s of 1280×720 H.264 at 25 fps with moving content. Both
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
@@ -23,11 +22,10 @@ import numpy as np
 from PIL import Image
 from skimage import data
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tracer.media import MediaLimits, load_image, sample_video
-from tracer.mediafp import WORK_SIDE, fingerprint_frames, fingerprint_image
-from tracer.mediaindex import EXACT_RADIUS, MediaIndex
+from tracer.media.decode import MediaLimits, load_image, sample_video
+from tracer.media.fingerprint import WORK_SIDE, fingerprint_image
+from tracer.media.index import EXACT_RADIUS, MediaIndex
+from tracer.media.video import fingerprint_frames
 
 OUT = Path(__file__).resolve().parent / "out" / "media"
 LIMITS = MediaLimits()

@@ -1,6 +1,6 @@
 """Media accuracy: how right tracer is on the seeded media corpus of issue 10.
 
-    .venv/bin/python bench/media_accuracy.py [--posts 2000] [--seed 7] [--db PATH] [--skip-ingest]
+    .venv/bin/python -m bench.media_accuracy [--posts 2000] [--seed 7] [--db PATH] [--skip-ingest]
 
 Generates the corpus once (cached in bench/out/media-<posts>-<seed>/), ingests it with
 `tracer ingest` in a child process (posts/s, peak RSS), reads every post's family,
@@ -23,14 +23,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tracer.queries import list_posts
-from tracer.service import verify
+from synthetic.media_corpus import plan_media_corpus
+from synthetic.media_render import TRUTH_FILE, write_media_corpus
+from synthetic.scoring import Ratio, mixed_families, score
 from tracer.store import Store
-from tracer.synthetic.media_corpus import plan_media_corpus
-from tracer.synthetic.media_render import TRUTH_FILE, write_media_corpus
-from tracer.synthetic.scoring import Ratio, mixed_families, score
+from tracer.store.listings import list_posts
+from tracer.verification import verify_post as verify
 
 OUT = Path(__file__).resolve().parent / "out"
 GOALS = {

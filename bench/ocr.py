@@ -3,7 +3,7 @@ default threads) against the new way (tesserocr kept loaded, one thread per work
 only where the text-presence test finds text), in the same run, on the same pictures;
 and the text-presence test's misses, with the old way's reading as the truth.
 
-    .venv/bin/python bench/ocr.py [--generated 200] [--workers 2] [--side 640]
+    .venv/bin/python -m bench.ocr [--generated 200] [--workers 2] [--side 640]
 
 Pictures: the sample corpus's pictures and `--generated` seeded posters and photos
 (ministry and regional posters, photo posts with a headline band, bare photos, photos
@@ -25,13 +25,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from synthetic.sample_files import media as sm
+from tracer.media import ocr, textpresence
+from tracer.media.decode import MediaLimits, load_image
+from tracer.normalize import normalize_text
 
-from sample_data import sample_media as sm  # noqa: E402
-from tracer import ocr, textpresence  # noqa: E402
-from tracer.media import MediaLimits, load_image  # noqa: E402
-from tracer.normalize import normalize_text  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "out" / "ocr"
 SAMPLE = ROOT / "sample_data" / "corpus" / "media"

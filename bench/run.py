@@ -2,8 +2,8 @@
 quality of release attribution, each against a naive all-pairs rapidfuzz baseline
 measured in the same run.
 
-    python bench/run.py --posts 100000            # generates bench/out/corpus-100000 if missing
-    python bench/run.py --posts 1000000 --trace-requests 1000
+    python -m bench.run --posts 100000            # generates bench/out/corpus-100000 if missing
+    python -m bench.run --posts 1000000 --trace-requests 1000
 
 Prints a table of figures and writes them as JSON to bench/out/results-<posts>.json.
 """
@@ -38,7 +38,8 @@ def generate(out: Path, posts: int, seed: int) -> None:
     subprocess.run(
         [
             sys.executable,
-            str(HERE / "gen_corpus.py"),
+            "-m",
+            "bench.gen_corpus",
             str(out),
             "--posts",
             str(posts),
@@ -46,6 +47,7 @@ def generate(out: Path, posts: int, seed: int) -> None:
             str(seed),
         ],
         check=True,
+        cwd=HERE.parent,
     )
 
 

@@ -1,10 +1,10 @@
 """Phone screenshots as fact-checkers receive them (issue 14): verdict and release right
 for copies, by app, theme and cut; hard negatives never `supported`.
 
-    .venv/bin/python bench/screenshots.py [--db PATH] [--per-post 2] [--negatives 36]
+    .venv/bin/python -m bench.screenshots [--db PATH] [--per-post 2] [--negatives 36]
 
 Copies: every stored sample post with a picture whose family has a release (the
-release itself included), drawn by `tracer.synthetic.screenshots` in `--per-post`
+release itself included), drawn by `synthetic.screenshots` in `--per-post`
 random apps, themes, cuts and caption bands. Hard negatives, never stored: posters on
 the ministry's template with other headlines, photos of the same kinds of scene, frames
 of unrelated clips — under a local office's own caption, or none. Each is verified as
@@ -17,7 +17,6 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -26,19 +25,16 @@ from typing import Any
 
 from PIL import Image
 
+from synthetic.sample_files.media import ministry_poster
+from synthetic.sample_files.scenes import bridge_clip, scene
+from synthetic.screenshots import Screenshot, pick_spec, render
+from tracer import service
+from tracer.media.decode import IMAGE_SUFFIXES
+from tracer.store import Store
+from tracer.verification import Searcher, Submission, verify_content
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "sample_data"))
-
-from sample_media import ministry_poster  # noqa: E402
-from sample_scenes import bridge_clip, scene  # noqa: E402
-
-from tracer import service  # noqa: E402
-from tracer.media import IMAGE_SUFFIXES  # noqa: E402
-from tracer.store import Store  # noqa: E402
-from tracer.synthetic.screenshots import Screenshot, pick_spec, render  # noqa: E402
-from tracer.verification import Searcher, Submission, verify_content  # noqa: E402
 
 CORPUS = ROOT / "sample_data" / "corpus"
 TRUTH = json.loads((ROOT / "sample_data" / "truth.json").read_text(encoding="utf-8"))["posts"]

@@ -1,12 +1,12 @@
 """`POST /verify` with a phone screenshot: latency at 100k posts (issue 5), against
 `GET /verify` of a stored post measured in the same run.
 
-    .venv/bin/python bench/verify.py [--posts 100000] [--requests 30] [--generated]
+    .venv/bin/python -m bench.verify [--posts 100000] [--requests 30] [--generated]
 
 The database is the scale corpus (`bench/run.py` builds it) plus `sample_data/`, whose
 ministry poster the screenshot shows (`--posts 0`: the sample alone); with
 `--generated`, each request sends another seeded phone screenshot of a sample copy
-(`tracer.synthetic.screenshots`: apps, themes, cuts, WhatsApp's JPEG). The server is
+(`synthetic.screenshots`: apps, themes, cuts, WhatsApp's JPEG). The server is
 `tracer serve` in a child process (with OCR), and requests go one at a time over
 loopback. A fresh copy of the database is used, so the run does not change `bench/out`.
 """
@@ -25,16 +25,12 @@ from pathlib import Path
 import httpx
 from PIL import Image, ImageDraw
 
+from synthetic.posters import font
+from tracer import service
+from tracer.store import Store
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "sample_data"))
-sys.path.insert(0, str(HERE))
-
-from sample_media import font  # noqa: E402
-
-from tracer import service  # noqa: E402
-from tracer.store import Store  # noqa: E402
 
 BIN = Path(sys.executable).parent
 POSTER = ROOT / "sample_data" / "corpus" / "media" / "hak_politik_poster.jpg"
@@ -60,7 +56,7 @@ def generated(n: int) -> list[bytes]:
     """`n` seeded phone screenshots of the sample's copies (as bench/screenshots.py)."""
     import random
 
-    from screenshots import copies  # bench/screenshots.py
+    from bench.screenshots import copies
 
     cases = copies(random.Random(14), 1)
     return [shot.jpeg for _, shot, _ in cases[:n]]

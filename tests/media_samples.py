@@ -1,36 +1,14 @@
-"""Inputs for the media tests: the drawing helpers of `sample_data/sample_media.py` and
-the edits a regional office makes to a picture.
-
-`sample_data/` is a folder of scripts, not a package, so its module is loaded from its
-path (once, under the name `generate.py` imports it by).
+"""Inputs for the media tests: the drawing helpers of `synthetic.sample_files.media`
+and the edits a regional office makes to a picture.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
-from pathlib import Path
-from types import ModuleType
 
 from PIL import Image, ImageDraw
 
-SAMPLE_MEDIA = Path(__file__).resolve().parent.parent / "sample_data" / "sample_media.py"
-
-
-def _load() -> ModuleType:
-    loaded = sys.modules.get("sample_media")
-    if loaded is not None:
-        return loaded
-    spec = importlib.util.spec_from_file_location("sample_media", SAMPLE_MEDIA)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sample_media"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sm = _load()
+from synthetic.sample_files import media as sm
 
 OFFICE = "Diskominfo Kabupaten Lebak"
 MAROON = (150, 20, 40)

@@ -12,7 +12,7 @@ import pytest
 from tracer.accounts_import import column_map, import_accounts, plan_accounts
 from tracer.errors import CorpusError, RecordError
 from tracer.models import Account
-from tracer.registry import builtin_registry
+from tracer.offices.registry import builtin_registry
 from tracer.store import Store
 
 from .conftest import run_tracer

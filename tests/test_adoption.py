@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tracer.synthetic.vocabulary import vocabulary
+from synthetic.vocabulary import vocabulary
 
 from .conftest import SAMPLE_CORPUS, run_tracer
 

@@ -6,12 +6,12 @@ import random
 
 import pytest
 
+from synthetic.edits import EDITS, apply_edits
+from synthetic.offices import make_offices
+from synthetic.sample_truth import MESSAGE_EDITS
+from synthetic.text import make_release_text
+from synthetic.vocabulary import vocabulary
 from tracer.alteration import alteration, is_greeting, is_signoff, sentences
-from tracer.synthetic.edits import EDITS, apply_edits
-from tracer.synthetic.offices import make_offices
-from tracer.synthetic.sample_truth import MESSAGE_EDITS
-from tracer.synthetic.text import make_release_text
-from tracer.synthetic.vocabulary import vocabulary
 
 OFFICES = [o for o in make_offices(random.Random(7), 6, 3) if o.tier != "central"]
 RELEASE = (

@@ -182,8 +182,8 @@ BANTEN_PICTURE = {
 
 def banten_screenshot(app: str = "instagram", theme: str = "light") -> bytes:
     """Banten's copy as a phone shows it (the seeded generator)."""
-    from tracer.synthetic.sample_case import BANTEN_TEXT
-    from tracer.synthetic.screenshots import ScreenshotSpec, render
+    from synthetic.sample_case import BANTEN_TEXT
+    from synthetic.screenshots import ScreenshotSpec, render
 
     media = Path(__file__).resolve().parent.parent / "sample_data" / "corpus" / "media"
     with Image.open(media / "banten_hak_politik.jpg") as picture:

@@ -18,7 +18,7 @@ from starlette.routing import Mount
 from api.app import create_app
 from tracer.cli import app as cli_app
 from tracer.config import Settings
-from tracer.matching import MatchPolicy
+from tracer.policy import MatchPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracer import service
+from tracer import service, tracing, verification
 from tracer.errors import CorpusError
 from tracer.normalize import resolve_zone
 from tracer.store import Store
@@ -76,8 +76,8 @@ def test_bad_lines_are_reported_and_good_lines_ingested(
     }
     assert store.counts()["posts"] == 3
     # The stored one is the first delivery, not the conflicting one.
-    assert service.find_post(store, "banten-1").text == BANTEN_GREETING + RELEASE_TEXT
-    assert service.find_post(store, "kominfo-20240126").media == ("media/poster.jpg",)
+    assert tracing.find_post(store, "banten-1").text == BANTEN_GREETING + RELEASE_TEXT
+    assert tracing.find_post(store, "kominfo-20240126").media == ("media/poster.jpg",)
     assert family_of(store, "serang-1") == {"kominfo-20240126", "banten-1", "serang-1"}
 
 
@@ -94,7 +94,7 @@ def test_a_conflict_with_an_earlier_ingest_is_reported(
     report = service.ingest(store, second)
     assert report.ingested == 0 and report.unchanged == 0
     assert [(c.line, c.field) for c in report.conflicts] == [(1, "post_id")]
-    assert service.find_post(store, "p1").published_at.hour == 1
+    assert tracing.find_post(store, "p1").published_at.hour == 1
 
 
 def test_a_changed_account_is_a_conflict_with_its_line(
@@ -126,8 +126,8 @@ def test_assume_tz(corpus_builder: CorpusBuilder, store: Store) -> None:
     report = service.ingest(store, folder, assume_tz=resolve_zone("Asia/Jakarta"))
     assert report.errors == []
     assert report.ingested == 2
-    assert service.find_post(store, "naive").to_json()["published_at"] == "2024-01-27T01:15:00Z"
-    assert service.find_post(store, "aware").to_json()["published_at"] == "2024-01-26T23:15:00Z"
+    assert tracing.find_post(store, "naive").to_json()["published_at"] == "2024-01-27T01:15:00Z"
+    assert tracing.find_post(store, "aware").to_json()["published_at"] == "2024-01-26T23:15:00Z"
 
 
 def test_without_assume_tz_naive_lines_are_errors(
@@ -154,7 +154,7 @@ def test_media_only_post_after_a_short_caption(corpus_builder: CorpusBuilder, st
     ).write()
     report = service.ingest(store, folder)
     assert report.ingested == 2
-    assert service.verify(store, "poster").verdict == "not_found"
+    assert verification.verify_post(store, "poster").verdict == "not_found"
 
 
 # --- ingest: idempotence and incremental linking --------------------------------------------
@@ -165,7 +165,7 @@ def test_reingesting_changes_nothing(scenario_dir: Path, store: Store) -> None:
     assert first.ingested == len(SCENARIO)
     counts = store.counts()
     families = partition(store)
-    traced = service.trace(store, "serang-20240127")
+    traced = tracing.trace(store, "serang-20240127")
     second = service.ingest(store, scenario_dir)
     assert second.ingested == 0
     assert second.unchanged == len(SCENARIO)
@@ -173,14 +173,14 @@ def test_reingesting_changes_nothing(scenario_dir: Path, store: Store) -> None:
     assert second.accounts_added == 0
     assert store.counts() == counts
     assert partition(store) == families
-    assert service.trace(store, "serang-20240127") == traced
+    assert tracing.trace(store, "serang-20240127") == traced
 
 
 def test_a_second_corpus_links_into_the_existing_family(
     scenario_dir: Path, store: Store, tmp_path: Path
 ) -> None:
     service.ingest(store, scenario_dir)
-    family_id = service.trace(store, "kominfo-20240126")["family_id"]
+    family_id = tracing.trace(store, "kominfo-20240126")["family_id"]
     second = (
         CorpusBuilder(tmp_path / "second")
         .add(
@@ -197,14 +197,14 @@ def test_a_second_corpus_links_into_the_existing_family(
     report = service.ingest(store, second)
     assert report.ingested == 2
     for post_id in ("lebak-late", "bandung-late"):
-        traced = service.trace(store, post_id)
+        traced = tracing.trace(store, post_id)
         assert traced["family_id"] == family_id
         assert traced["release"]["post_id"] == "kominfo-20240126"
-        assert service.verify(store, post_id).verdict == "supported"
+        assert verification.verify_post(store, post_id).verdict == "supported"
     assert family_of(store, "lebak-late") == RELEASE_FAMILY | {"lebak-late", "bandung-late"}
     # The new copies get their cascade parents: lebak's province, bandung's province.
-    assert service.trace(store, "lebak-late")["parent"] == "banten-ig-20240127"
-    assert service.trace(store, "bandung-late")["parent"] == "jabar-20240127"
+    assert tracing.trace(store, "lebak-late")["parent"] == "banten-ig-20240127"
+    assert tracing.trace(store, "bandung-late")["parent"] == "jabar-20240127"
 
 
 def test_a_release_ingested_after_its_copies_relinks_them(
@@ -223,7 +223,8 @@ def test_a_release_ingested_after_its_copies_relinks_them(
         frozenset({"banten-1", "lebak-1"}),
         frozenset({"pandeglang-1"}),
     }
-    before = {p: service.verify(store, p).verdict for p in ("banten-1", "pandeglang-1", "lebak-1")}
+    names = ("banten-1", "pandeglang-1", "lebak-1")
+    before = {p: verification.verify_post(store, p).verdict for p in names}
     assert before == {
         "banten-1": "not_found",
         "pandeglang-1": "not_found",
@@ -243,14 +244,14 @@ def test_a_release_ingested_after_its_copies_relinks_them(
         "lebak-1",
     }
     for post_id in ("banten-1", "pandeglang-1", "lebak-1"):
-        report = service.verify(store, post_id)
+        report = verification.verify_post(store, post_id)
         assert report.verdict == "supported", post_id
         assert report.release is not None and report.release.post_id == "kominfo-wa-1"
-    traced = service.trace(store, "lebak-1")
+    traced = tracing.trace(store, "lebak-1")
     assert traced["release"]["post_id"] == "kominfo-wa-1"
     assert traced["origin"]["post_id"] == "kominfo-wa-1"
     assert traced["path"] == ["kominfo-wa-1", "banten-1", "lebak-1"]
-    assert service.trace(store, "banten-1")["parent"] == "kominfo-wa-1"
+    assert tracing.trace(store, "banten-1")["parent"] == "kominfo-wa-1"
     # The absorbed families are gone: one family row, its cascade up to date.
     assert store.counts()["families"] == 1
     assert store.count_dirty() == 0
@@ -264,8 +265,8 @@ def test_many_batches_give_the_same_families_as_one(scenario_dir: Path, tmp_path
     assert partition(many) == partition(one)
     for line in SCENARIO:
         assert (
-            service.trace(many, line["post_id"])["parent"]
-            == service.trace(one, line["post_id"])["parent"]
+            tracing.trace(many, line["post_id"])["parent"]
+            == tracing.trace(one, line["post_id"])["parent"]
         )
     one.close()
     many.close()
@@ -313,7 +314,7 @@ def test_the_ministry_signature_does_not_merge_releases(
         )
     service.ingest(store, corpus_builder.write())
     assert partition(store) == {frozenset({f"rel{i}", f"serang{i}", f"lebak{i}"}) for i in range(3)}
-    release = service.verify(store, "serang1").release
+    release = verification.verify_post(store, "serang1").release
     assert release is not None and release.post_id == "rel1"
 
 
@@ -336,7 +337,7 @@ def test_a_greeting_only_post_never_links(corpus_builder: CorpusBuilder, store: 
         frozenset({"serang-greeting"}),
         frozenset({"banten-greeting"}),
     }
-    assert service.verify(store, "serang-greeting").verdict == "not_found"
+    assert verification.verify_post(store, "serang-greeting").verdict == "not_found"
 
 
 def test_a_greeting_used_across_many_families_is_boilerplate(

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tracer import ocr, service
+from tracer import service
 from tracer.corpus import write_corpus
+from tracer.media import ocr
 from tracer.models import Post
 from tracer.store import Store
 

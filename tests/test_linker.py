@@ -8,11 +8,11 @@ import numpy as np
 
 from tracer.candidates import Candidate
 from tracer.linker import Linker
-from tracer.matching import MatchPolicy
-from tracer.mediafp import GRID_SIDE, PDQ, ImagePrint
-from tracer.mediamatch import MediaItem
+from tracer.media.fingerprint import GRID_SIDE, PDQ, ImagePrint
+from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
-from tracer.textfp import fingerprint_text
+from tracer.policy import MatchPolicy
+from tracer.text.fingerprint import fingerprint_text
 
 from .conftest import BANTEN_GREETING, OTHER_RELEASE_TEXT, RELEASE_TEXT, TITLE
 

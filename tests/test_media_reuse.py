@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tracer import ocr, service
+from tracer import service
 from tracer.corpus import write_corpus
+from tracer.media import ocr
 from tracer.models import Post
-from tracer.schema import SCHEMA_VERSION
 from tracer.store import Store
+from tracer.store.migrations import SCHEMA_VERSION
 
 from .conftest import ACCOUNTS
 from .media_samples import sm, width

@@ -12,13 +12,13 @@ import av
 import pytest
 from PIL import Image
 
+from synthetic.media_corpus import plan_media_corpus
+from synthetic.media_plan import COSMETIC_EDITS
+from synthetic.media_render import TRUTH_FILE, render_file, write_media_corpus
+from synthetic.scoring import pair_scores, unrelated_scores
 from tracer import service
 from tracer.corpus import AccountRecord, PostRecord, read_accounts, read_posts
 from tracer.store import Store
-from tracer.synthetic.media_corpus import plan_media_corpus
-from tracer.synthetic.media_plan import COSMETIC_EDITS
-from tracer.synthetic.media_render import TRUTH_FILE, render_file, write_media_corpus
-from tracer.synthetic.scoring import pair_scores, unrelated_scores
 
 POSTS = 300
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import orjson
 import pytest
 
+from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
 from tracer import service
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.linking import relink
-from tracer.matching import MatchPolicy
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
 
 SEED = 11
 POSTS = 800

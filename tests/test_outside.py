@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tracer.headline import headline, verdict_lines
-from tracer.mediamatch import MediaMatch
+from tracer.media.match import MediaMatch
 from tracer.models import StoredPost, TextMatch
 from tracer.outside import is_sure, path_of, shown
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tracer import service
+from tracer import tracing, verification
 from tracer.store import Store
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -40,7 +40,7 @@ def test_truth_covers_the_corpus(sample_store: Store) -> None:
 @pytest.mark.parametrize("post_id", sorted(set(POSTS) - MEDIA_ONLY))
 def test_verdict_and_release(sample_store: Store, post_id: str) -> None:
     truth = POSTS[post_id]
-    report = service.verify(sample_store, post_id)
+    report = verification.verify_post(sample_store, post_id)
     got = (report.verdict, report.release.post_id if report.release else None)
     assert got == (truth["verdict"], truth["release"]), truth["note"] or truth["edits"]
 
@@ -52,7 +52,7 @@ def test_altered_means_the_message_changed(sample_store: Store) -> None:
     for post_id, truth in POSTS.items():
         if truth["altered"] is None:
             continue
-        report = service.verify(sample_store, post_id)
+        report = verification.verify_post(sample_store, post_id)
         if report.changes and report.altered != truth["altered"]:
             wrong[post_id] = (truth["edits"], report.changes["summary"]["en"])
     assert wrong == {}
@@ -74,29 +74,29 @@ def _text_families() -> dict[str, set[str]]:
 def test_families_match_the_truth(sample_store: Store) -> None:
     # Posts the truth puts in one family share a tracer family, and vice versa.
     for family, members in sorted(_text_families().items()):
-        found = {service.trace(sample_store, p)["family_id"] for p in members}
+        found = {tracing.trace(sample_store, p)["family_id"] for p in members}
         assert len(found) == 1 and None not in found, (family, found)
     singles = [p for p, t in POSTS.items() if t["family"] is None]
     for post_id in singles:
-        assert service.trace(sample_store, post_id)["family_id"] is None, post_id
+        assert tracing.trace(sample_store, post_id)["family_id"] is None, post_id
 
 
 def test_golden_trace_of_the_provincial_repost(sample_store: Store) -> None:
     banten = CASES["banten_repost"]
-    traced = service.trace(sample_store, banten)
+    traced = tracing.trace(sample_store, banten)
     assert traced["post"]["post_id"] == "banten-ig-20240127"
     assert traced["release"]["post_id"] == CASES["release"] == "kominfo-wa-20240126-hakpolitik"
     assert traced["origin"]["post_id"] == CASES["release"]
     assert traced["path"] == [CASES["release"], banten]
     assert traced["parent"] == CASES["release"]
     assert traced["release"]["published_at"] == "2024-01-26T12:33:00Z"
-    serang = service.trace(sample_store, CASES["serang_copy_of_banten"])
+    serang = tracing.trace(sample_store, CASES["serang_copy_of_banten"])
     assert serang["path"] == [CASES["release"], banten, CASES["serang_copy_of_banten"]]
     edge = next(
         e for e in serang["graph"]["edges"] if e["target"] == CASES["serang_copy_of_banten"]
     )
     assert edge["reason"] == "shared_edits"
-    report = service.verify(sample_store, banten)
+    report = verification.verify_post(sample_store, banten)
     assert report.verdict == "supported"
     assert report.altered is True
     assert report.changes["summary"]["en"].startswith("6 sentences removed")
@@ -108,14 +108,14 @@ def test_golden_trace_of_the_provincial_repost(sample_store: Store) -> None:
 def test_media_only_copies_are_not_linked_by_text_elsewhere(sample_store: Store) -> None:
     # Their captions are new: no family but their own (once media links them) may hold them.
     families = {
-        family: service.trace(sample_store, next(iter(members)))["family_id"]
+        family: tracing.trace(sample_store, next(iter(members)))["family_id"]
         for family, members in _text_families().items()
     }
     assert MEDIA_ONLY
     for post_id in sorted(MEDIA_ONLY):
-        found = service.trace(sample_store, post_id)["family_id"]
+        found = tracing.trace(sample_store, post_id)["family_id"]
         release = POSTS[post_id]["release"]
         own = families.get(POSTS[post_id]["family"]) or (
-            service.trace(sample_store, release)["family_id"] if release else None
+            tracing.trace(sample_store, release)["family_id"] if release else None
         )
         assert found is None or found == own, post_id

@@ -2,7 +2,7 @@
 recall ≥ 0.97 across the listed transforms, no template-only posters linked, distinct
 photos linked ≤ 0.1 %, and the verdicts of copies only their media ties to a release.
 
-Skipped until the tracer has media fingerprints (`tracer.mediafp`); the text side of
+Skipped until the tracer has media fingerprints (`tracer.media.fingerprint`); the text side of
 the same corpus is pinned by tests/test_sample_golden.py."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tracer import service
+from tracer import tracing, verification
 from tracer.store import Store
 
 pytestmark = [pytest.mark.media_linking]
@@ -37,7 +37,7 @@ DISTINCT_LINKED_MAX = 0.001
 @pytest.fixture(scope="module")
 def families(sample_store: Store) -> dict[str, str | None]:
     """Each sample post's family id after ingesting the sample."""
-    return {p: service.trace(sample_store, p)["family_id"] for p in POSTS}
+    return {p: tracing.trace(sample_store, p)["family_id"] for p in POSTS}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def verdicts(sample_store: Store) -> dict[str, tuple[str, Any]]:
     out: dict[str, tuple[str, Any]] = {}
     for post_id, truth in POSTS.items():
         if truth["link"] == "media":
-            report = service.verify(sample_store, post_id)
+            report = verification.verify_post(sample_store, post_id)
             out[post_id] = (report.verdict, report.release.post_id if report.release else None)
     return out
 

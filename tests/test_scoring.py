@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tracer.synthetic.scoring import (
+from synthetic.scoring import (
     agreement,
     mixed_families,
     named_releases,

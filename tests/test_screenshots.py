@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tracer.screenshot import caption_lines, crop_or_pad, locate, without_handles
-from tracer.synthetic.screenshots import (
+from synthetic.screenshots import (
     APPS,
     CUTS,
     LONG_SIDE,
@@ -20,6 +19,7 @@ from tracer.synthetic.screenshots import (
     pick_spec,
     render,
 )
+from tracer.screenshot import caption_lines, crop_or_pad, locate, without_handles
 
 MEDIA = Path(__file__).resolve().parent.parent / "sample_data" / "corpus" / "media"
 PICTURES = ("hak_politik_poster.jpg", "garut_banjir.jpg", "banten_hak_politik.jpg")

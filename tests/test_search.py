@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracer import search, service
-from tracer.matching import MatchPolicy
+from tracer.policy import MatchPolicy
 from tracer.store import Store
 
 from .conftest import (

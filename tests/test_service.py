@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracer import service
+from tracer import service, tracing, verification
 from tracer.errors import NotFoundError
 from tracer.normalize import normalize_text
 from tracer.store import Store
@@ -62,17 +62,17 @@ def test_scenario_families(scenario_store: Store) -> None:
 @pytest.mark.parametrize("post_id", sorted(EXPECTED))
 def test_scenario_verdicts_and_parents(scenario_store: Store, post_id: str) -> None:
     verdict, release, parent, reason = EXPECTED[post_id]
-    report = service.verify(scenario_store, post_id)
+    report = verification.verify_post(scenario_store, post_id)
     assert report.verdict == verdict
     assert (report.release.post_id if report.release else None) == release
-    traced = service.trace(scenario_store, post_id)
+    traced = tracing.trace(scenario_store, post_id)
     assert traced["parent"] == parent
     into = [e for e in traced["graph"]["edges"] if e["target"] == post_id]
     assert [e["reason"] for e in into] == ([reason] if reason else [])
 
 
 def test_trace_of_the_serang_copy(scenario_store: Store) -> None:
-    traced = service.trace(scenario_store, "serang-20240127")
+    traced = tracing.trace(scenario_store, "serang-20240127")
     assert traced["path"] == ["kominfo-20240126", "banten-ig-20240127", "serang-20240127"]
     assert traced["origin"]["post_id"] == "kominfo-20240126"
     assert traced["release"]["post_id"] == "kominfo-20240126"
@@ -94,21 +94,21 @@ def test_trace_of_the_serang_copy(scenario_store: Store) -> None:
 
 
 def test_trace_by_url_ignores_tracking_parameters(scenario_store: Store) -> None:
-    by_id = service.trace(scenario_store, "banten-ig-20240127")
+    by_id = tracing.trace(scenario_store, "banten-ig-20240127")
     for ref in (
         BANTEN_URL,
         "https://www.instagram.com/p/C2bantenPemilu/",
         "instagram.com/p/C2bantenPemilu",
         "https://instagram.com/p/C2bantenPemilu/?igsh=zzz",
     ):
-        assert service.trace(scenario_store, ref) == by_id
+        assert tracing.trace(scenario_store, ref) == by_id
 
 
 def test_unknown_post(scenario_store: Store) -> None:
     with pytest.raises(NotFoundError, match="no post 'nope'"):
-        service.trace(scenario_store, "nope")
+        tracing.trace(scenario_store, "nope")
     with pytest.raises(NotFoundError):
-        service.verify(scenario_store, "https://www.instagram.com/p/unknown/")
+        verification.verify_post(scenario_store, "https://www.instagram.com/p/unknown/")
 
 
 def test_single_post_has_no_family(tmp_path: Path, corpus_builder: CorpusBuilder) -> None:
@@ -122,7 +122,7 @@ def test_single_post_has_no_family(tmp_path: Path, corpus_builder: CorpusBuilder
     ).write()
     store = Store.open(tmp_path / "alone.db")
     service.ingest(store, folder)
-    traced = service.trace(store, "alone")
+    traced = tracing.trace(store, "alone")
     assert traced["family_id"] is None
     assert traced["post"]["family_id"] is None
     assert traced["origin"]["post_id"] == "alone"  # a family of one is its own origin
@@ -130,13 +130,13 @@ def test_single_post_has_no_family(tmp_path: Path, corpus_builder: CorpusBuilder
     assert traced["path"] == ["alone"]
     assert [n["id"] for n in traced["graph"]["nodes"]] == ["alone"]
     assert traced["graph"]["edges"] == []
-    report = service.verify(store, "alone")
+    report = verification.verify_post(store, "alone")
     assert report.verdict == "not_found"
     store.close()
 
 
 def test_verify_altered_copy_with_an_added_sentence(scenario_store: Store) -> None:
-    report = service.verify(scenario_store, "banten-ig-20240127")
+    report = verification.verify_post(scenario_store, "banten-ig-20240127")
     assert report.verdict == "supported"
     assert report.lag_seconds == 12 * 3600 + 42 * 60  # 19:33 WIB → 08:15 WIB next day
     assert report.altered is True
@@ -161,7 +161,7 @@ def test_verify_altered_copy_with_an_added_sentence(scenario_store: Store) -> No
 
 
 def test_verify_title_only_copy(scenario_store: Store) -> None:
-    report = service.verify(scenario_store, "pandeglang-20240128")
+    report = verification.verify_post(scenario_store, "pandeglang-20240128")
     assert report.verdict == "supported"
     assert report.altered is True
     assert report.changes["added_text"] == []
@@ -171,24 +171,24 @@ def test_verify_title_only_copy(scenario_store: Store) -> None:
 
 
 def test_export_is_node_link(scenario_store: Store) -> None:
-    family_id = service.trace(scenario_store, "serang-20240127")["family_id"]
-    graph = service.export(scenario_store, family_id, "json")
-    assert graph == service.trace(scenario_store, "lebak-20240127")["graph"]
+    family_id = tracing.trace(scenario_store, "serang-20240127")["family_id"]
+    graph = tracing.export(scenario_store, family_id, "json")
+    assert graph == tracing.trace(scenario_store, "lebak-20240127")["graph"]
     assert graph["graph"] == {"family_id": family_id}
     assert {(e["source"], e["target"]) for e in graph["edges"]} >= {
         ("banten-ig-20240127", "serang-20240127"),
         ("jabar-20240127", "bandung-20240127"),
     }
     with pytest.raises(NotFoundError):
-        service.export(scenario_store, "F999999", "json")
+        tracing.export(scenario_store, "F999999", "json")
     with pytest.raises(NotFoundError):
-        service.export(scenario_store, "banana", "json")
+        tracing.export(scenario_store, "banana", "json")
 
 
 def test_export_of_a_single_post_family_is_not_found(scenario_store: Store) -> None:
     # Single posts have no family (trace says family_id null), so there is nothing to export.
     with pytest.raises(NotFoundError):
-        service.export(scenario_store, "F0", "json")
+        tracing.export(scenario_store, "F0", "json")
 
 
 # --- ingest: validation -------------------------------------------------------------------

@@ -47,7 +47,7 @@ def stored(
 
 
 def verdict_of(post: StoredPost, family: list[StoredPost]):  # type: ignore[no-untyped-def]
-    """As `service.verify` does: compare with the release, else the first sighting."""
+    """As `verification.verify_post` does: compare with the release, else the first sighting."""
     family = sorted(family, key=lambda p: (p.timestamp, p.post_id))
     _, _, release, origin = decide(post, family)
     source = release or origin

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 
+from synthetic.posters import font
 from tracer.alteration import alteration
 from tracer.card import render, word_diff
 from tracer.cards import content_digest, make_card
-from tracer.context import load_context, parse_context
 from tracer.errors import InputError
+from tracer.flags import load_context, parse_context
 from tracer.normalize import zone_of_region
 from tracer.store import Store
 from tracer.verification import Submission, verify_content, verify_post
@@ -29,8 +29,6 @@ CASES = TRUTH["cases"]
 RELEASE = CASES["release"]
 POSTER = SAMPLE / "corpus" / "media" / "hak_politik_poster.jpg"
 
-sys.path.insert(0, str(SAMPLE))
-from sample_media import font  # noqa: E402  (the sample's own drawing helpers)
 
 # --- verdicts on the sample -------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from tracer.errors import CorpusError, RecordError
 from tracer.models import TIERS, Account, Tier
-from tracer.registry import Office, Registry, builtin_registry
+from tracer.offices.registry import Office, Registry, builtin_registry
 from tracer.store import Store
 
 # Canonical column → the header spellings accepted for it (after folding).

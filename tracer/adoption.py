@@ -1,7 +1,7 @@
 """Who re-posts what: accounts and the accounts they copy from (adoption of a release is
 `tracer.coverage`).
 
-Read-side queries of the HTTP API, beside `tracer.queries`: an account's cascade
+Read-side queries of the HTTP API, beside `tracer.store.listings`: an account's cascade
 parents come from the stored cascade (each post's parent post), lags are seconds.
 """
 
@@ -12,15 +12,11 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from tracer.errors import InputError, NotFoundError
 from tracer.models import TIERS, Account, iso_utc
-from tracer.offices import Offices
-from tracer.queries import Page, decode_cursor, encode_cursor
-from tracer.rows import account_of
-from tracer.schema import accounts, families, posts
-from tracer.store import Store
+from tracer.offices.placement import Offices
+from tracer.store import FamilyId, Store
+from tracer.store.listings import Page, decode_cursor, encode_cursor
 
 RECENT = 20
 """Re-posts an account summary lists (latest first); `/posts?account=` has them all."""
@@ -54,23 +50,13 @@ def list_accounts(
     """Accounts by id, each with its number of posts."""
     if tier is not None and tier not in TIERS:
         raise InputError(f"tier must be one of {', '.join(TIERS)}")
-    stmt = sa.select(accounts).order_by(accounts.c.account_id)
-    if tier is not None:
-        stmt = stmt.where(accounts.c.tier == tier)
+    after = None
     if cursor:
         (after,) = decode_cursor(f"accounts:{tier}", cursor, (str,))
-        stmt = stmt.where(accounts.c.account_id > after)
     by_id = store.accounts()
-    with store.engine.connect() as conn:
-        rows = conn.execute(stmt.limit(limit + 1)).mappings().all()
-        page = [account_of(r) for r in rows[:limit]]
-        counts: dict[str, int] = dict(
-            conn.execute(
-                sa.select(posts.c.account_id, sa.func.count())
-                .where(posts.c.account_id.in_([a.account_id for a in page]))
-                .group_by(posts.c.account_id)
-            ).all()
-        )
+    rows = store.accounts_after(tier, after, limit + 1)
+    page = rows[:limit]
+    counts = store.post_counts([a.account_id for a in page])
     offices = Offices(by_id)
     items = [{**account_json(a, offices), "posts": int(counts.get(a.account_id, 0))} for a in page]
     more = len(rows) > limit
@@ -84,42 +70,21 @@ def account_summary(store: Store, account_id: str) -> dict[str, Any]:
     account = by_id.get(account_id)
     if account is None:
         raise NotFoundError(f"no account {account_id!r}")
-    parent, release = posts.alias("parent"), posts.alias("release")
-    stmt = (
-        sa.select(
-            posts.c.post_id,
-            posts.c.ts,
-            posts.c.published_at,
-            posts.c.lag_seconds,
-            posts.c.family_id,
-            parent.c.account_id.label("parent_account"),
-            parent.c.post_id.label("parent_post"),
-            release.c.post_id.label("release_post"),
-            release.c.ts.label("release_ts"),
-            families.c.family_id.label("shared"),
-        )
-        .outerjoin(parent, parent.c.idx == posts.c.parent_idx)
-        .outerjoin(families, families.c.family_id == posts.c.family_id)
-        .outerjoin(release, release.c.idx == families.c.release_idx)
-        .where(posts.c.account_id == account_id)
-        .order_by(posts.c.ts.desc(), posts.c.idx.desc())
-    )
-    with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
+    rows = store.account_posts(account_id)
     copies = [r for r in rows if r.parent_post is not None]
     sources: dict[str, list[int]] = defaultdict(list)
     for r in copies:
-        sources[r.parent_account].append(int(r.lag_seconds or 0))
+        sources[r.parent_account or ""].append(int(r.lag_seconds or 0))
     behind_release = [
         int(r.ts - r.release_ts)
         for r in rows
-        if r.release_post is not None and r.release_post != r.post_id and r.ts >= r.release_ts
+        if r.release_ts is not None and r.release_post != r.post_id and r.ts >= r.release_ts
     ]
     return {
         **account_json(account, Offices(by_id)),
         "posts": len(rows),
         "reposts": len(copies),
-        "families": len({r.shared for r in rows if r.shared is not None}),
+        "families": len({r.family for r in rows if r.shared}),
         "releases_reposted": len({r.release_post for r in copies if r.release_post}),
         "median_lag_seconds": median_seconds([int(r.lag_seconds or 0) for r in copies]),
         "median_release_lag_seconds": median_seconds(behind_release),
@@ -136,7 +101,7 @@ def account_summary(store: Store, account_id: str) -> dict[str, Any]:
             {
                 "post_id": r.post_id,
                 "published_at": iso_utc(datetime.fromtimestamp(r.ts, UTC)),
-                "family_id": f"F{r.family_id}",
+                "family_id": str(FamilyId(r.family)),
                 "parent": r.parent_post,
                 "parent_account": r.parent_account,
                 "release": r.release_post,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracer.mediamatch import MediaItem, MediaMatch
+from tracer.media.match import MediaItem, MediaMatch
 from tracer.models import TextMatch
 from tracer.normalize import normalize_text
-from tracer.textfp import fingerprint_text
+from tracer.text.fingerprint import fingerprint_text
 
 Match = TextMatch | MediaMatch
 
@@ -23,7 +23,7 @@ class Candidate:
     account_id: str
     tokens: tuple[str, ...]
     anchors: frozenset[int]
-    """Shingle anchors and line keys (see `tracer.textfp`)."""
+    """Shingle anchors and line keys (see `tracer.text.fingerprint`)."""
     lines: tuple[str, ...]
     media: tuple[MediaItem, ...] = ()
 

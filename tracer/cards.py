@@ -15,16 +15,16 @@ import orjson
 from PIL import Image, UnidentifiedImageError
 
 from tracer.card import Card, CardMedia
-from tracer.context import Context
 from tracer.errors import MediaError
+from tracer.flags import Context
 from tracer.linker import Linker
-from tracer.matching import MatchPolicy
-from tracer.media import media_kind
-from tracer.mediastore import media_item
+from tracer.media.decode import media_kind
 from tracer.models import StoredPost, iso_utc
-from tracer.rows import MediaRow
-from tracer.service import find_post, load_family
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
+from tracer.store.media import media_item
+from tracer.store.rows import MediaRow
+from tracer.tracing import find_post, load_family
 from tracer.verdict import decide
 from tracer.verification import Submission, judge_content, post_zone, verify_post
 
@@ -66,10 +66,9 @@ def content_digest(posts: Sequence[StoredPost], media: dict[str, list[MediaRow]]
 
 
 def make_card(
-    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
+    store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY, context: Context | None = None
 ) -> Card:
     """Everything a verification card shows, for a stored post."""
-    policy = policy or MatchPolicy()
     report = verify_post(store, ref, policy, context)
     post = find_post(store, ref)
     family = load_family(store, policy, post)
@@ -113,7 +112,7 @@ def submitted_media(path: Path) -> CardMedia:
 def make_content_card(
     store: Store,
     submission: Submission,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     context: Context | None = None,
     linker: Linker | None = None,
     names: Sequence[str] | None = None,
@@ -121,7 +120,6 @@ def make_content_card(
     """Everything a card shows for content from outside the corpus: the verdict, the
     submitted files (thumbnail, SHA-256; `names` as the sender called them), the
     release and the stored post the content shows, side by side."""
-    policy = policy or MatchPolicy()
     report, post, seen = judge_content(store, submission, policy, context, linker=linker)
     family = load_family(store, policy, seen).posts if seen is not None else ()
     release = report.release

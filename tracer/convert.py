@@ -20,13 +20,14 @@ from typing import Any
 
 import orjson
 
-from tracer import ocr, service
+from tracer import service
 from tracer.adapters import adapter, detect, read, root_of
 from tracer.adapters.base import AdapterOptions, Skipped, SkipTally
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
 from tracer.errors import InputError, RecordError
+from tracer.media import ocr
 from tracer.models import Account
-from tracer.offices import AccountMatcher, matcher_notes
+from tracer.offices.placement import AccountMatcher, matcher_notes
 from tracer.store import Store
 
 Progress = Callable[[int], None]
@@ -101,7 +102,7 @@ def convert(
     accounts.csv and posts.jsonl are replaced). Accounts in `known_accounts` are left out
     of accounts.csv: the store that will read the corpus has them already. A `matcher`
     maps accounts the store knows under another id onto that id, and places tier-less
-    accounts whose name names an office (`tracer.offices.AccountMatcher`)."""
+    accounts whose name names an office (`tracer.offices.placement.AccountMatcher`)."""
     fmt = resolve_format(path, fmt)
     root = root_of(path, fmt)
     if out.resolve() == root.resolve() or out.resolve() == path.resolve():

@@ -18,10 +18,11 @@ from typing import Any
 from tracer.adoption import account_json, median_seconds
 from tracer.errors import InputError
 from tracer.models import Account, StoredPost
-from tracer.offices import Offices, account_key, duplicate_accounts
-from tracer.registry import Office
-from tracer.service import find_post
+from tracer.offices.placement import Offices, account_key, duplicate_accounts
+from tracer.offices.registry import Office
 from tracer.store import Store
+from tracer.store.family_id import family_number
+from tracer.tracing import find_post
 
 GOVERNMENT = ("province", "regency")
 
@@ -30,7 +31,7 @@ def family_members(store: Store, post: StoredPost) -> list[StoredPost]:
     """The post's family, earliest first; a post alone is a family of one."""
     if post.family_id is None:
         return [post]
-    return [p for p, _ in store.family_posts(int(post.family_id[1:]))]
+    return [p for p, _ in store.family_posts(family_number(post.family_id))]
 
 
 def _account_item(account: Account, offices: Offices) -> dict[str, Any]:

@@ -16,11 +16,12 @@ from itertools import islice
 import numpy as np
 
 from tracer.candidates import Candidate, CommonWords, Match, media_keys, ocr_anchors
-from tracer.index import AnchorIndex
-from tracer.matching import MatchPolicy, TextSide, is_same_content, is_strong, verify_pair
-from tracer.mediaindex import MediaIndex
-from tracer.mediamatch import MediaItem, MediaMatch, match_media
-from tracer.textfp import U64, TextFingerprint, line_keys_of
+from tracer.media.index import MediaIndex
+from tracer.media.match import MediaItem, MediaMatch, match_media
+from tracer.policy import MatchPolicy
+from tracer.text.fingerprint import U64, TextFingerprint, line_keys_of
+from tracer.text.index import AnchorIndex
+from tracer.text.match import TextSide, is_same_content, is_strong, verify_pair
 
 MEDIA_TRIES_PER_FAMILY = 3
 """Posts of one candidate family whose media are verified, closest first, until one

@@ -15,13 +15,13 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from tracer.candidates import Candidate, Match
+from tracer.cascades.stored import refresh_cascades
 from tracer.linker import Linker
-from tracer.matching import MatchPolicy
-from tracer.mediamatch import MediaMatch
-from tracer.rows import LinkRow
+from tracer.media.match import MediaMatch
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.stored_cascades import refresh_cascades
-from tracer.textfp import TextFingerprint
+from tracer.store.rows import LinkRow
+from tracer.text.fingerprint import TextFingerprint
 
 RELINK_CHUNK = 5000
 

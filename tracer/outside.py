@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tracer.matching import MatchPolicy
-from tracer.mediamatch import MediaItem, MediaMatch, match_images
+from tracer.media.match import MediaItem, MediaMatch, match_images
 from tracer.models import StoredPost, TextMatch
+from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia
 
 Match = TextMatch | MediaMatch

@@ -25,20 +25,15 @@ from pathlib import Path
 
 from PIL import Image
 
-from tracer import ocr, textpresence
 from tracer.corpus import PostRecord, parse_line
 from tracer.errors import MediaError, RecordError
-from tracer.media import MediaLimits, check_size, load_image, media_kind, sample_video
-from tracer.mediafp import (
-    WORK_SIDE,
-    ImagePrint,
-    VideoPrint,
-    fingerprint_frames,
-    fingerprint_image,
-)
-from tracer.mediamatch import MediaItem
+from tracer.media import ocr, textpresence
+from tracer.media.decode import MediaLimits, check_size, load_image, media_kind, sample_video
+from tracer.media.fingerprint import WORK_SIDE, ImagePrint, fingerprint_image
+from tracer.media.match import MediaItem
+from tracer.media.video import VideoPrint, fingerprint_frames
 from tracer.normalize import NormalText, normalize_text
-from tracer.textfp import TextFingerprint, fingerprint_texts
+from tracer.text.fingerprint import TextFingerprint, fingerprint_texts
 
 MEDIA_POOL_MIN = 4
 """A batch with at least this many media files fingerprints them on every core."""

@@ -1,7 +1,7 @@
 """The post inside a phone screenshot: where its picture is, and which words are its
 caption rather than the app's own (issue 14).
 
-Takes a decoded screenshot; tesseract (`tracer.ocr`) reads its parts. A picture is found by its own
+Takes a decoded screenshot; tesseract (`media.ocr`) reads its parts. A picture is found by its own
 content — rows that vary along their length, or whose colour is not the app's — and,
 because a poster's white band can merge with a white app (or a scroll can cut it),
 as a few hypotheses: the rows found, and those rows extended to the shapes pictures are
@@ -19,9 +19,9 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from tracer import ocr
-from tracer.mediafp import fingerprint_image
-from tracer.mediamatch import MediaItem
+from tracer.media import ocr
+from tracer.media.fingerprint import fingerprint_image
+from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
 

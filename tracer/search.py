@@ -17,15 +17,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import sqlalchemy as sa
 
-from tracer.index import AnchorIndex
-from tracer.matching import MatchPolicy, TextSide, accepts, score_pair
 from tracer.normalize import normalize_text
-from tracer.rows import stored_post
-from tracer.schema import families, posts
+from tracer.policy import MatchPolicy
 from tracer.store import Store
-from tracer.textfp import U64, TextFingerprint, fingerprint_text
+from tracer.text.fingerprint import U64, TextFingerprint, fingerprint_text
+from tracer.text.index import AnchorIndex
+from tracer.text.match import TextSide, accepts, score_pair
 
 CANDIDATES = 32
 """Best-voted stored posts scored against the query."""
@@ -48,24 +46,14 @@ class SearchIndex:
             keys: list[U64] = []
             owners: list[npt.NDArray[np.int64]] = []
             added = 0
-            with store.engine.connect() as conn:
-                while True:
-                    stmt = (
-                        sa.select(posts.c.idx, posts.c.indexed)
-                        .where(posts.c.idx > self._last)
-                        .order_by(posts.c.idx)
-                        .limit(chunk)
-                    )
-                    rows = conn.execute(stmt).all()
-                    if not rows:
-                        break
-                    blobs = [bytes(r[1]) for r in rows]
-                    counts = np.fromiter((len(b) // 8 for b in blobs), np.int64, len(blobs))
-                    idxs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-                    keys.append(TextFingerprint.anchors_from_bytes(b"".join(blobs)))
-                    owners.append(np.repeat(idxs, counts))
-                    added += len(rows)
-                    self._last = int(rows[-1][0])
+            while rows := store.indexed_anchors(self._last, chunk):
+                blobs = [r[1] for r in rows]
+                counts = np.fromiter((len(b) // 8 for b in blobs), np.int64, len(blobs))
+                idxs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+                keys.append(TextFingerprint.anchors_from_bytes(b"".join(blobs)))
+                owners.append(np.repeat(idxs, counts))
+                added += len(rows)
+                self._last = rows[-1][0]
             if not added:
                 return
             new_keys, new_owners = np.concatenate(keys), np.concatenate(owners)
@@ -124,33 +112,26 @@ def search_text(
     if not hits:
         return []
     query = TextSide("(query)", norm.tokens, frozenset(anchors.tolist()), norm.lines)
-    with store.engine.connect() as conn:
-        stmt = (
-            store._post_select()
-            .add_columns(posts.c.anchors, families.c.size.label("family_size"))
-            .where(posts.c.idx.in_([h.idx for h in hits]))
-        )
-        rows = conn.execute(stmt).mappings().all()
     best: dict[int, dict[str, Any]] = {}
-    for row in rows:
+    for row in store.candidate_rows([h.idx for h in hits]):
         side = TextSide(
-            row["post_id"],
-            tuple(row["norm_text"].split()),
-            frozenset(TextFingerprint.anchors_from_bytes(row["anchors"]).tolist()),
-            tuple(row["norm_text"].split("\n")),
+            row.post.post_id,
+            tuple(row.norm_text.split()),
+            frozenset(TextFingerprint.anchors_from_bytes(row.anchors).tolist()),
+            tuple(row.norm_text.split("\n")),
         )
         match = score_pair(query, side, boilerplate, policy)
         shorter = min(len(query.tokens), len(side.tokens))
         linked = match.shared_anchors > 0 and accepts(match, shorter, policy)
-        rank = (not linked, -match.containment * match.density, -match.matched_tokens, row["idx"])
-        family = int(row["family_id"])
+        rank = (not linked, -match.containment * match.density, -match.matched_tokens, row.idx)
+        family = row.family
         if family in best and best[family]["_rank"] <= rank:
             continue
-        post = stored_post(row)
+        post = row.post
         best[family] = {
             "_rank": rank,
             "family_id": post.family_id,
-            "size": int(row["family_size"]) if post.family_id else 1,
+            "size": row.family_size,
             "linked": linked,
             "post": post.to_json(),
             "scores": match.scores,

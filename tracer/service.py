@@ -1,7 +1,5 @@
-"""The facade: `ingest`, `trace`, `verify` and `export`, tying the stages together.
-
-The CLI and the HTTP API call these and only render what they return.
-"""
+"""Ingest: read a corpus, prepare (normalise, fingerprint) its posts, link them into
+families and store them, then settle the cascades; one writer per database."""
 
 from __future__ import annotations
 
@@ -14,18 +12,17 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from tracer import ocr
 from tracer.candidates import Candidate
+from tracer.cascades.stored import refresh_cascades
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
-from tracer.errors import InputError, NotFoundError, RecordError
-from tracer.exports import FORMATS, node_link, render
+from tracer.errors import RecordError
 from tracer.linker import Linker
 from tracer.linking import make_linker, match_rows_of, relink
-from tracer.matching import MatchPolicy, TextSide
-from tracer.mediafp import media_params
-from tracer.models import Edge, StoredPost
-from tracer.normalize import NormalText, normalize_url
-from tracer.offices import duplicates_note
+from tracer.media import ocr
+from tracer.media.signals import media_params
+from tracer.normalize import normalize_url
+from tracer.offices.placement import duplicates_note
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import (
     MEDIA_BATCH,
     LineContext,
@@ -34,12 +31,9 @@ from tracer.prepare import (
     prepared_batches,
     with_media,
 )
-from tracer.queries import parse_family_id
-from tracer.rows import MediaRow, PostRow
 from tracer.store import Store
-from tracer.stored_cascades import family_cascades, refresh_cascades
-from tracer.textfp import fingerprint_params, fingerprint_text
-from tracer.verdict import VerdictReport
+from tracer.store.rows import MediaRow, PostRow
+from tracer.text.fingerprint import fingerprint_params
 
 P = ParamSpec("P")
 Progress = Callable[[int], None]
@@ -104,7 +98,7 @@ class IngestReport:
 def _one_writer(
     run: Callable[Concatenate[Store, P], IngestReport],
 ) -> Callable[Concatenate[Store, P], IngestReport]:
-    """Run an ingest under its store's writer lock (`tracer.writelock`), from its first
+    """Run an ingest under its store's writer lock (`tracer.store.writelock`), from its first
     read of the store's state to its last commit; a caller that holds the lock already
     (to bound the wait) keeps it."""
 
@@ -121,7 +115,7 @@ def ingest(
     store: Store,
     folder: Path,
     *,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     assume_tz: tzinfo | None = None,
     batch_size: int = 5000,
     progress: Progress | None = None,
@@ -135,7 +129,6 @@ def ingest(
     `progress` counts lines done, `media_progress` media files fingerprinted and read.
     `ocr_lang` None turns reading text off pictures off. Waits for any other ingest into
     the same database to finish (hold `store.writer(wait)` around it to bound the wait)."""
-    policy = policy or MatchPolicy()
     started = time.perf_counter()
     report = IngestReport()
     if ocr_lang is not None and (why := ocr.unavailable(ocr_lang)):
@@ -354,102 +347,3 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
 
 # --- reading ---------------------------------------------------------------------
 
-
-def find_post(store: Store, ref: str) -> StoredPost:
-    """A post by id, or by URL (normalised, so tracking parameters do not matter)."""
-    url_key = normalize_url(ref) if "/" in ref or ref.startswith("http") else None
-    post = store.find_post(ref, url_key)
-    if post is None:
-        raise NotFoundError(f"no post {ref!r}")
-    return post
-
-
-@dataclass(frozen=True, slots=True)
-class Family:
-    family_id: str | None
-    posts: list[StoredPost]
-    """Earliest first."""
-    edges: list[Edge]
-
-
-def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
-    """The post's family with its cascade edges; a post alone is a family of one, no id."""
-    if post.family_id is None:
-        return Family(None, [post], [])
-    numeric = int(post.family_id[1:])
-    members = store.family_posts(numeric)
-    posts = [p for p, _ in members]
-    if store.family_dirty(numeric):  # an ingest is still under way: infer, do not store
-        _, _, edges = family_cascades(store, policy, [numeric])
-    else:
-        edges = [
-            Edge(
-                p.parent_id,
-                p.post_id,
-                int(p.lag_seconds or 0),
-                e["modality"],
-                e["scores"],
-                e["reason"],
-                e.get("evidence"),
-            )
-            for p, e in members
-            if p.parent_id and e
-        ]
-    return Family(post.family_id, posts, edges)
-
-
-def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
-    members = store.family_posts(parse_family_id(family_id))
-    if len(members) <= 1:
-        raise NotFoundError(f"no family {family_id!r}")
-    return load_family(store, policy, members[0][0])
-
-
-def trace(store: Store, ref: str, policy: MatchPolicy | None = None) -> dict[str, Any]:
-    """Where a post came from: its family's cascade, origin, release and path."""
-    policy = policy or MatchPolicy()
-    post = find_post(store, ref)
-    family = load_family(store, policy, post)
-    parents = {e.target: e.source for e in family.edges}
-    path = [post.post_id]
-    while path[-1] in parents:
-        path.append(parents[path[-1]])
-    path.reverse()
-    release = next((p for p in family.posts if p.tier == "central"), None)
-    return {
-        "post": post.to_json(),
-        "family_id": family.family_id,
-        "origin": family.posts[0].to_json(),
-        "release": release.to_json() if release else None,
-        "parent": parents.get(post.post_id),
-        "path": path,
-        "graph": node_link(family.family_id, family.posts, family.edges),
-    }
-
-
-def verify(store: Store, ref: str, policy: MatchPolicy | None = None) -> VerdictReport:
-    """The verdict on "this post was a ministry release" (see `tracer.verification`)."""
-    from tracer.verification import verify_post  # the facade's verification half
-
-    return verify_post(store, ref, policy)
-
-
-def text_side(post_id: str, norm: NormalText) -> TextSide:
-    anchors = frozenset(fingerprint_text(norm).anchors.tolist())
-    return TextSide(post_id, norm.tokens, anchors, norm.lines)
-
-
-def export(
-    store: Store,
-    family_id: str,
-    fmt: str = "json",
-    policy: MatchPolicy | None = None,
-    zone: str = "Asia/Jakarta",
-) -> dict[str, Any] | str:
-    """A family's cascade in one of `exports.FORMATS`: a dict for the JSON formats, the
-    document's text for GraphML and GEXF. Times meant for people are shown in `zone`."""
-    if fmt not in FORMATS:
-        raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
-    family = get_family(store, policy or MatchPolicy(), family_id)
-    names = {a.account_id: a.name for a in store.accounts().values() if a.name}
-    return render(fmt, family.family_id, family.posts, family.edges, zone, names)

@@ -19,7 +19,7 @@ from typing import Literal
 from tracer import service
 from tracer.corpus import ACCOUNTS_FILE, POSTS_FILE, write_corpus
 from tracer.errors import CorpusError, RecordError
-from tracer.matching import MatchPolicy
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
 
 UploadKind = Literal["ndjson", "zip"]
@@ -82,7 +82,7 @@ def ingest_upload(
     workdir: Path,
     *,
     max_bytes: int,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     batch_size: int = 5000,
 ) -> service.IngestReport:
     """Ingest an uploaded batch saved at `body`, using `workdir` (empty) to unpack it."""

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from tracer.alteration import alteration
-from tracer.context import Context, flags
+from tracer.flags import Context, flags
 from tracer.headline import headline
 from tracer.models import StoredPost, Verdict, iso_utc
 from tracer.normalize import NormalText, local_time, normalize_text

@@ -18,31 +18,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tracer import ocr
 from tracer.candidates import Candidate, Match
-from tracer.context import Context, load_context
+from tracer.cascades.stored import edge_evidence
 from tracer.errors import InputError, MediaError
+from tracer.flags import Context, load_context
 from tracer.linker import Linker
 from tracer.linking import make_linker
-from tracer.matching import MatchPolicy
-from tracer.media import MediaLimits, check_size, load_image, media_kind
-from tracer.mediafp import embedded_picture, fingerprint_image
-from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
+from tracer.media import ocr
+from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
+from tracer.media.embedded import embedded_picture
+from tracer.media.fingerprint import fingerprint_image
+from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.outside import closest_copy, raw_caption, shown, shown_media
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.rows import LinkRow
 from tracer.screenshot import screenshot_media, without_handles
-from tracer.service import (
-    find_post,
-    load_family,
-    text_side,
-)
 from tracer.store import Store
-from tracer.stored_cascades import edge_evidence
-from tracer.textfp import fingerprint_text
+from tracer.store.rows import LinkRow
+from tracer.text.fingerprint import fingerprint_text
+from tracer.tracing import find_post, load_family, text_side
 from tracer.verdict import VerdictReport, build_verdict, decide
 
 SUBMITTED = "(submitted)"
@@ -65,10 +62,9 @@ def post_zone(post: StoredPost, accounts: dict[str, Account]) -> str:
 
 
 def verify_post(
-    store: Store, ref: str, policy: MatchPolicy | None = None, context: Context | None = None
+    store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY, context: Context | None = None
 ) -> VerdictReport:
     """The verdict on "this post was a ministry release", with its evidence."""
-    policy = policy or MatchPolicy()
     post = find_post(store, ref)
     family = load_family(store, policy, post)
     media = store.media.items_by_post([p.post_id for p in family.posts])
@@ -231,14 +227,13 @@ def search_content(
     store: Store,
     submission: Submission,
     *,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     limit: int = 10,
     linker: Linker | None = None,
 ) -> list[dict[str, Any]]:
     """The families that share text, pictures or clips with outside content, best
     first, each with its closest member, the modality and the scores (`POST /search`
     with files)."""
-    policy = policy or MatchPolicy()
     candidate, _, _ = submission_candidate(submission, None, ocr.LANG)
     found: dict[str, dict[str, Any]] = {}
     for _, match in _find(store, policy, candidate, linker):
@@ -276,7 +271,7 @@ def verify_content(
     store: Store,
     submission: Submission,
     *,
-    policy: MatchPolicy | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
     context: Context | None = None,
     limits: MediaLimits | None = None,
     ocr_lang: str | None = ocr.LANG,
@@ -290,7 +285,7 @@ def verify_content(
     return judge_content(
         store,
         submission,
-        policy or MatchPolicy(),
+        policy,
         context,
         limits=limits,
         ocr_lang=ocr_lang,
@@ -370,8 +365,8 @@ class Searcher:
     service answers `POST /verify` without reloading every anchor per request. Rebuilt
     when the store has new posts; thread-safe (one build at a time, reads share it)."""
 
-    def __init__(self, policy: MatchPolicy | None = None) -> None:
-        self.policy = policy or MatchPolicy()
+    def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
+        self.policy = policy
         self._linker: Linker | None = None
         self._built_at = -1
         self._lock = threading.Lock()

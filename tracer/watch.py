@@ -22,16 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
-from tracer.context import Context, Period, flags
 from tracer.errors import InputError
+from tracer.flags import Context, Period, flags
 from tracer.models import StoredPost, iso_utc
 from tracer.normalize import local_time, normalize_text, resolve_zone
-from tracer.offices import Offices
-from tracer.rows import stored_post
-from tracer.schema import accounts, posts
+from tracer.offices.placement import Offices
 from tracer.store import Store
+from tracer.store.family_id import family_number
 from tracer.tables import Table
 from tracer.verdict import decide
 
@@ -112,50 +109,25 @@ def _check(query: WatchQuery) -> None:
 def _candidates(store: Store, context: Context, query: WatchQuery) -> list[StoredPost]:
     """Government posts in range; when political terms are required, only those whose
     family holds a post with one of the terms' words (the exact check comes later)."""
-    where: list[sa.ColumnElement[bool]] = [accounts.c.tier.in_(GOVERNMENT)]
-    if query.start:
-        where.append(posts.c.ts >= int(query.start.timestamp()))
-    if query.end:
-        where.append(posts.c.ts < int(query.end.timestamp()))
+    windows = None
     if "campaign_period" in query.flags:
-        where.append(
-            sa.or_(
-                *(
-                    sa.and_(
-                        posts.c.ts >= int(p.start.timestamp()), posts.c.ts < int(p.end.timestamp())
-                    )
-                    for p in context.periods
-                ),
-                sa.false(),
-            )
-        )
+        windows = [(int(p.start.timestamp()), int(p.end.timestamp())) for p in context.periods]
+    words = None
     if "political_terms" in query.flags:
         words = sorted({t[0] for t in context.terms})
-        carriers = sa.select(posts.c.family_id).where(
-            sa.or_(*(posts.c.norm_text.like(f"%{w}%") for w in words), sa.false())
-        )
-        where.append(posts.c.family_id.in_(carriers))
-    stmt = store._post_select().where(*where).order_by(posts.c.ts, posts.c.post_id)
-    with store.engine.connect() as conn:
-        return [stored_post(r) for r in conn.execute(stmt).mappings()]
+    return store.posts_in_windows(
+        GOVERNMENT,
+        int(query.start.timestamp()) if query.start else None,
+        int(query.end.timestamp()) if query.end else None,
+        windows,
+        words,
+    )
 
 
 def _families(store: Store, found: Sequence[StoredPost]) -> dict[str, list[StoredPost]]:
     """The families of the posts found, earliest first, in one query per 500 families
     (not one per family: a campaign's watch list spans thousands)."""
-    wanted = sorted({int(p.family_id[1:]) for p in found if p.family_id})
-    out: dict[str, list[StoredPost]] = {}
-    with store.engine.connect() as conn:
-        for start in range(0, len(wanted), 500):
-            stmt = (
-                store._post_select()
-                .where(posts.c.family_id.in_(wanted[start : start + 500]))
-                .order_by(posts.c.ts, posts.c.post_id)
-            )
-            for row in conn.execute(stmt).mappings():
-                member = stored_post(row)
-                out.setdefault(member.family_id or "", []).append(member)
-    return out
+    return store.family_members([family_number(p.family_id) for p in found if p.family_id])
 
 
 def _status(post: StoredPost, members: Sequence[StoredPost]) -> tuple[str, str, StoredPost | None]:

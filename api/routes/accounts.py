@@ -14,7 +14,7 @@ from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import AccountDetailOut, AccountPage, AdoptionOut, DuplicatesOut
 from tracer import adoption, coverage, tables
-from tracer.offices import duplicate_accounts
+from tracer.offices.placement import duplicate_accounts
 from tracer.store import Store
 
 router = APIRouter(tags=["accounts"], responses=PROBLEM_RESPONSES)

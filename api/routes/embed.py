@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import PolicyDep, SettingsDep, StoreDep
 from api.errors import problem
-from tracer import exports, service
+from tracer import exports, tracing
 from tracer.config import Settings
 from tracer.errors import InputError, NotFoundError
 
@@ -136,7 +136,7 @@ def embed_family(
     if not request.app.state.cytoscape:
         return _missing_viewer()
     try:
-        family = service.get_family(store, policy, family_id)
+        family = tracing.get_family(store, policy, family_id)
     except NotFoundError as exc:  # in a frame, a page that says so; else a problem
         if in_frame(request):
             return embed_error(request, 404, str(exc))
@@ -167,7 +167,7 @@ def embed_trace(
     if not request.app.state.cytoscape:
         return _missing_viewer()
     try:
-        found = service.find_post(store, post)
+        found = tracing.find_post(store, post)
     except (NotFoundError, InputError) as exc:
         if in_frame(request):
             return embed_error(request, 404 if isinstance(exc, NotFoundError) else 400, str(exc))

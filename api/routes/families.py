@@ -12,8 +12,9 @@ from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response, dispo
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import FamilyDetailOut, FamilyPage
-from tracer import queries, service, tables
+from tracer import tables, tracing
 from tracer.store import Store
+from tracer.store import listings as queries
 
 router = APIRouter(tags=["families"], responses=PROBLEM_RESPONSES)
 XML = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -93,12 +94,12 @@ async def family_graph(
     gives its nodes (posts) or its edges (who copied whom) as a table."""
     zone = settings.timezone
     if format == "csv":
-        elements = service.export(store, family_id, "cytoscape", policy, zone=zone)
+        elements = tracing.export(store, family_id, "cytoscape", policy, zone=zone)
         assert isinstance(elements, dict)
         spec = tables.NODES if table == "nodes" else tables.EDGES
         rows = [e["data"] for e in elements[table]]
         return csv_response(spec, rows, zone, tables.file_name(family_id, table))
-    result = service.export(store, family_id, format, policy, zone=zone)
+    result = tracing.export(store, family_id, format, policy, zone=zone)
     name = tables.file_name(family_id, ext=_EXTENSIONS[format])
     if isinstance(result, str):
         return Response(result, media_type=XML[format], headers=disposition(name))

@@ -7,13 +7,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import MetricsDep, StoreDep
 from api.errors import problems
 from api.schemas import Live, Ready
 from tracer.errors import StoreError
-from tracer.schema import SCHEMA_VERSION
+from tracer.store import SCHEMA_VERSION, DatabaseError
 
 router = APIRouter(tags=["health"])
 
@@ -30,7 +29,7 @@ def readyz(request: Request, store: StoreDep) -> dict[str, Any]:
     start-up warm-up (family summaries, search index) is done."""
     try:
         version = store.schema_version()
-    except SQLAlchemyError:
+    except DatabaseError:
         raise StoreError("the database does not answer") from None
     if version != SCHEMA_VERSION:
         raise StoreError(f"schema version {version}, expected {SCHEMA_VERSION}")

@@ -13,7 +13,7 @@ from api.deps import PolicyDep, SettingsDep, StoreDep, require_api_key
 from api.errors import problems
 from api.schemas import IngestOut
 from tracer.config import Settings
-from tracer.matching import MatchPolicy
+from tracer.policy import MatchPolicy
 from tracer.service import IngestReport
 from tracer.store import Store
 from tracer.uploads import UploadKind, ingest_upload

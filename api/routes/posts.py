@@ -13,7 +13,8 @@ from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import PostOut, PostPage
-from tracer import queries, service, tables
+from tracer import tables, tracing
+from tracer.store import listings as queries
 
 router = APIRouter(tags=["posts"], responses=PROBLEM_RESPONSES)
 
@@ -63,4 +64,4 @@ def list_posts(
 @router.get("/posts/{post_id}", response_model=PostOut)
 async def get_post(post_id: str, store: StoreDep) -> FastJSON:
     """A stored post by id."""
-    return FastJSON(service.find_post(store, post_id).to_json())
+    return FastJSON(tracing.find_post(store, post_id).to_json())

@@ -10,7 +10,7 @@ from api.deps import ContextDep, PolicyDep, StoreDep
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import TraceOut, VerifyOut
-from tracer import service
+from tracer import tracing
 from tracer.verification import verify_post
 
 router = APIRouter(tags=["trace"], responses=PROBLEM_RESPONSES)
@@ -20,7 +20,7 @@ PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post 
 @router.get("/trace", response_model=TraceOut)
 async def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
     """Where a post came from: its family's cascade, origin, release, parent and path."""
-    return FastJSON(service.trace(store, post, policy))
+    return FastJSON(tracing.trace(store, post, policy))
 
 
 @router.get("/verify", response_model=VerifyOut)

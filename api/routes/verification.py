@@ -18,7 +18,7 @@ from api.errors import problems
 from api.schemas import VerifyOut
 from tracer.card import card_css, render
 from tracer.cards import make_card, make_content_card
-from tracer.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from tracer.media.decode import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from tracer.normalize import parse_instant, resolve_zone
 from tracer.verification import Searcher, Submission, verify_content
 

@@ -1,0 +1,177 @@
+"""The media index against a numpy brute force: every key within `EXACT_RADIUS`, in the
+sorted bands, in the unsorted delta and after `compact()`; the owners' best distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracer.media.index import DELTA_LIMIT, EXACT_RADIUS, MediaIndex
+
+Triple = tuple[int, int, int]
+
+
+def brute_force(
+    keys: np.ndarray, owners: np.ndarray, queries: np.ndarray, radius: int
+) -> set[Triple]:
+    """Every (query number, owner, best distance) within `radius`, by comparing all
+    pairs: an owner with several keys near one query is reported once, at its best."""
+    d = np.bitwise_count(queries[:, None] ^ keys[None, :]).astype(np.int64)
+    q, k = np.nonzero(d <= radius)
+    best: dict[tuple[int, int], int] = {}
+    for qi, owner, dist in zip(q.tolist(), owners[k].tolist(), d[q, k].tolist(), strict=True):
+        best[(qi, owner)] = min(dist, best.get((qi, owner), 65))
+    return {(qi, owner, dist) for (qi, owner), dist in best.items()}
+
+
+def found(index: MediaIndex, queries: np.ndarray, radius: int) -> set[Triple]:
+    qid, owners, distances = index.search_batch(queries, radius)
+    triples = list(zip(qid.tolist(), owners.tolist(), distances.tolist(), strict=True))
+    pairs = [(q, o) for q, o, _ in triples]
+    assert len(pairs) == len(set(pairs)), "an owner reported twice for one query"
+    return set(triples)
+
+
+def near(rng: np.random.Generator, keys: np.ndarray, n: int, max_flips: int) -> np.ndarray:
+    """`n` queries: stored keys with 0..`max_flips` random bits flipped."""
+    out = rng.choice(keys, n).copy()
+    for i in range(n):
+        for bit in rng.choice(64, rng.integers(0, max_flips + 1), replace=False):
+            out[i] ^= np.uint64(1) << np.uint64(bit)
+    return out
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """3,000 random keys of 1,000 owners (three each, like a picture's regions), and
+    queries near them, on them and far from all of them."""
+    rng = np.random.default_rng(20240126)
+    keys = rng.integers(0, 2**64, 3000, dtype=np.uint64)
+    keys[2900:] = keys[:100]  # the same key under two owners
+    owners = np.arange(3000, dtype=np.int64) // 3
+    queries = np.concatenate(
+        [
+            near(rng, keys, 400, EXACT_RADIUS + 3),
+            keys[:50],
+            rng.integers(0, 2**64, 100, dtype=np.uint64),
+        ]
+    )
+    return keys, owners, queries
+
+
+def built(keys: np.ndarray, owners: np.ndarray, in_delta: int) -> MediaIndex:
+    """An index whose last `in_delta` keys are in the unsorted delta."""
+    split = len(keys) - in_delta
+    index = MediaIndex(keys[:split], owners[:split])
+    for key, owner in zip(keys[split:].tolist(), owners[split:].tolist(), strict=True):
+        index.add([key], owner)
+    return index
+
+
+@pytest.mark.parametrize("in_delta", [0, 1000, 3000], ids=["sorted", "mixed", "delta"])
+@pytest.mark.parametrize("radius", [0, 3, EXACT_RADIUS])
+def test_finds_every_key_within_radius(
+    data: tuple[np.ndarray, np.ndarray, np.ndarray], in_delta: int, radius: int
+) -> None:
+    keys, owners, queries = data
+    index = built(keys, owners, in_delta)
+    expected = brute_force(keys, owners, queries, radius)
+    assert len(expected) > len(queries) // 4  # the queries do find something
+    assert found(index, queries, radius) == expected
+    index.compact()
+    assert len(index) == len(keys)
+    assert found(index, queries, radius) == expected
+
+
+def test_owners_best_distances(data: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    keys, owners, queries = data
+    index = built(keys, owners, 500)
+    for start in range(0, 120, 3):  # a picture's three region keys at a time
+        batch = queries[start : start + 3]
+        expected: dict[int, int] = {}
+        for _, owner, d in brute_force(keys, owners, batch, EXACT_RADIUS):
+            expected[owner] = min(d, expected.get(owner, 65))
+        assert index.search(batch, EXACT_RADIUS) == expected
+        assert index.search(list(map(int, batch)), EXACT_RADIUS) == expected
+
+
+def test_a_key_under_two_owners_is_found_for_both(
+    data: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    keys, owners, _ = data
+    index = built(keys, owners, 0)
+    assert index.search(keys[:1], 0) == {int(owners[0]): 0, int(owners[2900]): 0}
+
+
+def test_above_the_exact_radius_nothing_false_is_found(
+    data: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    keys, owners, queries = data
+    index = built(keys, owners, 0)
+    radius = EXACT_RADIUS + 3
+    got, expected = found(index, queries, radius), brute_force(keys, owners, queries, radius)
+    assert got <= expected
+    assert len(got) >= 0.5 * len(expected)
+
+
+def test_empty_index() -> None:
+    index = MediaIndex()
+    assert len(index) == 0
+    assert index.search([0, 2**64 - 1], EXACT_RADIUS) == {}
+    qid, owners, distances = index.search_batch(np.array([1, 2], np.uint64), EXACT_RADIUS)
+    assert len(qid) == len(owners) == len(distances) == 0
+    index.compact()
+    assert index.search([1], 64) == {}
+
+
+def test_no_queries() -> None:
+    index = MediaIndex(np.array([1, 2], np.uint64), np.array([7, 8], np.int64))
+    index.add([3], 9)
+    assert index.search(np.empty(0, np.uint64), EXACT_RADIUS) == {}
+
+
+def test_a_full_delta_is_compacted() -> None:
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 2**64, DELTA_LIMIT + 10, dtype=np.uint64)
+    index = MediaIndex()
+    index.add(keys[:DELTA_LIMIT], 1)  # reaches the limit: merged into the sorted bands
+    index.add(keys[DELTA_LIMIT:], 2)
+    assert len(index) == len(keys)
+    assert index.search(keys[DELTA_LIMIT - 1 : DELTA_LIMIT + 1], 0) == {1: 0, 2: 0}
+
+
+keys64 = st.integers(0, 2**64 - 1)
+
+
+@settings(max_examples=60)
+@given(
+    stored=st.lists(st.tuples(keys64, st.integers(0, 20)), max_size=60),
+    flips=st.lists(st.lists(st.integers(0, 63), max_size=EXACT_RADIUS + 2), max_size=20),
+    extra=st.lists(keys64, max_size=5),
+    in_delta=st.integers(0, 60),
+    radius=st.integers(0, EXACT_RADIUS),
+)
+def test_matches_brute_force(
+    stored: list[tuple[int, int]],
+    flips: list[list[int]],
+    extra: list[int],
+    in_delta: int,
+    radius: int,
+) -> None:
+    keys = np.array([k for k, _ in stored], np.uint64)
+    owners = np.array([o for _, o in stored], np.int64)
+    queries_list = list(extra)
+    for i, bits in enumerate(flips):  # queries a few bits away from stored keys
+        if stored:
+            key = stored[i % len(stored)][0]
+            for bit in bits:
+                key ^= 1 << bit
+            queries_list.append(key)
+    queries = np.array(queries_list, np.uint64)
+    index = built(keys, owners, min(in_delta, len(keys)))
+    expected = brute_force(keys, owners, queries, radius)
+    assert found(index, queries, radius) == expected
+    index.compact()
+    assert found(index, queries, radius) == expected

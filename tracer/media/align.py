@@ -1,0 +1,203 @@
+"""Alignment of two pictures under the transform a pair of their region keys proposes.
+
+A region-key hit between two pictures is only a candidate: unrelated pictures share a
+close region now and then (a collage tile, a textured area, a logo band, a smooth sky).
+The boxes of the two regions say how one picture would sit on the other (a frame, a
+crop, a resize); the small grey grids both prints keep say whether the whole overlap
+agrees under that transform, and how much of each picture the overlap holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tracer.media.fingerprint import DCT32, ImagePrint, hamming64
+
+ALIGN_LATTICE = 32
+"""The overlap of two aligned pictures is compared on this many points a side (and
+hashed like a pHash: the 8×8 lowest DCT frequencies of the 32×32 lattice)."""
+ALIGN_TRIES = 8
+"""Region pairs within the radius tried as transforms, closest first."""
+COVER_BONUS = 0.15
+"""Correlation a transform may give up for each unit of overlap it adds."""
+_JITTER = np.array(
+    [
+        (dx, dy, s)
+        for s in (0.97, 1.0, 1.03)
+        for dx in (-0.02, 0.0, 0.02)
+        for dy in (-0.02, 0.0, 0.02)
+    ]
+)
+"""Small shifts and scales around each proposed transform: region keys sit on a fixed
+grid of boxes, a real frame or crop falls between them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """How two pictures agree under the transform one of their region pairs proposes."""
+
+    region_distance: int
+    distance: int
+    """pHash bits (of 64) between the two pictures' overlaps, aligned."""
+    correlation: float
+    """Pearson correlation of the aligned overlaps' grey levels."""
+    cover: tuple[float, float]
+    """Share of each picture (the first, the second) inside the overlap."""
+    overlap: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] = (
+        (0.0, 0.0, 1.0, 1.0),
+        (0.0, 0.0, 1.0, 1.0),
+    )
+    """The overlap as a box of each picture, in shares of its sides."""
+
+
+def _bilinear(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """`grid` sampled at shares `xs`, `ys` of its width and height (any equal shapes)."""
+    side = grid.shape[0]
+    px = np.clip(xs * side - 0.5, 0, side - 1)
+    py = np.clip(ys * side - 0.5, 0, side - 1)
+    x0 = np.minimum(px.astype(np.int64), side - 2)
+    y0 = np.minimum(py.astype(np.int64), side - 2)
+    fx, fy = px - x0, py - y0
+    top = grid[y0, x0] * (1 - fx) + grid[y0, x0 + 1] * fx
+    bottom = grid[y0 + 1, x0] * (1 - fx) + grid[y0 + 1, x0 + 1] * fx
+    out: np.ndarray = top * (1 - fy) + bottom * fy
+    return out
+
+
+def _lattice_hash(patch: np.ndarray) -> int:
+    low = (DCT32 @ patch @ DCT32.T)[:8, :8].reshape(64)
+    bits = low > np.median(low)
+    return int.from_bytes(np.packbits(bits).tobytes(), "big")
+
+
+def _try_transform(
+    ga: np.ndarray,
+    gb: np.ndarray,
+    box_a: tuple[float, float, float, float],
+    box_b: tuple[float, float, float, float],
+    min_cover: float,
+) -> (
+    tuple[
+        float,
+        np.ndarray,
+        np.ndarray,
+        tuple[float, float],
+        tuple[tuple[float, float, float, float], tuple[float, float, float, float]],
+    ]
+    | None
+):
+    """The best jittered version of the transform that maps `box_b` onto `box_a`: its
+    correlation, both aligned patches and both covers; None when no version overlaps
+    enough of both pictures."""
+    ax0, ay0, ax1, ay1 = box_a
+    bx0, by0, bx1, by1 = box_b
+    cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
+    half_w = (ax1 - ax0) / 2 * _JITTER[:, 2]
+    half_h = (ay1 - ay0) / 2 * _JITTER[:, 2]
+    jx0 = cx + _JITTER[:, 0] * (ax1 - ax0) - half_w
+    jy0 = cy + _JITTER[:, 1] * (ay1 - ay0) - half_h
+    sx = 2 * half_w / (bx1 - bx0)
+    sy = 2 * half_h / (by1 - by0)
+    # b's whole picture in a's shares, cut to a's picture: the overlap.
+    ox0 = np.maximum(0.0, jx0 - bx0 * sx)
+    oy0 = np.maximum(0.0, jy0 - by0 * sy)
+    ox1 = np.minimum(1.0, jx0 + (1 - bx0) * sx)
+    oy1 = np.minimum(1.0, jy0 + (1 - by0) * sy)
+    cover_a = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
+    cover_b = cover_a / (sx * sy)
+    ok = np.minimum(cover_a, cover_b) >= min_cover
+    if not ok.any():
+        return None
+    steps = (np.arange(ALIGN_LATTICE) + 0.5) / ALIGN_LATTICE
+    xa = ox0[:, None] + (ox1 - ox0)[:, None] * steps[None, :]  # (jitters, L)
+    ya = oy0[:, None] + (oy1 - oy0)[:, None] * steps[None, :]
+    xb = bx0 + (xa - jx0[:, None]) / sx[:, None]
+    yb = by0 + (ya - jy0[:, None]) / sy[:, None]
+    pa = _bilinear(
+        ga,
+        np.broadcast_to(xa[:, None, :], (len(xa), ALIGN_LATTICE, ALIGN_LATTICE)),
+        np.broadcast_to(ya[:, :, None], (len(ya), ALIGN_LATTICE, ALIGN_LATTICE)),
+    )
+    pb = _bilinear(
+        gb,
+        np.broadcast_to(xb[:, None, :], (len(xb), ALIGN_LATTICE, ALIGN_LATTICE)),
+        np.broadcast_to(yb[:, :, None], (len(yb), ALIGN_LATTICE, ALIGN_LATTICE)),
+    )
+    da = pa - pa.mean(axis=(1, 2), keepdims=True)
+    db = pb - pb.mean(axis=(1, 2), keepdims=True)
+    norm = np.sqrt((da * da).sum(axis=(1, 2)) * (db * db).sum(axis=(1, 2)))
+    corr = np.where((norm > 0) & ok, (da * db).sum(axis=(1, 2)) / np.maximum(norm, 1e-9), -1.0)
+    k = int(np.argmax(corr))
+    box_a = (float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k]))
+    box_b = (
+        float(bx0 + (ox0[k] - jx0[k]) / sx[k]),
+        float(by0 + (oy0[k] - jy0[k]) / sy[k]),
+        float(bx0 + (ox1[k] - jx0[k]) / sx[k]),
+        float(by0 + (oy1[k] - jy0[k]) / sy[k]),
+    )
+    return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k])), (box_a, box_b)
+
+
+def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) -> Alignment | None:
+    """The best agreement of two pictures under a transform proposed by one of their
+    close region pairs: a region-key hit is only a candidate, the whole overlap decides
+    (a shared logo band, a collage tile or a texture covers too little, or disagrees
+    around the shared part). None when the pictures keep no grids or nothing overlaps."""
+    ga, gb = a.grid_array(), b.grid_array()
+    if ga is None or gb is None:
+        return None
+    x = np.array(a.regions, np.uint64)[:, None] ^ np.array(b.regions, np.uint64)[None, :]
+    d = np.bitwise_count(x)
+    ii, jj = np.nonzero(d <= radius)
+    if not len(ii):
+        return None
+    order = np.lexsort((jj, ii, d[ii, jj]))[:ALIGN_TRIES]
+    fa, fb = ga.astype(np.float64), gb.astype(np.float64)
+    best: Alignment | None = None
+    for k in order.tolist():
+        i, j = int(ii[k]), int(jj[k])
+        found = _try_transform(fa, fb, a.region_box(i), b.region_box(j), min_cover)
+        if found is None:
+            continue
+        corr, pa, pb, cover, boxes = found
+        # The best agreement, with a bonus for a larger overlap: on smooth pictures a
+        # deeper crop or a stretch agrees nearly as well, and would hide what was kept.
+        if best is not None and corr + COVER_BONUS * min(cover) <= (
+            best.correlation + COVER_BONUS * min(best.cover)
+        ):
+            continue
+        distance = hamming64(_lattice_hash(pa), _lattice_hash(pb))
+        best = Alignment(int(d[i, j]), distance, round(corr, 4), cover, boxes)
+    return best
+
+
+def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> float | None:
+    """How well the picture outside `box` continues what is inside it, across the box's
+    edges that lie inside the picture: the correlation of the grey levels just outside
+    and just inside them — 0 when the step across the edge is much larger than the
+    steps inside (a flat band, a frame's colour, a banner), near 1 for a wider shot of
+    the same scene. None when no edge lies far enough inside the picture to look across."""
+    side = grid.shape[0]
+    x0, y0, x1, y1 = (round(v * side) for v in box)
+    lines: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # outside, inside, deeper
+    tall, wide = y1 - y0 > 8, x1 - x0 > 8
+    if y0 >= 2 and wide and tall:
+        lines.append((grid[y0 - 2, x0:x1], grid[y0 + 1, x0:x1], grid[y0 + 4, x0:x1]))
+    if side - y1 >= 2 and wide and tall:
+        lines.append((grid[y1 + 1, x0:x1], grid[y1 - 2, x0:x1], grid[y1 - 5, x0:x1]))
+    if x0 >= 2 and wide and tall:
+        lines.append((grid[y0:y1, x0 - 2], grid[y0:y1, x0 + 1], grid[y0:y1, x0 + 4]))
+    if side - x1 >= 2 and wide and tall:
+        lines.append((grid[y0:y1, x1 + 1], grid[y0:y1, x1 - 2], grid[y0:y1, x1 - 5]))
+    if not lines:
+        return None
+    out, inn, deeper = (
+        np.concatenate(part).astype(np.float64) for part in zip(*lines, strict=True)
+    )
+    across = float(np.abs(out - inn).mean())
+    within = float(np.abs(inn - deeper).mean())
+    if across > 2 * within + 8 or out.std() < 1e-6 or inn.std() < 1e-6:
+        return 0.0  # a step at the edge, or a flat band: a frame, not more of the scene
+    return float(np.corrcoef(out, inn)[0, 1])

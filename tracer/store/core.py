@@ -1,0 +1,344 @@
+"""The `Store`: opening a database, its schema version, and the write side of an
+ingest (posts, media, matches, families, cascades) with the reads the facade needs.
+
+SQLite by default (WAL, one transaction per batch, so an ingest killed at any moment
+leaves the last committed batch and nothing half-written); SQLAlchemy Core keeps
+PostgreSQL one URL away (`tracer.store.dialects`). The schema carries a version;
+`tracer.store.migrations` are applied in order when a store is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tracer.errors import StoreError
+from tracer.models import Account
+from tracer.store.dialects import create_engine, database_url
+from tracer.store.links import LinkReader, chunks, write_links
+from tracer.store.media import MediaStore, insert_media
+from tracer.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from tracer.store.reads import Reads
+from tracer.store.rows import (
+    CascadeRow,
+    MediaRow,
+    PostRow,
+    account_of,
+    account_row,
+    post_row,
+)
+from tracer.store.schema import (
+    accounts,
+    families,
+    family_stats,
+    matches,
+    media,
+    meta,
+    posts,
+)
+from tracer.store.writelock import OnWait, writer_lock
+
+
+class Store(Reads):
+    """A database opened for tracer; the read side is `Reads`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._post_stmt: sa.Select[Any] | None = None
+
+    @classmethod
+    def open(cls, db: str | Path) -> Store:
+        url = database_url(db)
+        engine = create_engine(url)
+        store = cls(engine)
+        try:
+            store.migrate()
+        except sa.exc.OperationalError as exc:  # a folder that does not exist, a locked file
+            engine.dispose()
+            raise StoreError(f"cannot open database {url!r}: {exc.orig}") from None
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def writer(
+        self, wait: float | None = None, on_wait: OnWait | None = None
+    ) -> AbstractContextManager[None]:
+        """The one-writer lock (see `tracer.store.writelock`); `wait` None: as long as it takes."""
+        return writer_lock(self.engine, wait, on_wait)
+
+    # --- schema -----------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Bring the schema up to date; a change is made under the writer lock (two first
+        ingests into a new file would both create it), a current schema takes no lock."""
+        if self.schema_version(missing_ok=True) == SCHEMA_VERSION:
+            return
+        with self.writer(), self.engine.begin() as conn:
+            meta.create(conn, checkfirst=True)
+            row = conn.execute(
+                sa.select(meta.c.value).where(meta.c.key == "schema_version")
+            ).first()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"database schema version {current} is newer than this tracer "
+                    f"({SCHEMA_VERSION})"
+                )
+            for step in MIGRATIONS[current:]:
+                step(conn)
+            if current != SCHEMA_VERSION:
+                values = {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+                if row:
+                    conn.execute(meta.update().where(meta.c.key == "schema_version"), values)
+                else:
+                    conn.execute(meta.insert(), values)
+
+    def schema_version(self, missing_ok: bool = False) -> int:
+        with self.engine.connect() as conn:
+            if missing_ok and not sa.inspect(conn).has_table(meta.name):
+                return 0
+            row = conn.execute(
+                sa.select(meta.c.value).where(meta.c.key == "schema_version")
+            ).first()
+            return int(row[0]) if row else 0
+
+    def ensure_fingerprints(self, params: str, key: str = "fingerprints") -> None:
+        """Record which fingerprints the database holds; refuse to mix in another kind,
+        whose anchors would never match the stored ones. Text fingerprints (`key`
+        "fingerprints") and media fingerprints ("media_fingerprints") are recorded apart:
+        a database from before media fingerprints simply starts recording them."""
+        with self.engine.begin() as conn:
+            stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+            table = posts if key == "fingerprints" else media
+            if stored is None and conn.execute(sa.select(table.c.idx).limit(1)).first():
+                stored = "unversioned"  # rows from before fingerprints were recorded
+            if stored is None:
+                conn.execute(meta.insert(), {"key": key, "value": params})
+            elif stored != params:
+                raise StoreError(
+                    f"the database holds {stored} fingerprints and this tracer makes {params}: "
+                    "ingest into a new database"
+                )
+
+    # --- accounts ---------------------------------------------------------------
+
+    def upsert_accounts(self, items: Sequence[Account]) -> tuple[int, int, list[str]]:
+        """Insert new accounts; returns (inserted, unchanged, ids whose data differ)."""
+        known = self.accounts()
+        new = [a for a in items if a.account_id not in known]
+        unchanged = sum(1 for a in items if known.get(a.account_id) == a)
+        conflicts = [
+            a.account_id for a in items if a.account_id in known and known[a.account_id] != a
+        ]
+        if new:
+            with self.engine.begin() as conn:
+                conn.execute(accounts.insert(), [account_row(a) for a in new])
+        return len(new), unchanged, conflicts
+
+    def accounts(self) -> dict[str, Account]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(accounts)).mappings().all()
+        return {r["account_id"]: account_of(r) for r in rows}
+
+    # --- ingest -----------------------------------------------------------------
+
+    def digests(self, post_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in chunks(post_ids, 900):
+                stmt = sa.select(posts.c.post_id, posts.c.digest).where(posts.c.post_id.in_(chunk))
+                out.update({r[0]: r[1] for r in conn.execute(stmt)})
+        return out
+
+    def max_idx(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.coalesce(sa.func.max(posts.c.idx), 0))).scalar_one()
+            )
+
+    def iter_link_state(self, chunk: int = 50_000) -> Iterator[tuple[int, str, int, bytes]]:
+        """(idx, account_id, family_id, indexed anchors) of every post, in idx order."""
+        last = 0
+        with self.engine.connect() as conn:
+            while True:
+                stmt = (
+                    sa.select(posts.c.idx, posts.c.account_id, posts.c.family_id, posts.c.indexed)
+                    .where(posts.c.idx > last)
+                    .order_by(posts.c.idx)
+                    .limit(chunk)
+                )
+                rows = conn.execute(stmt).all()
+                if not rows:
+                    return
+                for r in rows:
+                    yield int(r[0]), r[1], int(r[2]), r[3]
+                last = int(rows[-1][0])
+
+    @property
+    def media(self) -> MediaStore:
+        return MediaStore(self.engine)
+
+    def link_reader(self) -> LinkReader:
+        """A reader of candidate rows for the linker, on a connection of its own."""
+        return LinkReader(self.engine)
+
+    def write_batch(
+        self,
+        rows: Sequence[PostRow],
+        match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+        relabels: Sequence[tuple[int, int]],
+        touched: Iterable[int],
+        media_rows: Sequence[MediaRow] = (),
+    ) -> None:
+        """One transaction: new posts, their media, matches, family merges, families
+        marked dirty."""
+        with self.engine.begin() as conn:
+            if rows:
+                conn.execute(posts.insert(), [post_row(r) for r in rows])
+            insert_media(conn, media_rows)
+            write_links(conn, match_rows, relabels, touched)
+
+    def last_key(self) -> tuple[int, str] | None:
+        """The (time, post id) of the latest stored post: posts linked after it, in time
+        order, leave every family as a linking of all posts in time order would."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(posts.c.ts, posts.c.post_id)
+                .order_by(posts.c.ts.desc(), posts.c.post_id.desc())
+                .limit(1)
+            ).first()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def reset_links(self) -> list[int]:
+        """Forget every link, family and cascade (the state a relink starts from); the
+        posts' numbers are kept, so family ids and listing cursors stay valid. Returns
+        the posts' numbers in time order (then post id): the order a relink follows."""
+        with self.engine.begin() as conn:
+            order = [
+                int(r[0])
+                for r in conn.execute(sa.select(posts.c.idx).order_by(posts.c.ts, posts.c.post_id))
+            ]
+            conn.execute(
+                posts.update().values(
+                    family_id=posts.c.idx, parent_idx=None, lag_seconds=None, edge=None
+                )
+            )
+            for table in (matches, families, family_stats):
+                conn.execute(table.delete())
+        return order
+
+    def write_links(
+        self,
+        links: Sequence[tuple[int, int, bytes]],
+        match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+        relabels: Sequence[tuple[int, int]],
+        touched: Iterable[int],
+    ) -> None:
+        """One transaction of a relink: (idx, family, indexed anchors) of stored posts,
+        their matches, family merges, families marked dirty."""
+        with self.engine.begin() as conn:
+            if links:
+                conn.execute(
+                    posts.update()
+                    .where(posts.c.idx == sa.bindparam("i"))
+                    .values(family_id=sa.bindparam("f"), indexed=sa.bindparam("a")),
+                    [{"i": i, "f": f, "a": a} for i, f, a in links],
+                )
+            write_links(conn, match_rows, relabels, touched)
+
+    # --- cascades ---------------------------------------------------------------
+
+    def dirty_families(self, limit: int) -> list[int]:
+        with self.engine.connect() as conn:
+            stmt = sa.select(families.c.family_id).where(families.c.dirty.is_(True)).limit(limit)
+            return [int(r[0]) for r in conn.execute(stmt)]
+
+    def count_dirty(self) -> int:
+        with self.engine.connect() as conn:
+            stmt = (
+                sa.select(sa.func.count()).select_from(families).where(families.c.dirty.is_(True))
+            )
+            return int(conn.execute(stmt).scalar_one())
+
+    def cascade_inputs(self, family_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Members of the given families with what cascade inference needs."""
+        cols = (
+            posts.c.idx,
+            posts.c.post_id,
+            posts.c.account_id,
+            posts.c.ts,
+            posts.c.anchors,
+            posts.c.hashtags,
+            posts.c.norm_text,
+            posts.c.family_id,
+            accounts.c.tier,
+            accounts.c.parent_id,
+        )
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for chunk in chunks(family_ids, 900):
+                stmt = (
+                    sa.select(*cols)
+                    .join(accounts, accounts.c.account_id == posts.c.account_id)
+                    .where(posts.c.family_id.in_(chunk))
+                )
+                out.extend(dict(r) for r in conn.execute(stmt).mappings())
+        return out
+
+    def write_cascades(
+        self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
+    ) -> None:
+        """One transaction: parents and edges of the members, family summaries, dirty cleared."""
+        with self.engine.begin() as conn:
+            if cascades:
+                stmt = (
+                    posts.update()
+                    .where(posts.c.idx == sa.bindparam("b_idx"))
+                    .values(
+                        parent_idx=sa.bindparam("b_parent"),
+                        lag_seconds=sa.bindparam("b_lag"),
+                        edge=sa.bindparam("b_edge"),
+                    )
+                )
+                conn.execute(
+                    stmt,
+                    [
+                        {
+                            "b_idx": c.idx,
+                            "b_parent": c.parent_idx,
+                            "b_lag": c.lag_seconds,
+                            "b_edge": orjson.dumps(c.edge).decode() if c.edge else None,
+                        }
+                        for c in cascades
+                    ],
+                )
+            if summaries:
+                stmt = (
+                    families.update()
+                    .where(families.c.family_id == sa.bindparam("b_family"))
+                    .values(
+                        size=sa.bindparam("b_size"),
+                        origin_idx=sa.bindparam("b_origin"),
+                        release_idx=sa.bindparam("b_release"),
+                        dirty=False,
+                    )
+                )
+                conn.execute(
+                    stmt,
+                    [
+                        {
+                            "b_family": s["family_id"],
+                            "b_size": s["size"],
+                            "b_origin": s["origin_idx"],
+                            "b_release": s["release_idx"],
+                        }
+                        for s in summaries
+                    ],
+                )

@@ -1,0 +1,103 @@
+"""The linker's side of the store: candidate rows read straight from the driver, and
+the matches, family merges and dirty marks written with each batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from tracer.store.dialects import placeholder
+from tracer.store.rows import LinkRow
+from tracer.store.schema import families, matches, posts
+
+
+class LinkReader:
+    """Candidate look-ups by primary key: thousands per second during an ingest, so
+    they go straight to the driver with a statement prepared once per size."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._raw = engine.raw_connection()
+        self._mark = placeholder(engine)
+        self._sql: dict[int, str] = {}
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        out: dict[int, LinkRow] = {}
+        cursor = self._raw.cursor()
+        try:
+            for chunk in chunks(list(idxs), 500):
+                sql = self._sql.get(len(chunk))
+                if sql is None:
+                    marks = ",".join([self._mark] * len(chunk))
+                    sql = (
+                        "SELECT idx, post_id, account_id, norm_text, anchors FROM posts "
+                        f"WHERE idx IN ({marks})"
+                    )
+                    self._sql[len(chunk)] = sql
+                cursor.execute(sql, tuple(chunk))
+                for r in cursor.fetchall():
+                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]))
+        finally:
+            cursor.close()
+        return out
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_links(
+    conn: Connection,
+    match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+    relabels: Sequence[tuple[int, int]],
+    touched: Iterable[int],
+) -> None:
+    """Matches, family merges and families marked dirty, inside the caller's transaction."""
+    if match_rows:
+        conn.execute(
+            matches.insert(),
+            [
+                {
+                    "idx": a,
+                    "other_idx": b,
+                    "modality": m,
+                    "scores": orjson.dumps(s).decode(),
+                }
+                for a, b, m, s in match_rows
+            ],
+        )
+    for old, new in relabels:
+        conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
+        conn.execute(families.delete().where(families.c.family_id == old))
+    ids = sorted(set(touched))
+    for chunk in chunks(ids, 900):
+        existing = {
+            r[0]
+            for r in conn.execute(
+                sa.select(families.c.family_id).where(families.c.family_id.in_(chunk))
+            )
+        }
+        fresh = [
+            {
+                "family_id": f,
+                "size": 0,
+                "origin_idx": None,
+                "release_idx": None,
+                "dirty": True,
+            }
+            for f in chunk
+            if f not in existing
+        ]
+        if fresh:
+            conn.execute(families.insert(), fresh)
+        if existing:
+            conn.execute(
+                families.update().where(families.c.family_id.in_(existing)).values(dirty=True)
+            )

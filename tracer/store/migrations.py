@@ -1,0 +1,58 @@
+"""Migrations: small named functions applied in order when a store is opened.
+
+The version stored in `meta` is the number applied. Add a function to `MIGRATIONS`,
+never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from tracer.store.schema import (
+    accounts,
+    families,
+    family_stats,
+    ix_posts_account_ts,
+    ix_posts_ts,
+    ix_stats,
+    matches,
+    media,
+    posts,
+)
+
+
+def _v1_initial(conn: Connection) -> None:
+    for table in (accounts, posts, families, matches):  # with their indexes
+        table.create(conn, checkfirst=True)
+
+
+def _v2_media(conn: Connection) -> None:
+    """Media fingerprints and the text read off pictures, one row per file of a post."""
+    media.create(conn, checkfirst=True)
+
+
+def _v3_read_side(conn: Connection) -> None:
+    """Time-ordered post listings and the families table of the HTTP API."""
+    family_stats.create(conn, checkfirst=True)
+    for index in (ix_posts_ts, ix_posts_account_ts, *ix_stats):
+        index.create(conn, checkfirst=True)
+
+
+def _v4_reading_params(conn: Connection) -> None:
+    """What each stored reading depends on, so that a file known by its SHA-256 is not
+    decoded or read again (rows from before are read again once: their column is NULL)."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("media")}
+    if "ocr_params" not in columns:
+        conn.execute(sa.text("ALTER TABLE media ADD COLUMN ocr_params TEXT"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_initial,
+    _v2_media,
+    _v3_read_side,
+    _v4_reading_params,
+]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,137 @@
+"""Rows the store exchanges with the linker and the cascade pass (plain values), and
+the conversions between table rows and the values of `tracer.models`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from tracer.models import Account, StoredPost, Tier
+from tracer.store.family_id import FamilyId
+
+
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """A new post as the linker hands it to the store."""
+
+    idx: int
+    post_id: str
+    account_id: str
+    published_at: datetime
+    text: str
+    media: tuple[str, ...]
+    url: str | None
+    url_key: str | None
+    extra: dict[str, Any]
+    digest: str
+    norm_text: str
+    hashtags: tuple[str, ...]
+    anchors: bytes
+    indexed: bytes
+    family_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """What the linker needs of a stored post: enough to verify a candidate against it."""
+
+    idx: int
+    post_id: str
+    account_id: str
+    norm_text: str
+    anchors: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeRow:
+    idx: int
+    parent_idx: int | None
+    lag_seconds: int | None
+    edge: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRow:
+    """One media file of a post: its fingerprint, the text read off it, or why not."""
+
+    idx: int
+    ordinal: int
+    path: str
+    sha256: str | None
+    kind: str
+    algorithm: str | None
+    fingerprint: bytes | None
+    ocr: str | None
+    error: str | None
+    thumbnail: bytes | None = None
+    """A small JPEG for verification cards."""
+    ocr_params: str | None = None
+    """What `ocr` depends on (`tracer.prepare.reading_params`); None: not to be reused."""
+
+
+def account_row(a: Account) -> dict[str, Any]:
+    """An account as the `accounts` table holds it."""
+    return {
+        "account_id": a.account_id,
+        "platform": a.platform,
+        "handle": a.handle,
+        "name": a.name,
+        "tier": a.tier,
+        "region": a.region,
+        "parent_id": a.parent_id,
+    }
+
+
+def account_of(r: Any) -> Account:
+    """An `accounts` row as a value."""
+    tier: Tier = r["tier"]
+    return Account(
+        r["account_id"], r["platform"], r["handle"], r["name"], tier, r["region"], r["parent_id"]
+    )
+
+
+def post_row(r: PostRow) -> dict[str, Any]:
+    """A new post as the `posts` table holds it (cascade columns filled later)."""
+    return {
+        "idx": r.idx,
+        "post_id": r.post_id,
+        "account_id": r.account_id,
+        "published_at": r.published_at.astimezone(UTC).isoformat(),
+        "ts": int(r.published_at.timestamp()),
+        "text": r.text,
+        "media": orjson.dumps(list(r.media)).decode(),
+        "url": r.url,
+        "url_key": r.url_key,
+        "extra": orjson.dumps(r.extra).decode(),
+        "digest": r.digest,
+        "norm_text": r.norm_text,
+        "hashtags": orjson.dumps(list(r.hashtags)).decode(),
+        "anchors": r.anchors,
+        "indexed": r.indexed,
+        "family_id": r.family_id,
+        "parent_idx": None,
+        "lag_seconds": None,
+        "edge": None,
+    }
+
+
+def stored_post(r: Any) -> StoredPost:
+    """A row of `Store`'s post select (post, account, parent, family) as a value."""
+    tier: Tier = r["tier"]
+    return StoredPost(
+        post_id=r["post_id"],
+        account_id=r["account_id"],
+        tier=tier,
+        region=r["region"],
+        account_parent_id=r["account_parent_id"],
+        published_at=datetime.fromisoformat(r["published_at"]),
+        text=r["text"],
+        media=tuple(orjson.loads(r["media"])),
+        url=r["url"],
+        family_id=str(FamilyId(r["family_id"])) if r["shared_family"] is not None else None,
+        parent_id=r["parent_post_id"],
+        lag_seconds=r["lag_seconds"],
+    )

@@ -1,0 +1,106 @@
+"""The database schema: SQLAlchemy Core tables and their indexes, dialect-neutral
+(the migrations that create them are in `tracer.store.migrations`)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("account_id", sa.Text, primary_key=True),
+    sa.Column("platform", sa.Text, nullable=False),
+    sa.Column("handle", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("tier", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("parent_id", sa.Text),
+)
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("post_id", sa.Text, nullable=False, unique=True),
+    sa.Column("account_id", sa.Text, nullable=False, index=True),
+    sa.Column("published_at", sa.Text, nullable=False),
+    sa.Column("ts", sa.BigInteger, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("media", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("url_key", sa.Text, index=True),
+    sa.Column("extra", sa.Text, nullable=False),
+    sa.Column("digest", sa.Text, nullable=False),
+    sa.Column("norm_text", sa.Text, nullable=False),
+    sa.Column("hashtags", sa.Text, nullable=False),
+    sa.Column("anchors", sa.LargeBinary, nullable=False),
+    sa.Column("indexed", sa.LargeBinary, nullable=False),
+    sa.Column("family_id", sa.Integer, nullable=False, index=True),
+    sa.Column("parent_idx", sa.Integer),
+    sa.Column("lag_seconds", sa.BigInteger),
+    sa.Column("edge", sa.Text),
+)
+families = sa.Table(
+    "families",
+    metadata,
+    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("origin_idx", sa.Integer),
+    sa.Column("release_idx", sa.Integer),
+    sa.Column("dirty", sa.Boolean, nullable=False),
+)
+matches = sa.Table(
+    "matches",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("other_idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("modality", sa.Text, nullable=False),
+    sa.Column("scores", sa.Text, nullable=False),
+)
+media = sa.Table(
+    "media",
+    metadata,
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("ordinal", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("algorithm", sa.Text),
+    sa.Column("fingerprint", sa.LargeBinary),
+    sa.Column("ocr", sa.Text),
+    sa.Column("thumbnail", sa.LargeBinary),
+    sa.Column("error", sa.Text),
+    sa.Column("ocr_params", sa.Text),
+)
+sa.Index("ix_media_sha256", media.c.sha256)
+family_stats = sa.Table(
+    "family_stats",
+    metadata,
+    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("accounts", sa.Integer, nullable=False),
+    sa.Column("regions", sa.Text, nullable=False),
+    sa.Column("first_ts", sa.BigInteger, nullable=False),
+    sa.Column("last_ts", sa.BigInteger, nullable=False),
+    sa.Column("median_lag", sa.BigInteger),
+    sa.Column("origin_idx", sa.Integer),
+    sa.Column("release_idx", sa.Integer),
+)
+"""Read-side summaries of families for the listing (`tracer.store.listings`); derived, so a
+row is recomputed whenever `version` (the family's size) no longer matches."""
+sa.Index("ix_families_dirty", families.c.dirty)
+sa.Index("ix_matches_other", matches.c.other_idx)
+ix_posts_ts = sa.Index("ix_posts_ts", posts.c.ts, posts.c.idx)
+ix_posts_account_ts = sa.Index("ix_posts_account_ts", posts.c.account_id, posts.c.ts, posts.c.idx)
+ix_stats = [
+    sa.Index(f"ix_family_stats_{name}", family_stats.c[name], family_stats.c.family_id)
+    for name in ("size", "first_ts", "last_ts", "median_lag")
+]

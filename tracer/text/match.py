@@ -1,0 +1,162 @@
+"""Verify candidate pairs of texts: scores and evidence, under the one `MatchPolicy`.
+
+Candidates come from shared anchors; a pair links only when the shared words are
+distinctive (anchors that are neither common across families nor the posting
+account's own recurring text) *and* the alignment says one text is largely contained
+in the other. Containment, not similarity, because copies add greetings and
+hashtags, truncate, or keep only the title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
+from tracer.models import TextMatch
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
+from tracer.text.fingerprint import line_key
+
+
+@dataclass(frozen=True, slots=True)
+class TextSide:
+    """What verification needs of one post."""
+
+    post_id: str
+    tokens: tuple[str, ...]
+    anchors: frozenset[int]
+    lines: tuple[str, ...] = ()
+
+
+def align(a: Sequence[str], b: Sequence[str], min_run: int) -> tuple[int, float]:
+    """Tokens aligned in runs of at least `min_run` (longest common subsequence), and the
+    density of the alignment: aligned tokens over the span they cover, on the denser side."""
+    if not a or not b:
+        return 0, 0.0
+    if (len(b), tuple(b)) < (len(a), tuple(a)):
+        a, b = b, a  # the same pair aligns the same way whichever side comes first
+    blocks = [m for m in LCSseq.editops(a, b).as_matching_blocks() if m.size >= min_run]
+    if not blocks:
+        return 0, 0.0
+    matched = sum(m.size for m in blocks)
+    span_a = blocks[-1].a + blocks[-1].size - blocks[0].a
+    span_b = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return matched, matched / min(span_a, span_b)
+
+
+TITLE_TOKENS = 7
+"""A title shorter than this is too close to a greeting line to link on its own."""
+
+
+def carries_title(
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], framing: int
+) -> bool:
+    """Whether one text is the other's title line and little else (a greeting, a
+    call to action): the "keep only the title" copy. The title may share its line with
+    a greeting written in front of it."""
+    for whole, title_of in ((a, b), (b, a)):
+        if not title_of.lines:
+            continue
+        title = title_of.lines[0]
+        size = title.count(" ") + 1
+        if (
+            size >= TITLE_TOKENS
+            and len(whole.tokens) - size <= framing
+            and any(f" {line}".endswith(f" {title}") for line in whole.lines)
+            and line_key(title) not in boilerplate
+        ):
+            return True
+    return False
+
+
+def anchor_overlap(
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int]
+) -> tuple[int, float]:
+    """Distinctive anchors the two share, and that count over the smaller side's."""
+    a_own = a.anchors - boilerplate
+    b_own = b.anchors - boilerplate
+    shared = len(a_own & b_own)
+    smaller = min(len(a_own), len(b_own))
+    return shared, shared / smaller if smaller else 0.0
+
+
+def score_pair(
+    a: TextSide,
+    b: TextSide,
+    boilerplate: frozenset[int] | set[int] = frozenset(),
+    policy: MatchPolicy = DEFAULT_POLICY,
+) -> TextMatch:
+    """Scores of `a` against `b`, whether or not they pass the policy."""
+    shared, anchor_containment = anchor_overlap(a, b, boilerplate)
+    matched, density = align(a.tokens, b.tokens, policy.min_run)
+    shorter = min(len(a.tokens), len(b.tokens))
+    return TextMatch(
+        source=b.post_id,
+        target=a.post_id,
+        containment=matched / shorter if shorter else 0.0,
+        density=density,
+        matched_tokens=matched,
+        anchor_containment=anchor_containment,
+        title=carries_title(a, b, boilerplate, policy.max_framing),
+        shared_anchors=shared,
+        ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)),
+    )
+
+
+def accepts(match: TextMatch, shorter_tokens: int, policy: MatchPolicy) -> bool:
+    """The linking rule; stricter for short texts, which share words by chance."""
+    if match.title:
+        return True
+    if (
+        match.shared_anchors == 0
+        or shorter_tokens < policy.min_tokens
+        or match.matched_tokens < policy.min_matched
+        or (match.density < policy.min_density and match.matched_tokens < policy.long_match)
+        or (
+            match.anchor_containment < policy.min_anchor_containment and not is_close(match, policy)
+        )
+    ):
+        return False
+    if shorter_tokens < policy.short_tokens:
+        return match.containment >= policy.short_containment
+    return match.containment >= policy.min_containment
+
+
+def is_close(match: TextMatch, policy: MatchPolicy) -> bool:
+    """Aligned almost word for word (typos aside): then a few distinctive anchors suffice,
+    even where template phrases leave most anchors common."""
+    return (
+        match.containment >= policy.close_containment
+        and match.density >= policy.close_containment
+        and match.shared_anchors >= policy.close_shared
+    )
+
+
+def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
+    """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
+    return match.title or (
+        match.containment >= policy.merge_containment and match.density >= policy.merge_density
+    )
+
+
+def is_same_content(match: TextMatch, policy: MatchPolicy) -> bool:
+    """Near-identical texts: the only way two releases end up in one family."""
+    return (
+        match.containment >= policy.same_content
+        and match.density >= policy.same_content
+        and match.ratio >= 100 * policy.same_content
+    )
+
+
+def verify_pair(
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
+) -> TextMatch | None:
+    shared, anchor_containment = anchor_overlap(a, b, boilerplate)
+    weak = anchor_containment < policy.min_anchor_containment and shared < policy.close_shared
+    if (shared == 0 or weak) and not carries_title(a, b, boilerplate, policy.max_framing):
+        return None  # cheap rejection before the alignment, which costs more
+    match = score_pair(a, b, boilerplate, policy)
+    shorter = min(len(a.tokens), len(b.tokens))
+    return match if accepts(match, shorter, policy) else None

@@ -1,0 +1,112 @@
+"""The read side of a trace: a post found by id or URL, its family with the cascade's
+edges (stored, or inferred while an ingest is still under way), the trace answer and
+the family's exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracer.cascades.stored import family_cascades
+from tracer.errors import InputError, NotFoundError
+from tracer.exports import FORMATS, node_link, render
+from tracer.models import Edge, StoredPost
+from tracer.normalize import NormalText, normalize_url
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
+from tracer.store import Store
+from tracer.store.family_id import family_number
+from tracer.store.listings import parse_family_id
+from tracer.text.fingerprint import fingerprint_text
+from tracer.text.match import TextSide
+
+
+def find_post(store: Store, ref: str) -> StoredPost:
+    """A post by id, or by URL (normalised, so tracking parameters do not matter)."""
+    url_key = normalize_url(ref) if "/" in ref or ref.startswith("http") else None
+    post = store.find_post(ref, url_key)
+    if post is None:
+        raise NotFoundError(f"no post {ref!r}")
+    return post
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    family_id: str | None
+    posts: list[StoredPost]
+    """Earliest first."""
+    edges: list[Edge]
+
+
+def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
+    """The post's family with its cascade edges; a post alone is a family of one, no id."""
+    if post.family_id is None:
+        return Family(None, [post], [])
+    numeric = family_number(post.family_id)
+    members = store.family_posts(numeric)
+    posts = [p for p, _ in members]
+    if store.family_dirty(numeric):  # an ingest is still under way: infer, do not store
+        _, _, edges = family_cascades(store, policy, [numeric])
+    else:
+        edges = [
+            Edge(
+                p.parent_id,
+                p.post_id,
+                int(p.lag_seconds or 0),
+                e["modality"],
+                e["scores"],
+                e["reason"],
+                e.get("evidence"),
+            )
+            for p, e in members
+            if p.parent_id and e
+        ]
+    return Family(post.family_id, posts, edges)
+
+
+def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
+    members = store.family_posts(parse_family_id(family_id))
+    if len(members) <= 1:
+        raise NotFoundError(f"no family {family_id!r}")
+    return load_family(store, policy, members[0][0])
+
+
+def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[str, Any]:
+    """Where a post came from: its family's cascade, origin, release and path."""
+    post = find_post(store, ref)
+    family = load_family(store, policy, post)
+    parents = {e.target: e.source for e in family.edges}
+    path = [post.post_id]
+    while path[-1] in parents:
+        path.append(parents[path[-1]])
+    path.reverse()
+    release = next((p for p in family.posts if p.tier == "central"), None)
+    return {
+        "post": post.to_json(),
+        "family_id": family.family_id,
+        "origin": family.posts[0].to_json(),
+        "release": release.to_json() if release else None,
+        "parent": parents.get(post.post_id),
+        "path": path,
+        "graph": node_link(family.family_id, family.posts, family.edges),
+    }
+
+
+def text_side(post_id: str, norm: NormalText) -> TextSide:
+    anchors = frozenset(fingerprint_text(norm).anchors.tolist())
+    return TextSide(post_id, norm.tokens, anchors, norm.lines)
+
+
+def export(
+    store: Store,
+    family_id: str,
+    fmt: str = "json",
+    policy: MatchPolicy = DEFAULT_POLICY,
+    zone: str = "Asia/Jakarta",
+) -> dict[str, Any] | str:
+    """A family's cascade in one of `exports.FORMATS`: a dict for the JSON formats, the
+    document's text for GraphML and GEXF. Times meant for people are shown in `zone`."""
+    if fmt not in FORMATS:
+        raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
+    family = get_family(store, policy, family_id)
+    names = {a.account_id: a.name for a in store.accounts().values() if a.name}
+    return render(fmt, family.family_id, family.posts, family.edges, zone, names)
