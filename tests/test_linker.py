@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from PIL import Image
 
 from tracer.candidates import Candidate
 from tracer.linker import Linker
-from tracer.media.fingerprint import GRID_SIDE, PDQ, ImagePrint
+from tracer.media.fingerprint import GRID_SIDE, PDQ, ImagePrint, fingerprint_image
 from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.text.fingerprint import fingerprint_text
 
 from .conftest import BANTEN_GREETING, OTHER_RELEASE_TEXT, RELEASE_TEXT, TITLE
+from .media_samples import jpeg50, sm
 
 
 class Harness:
@@ -254,12 +256,6 @@ def test_an_office_does_not_copy_its_own_series_of_shots() -> None:
     """Two shots of one event by one office (here, the second a tighter framing of the
     first) are two posts, not a copy; the same framing by another office is a copy, and
     the office's own picture again, as a whole, is the same content."""
-    from PIL import Image
-
-    from tracer.mediafp import fingerprint_image
-
-    from .media_samples import jpeg50, sm
-
     wide = sm.photo("chelsea").resize((720, 540), Image.Resampling.LANCZOS)
     tight = wide.crop((0, 0, 612, 540))  # 15 % of the area off one side
 

@@ -1,17 +1,26 @@
 """What the linker compares: a post as a candidate (its text and media fingerprints),
-the keys its media are found by, and the words read off pictures that are too common
-to tell contents apart."""
+the keys its media are found by (`MediaLookup`), and the words read off pictures that
+are too common to tell contents apart."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
+import numpy as np
+
+from tracer.media.index import MediaIndex
 from tracer.media.match import MediaItem, MediaMatch
 from tracer.models import TextMatch
 from tracer.normalize import normalize_text
-from tracer.text.fingerprint import fingerprint_text
+from tracer.policy import MatchPolicy
+from tracer.text.fingerprint import U64, fingerprint_text
+from tracer.text.index import AnchorIndex
 
 Match = TextMatch | MediaMatch
+CACHE_SIZE = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,49 @@ class Candidate:
     """Shingle anchors and line keys (see `tracer.text.fingerprint`)."""
     lines: tuple[str, ...]
     media: tuple[MediaItem, ...] = ()
+
+
+Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
+
+
+class Candidates:
+    """Candidates by post number: this batch's, held until the batch is stored, then
+    fetched from the store through `fetch`. Recently verified ones are kept, least
+    recently used first: a popular release is fetched once, not per copy, and memory
+    stays bounded (`CACHE_SIZE`)."""
+
+    def __init__(self, fetch: Fetch) -> None:
+        self._fetch = fetch
+        self._pending: dict[int, Candidate] = {}
+        self._cache: dict[int, Candidate] = {}
+
+    def hold(self, candidate: Candidate) -> None:
+        self._pending[candidate.idx] = candidate
+
+    def stored(self) -> None:
+        self._pending.clear()
+
+    def get(self, idxs: Iterable[int]) -> dict[int, Candidate]:
+        out: dict[int, Candidate] = {}
+        missing: list[int] = []
+        for p in idxs:
+            found = self._pending.get(p)
+            if found is None:
+                found = self._cache.pop(p, None)
+                if found is not None:
+                    self._cache[p] = found  # most recently used last
+            if found is None:
+                missing.append(p)
+            else:
+                out[p] = found
+        if missing:
+            fetched = self._fetch(missing)
+            self._cache.update(fetched)
+            if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
+                for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
+                    del self._cache[stale]
+            out.update(fetched)
+        return out
 
 
 def media_keys(items: tuple[MediaItem, ...]) -> list[int]:
@@ -69,3 +121,81 @@ class CommonWords:
                     grown.append(word)
         if grown:
             self.common = self.common | frozenset(grown)
+
+
+class MediaLookup:
+    """The linker's media look-ups: the region keys of pictures and clip frames, the
+    anchors of words read off pictures (a poster redrawn with the same words), and the
+    words read off pictures of too many families to tell posters apart."""
+
+    def __init__(self, policy: MatchPolicy) -> None:
+        self.policy = policy
+        self.media_index = MediaIndex()
+        self.ocr_index = AnchorIndex()
+        self.words = CommonWords(policy.ocr_common_families)
+
+    def load(
+        self, rows: Iterable[tuple[int, tuple[MediaItem, ...]]], family_of: Mapping[int, int]
+    ) -> None:
+        """Rebuild the indexes from stored (idx, media items) rows."""
+        keys: list[int] = []
+        owners: list[int] = []
+        ocr_keys: list[np.ndarray] = []
+        ocr_owners: list[np.ndarray] = []
+        for idx, items in rows:
+            self.words.note(family_of[idx], items)
+            found = media_keys(items)
+            keys.extend(found)
+            owners.extend([idx] * len(found))
+            anchors = ocr_anchors(items, self.policy.ocr_alone_tokens)
+            if anchors:
+                ocr_keys.append(np.array(anchors, np.uint64))
+                ocr_owners.append(np.full(len(anchors), idx, np.int64))
+        self.media_index = MediaIndex(np.array(keys, np.uint64), np.array(owners, np.int64))
+        if ocr_keys:
+            self.ocr_index = AnchorIndex(np.concatenate(ocr_keys), np.concatenate(ocr_owners))
+
+    def add(self, idx: int, family: int, items: tuple[MediaItem, ...]) -> None:
+        self.words.note(family, items)
+        found = media_keys(items)
+        if found:
+            self.media_index.add(found, idx)
+        for a in ocr_anchors(items, self.policy.ocr_alone_tokens):
+            self.ocr_index.add(a, idx)
+
+    def compact(self) -> None:
+        self.media_index.compact()
+        self.ocr_index.compact()
+
+    def near(
+        self, items: tuple[MediaItem, ...], family_of: Mapping[int, int], cap: int
+    ) -> dict[int, tuple[int, int]]:
+        """Posts whose media come near these: how many of the keys they come near (a
+        region key, or an anchor of the words read off a picture), and their best
+        region distance. A key near the keys of more than `cap` families (a logo, a
+        template's header, a stock photo) is boilerplate and dropped, like a common
+        anchor; the post's other keys count."""
+        radius = max(self.policy.image_radius, self.policy.video_frame_radius)
+        near = self._near_keys(np.array(media_keys(items), np.uint64), radius, cap, family_of)
+        anchors = np.array(ocr_anchors(items, self.policy.ocr_alone_tokens), np.uint64)
+        if len(anchors):
+            for found in self.ocr_index.lookup(anchors, cap):
+                for p in found or ():
+                    hits, best = near.get(p, (0, radius + 1))
+                    near[p] = (hits + 1, best)
+        return near
+
+    def _near_keys(
+        self, keys: U64, radius: int, cap: int, family_of: Mapping[int, int]
+    ) -> dict[int, tuple[int, int]]:
+        qids, owners, distances = self.media_index.search_batch(keys, radius)
+        families: dict[int, set[int]] = defaultdict(set)
+        for q, o in zip(qids.tolist(), owners.tolist(), strict=True):
+            families[q].add(family_of[o])
+        hit: dict[int, set[int]] = defaultdict(set)
+        best: dict[int, int] = {}
+        for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
+            if len(families[q]) <= cap:
+                hit[o].add(q)
+                best[o] = min(d, best.get(o, radius + 1))
+        return {o: (len(hit[o]), best[o]) for o in hit}

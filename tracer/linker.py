@@ -9,25 +9,22 @@ release that surfaces after its copies re-links them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 
 import numpy as np
 
-from tracer.candidates import Candidate, CommonWords, Match, media_keys, ocr_anchors
-from tracer.media.index import MediaIndex
+from tracer.candidates import Candidate, Candidates, Fetch, Match, MediaLookup
 from tracer.media.match import MediaItem, MediaMatch, match_media
 from tracer.policy import MatchPolicy
+from tracer.strength import is_strong_match, rank, same_content, tier
 from tracer.text.fingerprint import U64, TextFingerprint, line_keys_of
 from tracer.text.index import AnchorIndex
-from tracer.text.match import TextSide, is_same_content, is_strong, verify_pair
+from tracer.text.match import TextSide, verify_pair
 
 MEDIA_TRIES_PER_FAMILY = 3
 """Posts of one candidate family whose media are verified, closest first, until one
 matches."""
-CACHE_SIZE = 30_000
-Fetch = Callable[[Iterable[int]], Mapping[int, Candidate]]
 
 
 @dataclass(slots=True)
@@ -46,24 +43,17 @@ class Linker:
         self, policy: MatchPolicy, fetch: Fetch, central: frozenset[str] = frozenset()
     ) -> None:
         self.policy = policy
-        self._fetch = fetch
         self._central = central
         """Accounts of tier `central`: their posts are releases."""
         self._release_of: dict[int, int] = {}
         """Each family that holds a release: its first release (the family's core)."""
         self.index = AnchorIndex()
-        self.media_index = MediaIndex()
-        self.ocr_index = AnchorIndex()
-        """Anchors of text read off pictures: a poster redrawn with the same words."""
+        self.media = MediaLookup(policy)
         self._family_of: dict[int, int] = {}
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
-        self._words = CommonWords(policy.ocr_common_families)
-        self._pending: dict[int, Candidate] = {}
-        self._cache: dict[int, Candidate] = {}
-        """Recently verified candidates, least recently used first: popular releases are
-        fetched once, not per copy, and memory stays bounded (`CACHE_SIZE`)."""
+        self._candidates = Candidates(fetch)
 
     def load(self, rows: Iterable[tuple[int, str, int, bytes]]) -> None:
         """Rebuild state from stored (idx, account, family, indexed anchors) rows."""
@@ -87,30 +77,12 @@ class Linker:
 
     def load_media(self, rows: Iterable[tuple[int, tuple[MediaItem, ...]]]) -> None:
         """Rebuild the media indexes from stored (idx, media items) rows."""
-        keys: list[int] = []
-        owners: list[int] = []
-        ocr_keys: list[np.ndarray] = []
-        ocr_owners: list[np.ndarray] = []
-        for idx, items in rows:
-            self._note_words(idx, items)
-            found = media_keys(items)
-            keys.extend(found)
-            owners.extend([idx] * len(found))
-            anchors = ocr_anchors(items, self.policy.ocr_alone_tokens)
-            if anchors:
-                ocr_keys.append(np.array(anchors, np.uint64))
-                ocr_owners.append(np.full(len(anchors), idx, np.int64))
-        self.media_index = MediaIndex(np.array(keys, np.uint64), np.array(owners, np.int64))
-        if ocr_keys:
-            self.ocr_index = AnchorIndex(np.concatenate(ocr_keys), np.concatenate(ocr_owners))
-
-    def _note_words(self, idx: int, items: tuple[MediaItem, ...]) -> None:
-        self._words.note(self._family_of[idx], items)
+        self.media.load(rows, self._family_of)
 
     @property
     def common_words(self) -> frozenset[str]:
         """Words read off pictures of more than `ocr_common_families` families."""
-        return self._words.common
+        return self.media.words.common
 
     def __len__(self) -> int:
         return len(self._family_of)
@@ -133,7 +105,7 @@ class Linker:
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
         # shared template phrases grow common and stop linking.
-        dedupe = any(self._strong(m) for _, m in matches)
+        dedupe = any(is_strong_match(m, self.policy) for _, m in matches)
         indexed = [
             a
             for a, found in zip(anchors.tolist(), postings, strict=True)
@@ -145,13 +117,8 @@ class Linker:
         self._account_of[idx] = self._account_names.setdefault(
             candidate.account_id, candidate.account_id
         )
-        self._pending[idx] = candidate
-        self._note_words(idx, candidate.media)
-        found_keys = media_keys(candidate.media)
-        if found_keys:
-            self.media_index.add(found_keys, idx)
-        for a in ocr_anchors(candidate.media, self.policy.ocr_alone_tokens):
-            self.ocr_index.add(a, idx)
+        self._candidates.hold(candidate)
+        self.media.add(idx, family, candidate.media)
         joined_by = {p: "core" for p, _ in corroboration} if merged else {}
         return LinkResult(family, matches, np.array(indexed, np.uint64), merged, joined_by)
 
@@ -159,7 +126,9 @@ class Linker:
         """Verified matches of content that is not (and will not be) linked: a caption or
         a picture someone wants checked. Changes nothing; best matches first."""
         _, _, matches = self._find(candidate)
-        return sorted(matches, key=lambda m: (not self._strong(m[1]), *_rank(m[1]), m[0]))
+        return sorted(
+            matches, key=lambda m: (not is_strong_match(m[1], self.policy), *rank(m[1]), m[0])
+        )
 
     def _find(
         self, candidate: Candidate
@@ -242,47 +211,12 @@ class Linker:
             p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
         ]
 
-    def _strong(self, m: Match) -> bool:
-        """A verified picture or clip copy is as strong as a close text copy; a match by
-        words read off pictures alone is not (it joins a family, never merges two)."""
-        if isinstance(m, MediaMatch):
-            return m.modality != "ocr"
-        return is_strong(m, self.policy)
-
-    def _same_content(self, m: Match) -> bool:
-        """Whether two releases carry one content: for pictures, the same picture as a
-        whole (PDQ), or aligned near-identical with the same words (two posters on one
-        template share their region keys and layout, not their words)."""
-        if isinstance(m, MediaMatch):
-            if m.modality == "ocr":
-                return False
-            if m.modality == "video":
-                return m.distance <= 2 and (m.shares is None or min(m.shares) >= 0.9)
-            if m.pdq_distance is not None and m.pdq_distance <= self.policy.pdq_identical:
-                return True
-            near = m.alignment is not None and (
-                m.alignment.distance <= self.policy.image_strict_radius
-                and min(m.alignment.cover) >= self.policy.align_strict_cover
-            )
-            if m.ocr_containment is not None:  # posters: their words must agree too
-                return near and m.ocr_containment >= self.policy.same_content
-            return near
-        return is_same_content(m, self.policy)
-
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
         """Earlier posts whose media this post's media copy: candidates from the media
         index (and from the text read off pictures), verified by `match_media`."""
         if not candidate.media:
             return []
-        radius = max(self.policy.image_radius, self.policy.video_frame_radius)
-        cap = self._common_cap()
-        near = self._near_media(np.array(media_keys(candidate.media), np.uint64), radius, cap)
-        anchors = np.array(ocr_anchors(candidate.media, self.policy.ocr_alone_tokens), np.uint64)
-        if len(anchors):
-            for found in self.ocr_index.lookup(anchors, cap):
-                for p in found or ():
-                    hits, best = near.get(p, (0, radius + 1))
-                    near[p] = (hits + 1, best)
+        near = self.media.near(candidate.media, self._family_of, self._common_cap())
         # Posts sharing the most keys first, then the closest: a picture on the same
         # template as a dozen others shares their header and footer keys (at distance 0),
         # a copy shares nearly all of them. The closest few posts of each family are
@@ -309,7 +243,7 @@ class Linker:
                 )
                 if m is None:
                     continue
-                if self._account_of[p] == candidate.account_id and not self._same_content(m):
+                if self._account_of[p] == candidate.account_id and not same_content(m, self.policy):
                     # An office's own shots of one event look alike, cropped and zoomed
                     # differently; it posts them as a series, it does not copy itself.
                     # Its own picture again, as a whole, is still the same content.
@@ -317,23 +251,6 @@ class Linker:
                 out.append((p, m))
                 break
         return out
-
-    def _near_media(self, keys: U64, radius: int, cap: int) -> dict[int, tuple[int, int]]:
-        """Posts with a media key near one of `keys`: how many of `keys` they are near, and
-        their best distance. A key near the keys of more than `cap` families (a logo, a
-        template's header, a stock photo) is boilerplate and dropped, like a common
-        anchor; the post's other keys count."""
-        qids, owners, distances = self.media_index.search_batch(keys, radius)
-        families: dict[int, set[int]] = defaultdict(set)
-        for q, o in zip(qids.tolist(), owners.tolist(), strict=True):
-            families[q].add(self._family_of[o])
-        hit: dict[int, set[int]] = defaultdict(set)
-        best: dict[int, int] = {}
-        for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
-            if len(families[q]) <= cap:
-                hit[o].add(q)
-                best[o] = min(d, best.get(o, radius + 1))
-        return {o: (len(hit[o]), best[o]) for o in hit}
 
     def _families_to_join(
         self,
@@ -353,17 +270,17 @@ class Linker:
         ministry's Instagram post of its WhatsApp release, say)."""
         if not matches:
             return set(), []
-        ranked = sorted(matches, key=lambda m: (*_tier(m[1], short, self.policy), m[0]))
+        ranked = sorted(matches, key=lambda m: (*tier(m[1], short, self.policy), m[0]))
         chosen: list[int] = []
         holds_release = is_release
         for p, m in ranked:
             family = self._family_of[p]
             if family in chosen:
                 continue
-            if chosen and (_tier(m, short, self.policy)[0] > 0):
+            if chosen and (tier(m, short, self.policy)[0] > 0):
                 continue
             releases = family in self._release_of
-            if releases and holds_release and not self._same_content(m):
+            if releases and holds_release and not same_content(m, self.policy):
                 continue
             chosen.append(family)
             holds_release |= releases
@@ -381,9 +298,9 @@ class Linker:
                 continue
             core = self._core(family)
             at_core = found.get(core)
-            if at_core is None or _tier(at_core, short, self.policy)[0] > 0:
+            if at_core is None or tier(at_core, short, self.policy)[0] > 0:
                 at_core = self._verify_one(candidate, core)
-            if at_core is not None and _tier(at_core, short, self.policy)[0] == 0:
+            if at_core is not None and tier(at_core, short, self.policy)[0] == 0:
                 kept.append(family)
                 corroboration.append((core, at_core))
         if chosen[0] not in kept or len(kept) <= 1:
@@ -418,7 +335,7 @@ class Linker:
             if media is not None:
                 found.append(media)
         short = len(candidate.tokens) < self.policy.short_tokens
-        return min(found, key=lambda m: _tier(m, short, self.policy), default=None)
+        return min(found, key=lambda m: tier(m, short, self.policy), default=None)
 
     def _common_cap(self) -> int:
         """Families above which an anchor is boilerplate: `common_families`, or a share of
@@ -439,26 +356,7 @@ class Linker:
         return len({self._family_of[p] for p in postings})
 
     def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
-        out: dict[int, Candidate] = {}
-        missing: list[int] = []
-        for p in idxs:
-            found = self._pending.get(p)
-            if found is None:
-                found = self._cache.pop(p, None)
-                if found is not None:
-                    self._cache[p] = found  # most recently used last
-            if found is None:
-                missing.append(p)
-            else:
-                out[p] = found
-        if missing:
-            fetched = self._fetch(missing)
-            self._cache.update(fetched)
-            if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
-                for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
-                    del self._cache[stale]
-            out.update(fetched)
-        return out
+        return self._candidates.get(idxs)
 
     def is_shared(self, family: int) -> bool:
         """Whether a family has more than one post (only those have a cascade)."""
@@ -487,26 +385,6 @@ class Linker:
 
     def end_batch(self) -> None:
         """The batch is stored: pending texts can now be fetched like any other."""
-        self._pending.clear()
+        self._candidates.stored()
         self.index.compact()
-        self.media_index.compact()
-        self.ocr_index.compact()
-
-
-def _tier(m: Match, short: bool, policy: MatchPolicy) -> tuple[int, float, float]:
-    """Best first: strong evidence (a close text copy, a picture or clip copy), then a
-    short text (a generic caption is the same for any content), then the rest."""
-    if isinstance(m, MediaMatch):
-        tier = 0 if m.modality != "ocr" else 2
-    elif short:
-        tier = 1
-    else:
-        tier = 0 if is_strong(m, policy) else 2
-    return (tier, *_rank(m))
-
-
-def _rank(m: Match) -> tuple[float, float]:
-    """Best first: a close text copy, a media copy, a partial overlap (shared greetings)."""
-    if isinstance(m, MediaMatch):
-        return (-0.95 + m.distance / 100, 0.0)
-    return (-m.containment * m.density, -float(m.matched_tokens))
+        self.media.compact()
