@@ -27,29 +27,24 @@ from api.routes import (
     watch,
 )
 from api.schemas import CytoscapeOut, GrafanaOut, Problem
-from tracer.config import Settings
-from tracer.flags import load_context
-from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.search import SearchIndex
-from tracer.store import DatabaseError, Store
-from tracer.store.listings import FamilyStats
-from tracer.verification import Searcher
+from tracer import DEFAULT_POLICY, MatchPolicy, Settings, StoreError, Tracer, load_context
 
 log = logging.getLogger("tracer.api")
 
 
 def create_app(settings: Settings | None = None, policy: MatchPolicy = DEFAULT_POLICY) -> FastAPI:
     settings = settings or Settings()
+    context = load_context(settings.context_file) if settings.context_file else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = Store.open(settings.db)
+        app.state.tracer = Tracer.open(settings.db, policy, context)
         app.state.warm = threading.Event()
         threading.Thread(target=_warm_up, args=(app,), name="tracer-warm-up", daemon=True).start()
         try:
             yield
         finally:
-            app.state.store.close()
+            app.state.tracer.close()
 
     app = FastAPI(
         title="tracer",
@@ -61,11 +56,6 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy = DEFAULT_P
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.policy = policy
-    app.state.family_stats = FamilyStats()
-    app.state.search_index = SearchIndex()
-    app.state.searcher = Searcher(app.state.policy)
-    app.state.context = load_context(settings.context_file) if settings.context_file else None
     errors.install(app)
     security.install(app, settings)
     metrics.install(app)
@@ -83,11 +73,9 @@ def _warm_up(app: FastAPI) -> None:
     at start-up: on a large store each takes seconds (~17 s each at 1M posts), which the
     first `/families` or `/search` caller would otherwise wait for."""
     try:
-        app.state.family_stats.ensure_fresh(app.state.store)
-        app.state.search_index.refresh(app.state.store)
-        app.state.searcher.linker(app.state.store)
-    except DatabaseError as exc:  # the store closed under it, or is unusable: reads say so
-        log.warning("warm-up stopped: %s", exc)
+        app.state.tracer.warm()
+    except StoreError as exc:  # the store closed under it, or is unusable: reads say so
+        log.warning("%s", exc)
     finally:
         app.state.warm.set()
 

@@ -1,5 +1,6 @@
-"""Dependencies as `Annotated` aliases: the store, the settings and the read-side
-caches live on `app.state`, built by `create_app`."""
+"""Dependencies as `Annotated` aliases: the one `Tracer` (the store, the policy, the
+context rules and the warm caches) and the settings live on `app.state`, built by
+`create_app`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyHeader
 
 from api.metrics import Metrics
-from tracer.config import Settings
-from tracer.flags import Context
-from tracer.policy import MatchPolicy
-from tracer.search import SearchIndex
-from tracer.store import Store
-from tracer.store.listings import FamilyStats
+from tracer import Settings, Tracer
 
 API_KEY = APIKeyHeader(
     name="X-API-Key",
@@ -24,9 +20,9 @@ API_KEY = APIKeyHeader(
 )
 
 
-def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+def get_tracer(request: Request) -> Tracer:
+    door: Tracer = request.app.state.tracer
+    return door
 
 
 def get_settings(request: Request) -> Settings:
@@ -34,33 +30,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_policy(request: Request) -> MatchPolicy:
-    policy: MatchPolicy = request.app.state.policy
-    return policy
-
-
 def get_metrics(request: Request) -> Metrics:
     metrics: Metrics = request.app.state.metrics
     return metrics
-
-
-def get_context(request: Request) -> Context | None:
-    """The context rules of `TRACER_CONTEXT_FILE`, or None for the shipped ones."""
-    context: Context | None = request.app.state.context
-    return context
-
-
-def get_search_index(request: Request) -> SearchIndex:
-    index: SearchIndex = request.app.state.search_index
-    return index
-
-
-def fresh_family_stats(request: Request) -> Store:
-    """The store, with its family summaries brought up to date first."""
-    store = get_store(request)
-    stats: FamilyStats = request.app.state.family_stats
-    stats.ensure_fresh(store)
-    return store
 
 
 def require_api_key(
@@ -73,13 +45,9 @@ def require_api_key(
         raise HTTPException(401, "missing or unknown X-API-Key", {"WWW-Authenticate": "ApiKey"})
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
-FamilyStoreDep = Annotated[Store, Depends(fresh_family_stats)]
+TracerDep = Annotated[Tracer, Depends(get_tracer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-PolicyDep = Annotated[MatchPolicy, Depends(get_policy)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-SearchIndexDep = Annotated[SearchIndex, Depends(get_search_index)]
-ContextDep = Annotated[Context | None, Depends(get_context)]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
 Cursor = Annotated[
     str | None,

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from fastapi import Query
 from fastapi.responses import Response, StreamingResponse
 
-from tracer.tables import MEDIA_TYPE, Table, csv_lines
+from tracer import CSV_MEDIA_TYPE, Table, csv_lines
 
 Format = Literal["json", "csv"]
 FormatQuery = Query(description="`json`, or `csv`: a UTF-8 table with a header row")
@@ -33,5 +33,5 @@ def csv_response(
 ) -> Response:
     """The items as a streamed CSV download: long lists never sit whole in memory."""
     return StreamingResponse(
-        csv_lines(table, items, zone), media_type=MEDIA_TYPE, headers=disposition(name)
+        csv_lines(table, items, zone), media_type=CSV_MEDIA_TYPE, headers=disposition(name)
     )

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from tracer.errors import BusyError, InputError, NotFoundError, StoreError, TracerError
+from tracer import BusyError, InputError, NotFoundError, StoreError, TracerError
 
 log = logging.getLogger("tracer.api")
 PROBLEM = "application/problem+json"

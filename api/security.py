@@ -18,7 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem
-from tracer.config import Settings
+from tracer import Settings
 
 UNLIMITED = frozenset({"/livez", "/readyz", "/metrics"})
 """Probes and scrapes: never rate limited."""

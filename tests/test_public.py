@@ -1,9 +1,13 @@
-"""The public surface (`tracer.__all__`): sorted, complete, and the `Tracer` facade
-answers as the modules it ties together do."""
+"""The public surface (`tracer.__all__`): sorted and complete, the only part of the
+library the API imports, and the `Tracer` facade answers as the modules it ties
+together do."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
+
+import pytest
 
 import tracer
 from tracer import tracing, verification
@@ -14,6 +18,7 @@ from .conftest import copy_db
 
 def test_all_is_sorted_and_every_name_resolves() -> None:
     assert tracer.__all__ == sorted(tracer.__all__)
+    assert sorted(tracer._HOMES) == tracer.__all__
     for name in tracer.__all__:
         assert getattr(tracer, name) is not None
 
@@ -33,3 +38,51 @@ def test_the_facade_answers_as_the_modules_do(
         assert door.card(post).report.verdict == "supported"
     finally:
         door.close()
+
+
+def _tracer_modules_imported(tree: ast.AST) -> list[str]:
+    """`import tracer.x` and `from tracer.x import …` (or `from tracer import x` of a
+    module) in a parsed source file."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("tracer.")]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith("tracer."):
+                found.append(node.module)
+            elif node.module == "tracer":
+                found += [f"tracer.{a.name}" for a in node.names if a.name not in tracer.__all__]
+    return found
+
+
+def test_the_api_imports_only_the_public_surface() -> None:
+    api = Path(__file__).resolve().parent.parent / "api"
+    files = sorted(api.rglob("*.py"))
+    assert files
+    reached = {
+        str(f.relative_to(api.parent)): _tracer_modules_imported(ast.parse(f.read_text("utf-8")))
+        for f in files
+    }
+    assert {f: names for f, names in reached.items() if names} == {}
+
+
+def test_the_door_reads_the_context_file_when_a_question_needs_it(
+    sample_db_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "context.json"
+    path.write_text('{"periods": [{"name": "x", "start": "2024-03-02", "end": "2024-03-01"}]}')
+    settings = tracer.Settings(db=str(copy_db(sample_db_file, tmp_path)), context_file=path)
+    door = tracer.Tracer.from_settings(settings, create=False)
+    try:
+        assert door.trace("banten-ig-20240127")["family_id"]  # no flags: never read
+        with pytest.raises(tracer.InputError, match="before start"):
+            door.verify("banten-ig-20240127")
+    finally:
+        door.close()
+
+
+def test_the_door_refuses_a_missing_database_unless_it_may_create_one(tmp_path: Path) -> None:
+    settings = tracer.Settings(db=str(tmp_path / "typo.db"))
+    with pytest.raises(tracer.InputError, match="no database"):
+        tracer.Tracer.from_settings(settings, create=False)
+    assert not (tmp_path / "typo.db").exists()

@@ -2,8 +2,10 @@
 
 The library is the product; the CLI (`tracer.cli`) and the HTTP API (`api`) are thin
 adapters. The public surface is `__all__`, with `Tracer` (`tracer.facade`) as the one
-door; its names are imported on first use, so importing one module of the library does
-not import all of it (worker processes stay small).
+door, beside the values, errors, tables and helpers its callers need at their edges
+(the API imports nothing else of the library). Names are imported on first use, so
+importing one module of the library does not import all of it (worker processes stay
+small).
 """
 
 from __future__ import annotations
@@ -12,49 +14,130 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tracer.card import card_css as card_css
+    from tracer.card import render as render_card
     from tracer.config import Settings as Settings
+    from tracer.errors import BusyError as BusyError
     from tracer.errors import InputError as InputError
     from tracer.errors import NotFoundError as NotFoundError
+    from tracer.errors import StoreError as StoreError
     from tracer.errors import TracerError as TracerError
     from tracer.facade import Tracer as Tracer
+    from tracer.flags import load_context as load_context
+    from tracer.media.decode import IMAGE_SUFFIXES as IMAGE_SUFFIXES
+    from tracer.media.decode import VIDEO_SUFFIXES as VIDEO_SUFFIXES
+    from tracer.normalize import parse_instant as parse_instant
+    from tracer.normalize import resolve_zone as resolve_zone
+    from tracer.normalize import zone_label as zone_label
     from tracer.outside import Submission as Submission
     from tracer.policy import DEFAULT_POLICY as DEFAULT_POLICY
     from tracer.policy import MatchPolicy as MatchPolicy
     from tracer.service import IngestReport as IngestReport
     from tracer.store import FamilyId as FamilyId
+    from tracer.tables import ACCOUNTS as ACCOUNTS_TABLE
+    from tracer.tables import ADOPTION_ACCOUNTS as ADOPTION_ACCOUNTS_TABLE
+    from tracer.tables import ADOPTION_PROVINCES as ADOPTION_PROVINCES_TABLE
+    from tracer.tables import EDGES as EDGES_TABLE
+    from tracer.tables import FAMILIES as FAMILIES_TABLE
+    from tracer.tables import MEDIA_TYPE as CSV_MEDIA_TYPE
+    from tracer.tables import NODES as NODES_TABLE
+    from tracer.tables import POSTS as POSTS_TABLE
+    from tracer.tables import Table as Table
+    from tracer.tables import adoption_rows as adoption_rows
+    from tracer.tables import csv_lines as csv_lines
+    from tracer.tables import file_name as download_name
+    from tracer.uploads import UploadKind as UploadKind
     from tracer.verdict import VerdictReport as VerdictReport
+    from tracer.watch import SORTS as WATCH_SORTS
+    from tracer.watch import STATUSES as WATCH_STATUSES
+    from tracer.watch import WATCH_TABLE as WATCH_TABLE
 
 __version__ = "0.1.0"
-__all__ = [
+__all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
+    "ACCOUNTS_TABLE",
+    "ADOPTION_ACCOUNTS_TABLE",
+    "ADOPTION_PROVINCES_TABLE",
+    "BusyError",
+    "CSV_MEDIA_TYPE",
     "DEFAULT_POLICY",
+    "EDGES_TABLE",
+    "FAMILIES_TABLE",
     "FamilyId",
+    "IMAGE_SUFFIXES",
     "IngestReport",
     "InputError",
     "MatchPolicy",
+    "NODES_TABLE",
     "NotFoundError",
+    "POSTS_TABLE",
     "Settings",
+    "StoreError",
     "Submission",
+    "Table",
     "Tracer",
     "TracerError",
+    "UploadKind",
+    "VIDEO_SUFFIXES",
     "VerdictReport",
+    "WATCH_SORTS",
+    "WATCH_STATUSES",
+    "WATCH_TABLE",
+    "adoption_rows",
+    "card_css",
+    "csv_lines",
+    "download_name",
+    "load_context",
+    "parse_instant",
+    "render_card",
+    "resolve_zone",
+    "zone_label",
 ]
 _HOMES = {
+    "ACCOUNTS_TABLE": "tracer.tables:ACCOUNTS",
+    "ADOPTION_ACCOUNTS_TABLE": "tracer.tables:ADOPTION_ACCOUNTS",
+    "ADOPTION_PROVINCES_TABLE": "tracer.tables:ADOPTION_PROVINCES",
+    "BusyError": "tracer.errors",
+    "CSV_MEDIA_TYPE": "tracer.tables:MEDIA_TYPE",
     "DEFAULT_POLICY": "tracer.policy",
+    "EDGES_TABLE": "tracer.tables:EDGES",
+    "FAMILIES_TABLE": "tracer.tables:FAMILIES",
     "FamilyId": "tracer.store",
+    "IMAGE_SUFFIXES": "tracer.media.decode",
     "IngestReport": "tracer.service",
     "InputError": "tracer.errors",
     "MatchPolicy": "tracer.policy",
+    "NODES_TABLE": "tracer.tables:NODES",
     "NotFoundError": "tracer.errors",
+    "POSTS_TABLE": "tracer.tables:POSTS",
     "Settings": "tracer.config",
+    "StoreError": "tracer.errors",
     "Submission": "tracer.outside",
+    "Table": "tracer.tables",
     "Tracer": "tracer.facade",
     "TracerError": "tracer.errors",
+    "UploadKind": "tracer.uploads",
+    "VIDEO_SUFFIXES": "tracer.media.decode",
     "VerdictReport": "tracer.verdict",
+    "WATCH_SORTS": "tracer.watch:SORTS",
+    "WATCH_STATUSES": "tracer.watch:STATUSES",
+    "WATCH_TABLE": "tracer.watch",
+    "adoption_rows": "tracer.tables",
+    "card_css": "tracer.card",
+    "csv_lines": "tracer.tables",
+    "download_name": "tracer.tables:file_name",
+    "load_context": "tracer.flags",
+    "parse_instant": "tracer.normalize",
+    "render_card": "tracer.card:render",
+    "resolve_zone": "tracer.normalize",
+    "zone_label": "tracer.normalize",
 }
+"""Where each public name lives: `module`, or `module:name` when the module calls it
+otherwise."""
 
 
 def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'tracer' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+    module, _, attribute = home.partition(":")
+    return getattr(importlib.import_module(module), attribute or name)

@@ -28,6 +28,7 @@ from tracer.errors import InputError, RecordError
 from tracer.media import ocr
 from tracer.models import Account
 from tracer.offices.placement import AccountMatcher, matcher_notes
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
 
 Progress = Callable[[int], None]
@@ -195,6 +196,7 @@ def ingest_export(
     on_staged: Callable[[int], None] | None = None,
     ocr_lang: str | None = ocr.LANG,
     media_progress: Progress | None = None,
+    policy: MatchPolicy = DEFAULT_POLICY,
 ) -> ExportIngestReport:
     """Ingest any format: a canonical corpus directly, any other through a temporary
     canonical corpus. Records the adapter skipped are reported before the canonical
@@ -207,6 +209,7 @@ def ingest_export(
         plain = service.ingest(
             store,
             path,
+            policy=policy,
             assume_tz=options.tz,
             batch_size=batch_size,
             progress=progress,
@@ -228,6 +231,7 @@ def ingest_export(
         report = service.ingest(
             store,
             staging,
+            policy=policy,
             batch_size=batch_size,
             progress=progress,
             ocr_lang=ocr_lang,

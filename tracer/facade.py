@@ -1,36 +1,71 @@
 """`Tracer`: one door to the library for the CLI, the API and scripts.
 
 It holds what every question needs and should not rebuild per call: the store, the one
-`MatchPolicy`, the context rules of the flags, and the warm search index. Each method
-is one question (`ingest`, `trace`, `verify`, `verify_content`, `search`, `adoption`,
-`export`, `card`) and returns values; JSON is made at the edges.
+`MatchPolicy`, the context rules of the flags, and the warm caches (the search index,
+the linker that outside content is searched with, the family summaries). Each method
+is one question and returns values; JSON is made at the edges.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from tracer import cards, coverage, service, tracing, verification
+from tracer import (
+    adoption,
+    cards,
+    convert,
+    coverage,
+    linking,
+    service,
+    tracing,
+    uploads,
+    verification,
+)
+from tracer import watch as watching
+from tracer.accounts_import import AccountsImportReport, import_accounts
+from tracer.adapters.base import AdapterOptions
 from tracer.card import Card
-from tracer.flags import Context
+from tracer.config import Settings
+from tracer.convert import ExportIngestReport
+from tracer.errors import CorpusError, StoreError
+from tracer.exports import to_cytoscape
+from tracer.flags import Context, load_context
+from tracer.models import Account, StoredPost
+from tracer.offices.placement import duplicate_accounts
 from tracer.outside import Submission
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.search import SearchIndex, search_text
 from tracer.service import IngestReport
-from tracer.store import Store
+from tracer.store import SCHEMA_VERSION, DatabaseError, Store
+from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
+from tracer.store.writelock import OnWait
+from tracer.tracing import Family
+from tracer.uploads import UploadKind
 from tracer.verdict import VerdictReport
+
+log = logging.getLogger("tracer")
 
 
 class Tracer:
     def __init__(
-        self, store: Store, policy: MatchPolicy = DEFAULT_POLICY, context: Context | None = None
+        self,
+        store: Store,
+        policy: MatchPolicy = DEFAULT_POLICY,
+        context: Context | None = None,
+        *,
+        context_file: Path | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
-        self.context = context
-        """None: the shipped context rules."""
+        self._context = context
+        self._context_file = context_file
         self._search_index = SearchIndex()
+        self._searcher = verification.Searcher(policy)
+        self._family_stats = FamilyStats()
 
     @classmethod
     def open(
@@ -38,12 +73,111 @@ class Tracer:
     ) -> Tracer:
         return cls(Store.open(db), policy, context)
 
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, policy: MatchPolicy = DEFAULT_POLICY, *, create: bool = True
+    ) -> Tracer:
+        """The store of `settings.db` with the context rules of `settings.context_file`
+        (read on first use); `create=False` refuses a database file that does not exist
+        (a mistyped path)."""
+        db = settings.db
+        if not create and "://" not in db and not Path(db).is_file():
+            raise CorpusError(f"no database at {db} (run `tracer ingest` first)")
+        return cls(Store.open(db), policy, context_file=settings.context_file)
+
+    @property
+    def context(self) -> Context | None:
+        """The context rules of the flags; None: the shipped ones. A context file is
+        read when a question first needs it (an ingest never does)."""
+        if self._context is None and self._context_file is not None:
+            self._context = load_context(self._context_file)
+        return self._context
+
     def close(self) -> None:
         self.store.close()
+
+    # --- the service's health ------------------------------------------------------
+
+    def warm(self) -> None:
+        """Bring the family summaries up to date and load the search index and the
+        linker of outside content: on a large store each takes seconds."""
+        try:
+            self._family_stats.ensure_fresh(self.store)
+            self._search_index.refresh(self.store)
+            self._searcher.linker(self.store)
+        except DatabaseError as exc:  # the store closed under it, or is unusable
+            raise StoreError(f"warm-up stopped: {exc}") from None
+
+    def ready(self) -> int:
+        """The schema version, when the database answers and holds the one expected."""
+        try:
+            version = self.store.schema_version()
+        except DatabaseError:
+            raise StoreError("the database does not answer") from None
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"schema version {version}, expected {SCHEMA_VERSION}")
+        return version
+
+    def counts(self) -> dict[str, int]:
+        return self.store.counts()
+
+    # --- writes --------------------------------------------------------------------
 
     def ingest(self, corpus: Path, **options: Any) -> IngestReport:
         """A canonical corpus into the store (options as `service.ingest`)."""
         return service.ingest(self.store, corpus, policy=self.policy, **options)
+
+    def ingest_upload(
+        self,
+        kind: UploadKind,
+        body: Path,
+        workdir: Path,
+        *,
+        max_bytes: int,
+        batch_size: int,
+        wait: float | None = None,
+    ) -> IngestReport:
+        """An uploaded batch (JSON lines or a zipped corpus) saved at `body`, under the
+        one-writer lock (`BusyError` past `wait` seconds)."""
+        with self.store.writer(wait):
+            return uploads.ingest_upload(
+                self.store,
+                kind,
+                body,
+                workdir,
+                max_bytes=max_bytes,
+                policy=self.policy,
+                batch_size=batch_size,
+            )
+
+    def writer(
+        self, wait: float | None = None, on_wait: OnWait | None = None
+    ) -> AbstractContextManager[None]:
+        """The one-writer lock, for a caller that writes in several steps."""
+        return self.store.writer(wait, on_wait)
+
+    def ingest_export(
+        self, path: Path, fmt: str | None = None, options: AdapterOptions | None = None, **more: Any
+    ) -> ExportIngestReport:
+        """A canonical corpus or an export of any format (`fmt`; options and progress
+        callbacks as `convert.ingest_export`)."""
+        return convert.ingest_export(self.store, path, fmt, options, policy=self.policy, **more)
+
+    def relink(self) -> int:
+        """Link every stored post again under the policy; returns how many."""
+        return linking.relink(self.store, self.policy)
+
+    def import_accounts(self, stream: IO[str], name: str) -> AccountsImportReport:
+        return import_accounts(self.store, stream, name)
+
+    # --- one post, one family ------------------------------------------------------
+
+    def post(self, ref: str) -> StoredPost:
+        """A stored post by id or URL."""
+        return tracing.find_post(self.store, ref)
+
+    def family(self, family_id: str) -> Family:
+        return tracing.get_family(self.store, self.policy, family_id)
 
     def trace(self, ref: str) -> dict[str, Any]:
         return tracing.trace(self.store, ref, self.policy)
@@ -51,22 +185,87 @@ class Tracer:
     def verify(self, ref: str) -> VerdictReport:
         return verification.verify_post(self.store, ref, self.policy, self.context)
 
-    def verify_content(self, submission: Submission, **options: Any) -> VerdictReport:
-        """Content from outside the corpus (options as `verification.verify_content`)."""
-        return verification.verify_content(
-            self.store, submission, policy=self.policy, context=self.context, **options
-        )
-
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        return search_text(self.store, self._search_index, text, self.policy, limit)
-
-    def adoption(self, ref: str) -> dict[str, Any]:
-        return coverage.adoption(self.store, ref)
+    def card(self, ref: str) -> Card:
+        return cards.make_card(self.store, ref, self.policy, self.context)
 
     def export(
         self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta"
     ) -> dict[str, Any] | str:
         return tracing.export(self.store, family_id, fmt, self.policy, zone=zone)
 
-    def card(self, ref: str) -> Card:
-        return cards.make_card(self.store, ref, self.policy, self.context)
+    def lone_graph(self, post: StoredPost, zone: str = "Asia/Jakarta") -> dict[str, Any]:
+        """The Cytoscape.js elements of a post that belongs to no family."""
+        return to_cytoscape(None, [post], [], zone)
+
+    def adoption(self, ref: str) -> dict[str, Any]:
+        return coverage.adoption(self.store, ref)
+
+    # --- content from outside the corpus -------------------------------------------
+
+    def verify_content(self, submission: Submission, **options: Any) -> VerdictReport:
+        """Content from outside the corpus (options as `verification.verify_content`),
+        searched with the warm linker."""
+        return verification.verify_content(
+            self.store,
+            submission,
+            policy=self.policy,
+            context=self.context,
+            linker=self._searcher.linker(self.store),
+            **options,
+        )
+
+    def content_card(self, submission: Submission, names: Sequence[str] | None = None) -> Card:
+        """A card for content from outside the corpus; `names`: the files as sent."""
+        linker = self._searcher.linker(self.store)
+        return cards.make_content_card(
+            self.store, submission, self.policy, self.context, linker, names
+        )
+
+    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        return search_text(self.store, self._search_index, text, self.policy, limit)
+
+    def search_content(self, submission: Submission, limit: int = 10) -> list[dict[str, Any]]:
+        """The families nearest to a text with pictures or clips, best first."""
+        linker = self._searcher.linker(self.store)
+        return verification.search_content(
+            self.store, submission, policy=self.policy, limit=limit, linker=linker
+        )
+
+    # --- lists ---------------------------------------------------------------------
+
+    def posts(self, **query: Any) -> Page:
+        """Posts in time order (filters as `store.listings.list_posts`)."""
+        return list_posts(self.store, **query)
+
+    def families(self, **query: Any) -> Page:
+        """Families with their summaries, brought up to date first."""
+        self._family_stats.ensure_fresh(self.store)
+        return list_families(self.store, **query)
+
+    def family_summary(self, family_id: str) -> dict[str, Any]:
+        self._family_stats.ensure_fresh(self.store)
+        return family_summary(self.store, family_id)
+
+    def accounts(self, tier: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
+        return adoption.list_accounts(self.store, tier=tier, limit=limit, cursor=cursor)
+
+    def account(self, account_id: str) -> dict[str, Any]:
+        """What an account re-posted, from which accounts, and how late."""
+        return adoption.account_summary(self.store, account_id)
+
+    def duplicate_accounts(self) -> list[list[Account]]:
+        """Accounts stored twice: the same (platform, normalised handle) under two ids."""
+        return duplicate_accounts(self.store.accounts().values())
+
+    def watch(
+        self,
+        start: str | None,
+        end: str | None,
+        flags: Sequence[str] | None,
+        zone: str,
+        **filters: Any,
+    ) -> dict[str, Any]:
+        """The neutrality watch (filters and sort as `watch.WatchQuery`)."""
+        query = watching.make_query(start, end, flags, zone, **filters)
+        context = self.context or verification.default_context()
+        return watching.watch(self.store, context, query, zone)

@@ -20,11 +20,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.deps import PolicyDep, SettingsDep, StoreDep
+from api.deps import SettingsDep, TracerDep
 from api.errors import problem
-from tracer import exports, tracing
-from tracer.config import Settings
-from tracer.errors import InputError, NotFoundError
+from tracer import InputError, NotFoundError, Settings
 
 HERE = Path(__file__).resolve().parent.parent
 STATIC = "/static"
@@ -126,8 +124,7 @@ def _missing_viewer() -> HTMLResponse:
 def embed_family(
     request: Request,
     family_id: str,
-    store: StoreDep,
-    policy: PolicyDep,
+    door: TracerDep,
     highlight: Highlight = None,
     legend: Legend = True,
 ) -> HTMLResponse:
@@ -136,7 +133,7 @@ def embed_family(
     if not request.app.state.cytoscape:
         return _missing_viewer()
     try:
-        family = tracing.get_family(store, policy, family_id)
+        family = door.family(family_id)
     except NotFoundError as exc:  # in a frame, a page that says so; else a problem
         if in_frame(request):
             return embed_error(request, 404, str(exc))
@@ -157,7 +154,7 @@ def embed_family(
 def embed_trace(
     request: Request,
     post: Annotated[str, Query(min_length=1, max_length=2048, description="Post id or URL")],
-    store: StoreDep,
+    door: TracerDep,
     settings: SettingsDep,
     legend: Legend = True,
 ) -> HTMLResponse:
@@ -167,7 +164,7 @@ def embed_trace(
     if not request.app.state.cytoscape:
         return _missing_viewer()
     try:
-        found = tracing.find_post(store, post)
+        found = door.post(post)
     except (NotFoundError, InputError) as exc:
         if in_frame(request):
             return embed_error(request, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
@@ -176,7 +173,7 @@ def embed_trace(
     elements = None
     url = ""
     if found.family_id is None:
-        lone = exports.to_cytoscape(None, [found], [], settings.timezone)
+        lone = door.lone_graph(found, settings.timezone)
         elements = orjson.dumps(lone).decode()
     else:
         url = graph_url(root, found.family_id)

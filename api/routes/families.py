@@ -7,14 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import Cursor, FamilyStoreDep, Limit, PolicyDep, SettingsDep, StoreDep
+from api.deps import Cursor, Limit, SettingsDep, TracerDep
 from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response, disposition
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import FamilyDetailOut, FamilyPage
-from tracer import tables, tracing
-from tracer.store import Store
-from tracer.store import listings as queries
+from tracer import EDGES_TABLE, FAMILIES_TABLE, NODES_TABLE, Tracer, download_name
 
 router = APIRouter(tags=["families"], responses=PROBLEM_RESPONSES)
 XML = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -42,10 +40,10 @@ GRAPH_RESPONSES: dict[int | str, dict[str, Any]] = {
 Sort = Literal["size", "first_seen", "last_seen", "median_lag"]
 
 
-def _all_families(store: Store, sort: Sort, order: Literal["asc", "desc"]) -> Any:
+def _all_families(door: Tracer, sort: Sort, order: Literal["asc", "desc"]) -> Any:
     cursor = None
     while True:
-        page = queries.list_families(store, sort=sort, order=order, limit=500, cursor=cursor)
+        page = door.families(sort=sort, order=order, limit=500, cursor=cursor)
         yield from page.items
         if page.next is None:
             return
@@ -54,7 +52,7 @@ def _all_families(store: Store, sort: Sort, order: Literal["asc", "desc"]) -> An
 
 @router.get("/families", response_model=FamilyPage, responses=CSV_RESPONSE)
 def list_families(
-    store: FamilyStoreDep,
+    door: TracerDep,
     settings: SettingsDep,
     sort: Sort = "last_seen",
     order: Literal["asc", "desc"] = "desc",
@@ -65,23 +63,22 @@ def list_families(
     """Families with their release, size, accounts, regions, first and last post, lag;
     `csv` gives every family (no pages)."""
     if format == "csv":
-        rows = _all_families(store, sort, order)
-        return csv_response(tables.FAMILIES, rows, settings.timezone, "families.csv")
-    page = queries.list_families(store, sort=sort, order=order, limit=limit, cursor=cursor)
+        rows = _all_families(door, sort, order)
+        return csv_response(FAMILIES_TABLE, rows, settings.timezone, "families.csv")
+    page = door.families(sort=sort, order=order, limit=limit, cursor=cursor)
     return page.to_json()
 
 
 @router.get("/families/{family_id}", response_model=FamilyDetailOut)
-def get_family(family_id: str, store: FamilyStoreDep) -> dict[str, Any]:
+def get_family(family_id: str, door: TracerDep) -> dict[str, Any]:
     """One family's summary, with its accounts counted per tier."""
-    return queries.family_summary(store, family_id)
+    return door.family_summary(family_id)
 
 
 @router.get("/families/{family_id}/graph", response_model=None, responses=GRAPH_RESPONSES)
 async def family_graph(
     family_id: str,
-    store: StoreDep,
-    policy: PolicyDep,
+    door: TracerDep,
     settings: SettingsDep,
     format: Annotated[
         Literal["json", "cytoscape", "graphml", "gexf", "grafana", "csv"], Query()
@@ -94,13 +91,13 @@ async def family_graph(
     gives its nodes (posts) or its edges (who copied whom) as a table."""
     zone = settings.timezone
     if format == "csv":
-        elements = tracing.export(store, family_id, "cytoscape", policy, zone=zone)
+        elements = door.export(family_id, "cytoscape", zone=zone)
         assert isinstance(elements, dict)
-        spec = tables.NODES if table == "nodes" else tables.EDGES
+        spec = NODES_TABLE if table == "nodes" else EDGES_TABLE
         rows = [e["data"] for e in elements[table]]
-        return csv_response(spec, rows, zone, tables.file_name(family_id, table))
-    result = tracing.export(store, family_id, format, policy, zone=zone)
-    name = tables.file_name(family_id, ext=_EXTENSIONS[format])
+        return csv_response(spec, rows, zone, download_name(family_id, table))
+    result = door.export(family_id, format, zone=zone)
+    name = download_name(family_id, ext=_EXTENSIONS[format])
     if isinstance(result, str):
         return Response(result, media_type=XML[format], headers=disposition(name))
     return FastJSON(result, headers=disposition(name, inline=True))

@@ -8,11 +8,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.deps import MetricsDep, StoreDep
+from api.deps import MetricsDep, TracerDep
 from api.errors import problems
 from api.schemas import Live, Ready
-from tracer.errors import StoreError
-from tracer.store import SCHEMA_VERSION, DatabaseError
 
 router = APIRouter(tags=["health"])
 
@@ -24,15 +22,10 @@ def livez() -> dict[str, Any]:
 
 
 @router.get("/readyz", response_model=Ready, responses=problems(503))
-def readyz(request: Request, store: StoreDep) -> dict[str, Any]:
+def readyz(request: Request, door: TracerDep) -> dict[str, Any]:
     """The database answers and holds the schema version this tracer expects, and the
     start-up warm-up (family summaries, search index) is done."""
-    try:
-        version = store.schema_version()
-    except DatabaseError:
-        raise StoreError("the database does not answer") from None
-    if version != SCHEMA_VERSION:
-        raise StoreError(f"schema version {version}, expected {SCHEMA_VERSION}")
+    version = door.ready()
     if not request.app.state.warm.is_set():
         raise HTTPException(503, "warming up: family summaries and the search index")
     return {"status": "ready", "schema_version": version}
@@ -43,9 +36,9 @@ def readyz(request: Request, store: StoreDep) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
-def metrics(store: StoreDep, collected: MetricsDep) -> Response:
+def metrics(door: TracerDep, collected: MetricsDep) -> Response:
     """Prometheus text format: requests and latency per route, posts and families."""
-    counts = store.counts()
+    counts = door.counts()
     collected.posts.set(counts["posts"])
     collected.families.set(counts["families"])
     return Response(generate_latest(collected.registry), media_type=CONTENT_TYPE_LATEST)

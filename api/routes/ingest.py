@@ -9,14 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import PolicyDep, SettingsDep, StoreDep, require_api_key
+from api.deps import SettingsDep, TracerDep, require_api_key
 from api.errors import problems
 from api.schemas import IngestOut
-from tracer.config import Settings
-from tracer.policy import MatchPolicy
-from tracer.service import IngestReport
-from tracer.store import Store
-from tracer.uploads import UploadKind, ingest_upload
+from tracer import UploadKind
 
 router = APIRouter(tags=["ingest"], responses=problems(400, 401, 409, 413, 415, 422, 429))
 KINDS: dict[str, UploadKind] = {"application/x-ndjson": "ndjson", "application/zip": "zip"}
@@ -35,9 +31,7 @@ BODY = {
     dependencies=[Depends(require_api_key)],
     openapi_extra={"requestBody": BODY},
 )
-async def ingest(
-    request: Request, store: StoreDep, settings: SettingsDep, policy: PolicyDep
-) -> dict[str, Any]:
+async def ingest(request: Request, door: TracerDep, settings: SettingsDep) -> dict[str, Any]:
     """Ingest JSON lines of posts (accounts must be known) or a zipped corpus folder,
     with the CLI's validation and report."""
     kind = KINDS.get(request.headers.get("content-type", "").split(";")[0].strip().lower())
@@ -48,26 +42,16 @@ async def ingest(
         with body.open("wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
-        report = await run_in_threadpool(_ingest, store, kind, body, Path(tmp), settings, policy)
+        # One writer per database, this server's or a CLI's; past the wait, a 409.
+        report = await run_in_threadpool(
+            lambda: door.ingest_upload(
+                kind,
+                body,
+                Path(tmp),
+                max_bytes=settings.max_upload_bytes,
+                batch_size=settings.batch_size,
+                wait=settings.ingest_wait,
+            )
+        )
     return report.to_json()
 
-
-def _ingest(
-    store: Store,
-    kind: UploadKind,
-    body: Path,
-    tmp: Path,
-    settings: Settings,
-    policy: MatchPolicy,
-) -> IngestReport:
-    # One writer per database, this server's or a CLI's; past the wait, a 409.
-    with store.writer(settings.ingest_wait):
-        return ingest_upload(
-            store,
-            kind,
-            body,
-            tmp,
-            max_bytes=settings.max_upload_bytes,
-            policy=policy,
-            batch_size=settings.batch_size,
-        )

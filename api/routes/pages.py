@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
 from api.routes.embed import page
-from tracer.normalize import resolve_zone, zone_label
+from tracer import resolve_zone, zone_label
 
 router = APIRouter(include_in_schema=False)
 

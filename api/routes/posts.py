@@ -8,20 +8,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import Cursor, Limit, SettingsDep, StoreDep
+from api.deps import Cursor, Limit, SettingsDep, TracerDep
 from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import PostOut, PostPage
-from tracer import tables, tracing
-from tracer.store import listings as queries
+from tracer import POSTS_TABLE, download_name
 
 router = APIRouter(tags=["posts"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/posts", response_model=PostPage, responses=CSV_RESPONSE)
 def list_posts(
-    store: StoreDep,
+    door: TracerDep,
     settings: SettingsDep,
     account: Annotated[str | None, Query(max_length=256, description="Account id")] = None,
     since: Annotated[datetime | None, Query(description="From (inclusive), with offset")] = None,
@@ -38,8 +37,8 @@ def list_posts(
     if format == "csv":
         # The first page is read before the answer starts, so a bad cursor or `q` is a
         # 400, not a broken download.
-        first = queries.list_posts(
-            store, account=account, since=since, until=until, q=q, limit=500, cursor=cursor
+        first = door.posts(
+            account=account, since=since, until=until, q=q, limit=500, cursor=cursor
         )
 
         def every() -> Iterator[dict[str, Any]]:
@@ -48,20 +47,17 @@ def list_posts(
                 yield from page.items
                 if page.next is None:
                     return
-                page = queries.list_posts(
-                    store, account=account, since=since, until=until, q=q, limit=500,
-                    cursor=page.next,
-                )  # fmt: skip
+                page = door.posts(
+                    account=account, since=since, until=until, q=q, limit=500, cursor=page.next
+                )
 
-        name = tables.file_name("posts", account or "")
-        return csv_response(tables.POSTS, every(), settings.timezone, name)
-    page = queries.list_posts(
-        store, account=account, since=since, until=until, q=q, limit=limit, cursor=cursor
-    )
+        name = download_name("posts", account or "")
+        return csv_response(POSTS_TABLE, every(), settings.timezone, name)
+    page = door.posts(account=account, since=since, until=until, q=q, limit=limit, cursor=cursor)
     return page.to_json()
 
 
 @router.get("/posts/{post_id}", response_model=PostOut)
-async def get_post(post_id: str, store: StoreDep) -> FastJSON:
+async def get_post(post_id: str, door: TracerDep) -> FastJSON:
     """A stored post by id."""
-    return FastJSON(tracing.find_post(store, post_id).to_json())
+    return FastJSON(door.post(post_id).to_json())

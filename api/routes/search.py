@@ -11,12 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from api.deps import PolicyDep, SearchIndexDep, SettingsDep, StoreDep
+from api.deps import SettingsDep, TracerDep
 from api.errors import problems
 from api.routes.verification import MAX_FILES, save_upload
 from api.schemas import SearchIn, SearchOut
-from tracer.search import search_text
-from tracer.verification import Searcher, Submission, search_content
+from tracer import Submission, Tracer
 
 router = APIRouter(tags=["search"], responses=problems(400, 413, 415, 422, 429))
 BODY = {
@@ -39,18 +38,14 @@ BODY = {
 
 @router.post("/search", response_model=SearchOut, openapi_extra={"requestBody": BODY})
 async def search(
-    request: Request,
-    store: StoreDep,
-    index: SearchIndexDep,
-    policy: PolicyDep,
-    settings: SettingsDep,
+    request: Request, door: TracerDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Families sharing content with a text (JSON), or with a text and/or uploaded
     pictures and clips (multipart), best first, with the closest member's scores;
     `linked` says whether the content would join that family."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        return await _search_files(request, store, policy)
+        return await _search_files(request, door)
     if kind not in ("application/json", ""):  # no body at all: the JSON checks say what lacks
         raise HTTPException(415, "send application/json or multipart/form-data")
     raw = await request.body()
@@ -60,11 +55,11 @@ async def search(
         body = SearchIn.model_validate_json(raw)
     except ValidationError as exc:
         raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from None
-    items = await run_in_threadpool(search_text, store, index, body.text, policy, body.limit)
+    items = await run_in_threadpool(door.search, body.text, body.limit)
     return {"items": items, "next": None}
 
 
-async def _search_files(request: Request, store: StoreDep, policy: PolicyDep) -> dict[str, Any]:
+async def _search_files(request: Request, door: Tracer) -> dict[str, Any]:
     form = await request.form()
     text = form.get("text") or ""
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
@@ -78,13 +73,8 @@ async def _search_files(request: Request, store: StoreDep, policy: PolicyDep) ->
         raise HTTPException(422, "limit: an integer") from None
     if not 1 <= limit <= 50:
         raise HTTPException(422, "limit: between 1 and 50")
-    searcher: Searcher = request.app.state.searcher
     with tempfile.TemporaryDirectory(prefix="tracer-search-") as tmp:
         paths = [await save_upload(u, Path(tmp), n) for n, u in enumerate(uploads)]
         submission = Submission(text, tuple(paths))
-        items = await run_in_threadpool(
-            lambda: search_content(
-                store, submission, policy=policy, limit=limit, linker=searcher.linker(store)
-            )
-        )
+        items = await run_in_threadpool(door.search_content, submission, limit)
     return {"items": items, "next": None}

@@ -6,26 +6,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ContextDep, PolicyDep, StoreDep
+from api.deps import TracerDep
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import TraceOut, VerifyOut
-from tracer import tracing
-from tracer.verification import verify_post
 
 router = APIRouter(tags=["trace"], responses=PROBLEM_RESPONSES)
 PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post id or post URL")]
 
 
 @router.get("/trace", response_model=TraceOut)
-async def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
+async def trace(post: PostRef, door: TracerDep) -> FastJSON:
     """Where a post came from: its family's cascade, origin, release, parent and path."""
-    return FastJSON(tracing.trace(store, post, policy))
+    return FastJSON(door.trace(post))
 
 
 @router.get("/verify", response_model=VerifyOut)
-async def verify(
-    post: PostRef, store: StoreDep, policy: PolicyDep, context: ContextDep
-) -> FastJSON:
+async def verify(post: PostRef, door: TracerDep) -> FastJSON:
     """The verdict on "this post was a ministry release", with release, lag and evidence."""
-    return FastJSON(verify_post(store, post, policy, context).to_json())
+    return FastJSON(door.verify(post).to_json())

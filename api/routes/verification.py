@@ -13,14 +13,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from api.deps import ContextDep, PolicyDep, SettingsDep, StoreDep
+from api.deps import SettingsDep, TracerDep
 from api.errors import problems
 from api.schemas import VerifyOut
-from tracer.card import card_css, render
-from tracer.cards import make_card, make_content_card
-from tracer.media.decode import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from tracer.normalize import parse_instant, resolve_zone
-from tracer.verification import Searcher, Submission, verify_content
+from tracer import (
+    IMAGE_SUFFIXES,
+    VIDEO_SUFFIXES,
+    Submission,
+    card_css,
+    parse_instant,
+    render_card,
+    resolve_zone,
+)
 
 router = APIRouter(tags=["verify"])
 MAX_FILES = 4
@@ -62,11 +66,8 @@ def checked(
 
 @router.post("/verify", response_model=VerifyOut, responses=problems(400, 413, 415, 422, 429))
 async def verify_submission(
-    request: Request,
-    store: StoreDep,
+    door: TracerDep,
     settings: SettingsDep,
-    policy: PolicyDep,
-    context: ContextDep,
     text: TextForm = "",
     claimed_at: ClaimedForm = None,
     account: AccountForm = None,
@@ -75,15 +76,10 @@ async def verify_submission(
     """The verdict for content that is not in the corpus — a caption, a screenshot of a
     post, a downloaded clip — as if `account` had posted it at `claimed_at`."""
     uploads, claimed = checked(files, claimed_at, settings.timezone)
-    searcher: Searcher = request.app.state.searcher
     with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
         paths = [await save_upload(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
         submission = Submission(text, tuple(paths), claimed, account or None)
-        report = await run_in_threadpool(
-            lambda: verify_content(
-                store, submission, policy=policy, context=context, linker=searcher.linker(store)
-            )
-        )
+        report = await run_in_threadpool(door.verify_content, submission)
     return report.to_json()
 
 
@@ -94,10 +90,8 @@ async def verify_submission(
 )
 async def submission_card(
     request: Request,
-    store: StoreDep,
+    door: TracerDep,
     settings: SettingsDep,
-    policy: PolicyDep,
-    context: ContextDep,
     text: TextForm = "",
     claimed_at: ClaimedForm = None,
     account: AccountForm = None,
@@ -110,20 +104,15 @@ async def submission_card(
     /verify`): the submitted files' thumbnails and SHA-256, the verdict, the release and
     the stored copy the content shows side by side, evidence and times."""
     uploads, claimed = checked(files, claimed_at, settings.timezone)
-    searcher: Searcher = request.app.state.searcher
     names = [Path(u.filename or f"upload{n}").name for n, u in enumerate(uploads)]
     with tempfile.TemporaryDirectory(prefix="tracer-verify-") as tmp:
         paths = [await save_upload(upload, Path(tmp), n) for n, upload in enumerate(uploads)]
         submission = Submission(text, tuple(paths), claimed, account or None)
-        card = await run_in_threadpool(
-            lambda: make_content_card(
-                store, submission, policy, context, searcher.linker(store), names
-            )
-        )
+        card = await run_in_threadpool(door.content_card, submission, names)
     if format == "md":
-        return PlainTextResponse(render(card, "md"), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(render_card(card, "md"), media_type="text/markdown; charset=utf-8")
     stylesheet = str(request.url_for("card_stylesheet").path)
-    return HTMLResponse(render(card, "html", stylesheet=stylesheet))
+    return HTMLResponse(render_card(card, "html", stylesheet=stylesheet))
 
 
 async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Path:
@@ -146,9 +135,7 @@ async def save_upload(upload: StarletteUpload, folder: Path, number: int) -> Pat
 )
 async def verification_card(
     request: Request,
-    store: StoreDep,
-    policy: PolicyDep,
-    context: ContextDep,
+    door: TracerDep,
     post: Annotated[str, Query(min_length=1, max_length=2048, description="Post id or URL")],
     format: Annotated[
         str, Query(pattern="^(html|md)$", description="`html` (default) or `md`")
@@ -156,11 +143,11 @@ async def verification_card(
 ) -> Response:
     """A verification card to publish: the verdict in Indonesian and English, release and
     post side by side, times, corroboration, flags and reproducible evidence."""
-    card = await run_in_threadpool(make_card, store, post, policy, context)
+    card = await run_in_threadpool(door.card, post)
     if format == "md":
-        return PlainTextResponse(render(card, "md"), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(render_card(card, "md"), media_type="text/markdown; charset=utf-8")
     stylesheet = str(request.url_for("card_stylesheet").path)  # behind a root path too
-    return HTMLResponse(render(card, "html", stylesheet=stylesheet))
+    return HTMLResponse(render_card(card, "html", stylesheet=stylesheet))
 
 
 @router.get("/verify/card.css", include_in_schema=False)

@@ -13,13 +13,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ContextDep, SettingsDep, StoreDep
+from api.deps import SettingsDep, TracerDep
 from api.downloads import csv_response
 from api.errors import PROBLEM_RESPONSES
 from api.routes.embed import note_framing, page
 from api.schemas import WatchOut
-from tracer import tables, watch
-from tracer.verification import default_context
+from tracer import WATCH_SORTS, WATCH_STATUSES, WATCH_TABLE, download_name
 
 router = APIRouter(tags=["watch"], responses=PROBLEM_RESPONSES)
 Bound = Annotated[
@@ -52,16 +51,15 @@ def _wants_page(request: Request, format: str | None) -> bool:
 @router.get("/watch", response_model=WatchOut, responses=WATCH_RESPONSES)
 def get_watch(
     request: Request,
-    store: StoreDep,
+    door: TracerDep,
     settings: SettingsDep,
-    context: ContextDep,
     from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
     to: Bound = None,
     flag: FlagParam = None,
     province: Annotated[str | None, Query(max_length=100, description="Name or code")] = None,
     tier: Annotated[Literal["central", "province", "regency"] | None, Query()] = None,
-    status: Annotated[Literal[watch.STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
-    sort: Annotated[Literal[watch.SORTS], Query()] = "published_at",  # type: ignore[valid-type]
+    status: Annotated[Literal[WATCH_STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
+    sort: Annotated[Literal[WATCH_SORTS], Query()] = "published_at",  # type: ignore[valid-type]
     order: Literal["asc", "desc"] = "asc",
     format: Annotated[Literal["json", "csv", "html"] | None, Query()] = None,
 ) -> Any:
@@ -71,13 +69,12 @@ def get_watch(
     if _wants_page(request, format):
         return _page(request, embed=False)
     zone = settings.timezone
-    query = watch.make_query(
+    result = door.watch(
         from_, to, flag, zone, province=province, tier=tier, status=status, sort=sort, order=order
     )
-    result = watch.watch(store, context or default_context(), query, zone)
     if format == "csv":
-        name = tables.file_name("watch", from_ or "", to or "")
-        return csv_response(watch.WATCH_TABLE, result["items"], zone, name)
+        name = download_name("watch", from_ or "", to or "")
+        return csv_response(WATCH_TABLE, result["items"], zone, name)
     return result
 
 

@@ -12,13 +12,10 @@ import orjson
 import typer
 from rich.tree import Tree
 
-from tracer import cards, tracing, verification
-from tracer.accounts_import import import_accounts
 from tracer.card import CardFormat
 from tracer.card import render as render_card
-from tracer.cli.common import _duration, _fail, _print_json, _store, app, err, out, state
+from tracer.cli.common import _duration, _fail, _print_json, _tracer, app, err, out, state
 from tracer.exports import FORMATS as EXPORT_FORMATS
-from tracer.flags import load_context
 from tracer.headline import verdict_lines
 from tracer.normalize import local_time, parse_instant, resolve_zone
 from tracer.verification import Submission
@@ -30,7 +27,7 @@ def trace(
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
 ) -> None:
     """Where a post came from: origin, release, parent and the family's cascade."""
-    result = tracing.trace(_store(), post)
+    result = _tracer().trace(post)
     if as_json:
         _print_json(result)
         return
@@ -87,8 +84,7 @@ def verify(
 ) -> None:
     """Test the claim "this was a ministry release": a verdict with evidence, for a stored
     post or for a caption, screenshot or clip from outside the corpus."""
-    store = _store()
-    context = load_context(state.settings.context_file) if state.settings.context_file else None
+    door = _tracer()
     if post is not None and (text or media):
         _fail("give a post id, or --text/--media, not both")
     fmt: CardFormat = "md" if card is not None and card.suffix.lower() == ".md" else "html"
@@ -101,14 +97,14 @@ def verify(
             _fail(f"--at: {exc}")
         submission = Submission(text or "", tuple(media or ()), claimed, account)
         if card is not None:  # one verification for both the card and the answer
-            made = cards.make_content_card(store, submission, context=context)
+            made = door.content_card(submission)
             report = made.report.to_json()
         else:
-            report = verification.verify_content(store, submission, context=context).to_json()
+            report = door.verify_content(submission).to_json()
     else:
-        report = verification.verify_post(store, post, context=context).to_json()
+        report = door.verify(post).to_json()
         if card is not None:
-            made = cards.make_card(store, post, context=context)
+            made = door.card(post)
     if card is not None:
         card.write_text(render_card(made, fmt), "utf-8")
         err.print(f"card written to {card}")
@@ -138,7 +134,7 @@ def export(
     if fmt not in EXPORT_FORMATS:
         supported = ", ".join(EXPORT_FORMATS)
         raise typer.BadParameter(f"unsupported format {fmt!r} (supported: {supported})")
-    result = tracing.export(_store(), family_id, fmt, zone=state.settings.timezone)
+    result = _tracer().export(family_id, fmt, zone=state.settings.timezone)
     if isinstance(result, str):
         data = result.encode()
     else:
@@ -166,7 +162,7 @@ def serve(
     from api.app import create_app
 
     settings = state.settings
-    _store().close()  # a mistyped --db is an error, not a new empty database
+    _tracer().close()  # a mistyped --db is an error, not a new empty database
     count = workers or settings.workers
     host, port = host or settings.host, port or settings.port
     if count == 1:
@@ -191,9 +187,9 @@ def accounts_import(
     """Add accounts from a CSV, matched to offices of the registry (tier, region, parent)."""
     if not file.is_file():
         _fail(f"{file}: no such file")
-    store = _store(create=True)
+    door = _tracer(create=True)
     with file.open(newline="", encoding="utf-8-sig") as stream:
-        report = import_accounts(store, stream, str(file))
+        report = door.import_accounts(stream, str(file))
     if as_json:
         _print_json(report.to_json())
     else:

@@ -5,7 +5,6 @@ exit status (never a traceback)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import orjson
@@ -14,9 +13,9 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from tracer.config import Settings
-from tracer.errors import CorpusError, NotFoundError, TracerError
+from tracer.errors import NotFoundError, TracerError
+from tracer.facade import Tracer
 from tracer.normalize import resolve_zone
-from tracer.store import Store
 
 app = typer.Typer(
     help="Trace where a post came from: ingest corpora, trace and verify posts, export cascades.",
@@ -62,11 +61,11 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _store(create: bool = False) -> Store:
-    """The database; only `ingest` may create it, so a mistyped path is an error."""
-    if not create and "://" not in state.settings.db and not Path(state.settings.db).is_file():
-        raise CorpusError(f"no database at {state.settings.db} (run `tracer ingest` first)")
-    return Store.open(state.settings.db)
+def _tracer(create: bool = False) -> Tracer:
+    """The one door to the library for this command, on the database and context rules
+    of the settings; only the commands that write may create the database, so a
+    mistyped path is an error."""
+    return Tracer.from_settings(state.settings, create=create)
 
 
 def _print_json(value: Any) -> None:

@@ -20,15 +20,13 @@ from rich.progress import (
 from rich.table import Table
 
 from tracer import convert as conversion
-from tracer import linking
 from tracer.adapters import FORMATS
 from tracer.adapters.base import AdapterOptions
-from tracer.cli.common import _fail, _print_json, _store, app, err, out, state
+from tracer.cli.common import _fail, _print_json, _tracer, app, err, out, state
 from tracer.errors import RecordError
 from tracer.media import ocr
 from tracer.models import TIERS
 from tracer.normalize import resolve_zone
-from tracer.policy import MatchPolicy
 
 
 def _count_work(path: Path) -> tuple[int, int]:
@@ -140,7 +138,7 @@ def ingest(
     name = conversion.resolve_format(path, fmt)
     if name == "canonical" and (account or tier or region):
         _fail("--account, --tier and --region apply to exports, not to a canonical corpus")
-    store = _store(create=True)
+    door = _tracer(create=True)
     posts_file = path / "posts.jsonl"
     total, files = (None, None)
     if name == "canonical" and posts_file.is_file():
@@ -154,14 +152,13 @@ def ingest(
         TimeRemainingColumn(),
     )
     with (
-        store.writer(wait, on_wait=_say_waiting),
+        door.writer(wait, on_wait=_say_waiting),
         Progress(*columns, console=err, transient=True, disable=as_json) as bar,
     ):
         read_task = bar.add_task("read", total=None, visible=name != "canonical")
         task = bar.add_task("ingest", total=total, visible=name == "canonical")
         media_task = bar.add_task("pictures and clips", total=files, visible=bool(files))
-        report = conversion.ingest_export(
-            store,
+        report = door.ingest_export(
             path,
             name,
             options,
@@ -196,12 +193,12 @@ def relink(
     """Link every stored post again, in time order, under the current matching rules:
     after an upgrade that changes them. Uses the stored fingerprints; nothing is read
     off the corpus again."""
-    store = _store()
+    door = _tracer()
     started = time.perf_counter()
     with err.status("linking every post again"):
-        total = linking.relink(store, MatchPolicy())
+        total = door.relink()
     seconds = round(time.perf_counter() - started, 3)
-    counts = store.counts()
+    counts = door.counts()
     if as_json:
         _print_json({"posts": total, "seconds": seconds, **counts})
     else:

@@ -12,12 +12,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from tracer import adoption as accounts_queries
-from tracer import coverage, tables, watch
+from tracer import tables, watch
 from tracer.cli.commands import accounts_app
-from tracer.cli.common import _duration, _print_json, _store, app, out, state
-from tracer.offices.placement import duplicate_accounts
-from tracer.verification import default_context
+from tracer.cli.common import _duration, _print_json, _tracer, app, out, state
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print a CSV table (UTF-8, header).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON.")]
@@ -47,7 +44,7 @@ def adoption(
 ) -> None:
     """Who carried the release of a post's family, by province (all 38) and tier, and
     which accounts and offices did not."""
-    result = coverage.adoption(_store(), post)
+    result = _tracer().adoption(post)
     if as_json:
         _print_json(result)
     elif as_csv and provinces:
@@ -110,16 +107,10 @@ def watch_command(
     context flags, with their verdict (traced to a release, own content, before any
     release)."""
     zone = state.settings.timezone
-    query = watch.make_query(
+    result = _tracer().watch(
         start, end, flag, zone, province=province, tier=tier, status=status, sort=sort,
         order="desc" if desc else "asc",
     )  # fmt: skip
-    context = default_context()
-    if state.settings.context_file:
-        from tracer.flags import load_context
-
-        context = load_context(state.settings.context_file)
-    result = watch.watch(_store(), context, query, zone)
     if as_json:
         _print_json(result)
     elif as_csv:
@@ -159,11 +150,11 @@ def accounts_list(
     as_json: JsonOption = False,
 ) -> None:
     """Every account with its office, province and number of posts."""
-    store = _store()
+    door = _tracer()
     items: list[dict[str, Any]] = []
     cursor = None
     while True:
-        page = accounts_queries.list_accounts(store, tier=tier, limit=500, cursor=cursor)
+        page = door.accounts(tier=tier, limit=500, cursor=cursor)
         items.extend(page.items)
         if page.next is None:
             break
@@ -187,7 +178,7 @@ def accounts_list(
 def accounts_duplicates() -> None:
     """Accounts stored twice: the same platform and handle (normalised) under two ids.
     Exit 1 when there are some."""
-    groups = duplicate_accounts(_store().accounts().values())
+    groups = _tracer().duplicate_accounts()
     for group in groups:
         out.print(
             f"{group[0].platform} @{group[0].handle}: " + ", ".join(a.account_id for a in group),
