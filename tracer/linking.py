@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
+from tracer.evidence import Evidence
 from tracer.linker import Linker
-from tracer.media.match import MediaMatch
 from tracer.policy import MatchPolicy
 from tracer.store import Store
 from tracer.store.rows import LinkRow
@@ -78,22 +78,19 @@ def match_rows_of(
     idx: int, found: Sequence[tuple[int, Match]], joined_by: Mapping[int, str] | None = None
 ) -> list[tuple[int, int, str, dict[str, Any]]]:
     """One row per pair of posts: a pair linked by text and by media has both modalities
-    (`text+image`) and both sets of scores (media scores prefixed). A match that
-    corroborated a merge of two families says so (`join`)."""
-    by_other: dict[int, tuple[list[str], dict[str, Any]]] = {}
+    (`text+image`, text first) and both sets of scores (`Evidence.combine`). A match
+    that corroborated a merge of two families says so (`join`)."""
+    by_other: dict[int, list[Match]] = {}
     for other, m in found:
-        modalities, scores = by_other.setdefault(other, ([], {}))
-        if isinstance(m, MediaMatch):
-            modalities.append(m.modality)
-            scores.update({f"{m.modality}_{k}": v for k, v in m.scores.items()})
-            scores["media"] = m.evidence
-        else:
-            modalities.insert(0, "text")
-            scores.update(m.scores)
-    for other, why in (joined_by or {}).items():
-        if other in by_other:
-            by_other[other][1]["join"] = why
-    return [(idx, other, "+".join(mods), scores) for other, (mods, scores) in by_other.items()]
+        by_other.setdefault(other, []).append(m)
+    rows = []
+    for other, matches in by_other.items():
+        evidence = Evidence.combine(sorted(matches, key=lambda m: m.modality != "text"))
+        scores = evidence.stored_scores()
+        if joined_by and other in joined_by:
+            scores["join"] = joined_by[other]
+        rows.append((idx, other, evidence.modality, scores))
+    return rows
 
 
 def relink(store: Store, policy: MatchPolicy) -> int:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from tracer.policy import MatchPolicy
 
 Tier = Literal["central", "province", "regency", "other"]
 TIERS: tuple[Tier, ...] = ("central", "province", "regency", "other")
@@ -105,6 +108,41 @@ class TextMatch:
             "ratio": round(self.ratio, 2),
             "title": float(self.title),
         }
+
+    # The surface every match offers (`tracer.evidence.Match`).
+
+    @property
+    def modality(self) -> str:
+        return "text"
+
+    @property
+    def evidence(self) -> dict[str, object] | None:
+        """Nothing beyond the scores: the texts are the posts' own."""
+        return None
+
+    def strong(self, policy: MatchPolicy) -> bool:
+        """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
+        return self.title or (
+            self.containment >= policy.merge_containment and self.density >= policy.merge_density
+        )
+
+    def same_content(self, policy: MatchPolicy) -> bool:
+        """Near-identical texts: the only way two releases end up in one family."""
+        return (
+            self.containment >= policy.same_content
+            and self.density >= policy.same_content
+            and self.ratio >= 100 * policy.same_content
+        )
+
+    def tier(self, short: bool, policy: MatchPolicy) -> tuple[int, float, float]:
+        """Best first: a close copy, then a short text (a generic caption is the same for
+        any content), then a partial overlap."""
+        level = 1 if short else 0 if self.strong(policy) else 2
+        return (level, *self.rank())
+
+    def rank(self) -> tuple[float, float]:
+        """Best first: the larger aligned share, then the more aligned words."""
+        return (-self.containment * self.density, -float(self.matched_tokens))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from typing import Any
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import edge_evidence
 from tracer.errors import InputError, MediaError
+from tracer.evidence import Evidence
 from tracer.flags import Context, load_context
 from tracer.linker import Linker
 from tracer.linking import make_linker
@@ -28,7 +29,7 @@ from tracer.media import ocr
 from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
 from tracer.media.embedded import embedded_picture
 from tracer.media.fingerprint import fingerprint_image
-from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
+from tracer.media.match import MediaItem, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
@@ -92,19 +93,18 @@ def _judge(
         return build_verdict(post, members, post_text, None, [], **extras)
     source_text = normalize_text(source.text)
     mine, theirs = media.get(post.post_id, ()), media.get(source.post_id, ())
-    modality, scores = edge_evidence(
+    found = edge_evidence(
         text_side(post.post_id, post_text),
         text_side(source.post_id, source_text),
         mine,
         theirs,
         policy,
     )
-    media_evidence = scores.pop("media", None)
     evidence: list[dict[str, Any]] = [
-        {"against": source.post_id, "modality": modality, "scores": scores}
+        {"against": source.post_id, "modality": found.modality, "scores": found.scores}
     ]
-    if media_evidence:
-        evidence[0]["media"] = media_evidence
+    if found.media:
+        evidence[0]["media"] = found.media
     report = media_report(mine, theirs, policy)
     return build_verdict(post, members, post_text, source_text, evidence, report, **extras)
 
@@ -235,35 +235,25 @@ def search_content(
     first, each with its closest member, the modality and the scores (`POST /search`
     with files)."""
     candidate, _, _ = submission_candidate(submission, None, ocr.LANG)
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, tuple[StoredPost, list[Match]]] = {}
     for _, match in _find(store, policy, candidate, linker):
         post = find_post(store, match.source)
-        key = post.family_id or post.post_id
-        entry = found.setdefault(
-            key,
+        found.setdefault(post.family_id or post.post_id, (post, []))[1].append(match)
+    sizes = store.family_sizes([p.family_id for p, _ in found.values() if p.family_id])
+    hits = []
+    for post, matches in list(found.values())[:limit]:
+        evidence = Evidence.combine(matches)  # best first: the family's closest member
+        hits.append(
             {
                 "family_id": post.family_id,
-                "size": 1,
+                "size": sizes.get(post.family_id, 1) if post.family_id else 1,
                 "linked": True,
                 "post": post.to_json(),
-                "modality": [],
-                "scores": {},
-                "evidence": None,
-            },
+                "modality": evidence.modality,
+                "scores": evidence.scores,
+                "evidence": evidence.media,
+            }
         )
-        modality = match.modality if isinstance(match, MediaMatch) else "text"
-        if modality in entry["modality"]:
-            continue
-        entry["modality"].append(modality)
-        prefix = "" if modality == "text" else f"{modality}_"
-        entry["scores"].update({f"{prefix}{k}": v for k, v in match.scores.items()})
-        if isinstance(match, MediaMatch):
-            entry["evidence"] = match.evidence
-    sizes = store.family_sizes([e["family_id"] for e in found.values() if e["family_id"]])
-    hits = list(found.values())[:limit]
-    for hit in hits:
-        hit["size"] = sizes.get(hit["family_id"], 1)
-        hit["modality"] = "+".join(hit["modality"])
     return hits
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from tracer.cascades.infer import Member, infer_cascade
+from tracer.evidence import Evidence, Match
 from tracer.media.match import MediaItem, match_media
 from tracer.models import Edge
 from tracer.policy import MatchPolicy
@@ -54,17 +55,17 @@ def family_cascades(
         cascades.append(CascadeRow(by_id[cascade.origin]["idx"], None, None, None))
         for link in cascade.links:
             source, target = by_id[link.source], by_id[link.target]
-            modality, scores = edge_evidence(
+            evidence = edge_evidence(
                 sides[link.target],
                 sides[link.source],
                 media.get(target["idx"], ()),
                 media.get(source["idx"], ()),
                 policy,
             )
-            evidence = scores.pop("media", None)
+            modality, scores = evidence.modality, evidence.scores
             edge = {"modality": modality, "scores": scores, "reason": link.reason}
-            if evidence:
-                edge["evidence"] = evidence
+            if evidence.media:
+                edge["evidence"] = evidence.media
             cascades.append(CascadeRow(target["idx"], source["idx"], link.lag_seconds, edge))
             edges.append(
                 Edge(
@@ -74,7 +75,7 @@ def family_cascades(
                     modality,
                     scores,
                     link.reason,
-                    evidence,
+                    evidence.media,
                 )
             )
         summaries.append(
@@ -94,21 +95,16 @@ def edge_evidence(
     copy_media: tuple[MediaItem, ...],
     source_media: tuple[MediaItem, ...],
     policy: MatchPolicy,
-) -> tuple[str, dict[str, Any]]:
+) -> Evidence:
     """How a copy relates to the post it was copied from: text scores always; the media
     match when their media match; the modality names what verifies (`text`, `image`,
     `text+video`, …). A parent chosen for the hierarchy alone can verify by neither: the
     edge then says `text` with scores below the linking thresholds."""
     text = score_pair(copy, source, policy=policy)
-    scores: dict[str, Any] = dict(text.scores)
-    shorter = min(len(copy.tokens), len(source.tokens))
-    modalities = ["text"] if accepts(text, shorter, policy) else []
+    accepted = accepts(text, min(len(copy.tokens), len(source.tokens)), policy)
     found = match_media(copy_media, source_media, policy, source.post_id, copy.post_id)
-    if found is not None:
-        modalities.append(found.modality)
-        scores.update({f"{found.modality}_{k}": v for k, v in found.scores.items()})
-        scores["media"] = found.evidence
-    return "+".join(modalities) or "text", scores
+    verified: list[Match] = [m for m in (text if accepted else None, found) if m is not None]
+    return Evidence.combine(verified, unverified=() if accepted else [text])
 
 
 def _side(row: dict[str, Any]) -> TextSide:

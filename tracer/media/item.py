@@ -4,11 +4,14 @@ with its evidence (`MediaMatch`): the values `match` and `clips` exchange."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tracer.media.align import Alignment
 from tracer.media.fingerprint import ImagePrint
 from tracer.media.video import VideoPrint
+
+if TYPE_CHECKING:
+    from tracer.policy import MatchPolicy
 
 MediaModality = Literal["image", "video", "ocr"]
 
@@ -70,3 +73,37 @@ class MediaMatch:
         if self.ranges:
             out["ranges"] = [{"source": [a, b], "target": [c, d]} for a, b, c, d in self.ranges]
         return out
+
+    # The surface every match offers (`tracer.evidence.Match`).
+
+    def strong(self, policy: MatchPolicy) -> bool:
+        """A verified picture or clip copy is as strong as a close text copy; a match by
+        words read off pictures alone is not (it joins a family, never merges two)."""
+        return self.modality != "ocr"
+
+    def same_content(self, policy: MatchPolicy) -> bool:
+        """The same picture as a whole (PDQ), or aligned near-identical with the same
+        words (two posters on one template share their region keys and layout, not their
+        words); a clip whose frames nearly all match."""
+        if self.modality == "ocr":
+            return False
+        if self.modality == "video":
+            return self.distance <= 2 and (self.shares is None or min(self.shares) >= 0.9)
+        if self.pdq_distance is not None and self.pdq_distance <= policy.pdq_identical:
+            return True
+        near = self.alignment is not None and (
+            self.alignment.distance <= policy.image_strict_radius
+            and min(self.alignment.cover) >= policy.align_strict_cover
+        )
+        if self.ocr_containment is not None:  # posters: their words must agree too
+            return near and self.ocr_containment >= policy.same_content
+        return near
+
+    def tier(self, short: bool, policy: MatchPolicy) -> tuple[int, float, float]:
+        """Best first: a picture or clip copy with the close text copies; words read off
+        pictures with the partial text overlaps. A short caption says nothing of it."""
+        return (0 if self.strong(policy) else 2, *self.rank())
+
+    def rank(self) -> tuple[float, float]:
+        """Between a close text copy and a partial overlap (shared greetings)."""
+        return (-0.95 + self.distance / 100, 0.0)

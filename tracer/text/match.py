@@ -134,22 +134,6 @@ def is_close(match: TextMatch, policy: MatchPolicy) -> bool:
     )
 
 
-def is_strong(match: TextMatch, policy: MatchPolicy) -> bool:
-    """Strong enough to merge two families (see `MatchPolicy.merge_containment`)."""
-    return match.title or (
-        match.containment >= policy.merge_containment and match.density >= policy.merge_density
-    )
-
-
-def is_same_content(match: TextMatch, policy: MatchPolicy) -> bool:
-    """Near-identical texts: the only way two releases end up in one family."""
-    return (
-        match.containment >= policy.same_content
-        and match.density >= policy.same_content
-        and match.ratio >= 100 * policy.same_content
-    )
-
-
 def verify_pair(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
 ) -> TextMatch | None:
