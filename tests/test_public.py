@@ -5,6 +5,8 @@ together do."""
 from __future__ import annotations
 
 import ast
+import typing
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,15 +25,35 @@ def test_all_is_sorted_and_every_name_resolves() -> None:
         assert getattr(tracer, name) is not None
 
 
+def _classes(hint: object) -> Iterator[type]:
+    if isinstance(hint, type):
+        yield hint
+    for argument in typing.get_args(hint):
+        yield from _classes(argument)
+
+
+def test_every_type_the_facade_takes_or_returns_is_public() -> None:
+    seen = set()
+    for name, member in vars(tracer.Tracer).items():
+        function = member.fget if isinstance(member, property) else member
+        function = getattr(function, "__func__", function)
+        if name.startswith("_") or not callable(function):
+            continue
+        for hint in typing.get_type_hints(function).values():
+            seen |= {c.__name__ for c in _classes(hint) if c.__module__.startswith("tracer.")}
+    assert {"Trace", "VerdictReport", "Submission"} <= seen
+    assert seen - set(tracer.__all__) == set()
+
+
 def test_the_facade_answers_as_the_modules_do(
     sample_store: Store, sample_db_file: Path, tmp_path: Path
 ) -> None:
     post = "banten-ig-20240127"
     door = tracer.Tracer.open(copy_db(sample_db_file, tmp_path))
     try:
-        assert door.trace(post) == tracing.trace(sample_store, post)
+        assert door.trace(post).to_json() == tracing.trace(sample_store, post)
         assert door.verify(post).to_json() == verification.verify_post(sample_store, post).to_json()
-        family = door.trace(post)["family_id"]
+        family = door.trace(post).family.family_id
         assert door.export(family, "cytoscape") == tracing.export(sample_store, family, "cytoscape")
         assert door.search("Presiden punya hak politik")
         assert door.adoption(post)["release"]
@@ -74,7 +96,7 @@ def test_the_door_reads_the_context_file_when_a_question_needs_it(
     settings = tracer.Settings(db=str(copy_db(sample_db_file, tmp_path)), context_file=path)
     door = tracer.Tracer.from_settings(settings, create=False)
     try:
-        assert door.trace("banten-ig-20240127")["family_id"]  # no flags: never read
+        assert door.trace("banten-ig-20240127").family.family_id  # no flags: never read
         with pytest.raises(tracer.InputError, match="before start"):
             door.verify("banten-ig-20240127")
     finally:

@@ -14,18 +14,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tracer.accounts_import import AccountsImportReport as AccountsImportReport
+    from tracer.adapters.base import AdapterOptions as AdapterOptions
+    from tracer.card import Card as Card
     from tracer.card import card_css as card_css
     from tracer.card import render as render_card
     from tracer.config import Settings as Settings
+    from tracer.convert import ExportIngestReport as ExportIngestReport
     from tracer.errors import BusyError as BusyError
     from tracer.errors import InputError as InputError
     from tracer.errors import NotFoundError as NotFoundError
     from tracer.errors import StoreError as StoreError
     from tracer.errors import TracerError as TracerError
     from tracer.facade import Tracer as Tracer
+    from tracer.flags import Context as Context
     from tracer.flags import load_context as load_context
     from tracer.media.decode import IMAGE_SUFFIXES as IMAGE_SUFFIXES
     from tracer.media.decode import VIDEO_SUFFIXES as VIDEO_SUFFIXES
+    from tracer.models import Account as Account
+    from tracer.models import StoredPost as StoredPost
     from tracer.normalize import parse_instant as parse_instant
     from tracer.normalize import resolve_zone as resolve_zone
     from tracer.normalize import zone_label as zone_label
@@ -34,6 +41,7 @@ if TYPE_CHECKING:
     from tracer.policy import MatchPolicy as MatchPolicy
     from tracer.service import IngestReport as IngestReport
     from tracer.store import FamilyId as FamilyId
+    from tracer.store.listings import Page as Page
     from tracer.tables import ACCOUNTS as ACCOUNTS_TABLE
     from tracer.tables import ADOPTION_ACCOUNTS as ADOPTION_ACCOUNTS_TABLE
     from tracer.tables import ADOPTION_PROVINCES as ADOPTION_PROVINCES_TABLE
@@ -46,6 +54,8 @@ if TYPE_CHECKING:
     from tracer.tables import adoption_rows as adoption_rows
     from tracer.tables import csv_lines as csv_lines
     from tracer.tables import file_name as download_name
+    from tracer.tracing import Family as Family
+    from tracer.tracing import Trace as Trace
     from tracer.uploads import UploadKind as UploadKind
     from tracer.verdict import VerdictReport as VerdictReport
     from tracer.watch import SORTS as WATCH_SORTS
@@ -57,11 +67,18 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "ACCOUNTS_TABLE",
     "ADOPTION_ACCOUNTS_TABLE",
     "ADOPTION_PROVINCES_TABLE",
+    "Account",
+    "AccountsImportReport",
+    "AdapterOptions",
     "BusyError",
     "CSV_MEDIA_TYPE",
+    "Card",
+    "Context",
     "DEFAULT_POLICY",
     "EDGES_TABLE",
+    "ExportIngestReport",
     "FAMILIES_TABLE",
+    "Family",
     "FamilyId",
     "IMAGE_SUFFIXES",
     "IngestReport",
@@ -70,10 +87,13 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "NODES_TABLE",
     "NotFoundError",
     "POSTS_TABLE",
+    "Page",
     "Settings",
     "StoreError",
+    "StoredPost",
     "Submission",
     "Table",
+    "Trace",
     "Tracer",
     "TracerError",
     "UploadKind",
@@ -96,11 +116,18 @@ _HOMES = {
     "ACCOUNTS_TABLE": "tracer.tables:ACCOUNTS",
     "ADOPTION_ACCOUNTS_TABLE": "tracer.tables:ADOPTION_ACCOUNTS",
     "ADOPTION_PROVINCES_TABLE": "tracer.tables:ADOPTION_PROVINCES",
+    "Account": "tracer.models",
+    "AccountsImportReport": "tracer.accounts_import",
+    "AdapterOptions": "tracer.adapters.base",
     "BusyError": "tracer.errors",
     "CSV_MEDIA_TYPE": "tracer.tables:MEDIA_TYPE",
+    "Card": "tracer.card",
+    "Context": "tracer.flags",
     "DEFAULT_POLICY": "tracer.policy",
     "EDGES_TABLE": "tracer.tables:EDGES",
+    "ExportIngestReport": "tracer.convert",
     "FAMILIES_TABLE": "tracer.tables:FAMILIES",
+    "Family": "tracer.tracing",
     "FamilyId": "tracer.store",
     "IMAGE_SUFFIXES": "tracer.media.decode",
     "IngestReport": "tracer.service",
@@ -109,10 +136,13 @@ _HOMES = {
     "NODES_TABLE": "tracer.tables:NODES",
     "NotFoundError": "tracer.errors",
     "POSTS_TABLE": "tracer.tables:POSTS",
+    "Page": "tracer.store.listings",
     "Settings": "tracer.config",
     "StoreError": "tracer.errors",
+    "StoredPost": "tracer.models",
     "Submission": "tracer.outside",
     "Table": "tracer.tables",
+    "Trace": "tracer.tracing",
     "Tracer": "tracer.facade",
     "TracerError": "tracer.errors",
     "UploadKind": "tracer.uploads",

@@ -43,7 +43,7 @@ from tracer.service import IngestReport
 from tracer.store import SCHEMA_VERSION, DatabaseError, Store
 from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
 from tracer.store.writelock import OnWait
-from tracer.tracing import Family
+from tracer.tracing import Family, Trace
 from tracer.uploads import UploadKind
 from tracer.verdict import VerdictReport
 
@@ -179,8 +179,8 @@ class Tracer:
     def family(self, family_id: str) -> Family:
         return tracing.get_family(self.store, self.policy, family_id)
 
-    def trace(self, ref: str) -> dict[str, Any]:
-        return tracing.trace(self.store, ref, self.policy)
+    def trace(self, ref: str) -> Trace:
+        return tracing.trace_of(self.store, ref, self.policy)
 
     def verify(self, ref: str) -> VerdictReport:
         return verification.verify_post(self.store, ref, self.policy, self.context)

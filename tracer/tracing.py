@@ -1,6 +1,6 @@
 """The read side of a trace: a post found by id or URL, its family with the cascade's
-edges (stored, or inferred while an ingest is still under way), the trace answer and
-the family's exports."""
+edges (stored, or inferred while an ingest is still under way), the trace (`Trace`)
+and the family's exports."""
 
 from __future__ import annotations
 
@@ -70,7 +70,37 @@ def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
     return load_family(store, policy, members[0][0])
 
 
-def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Where a post came from: its family (with the cascade), the family's release, the
+    post's parent and the path from the origin to the post."""
+
+    post: StoredPost
+    family: Family
+    release: StoredPost | None
+    parent: str | None
+    path: tuple[str, ...]
+    """Post ids, origin first, the post last."""
+
+    @property
+    def origin(self) -> StoredPost:
+        return self.family.posts[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """`GET /trace`'s JSON."""
+        family = self.family
+        return {
+            "post": self.post.to_json(),
+            "family_id": family.family_id,
+            "origin": self.origin.to_json(),
+            "release": self.release.to_json() if self.release else None,
+            "parent": self.parent,
+            "path": list(self.path),
+            "graph": node_link(family.family_id, family.posts, family.edges),
+        }
+
+
+def trace_of(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> Trace:
     """Where a post came from: its family's cascade, origin, release and path."""
     post = find_post(store, ref)
     family = load_family(store, policy, post)
@@ -80,15 +110,12 @@ def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[
         path.append(parents[path[-1]])
     path.reverse()
     release = next((p for p in family.posts if p.tier == "central"), None)
-    return {
-        "post": post.to_json(),
-        "family_id": family.family_id,
-        "origin": family.posts[0].to_json(),
-        "release": release.to_json() if release else None,
-        "parent": parents.get(post.post_id),
-        "path": path,
-        "graph": node_link(family.family_id, family.posts, family.edges),
-    }
+    return Trace(post, family, release, parents.get(post.post_id), tuple(path))
+
+
+def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[str, Any]:
+    """`trace_of`'s answer as JSON."""
+    return trace_of(store, ref, policy).to_json()
 
 
 def text_side(post_id: str, norm: NormalText) -> TextSide:

@@ -18,7 +18,7 @@ PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post 
 @router.get("/trace", response_model=TraceOut)
 async def trace(post: PostRef, door: TracerDep) -> FastJSON:
     """Where a post came from: its family's cascade, origin, release, parent and path."""
-    return FastJSON(door.trace(post))
+    return FastJSON(door.trace(post).to_json())
 
 
 @router.get("/verify", response_model=VerifyOut)

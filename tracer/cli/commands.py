@@ -27,7 +27,7 @@ def trace(
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
 ) -> None:
     """Where a post came from: origin, release, parent and the family's cascade."""
-    result = _tracer().trace(post)
+    result = _tracer().trace(post).to_json()
     if as_json:
         _print_json(result)
         return
