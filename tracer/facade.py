@@ -8,7 +8,6 @@ is one question and returns values; JSON is made at the edges.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -46,8 +45,6 @@ from tracer.store.writelock import OnWait
 from tracer.tracing import Family, Trace
 from tracer.uploads import UploadKind
 from tracer.verdict import VerdictReport
-
-log = logging.getLogger("tracer")
 
 
 class Tracer:
