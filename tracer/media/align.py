@@ -9,6 +9,7 @@ agrees under that transform, and how much of each picture the overlap holds.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,10 @@ ALIGN_LATTICE = 32
 """The overlap of two aligned pictures is compared on this many points a side (and
 hashed like a pHash: the 8×8 lowest DCT frequencies of the 32×32 lattice)."""
 ALIGN_TRIES = 8
+ALIGN_CACHE = 4096
+"""Alignments remembered, by pair of prints: the cascades re-match the parent edges the
+linker has just aligned (each costs a few milliseconds; an entry, a few hundred bytes
+beside prints held anyway)."""
 """Region pairs within the radius tried as transforms, closest first."""
 COVER_BONUS = 0.15
 """Correlation a transform may give up for each unit of overlap it adds."""
@@ -139,11 +144,13 @@ def _try_transform(
     return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k])), (box_a, box_b)
 
 
+@functools.lru_cache(maxsize=ALIGN_CACHE)
 def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) -> Alignment | None:
     """The best agreement of two pictures under a transform proposed by one of their
     close region pairs: a region-key hit is only a candidate, the whole overlap decides
     (a shared logo band, a collage tile or a texture covers too little, or disagrees
-    around the shared part). None when the pictures keep no grids or nothing overlaps."""
+    around the shared part). None when the pictures keep no grids or nothing overlaps.
+    A pure function of equal prints, so its answers are remembered (`ALIGN_CACHE`)."""
     ga, gb = a.grid_array(), b.grid_array()
     if ga is None or gb is None:
         return None
