@@ -40,7 +40,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.media_accuracy import OUT, corpus
-from tracer import ocr, prepare, service
+from tracer import prepare, service
+from tracer.media import ocr
 from tracer.store import Store
 
 COUNTERS = ("picture_cpu", "pictures", "clip_cpu", "clips", "ocr_cpu", "ocr_calls")
