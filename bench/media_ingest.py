@@ -1,7 +1,7 @@
 """Where a media ingest's time goes: `tracer ingest` of the seeded media corpus of issue
 10, stage by stage, in wall and CPU seconds.
 
-    .venv/bin/python bench/media_ingest.py [--posts 2000] [--seed 7] [--lines N] [--compare-no-ocr]
+    .venv/bin/python -m bench.media_ingest [--posts 2000] [--seed 7] [--lines N] [--compare-no-ocr]
 
 Runs `tracer.service.ingest` in this process on `bench/out/media-<posts>-<seed>/`
 (generated once, as `bench/media_accuracy.py` does; `--lines` ingests only the first N

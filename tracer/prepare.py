@@ -1,8 +1,9 @@
 """Raw corpus lines → validated, normalised, fingerprinted records, ready to link.
 
 This is the part of an ingest that needs no shared state, so a large corpus is
-prepared in a worker process, one batch ahead of the linker: the two cores then
-split the work instead of one waiting.
+prepared in a worker process, one batch ahead of the linker, and media files in a pool
+of workers, one run ahead (`MediaPipeline`): the cores then split the work instead of
+one waiting.
 """
 
 from __future__ import annotations
@@ -240,23 +241,6 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
 
 
-def with_media(
-    records: list[Prepared],
-    ctx: LineContext,
-    done: Callable[[int], None] | None = None,
-    stored: StoredMedia | None = None,
-) -> list[Prepared]:
-    """The records with their media files fingerprinted (and pictures read); `done` is
-    told of each file as it is finished.
-
-    Done after the store has set aside the posts it already holds: decoding and OCR are
-    most of an ingest's cost, and a re-ingest of an unchanged corpus needs none of it.
-    Each distinct file (by SHA-256) is decoded, fingerprinted and read once: a picture
-    that 300 offices post is copied from its first copy, or from the store's."""
-    with MediaPipeline(ctx, stored, done) as pipeline:
-        return pipeline.collect(pipeline.submit(records))
-
-
 @dataclass(slots=True)
 class MediaRun:
     """One run of records submitted to a `MediaPipeline`, its files being prepared."""
@@ -275,7 +259,14 @@ class MediaRun:
 class MediaPipeline:
     """Media files prepared one run ahead: `submit` a run (identify its files, look them
     up in the store, hand the new ones to the worker processes) and link the run before
-    while the workers decode, fingerprint and read it; `collect` waits for it.
+    while the workers decode, fingerprint and read it; `collect` waits for it, and tells
+    `done` of each file as it is finished.
+
+    Runs are submitted after the store has set aside the posts it already holds:
+    decoding and OCR are most of an ingest's cost, and a re-ingest of an unchanged corpus
+    needs none of it. Each distinct file (by SHA-256) is decoded, fingerprinted and read
+    once: a picture that 300 offices post is copied from its first copy, or from the
+    store's.
 
     The worker pool lives as long as the pipeline (forked once, not once per run). The
     caller writes each collected run to the store before it submits the run after the
