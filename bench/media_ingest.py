@@ -17,7 +17,8 @@ The main process links a run while the workers prepare the next, so the stages o
 their sum exceeds the wall time by what the overlap saved. `--compare-no-ocr` ingests
 the corpus a second time with OCR off, in the same run, and prints the ratios (what the
 words read off pictures cost). The machine's load average is printed beside every
-figure: on shared cores, compare CPU seconds. Writes bench/out/media-ingest-<posts>.json.
+figure: on shared cores, compare CPU seconds. Writes
+bench/out/media-ingest-<posts>[-first<N>].json.
 """
 
 from __future__ import annotations
@@ -224,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"OCR on / off: wall {on['seconds'] / max(off['seconds'], 1e-9):.2f}×,"
                 f" worker CPU {on['cpu_workers_s'] / max(off['cpu_workers_s'], 1e-9):.2f}×"
             )
-    out = OUT / f"media-ingest-{args.posts}.json"
+    head = f"-first{args.lines}" if args.lines else ""
+    out = OUT / f"media-ingest-{args.posts}{head}.json"
     out.write_text(json.dumps(runs, indent=2) + "\n", "utf-8")
     print(f"wrote {out}")
     return 0
