@@ -73,7 +73,17 @@ def ingest(folder: Path, db: Path) -> dict[str, Any]:
             sys.exit(f"tracer ingest failed ({child.returncode}): {err.read()[-2000:].decode()}")
         report: dict[str, Any] = json.loads(out.read())
     rss = usage.ru_maxrss / 1024
-    return {"report": report, "seconds": round(seconds, 1), "peak_rss_mb": round(rss)}
+    # The child's own time and its workers' (reaped by it): the work done, whatever else
+    # the machine was running.
+    cpu = usage.ru_utime + usage.ru_stime
+    load = round(os.getloadavg()[0], 1)
+    return {
+        "report": report,
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "load_after": load,
+        "peak_rss_mb": round(rss),
+    }
 
 
 def predictions(store: Store) -> dict[str, dict[str, Any]]:
@@ -203,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"ingest: {report['ingested']} posts, {report['media_files']} files"
             f" in {run['ingest']['seconds']} s ({run['ingest']['posts_per_s']} posts/s),"
+            f" {run['ingest']['cpu_seconds']} CPU-s (user+sys, workers included),"
+            f" load {run['ingest']['load_after']} at the end,"
             f" peak RSS {run['ingest']['peak_rss_mb']} MB"
         )
     truth = json.loads((folder / TRUTH_FILE).read_text("utf-8"))["posts"]

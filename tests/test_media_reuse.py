@@ -97,3 +97,32 @@ def test_a_database_from_before_gains_the_reading_params(tmp_path: Path) -> None
     finally:
         store.close()
     assert report.media_reused == 2
+
+
+def test_a_file_of_the_run_being_prepared_is_copied_from_it(tmp_path: Path) -> None:
+    """The next run's files are looked up while the run before is still being prepared
+    (and not yet stored): a file of both is prepared once, in the earlier run."""
+    folder = tmp_path / "c"
+    (folder / "media").mkdir(parents=True)
+    names = ["rocket", "coffee", "chelsea", "astronaut", "camera"]
+    for n, name in enumerate(names):
+        width(sm.photo(name), 480).save(folder / f"media/{n}.jpg", quality=85)
+        shutil.copyfile(folder / f"media/{n}.jpg", folder / f"media/copy-{n}.jpg")
+    at = datetime(2024, 6, 1, 3, tzinfo=UTC)
+    posts = [
+        Post(f"p{n}", "kominfo", at.replace(minute=n), "Foto.", (f"media/{n}.jpg",))
+        for n in range(5)
+    ] + [
+        Post(f"q{n}", "banten", at.replace(hour=5, minute=n), "Foto.", (f"media/copy-{n}.jpg",))
+        for n in range(5)
+    ]
+    write_corpus(folder, ACCOUNTS, posts)
+    store = Store.open(tmp_path / "tracer.db")
+    try:
+        report = service.ingest(store, folder, media_batch=5, ocr_lang=None)
+        items = store.media.items_by_post([*(f"p{n}" for n in range(5)), "q0", "q4"])
+    finally:
+        store.close()
+    assert (report.ingested, report.pictures, report.media_reused) == (10, 10, 5)
+    assert items["q0"][0].image == items["p0"][0].image
+    assert items["q4"][0].image == items["p4"][0].image != items["p0"][0].image

@@ -1,8 +1,9 @@
 """Raw corpus lines → validated, normalised, fingerprinted records, ready to link.
 
 This is the part of an ingest that needs no shared state, so a large corpus is
-prepared in a worker process, one batch ahead of the linker: the two cores then
-split the work instead of one waiting.
+prepared in a worker process, one batch ahead of the linker, and media files in a pool
+of workers, one run ahead (`MediaPipeline`): the cores then split the work instead of
+one waiting.
 """
 
 from __future__ import annotations
@@ -217,24 +218,6 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
-def _prepare_all_media(
-    jobs: list[str],
-    ctx: LineContext,
-    digests: list[str | None],
-    done: Callable[[int], None] | None = None,
-) -> list[PreparedMedia]:
-    if len(jobs) < MEDIA_POOL_MIN:
-        here = (
-            prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang, d)
-            for j, d in zip(jobs, digests, strict=True)
-        )
-        return list(_counted(here, done))
-    with _worker_pool(os.cpu_count() or 2) as pool:
-        limits, lang = repeat(ctx.limits), repeat(ctx.ocr_lang)
-        found = pool.map(prepare_media, repeat(ctx.root), jobs, limits, lang, digests, chunksize=4)
-        return list(_counted(found, done))
-
-
 def _counted(
     items: Iterable[PreparedMedia], done: Callable[[int], None] | None
 ) -> Iterator[PreparedMedia]:
@@ -258,43 +241,112 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
 
 
-def with_media(
-    records: list[Prepared],
-    ctx: LineContext,
-    done: Callable[[int], None] | None = None,
-    stored: StoredMedia | None = None,
-) -> list[Prepared]:
-    """The records with their media files fingerprinted (and pictures read); `done` is
-    told of each file as it is finished.
+@dataclass(slots=True)
+class MediaRun:
+    """One run of records submitted to a `MediaPipeline`, its files being prepared."""
 
-    Done after the store has set aside the posts it already holds: decoding and OCR are
-    most of an ingest's cost, and a re-ingest of an unchanged corpus needs none of it.
-    Each distinct file (by SHA-256) is decoded, fingerprinted and read once: a picture
-    that 300 offices post is copied from its first copy, or from the store's."""
-    jobs = sorted({m for p in records for m in p.record.post.media})
-    if not jobs:
-        return records
-    ids = {j: identify(ctx.root, j, ctx.limits) for j in jobs}
-    digests = sorted({v[1] for v in ids.values() if isinstance(v, tuple)})
-    known = dict(stored(digests, reading_params(ctx.ocr_lang))) if stored and digests else {}
-    first: dict[str, str] = {}
-    for j, v in ids.items():
-        if isinstance(v, tuple) and v[1] not in known:
-            first.setdefault(v[1], j)
-    fresh = dict(
-        zip(first.values(), _prepare_all_media([*first.values()], ctx, [*first], done), strict=True)
-    )
-    prepared: dict[str, PreparedMedia] = {}
-    for j, v in ids.items():
-        if isinstance(v, PreparedMedia):
-            prepared[j] = v
-        elif first.get(v[1]) == j:
-            prepared[j] = fresh[j]
-        else:
-            prepared[j] = _copied(known.get(v[1]) or fresh[first[v[1]]], j)
-    if done and len(ids) > len(first):
-        done(len(ids) - len(first))  # read before, or copies of a file read here
-    return [replace(p, media=tuple(prepared[m] for m in p.record.post.media)) for p in records]
+    records: list[Prepared]
+    ids: dict[str, tuple[str, str] | PreparedMedia]
+    first: dict[str, str]
+    """Each digest to prepare here, and the path of its first file."""
+    known: dict[str, PreparedMedia]
+    """Digests already prepared (the store's), by digest."""
+    waiting: set[str]
+    """Digests the run before this one is preparing: copied once it is collected."""
+    found: Iterator[PreparedMedia] | None
+
+
+class MediaPipeline:
+    """Media files prepared one run ahead: `submit` a run (identify its files, look them
+    up in the store, hand the new ones to the worker processes) and link the run before
+    while the workers decode, fingerprint and read it; `collect` waits for it, and tells
+    `done` of each file as it is finished.
+
+    Runs are submitted after the store has set aside the posts it already holds:
+    decoding and OCR are most of an ingest's cost, and a re-ingest of an unchanged corpus
+    needs none of it. Each distinct file (by SHA-256) is decoded, fingerprinted and read
+    once: a picture that 300 offices post is copied from its first copy, or from the
+    store's.
+
+    The worker pool lives as long as the pipeline (forked once, not once per run). The
+    caller writes each collected run to the store before it submits the run after the
+    next: a run's files are then looked up either in the store or in the run before,
+    whose files it copies when that run is collected, so each distinct file is still
+    prepared once."""
+
+    def __init__(
+        self,
+        ctx: LineContext,
+        stored: StoredMedia | None = None,
+        done: Callable[[int], None] | None = None,
+    ) -> None:
+        self.ctx, self.stored, self.done = ctx, stored, done
+        self._pool: ProcessPoolExecutor | None = None
+        self._ahead: set[str] = set()
+        """Digests the last submitted run prepares."""
+        self._last: dict[str, PreparedMedia] = {}
+        """The last collected run's prepared files, by digest."""
+
+    def __enter__(self) -> MediaPipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def submit(self, records: list[Prepared]) -> MediaRun:
+        ctx = self.ctx
+        jobs = sorted({m for p in records for m in p.record.post.media})
+        ids = {j: identify(ctx.root, j, ctx.limits) for j in jobs}
+        digests = sorted({v[1] for v in ids.values() if isinstance(v, tuple)})
+        waiting = {d for d in digests if d in self._ahead}
+        asked = [d for d in digests if d not in waiting]
+        params = reading_params(ctx.ocr_lang)
+        known = dict(self.stored(asked, params)) if self.stored and asked else {}
+        first: dict[str, str] = {}
+        for j, v in ids.items():
+            if isinstance(v, tuple) and v[1] not in known and v[1] not in waiting:
+                first.setdefault(v[1], j)
+        self._ahead = set(first)
+        found: Iterator[PreparedMedia] | None = None
+        if len(first) >= MEDIA_POOL_MIN:
+            if self._pool is None:
+                self._pool = _worker_pool(os.cpu_count() or 2)
+            limits, lang = repeat(ctx.limits), repeat(ctx.ocr_lang)
+            found = self._pool.map(
+                prepare_media, repeat(ctx.root), [*first.values()], limits, lang, [*first],
+                chunksize=4,
+            )  # fmt: skip
+        return MediaRun(records, ids, first, known, waiting, found)
+
+    def collect(self, run: MediaRun) -> list[Prepared]:
+        """The run's records with their media prepared (after the run submitted before)."""
+        ctx = self.ctx
+        found = run.found
+        if found is None:  # a few files: here, not worth a worker's round trip
+            found = (
+                prepare_media(ctx.root, j, ctx.limits, ctx.ocr_lang, d)
+                for d, j in run.first.items()
+            )
+        fresh = dict(zip(run.first.values(), _counted(found, self.done), strict=True))
+        known = {**run.known, **{d: self._last[d] for d in run.waiting}}
+        self._last = {d: fresh[j] for d, j in run.first.items()}
+        prepared: dict[str, PreparedMedia] = {}
+        for j, v in run.ids.items():
+            if isinstance(v, PreparedMedia):
+                prepared[j] = v
+            elif run.first.get(v[1]) == j:
+                prepared[j] = fresh[j]
+            else:
+                prepared[j] = _copied(known.get(v[1]) or fresh[run.first[v[1]]], j)
+        if self.done and len(run.ids) > len(run.first):
+            self.done(len(run.ids) - len(run.first))  # read before, or copies of a file
+        media = {j: prepared[j] for j in run.ids}
+        return [replace(p, media=tuple(media[m] for m in p.record.post.media)) for p in run.records]
 
 
 def media_bounded(records: list[Prepared], limit: int = MEDIA_BATCH) -> Iterator[list[Prepared]]:

@@ -26,10 +26,11 @@ from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import (
     MEDIA_BATCH,
     LineContext,
+    MediaPipeline,
+    MediaRun,
     Prepared,
     media_bounded,
     prepared_batches,
-    with_media,
 )
 from tracer.store import Store
 from tracer.store.rows import MediaRow, PostRow
@@ -160,9 +161,27 @@ def ingest(
         ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         latest = store.last_key()
-        with posts_path.open("rb") as stream:
+        with (
+            posts_path.open("rb") as posts_stream,
+            MediaPipeline(ctx, store.media.stored_files, media_progress) as media,
+        ):
             next_idx = store.max_idx() + 1
-            for batch in prepared_batches(read_lines(stream), ctx, batch_size, in_worker):
+            # The run whose media files the workers prepare while the one before is linked.
+            ahead: tuple[MediaRun, bool] | None = None
+
+            def link_ahead() -> None:
+                nonlocal next_idx, ahead
+                if ahead is not None:
+                    run, link = ahead
+                    fresh = media.collect(run)
+                    ahead = None
+                    next_idx = _link_batch(
+                        store, linker, fresh, next_idx, report, str(posts_path), link=link
+                    )
+                    if progress:
+                        progress(len(fresh))
+
+            for batch in prepared_batches(read_lines(posts_stream), ctx, batch_size, in_worker):
                 left = len(batch)
                 new = _new_records(store, batch, report, str(posts_path))
                 for part in media_bounded(new, media_batch):
@@ -171,21 +190,14 @@ def ingest(
                         report.relinked |= latest is not None and first < latest
                         last = (part[-1].record.post.timestamp, part[-1].record.post.post_id)
                         latest = last if latest is None else max(latest, last)
-                    fresh = with_media(part, ctx, media_progress, store.media.stored_files)
+                    submitted = media.submit(part)
+                    link_ahead()
                     # Once posts arrive out of time order a relink settles everything at
                     # the end: from then on posts are only stored, never linked twice.
-                    next_idx = _link_batch(
-                        store,
-                        linker,
-                        fresh,
-                        next_idx,
-                        report,
-                        str(posts_path),
-                        link=not report.relinked,
-                    )
+                    ahead = (submitted, not report.relinked)
                     left -= len(part)
-                    if progress:
-                        progress(len(part))
+                # The next batch asks the store which posts it holds: this one's are in.
+                link_ahead()
                 if progress:
                     progress(left)  # lines reported, unchanged or in conflict
     finally:
