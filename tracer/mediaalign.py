@@ -201,3 +201,115 @@ def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> floa
     if across > 2 * within + 8 or out.std() < 1e-6 or inn.std() < 1e-6:
         return 0.0  # a step at the edge, or a flat band: a frame, not more of the scene
     return float(np.corrcoef(out, inn)[0, 1])
+
+
+VIEW_STEPS = 41
+"""Where a view cut at both ends may sit along the stored picture: this many offsets."""
+_VIEW_JITTER = np.array(
+    [
+        (dx, dy, s)
+        for s in (0.98, 1.0, 1.02)
+        for dx in (-0.01, 0.0, 0.01)
+        for dy in (-0.015, 0.0, 0.015)
+    ]
+)
+"""Small shifts and scales around each placement: the view's edges are found to a few
+pixels, and an app may show a picture a few pixels narrower than its frame."""
+
+
+def _shares(print_: ImagePrint) -> tuple[float, float, float, float]:
+    """The trimmed box (what the grid covers) as shares of the whole picture."""
+    x0, y0, x1, y1 = print_.trimmed
+    w, h = max(1, print_.width), max(1, print_.height)
+    return x0 / w, y0 / h, max(x1, x0 + 1) / w, max(y1, y0 + 1) / h
+
+
+def align_view(
+    view: ImagePrint, stored: ImagePrint, cut: tuple[bool, bool], shown: float = 1.0
+) -> Alignment | None:
+    """The part of a picture a screenshot shows (`view`), placed on the whole `stored`
+    picture: the view spans the width the app shows (`shown`, a share of the stored
+    picture's width, centred: Instagram shows a very wide picture cropped), and its
+    edges that a scroll did not cut (`cut` = top, bottom) are the picture's own. So the
+    placement is fixed by the two pictures' shapes — no region key needs to line up —
+    up to where a view cut at both ends sits. None when the view is taller than the
+    stored picture could show, or either print keeps no grid.
+
+    `Alignment.cover` is (share of the view, share of the stored picture) inside the
+    overlap; `region_distance` is 0 (no region pair proposed the placement)."""
+    gv, gs = view.grid_array(), stored.grid_array()
+    if gv is None or gs is None:
+        return None
+    tall = (view.height / max(1, view.width)) * (stored.width * shown) / max(1, stored.height)
+    if tall > 1.06:
+        return None
+    cut_top, cut_bottom = cut
+    if cut_top and cut_bottom:
+        starts = np.linspace(0.0, max(0.0, 1 - tall), VIEW_STEPS)
+    elif cut_top:
+        starts = np.array([max(0.0, 1 - tall)])
+    else:
+        starts = np.array([0.0])
+    jitter = np.repeat(_VIEW_JITTER, len(starts), axis=0)
+    y_start = np.tile(starts, len(_VIEW_JITTER))
+    scale = jitter[:, 2]
+    # The view's whole box (shares 0–1) placed on the stored picture: X = ax + u·kx,
+    # Y = ay + v·ky; centred across, its uncut edge on the picture's own.
+    kx, ky = shown * scale, tall * scale
+    ax = (1 - kx) / 2 + jitter[:, 0]
+    if cut_top and cut_bottom:
+        ay = y_start - (ky - tall) / 2 + jitter[:, 1]
+    elif cut_top:
+        ay = 1 - ky + jitter[:, 1]
+    else:
+        ay = jitter[:, 1]
+    vx0, vy0, vx1, vy1 = _shares(view)
+    sx0, sy0, sx1, sy1 = _shares(stored)
+    # The overlap, in the view's shares: its trimmed box, and the stored trimmed box
+    # mapped back onto the view.
+    ox0 = np.maximum(vx0, (sx0 - ax) / kx)
+    ox1 = np.minimum(vx1, (sx1 - ax) / kx)
+    oy0 = np.maximum(vy0, (sy0 - ay) / ky)
+    oy1 = np.minimum(vy1, (sy1 - ay) / ky)
+    area = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
+    cover_v = area / ((vx1 - vx0) * (vy1 - vy0))
+    cover_s = area * kx * ky / ((sx1 - sx0) * (sy1 - sy0))
+    ok = area > 0
+    if not ok.any():
+        return None
+    steps = (np.arange(ALIGN_LATTICE) + 0.5) / ALIGN_LATTICE
+    u = ox0[:, None] + (ox1 - ox0)[:, None] * steps[None, :]  # (placements, L)
+    v = oy0[:, None] + (oy1 - oy0)[:, None] * steps[None, :]
+    n = len(u)
+    shape = (n, ALIGN_LATTICE, ALIGN_LATTICE)
+    pv = _bilinear(
+        gv.astype(np.float64),
+        np.broadcast_to(((u - vx0) / (vx1 - vx0))[:, None, :], shape),
+        np.broadcast_to(((v - vy0) / (vy1 - vy0))[:, :, None], shape),
+    )
+    xs = (ax[:, None] + u * kx[:, None] - sx0) / (sx1 - sx0)
+    ys = (ay[:, None] + v * ky[:, None] - sy0) / (sy1 - sy0)
+    ps = _bilinear(
+        gs.astype(np.float64),
+        np.broadcast_to(xs[:, None, :], shape),
+        np.broadcast_to(ys[:, :, None], shape),
+    )
+    dv = pv - pv.mean(axis=(1, 2), keepdims=True)
+    ds = ps - ps.mean(axis=(1, 2), keepdims=True)
+    norm = np.sqrt((dv * dv).sum(axis=(1, 2)) * (ds * ds).sum(axis=(1, 2)))
+    corr = np.where((norm > 0) & ok, (dv * ds).sum(axis=(1, 2)) / np.maximum(norm, 1e-9), -1.0)
+    k = int(np.argmax(corr))
+    box_v = (float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k]))
+    box_s = (
+        float(ax[k] + ox0[k] * kx[k]),
+        float(ay[k] + oy0[k] * ky[k]),
+        float(ax[k] + ox1[k] * kx[k]),
+        float(ay[k] + oy1[k] * ky[k]),
+    )
+    return Alignment(
+        0,
+        hamming64(_lattice_hash(pv[k]), _lattice_hash(ps[k])),
+        round(float(corr[k]), 4),
+        (float(cover_v[k]), float(cover_s[k])),
+        (box_v, box_s),
+    )

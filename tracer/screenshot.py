@@ -20,7 +20,7 @@ import pytesseract
 from PIL import Image
 
 from tracer import ocr
-from tracer.mediafp import fingerprint_image
+from tracer.mediafp import STANDARD_BOXES, box_keys, fingerprint_image
 from tracer.mediamatch import MediaItem
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
@@ -41,7 +41,11 @@ BAND_SHARES = (0.08, 0.16)
 """Heights (shares of the width) of a band of the app's colour that may belong to the
 picture: a poster's white header band on a white app."""
 STATUS_SHARE = 0.03
-"""The status bar's share of a screenshot's height."""
+"""The status bar's share of a screenshot's height (at least)."""
+UNDER_STATUS = 0.11
+"""A picture that starts this close to the top (as a share of the screen's width)
+starts under the status bar (24 dp of a 360–410 dp wide phone): the scroll cut it. An
+uncut picture has its post's header (the account, a chat's name) above it."""
 SHAPES = (1.91, 1.5, 4 / 3, 1.0, 0.8, 0.75, 9 / 16)
 """Width/height of the shapes pictures are posted in (Instagram's 1.91:1 … 4:5, photos,
 video frames)."""
@@ -68,6 +72,45 @@ class Located:
 
     boxes: tuple[Box, ...]
     core: Box
+    cut: tuple[bool, bool] = (False, False)
+    """Whether the screen's top (under the status bar) or bottom cuts the picture."""
+    views: int = 1
+    """How many of the first boxes are the visible part itself (the rows found, with or
+    without a band of the app's colour that may be the picture's own)."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The part of the post's picture that a scrolled screenshot shows: the picture
+    hypothesis it is (its print and the words read off it), which of its edges the
+    screen cut (top, bottom), and keys of the stored regions it may hold, by which
+    stored pictures are looked up (`view_keys`)."""
+
+    item: MediaItem
+    cut: tuple[bool, bool]
+    keys: tuple[int, ...]
+
+
+VIEW_CUTS = tuple(n / 50 for n in range(16))
+"""Shares of the whole picture's height a scroll may have cut (0–30 %, 2 % apart): only
+stored regions inside what is left can be looked up, and a region key holds at least
+70 % of the height."""
+
+
+def view_keys(grey: Image.Image, cut: tuple[bool, bool]) -> tuple[int, ...]:
+    """Keys of the stored picture's standard regions that lie inside the visible part,
+    for each share `VIEW_CUTS` the scroll may have cut: the visible part spans the
+    picture's width, so its height fixes where each region would sit."""
+    w, h = grey.size
+    boxes: list[tuple[float, float, float, float]] = []
+    for share in VIEW_CUTS if any(cut) else (0.0,):
+        whole = h / (1 - share)
+        offset = share * whole if cut[0] else 0.0
+        for x0, y0, x1, y1 in STANDARD_BOXES:
+            top, bottom = y0 * whole - offset, y1 * whole - offset
+            if top >= -0.01 * h and bottom <= 1.01 * h:
+                boxes.append((x0 * w, max(0.0, top), x1 * w, min(float(h), bottom)))
+    return tuple(dict.fromkeys(box_keys(grey, boxes)))
 
 
 def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
@@ -124,14 +167,14 @@ def locate(image: Image.Image) -> Located | None:
         return None
     boxes = [(left, top, right, bottom)]
     width = right - left
-    status = round(h * STATUS_SHARE) + 2
-    cut_top, cut_bottom = top <= status, bottom >= h - 2
+    cut_top, cut_bottom = top <= round(w * UNDER_STATUS), bottom >= h - 2
     # A band of the app's colour may be the picture's own (a poster's white band).
     bands = [round(width * f) for f in BAND_SHARES]
     tops = [top] if cut_top else [top, *(top - b for b in bands)]
     bottoms = [bottom] if cut_bottom else [bottom, *(bottom + b for b in bands)]
     boxes += [(left, t, right, bottom) for t in tops[1:]]
     boxes += [(left, top, right, b) for b in bottoms[1:]]
+    views = len(boxes)
     # A cut picture's shape cannot be seen: try a finer grid of them.
     for shape in CUT_SHAPES if cut_top or cut_bottom else SHAPES:
         tall = round(width / shape)
@@ -147,7 +190,7 @@ def locate(image: Image.Image) -> Located | None:
         (round(a * back), round(b * back), round(c * back), round(d * back))
         for a, b, c, d in unique
     ]
-    return Located(tuple(full), full[0])
+    return Located(tuple(full), full[0], (cut_top, cut_bottom), views)
 
 
 def _inside_bubble(
@@ -180,6 +223,7 @@ def crop_or_pad(image: Image.Image, box: Box, seed: int = 0) -> Image.Image:
     left, top, right, bottom = box
     inner = (max(0, left), max(0, top), min(image.width, right), min(image.height, bottom))
     crop = image.crop(inner).convert("RGB")
+    crop.info.pop("source_size", None)  # the crop's own size, not the screenshot's
     if inner == box:
         return crop
     rng = np.random.default_rng(seed)
@@ -289,10 +333,11 @@ def _clip(image: Image.Image, box: Box) -> Box:
 
 def screenshot_media(
     image: Image.Image, name: str, digest: str, lang: str | None
-) -> list[PreparedMedia] | None:
+) -> tuple[list[PreparedMedia], list[View]] | None:
     """A screenshot of a post as media items: the whole screenshot, then each hypothesis
     of the picture inside it (`name#embedded<n>`), all carrying the words read off the
-    picture; the caption read around it is the whole item's `ocr_text`. None when no
+    picture; the caption read around it is the whole item's `ocr_text`. With them, when
+    a scroll cut the picture, the views of its visible part (see `View`). None when no
     picture is found inside (the file is then a picture, not a screenshot)."""
     located = locate(image)
     if located is None:
@@ -305,10 +350,14 @@ def screenshot_media(
         around = bands(image, located.core)
         band_lines = pool.submit(read_lines, image, around, lang) if lang else None
         small, k = _reduced(image)
-        prints = [
-            fingerprint_image(crop_or_pad(small, tuple(round(v * k) for v in b)))  # type: ignore[arg-type]
-            for b in boxes
-        ]
+        crops = [crop_or_pad(small, tuple(round(v * k) for v in b)) for b in boxes]  # type: ignore[arg-type]
+        prints = [fingerprint_image(crop) for crop in crops]
+        cut = located.cut
+        keys = (
+            [view_keys(crop.convert("L"), cut) for crop in crops[: located.views]]
+            if any(cut)
+            else []
+        )
         picture_words = picture.result() if picture else None
         lines = band_lines.result() if band_lines else []
     whole = prints.pop()
@@ -321,6 +370,7 @@ def screenshot_media(
             "\n".join(caption_lines("\n".join(t for _, t in lines))),
         )
     ]
+    views: list[View] = []
     for n, (box, found) in enumerate(zip(boxes, prints, strict=False)):
         # If this box is the picture, the lines inside it are its words, the rest caption.
         inside = [t for y, t in lines if box[1] <= y <= box[3]]
@@ -329,7 +379,9 @@ def screenshot_media(
         item = MediaItem(inner, found, ocr=_words(picture_words, inside, lang))
         caption = "\n".join(caption_lines("\n".join(outside)))
         items.append(PreparedMedia(inner, "image", digest, item, caption))
-    return items
+        if n < len(keys):
+            views.append(View(item, cut, keys[n]))
+    return items, views
 
 
 def without_handles(caption: str, handles: Sequence[str]) -> str:

@@ -31,10 +31,17 @@ from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_medi
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
-from tracer.outside import closest_copy, raw_caption, shown, shown_media
+from tracer.outside import (
+    closest_copy,
+    match_view,
+    raw_caption,
+    shown,
+    shown_media,
+    view_candidates,
+)
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.rows import LinkRow
-from tracer.screenshot import screenshot_media, without_handles
+from tracer.screenshot import View, screenshot_media, without_handles
 from tracer.service import (
     find_post,
     load_family,
@@ -134,11 +141,14 @@ def media_report(
 # --- content from outside the corpus ----------------------------------------------
 
 
-def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> list[PreparedMedia]:
+def prepare_upload(
+    path: Path, limits: MediaLimits, ocr_lang: str | None
+) -> tuple[list[PreparedMedia], list[View]]:
     """An uploaded file as media items: the file itself and, for a screenshot of a post,
-    the picture inside the app's frame. Tesseract reads the picture in a thread while it
-    is fingerprinted (OCR is most of the time). A bad file raises `InputError` (it was
-    sent on purpose; there is no post to report it against)."""
+    the picture inside the app's frame, with the views of a picture a scroll cut.
+    Tesseract reads the picture in a thread while it is fingerprinted (OCR is most of
+    the time). A bad file raises `InputError` (it was sent on purpose; there is no post
+    to report it against)."""
     try:
         kind = media_kind(path)
     except MediaError as exc:
@@ -147,7 +157,7 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         clip = prepare_media(path.parent, path.name, limits, ocr_lang)
         if clip.error is not None:
             raise InputError(f"{path.name}: {clip.error}")
-        return [clip]
+        return [clip], []
     try:
         check_size(path, limits)
         image = load_image(path, limits)
@@ -179,7 +189,7 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         # words are among them, and they tell template siblings apart.
         name = f"{path.name}#embedded"
         items.append(PreparedMedia(name, "image", digest, MediaItem(name, image=inner, ocr=tokens)))
-    return items
+    return items, []
 
 
 def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> NormalText:
@@ -189,17 +199,19 @@ def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> N
 
 def submission_candidate(
     submission: Submission, limits: MediaLimits | None, ocr_lang: str | None
-) -> tuple[Candidate, list[PreparedMedia], NormalText]:
-    """Outside content fingerprinted as the linker sees a post (it is never stored)."""
+) -> tuple[Candidate, list[PreparedMedia], NormalText, list[View]]:
+    """Outside content fingerprinted as the linker sees a post (it is never stored), and
+    the views of pictures a scroll cut."""
     if not submission.text.strip() and not submission.media:
         raise InputError("nothing to check: give a text, a media file or both")
     if ocr_lang is not None and ocr.unavailable(ocr_lang):
         ocr_lang = None
-    prepared = [
-        m
-        for path in submission.media
-        for m in prepare_upload(path, limits or MediaLimits(), ocr_lang)
-    ]
+    prepared: list[PreparedMedia] = []
+    views: list[View] = []
+    for path in submission.media:
+        items, seen = prepare_upload(path, limits or MediaLimits(), ocr_lang)
+        prepared += items
+        views += seen
     norm = submission_text(submission, prepared)
     candidate = Candidate(
         -1,
@@ -210,21 +222,77 @@ def submission_candidate(
         norm.lines,
         tuple(m.item for m in prepared if m.item is not None),
     )
-    return candidate, prepared, norm
+    return candidate, prepared, norm, views
 
 
 def _find(
-    store: Store, policy: MatchPolicy, candidate: Candidate, linker: Linker | None
+    store: Store,
+    policy: MatchPolicy,
+    candidate: Candidate,
+    linker: Linker | None,
+    views: Sequence[View] = (),
 ) -> list[tuple[int, Match]]:
-    """Verified matches of `candidate`, best first, with the given linker or one loaded
-    for this call."""
+    """Verified matches of `candidate`, best first, then those of the views of a
+    scrolled picture (`_view_matches`), with the given linker or one loaded for this
+    call."""
     if linker is not None:
-        return linker.find(candidate)
+        return _with_views(store, policy, candidate, linker, views)
     reader = store.link_reader()
     try:
-        return make_linker(store, policy, reader).find(candidate)
+        return _with_views(store, policy, candidate, make_linker(store, policy, reader), views)
     finally:
         reader.close()
+
+
+def _with_views(
+    store: Store, policy: MatchPolicy, candidate: Candidate, linker: Linker, views: Sequence[View]
+) -> list[tuple[int, Match]]:
+    found = linker.find(candidate)
+    return found + _view_matches(store, policy, candidate, linker, views, found) if views else found
+
+
+def _view_matches(
+    store: Store,
+    policy: MatchPolicy,
+    candidate: Candidate,
+    linker: Linker,
+    views: Sequence[View],
+    found: Sequence[tuple[int, Match]],
+) -> list[tuple[int, Match]]:
+    """Matches of the part of a picture a scroll left visible, placed on the stored
+    pictures of the candidate families (`outside.match_view`); families whose picture
+    already matched are not tried again."""
+    done = {linker.family_of(p) for p, m in found if isinstance(m, MediaMatch)}
+    families = [
+        f for f in view_candidates(linker, views, candidate.anchors, policy)
+        if linker.family_of(f[0]) not in done
+    ]  # fmt: skip
+    idxs = [p for family in families for p in family]
+    if not idxs:
+        return []
+    reader = store.link_reader()
+    try:
+        rows = reader.rows(idxs)
+    finally:
+        reader.close()
+    media = store.media.items_by_post([row.post_id for row in rows.values()])
+    out: list[tuple[int, Match]] = []
+    for family in families:
+        for p in family:
+            if p not in rows:
+                continue
+            post_id = rows[p].post_id
+            tried = [
+                match_view(view, item, policy, post_id, candidate.post_id, linker.common_words)
+                for view in views
+                for item in media.get(post_id, ())
+            ]
+            matched = [m for m in tried if m is not None]
+            if matched:
+                best = max(matched, key=lambda m: m.alignment.correlation if m.alignment else 0)
+                out.append((p, best))
+                break
+    return out
 
 
 def search_content(
@@ -239,7 +307,7 @@ def search_content(
     first, each with its closest member, the modality and the scores (`POST /search`
     with files)."""
     policy = policy or MatchPolicy()
-    candidate, _, _ = submission_candidate(submission, None, ocr.LANG)
+    candidate, _, _, _ = submission_candidate(submission, None, ocr.LANG)
     found: dict[str, dict[str, Any]] = {}
     for _, match in _find(store, policy, candidate, linker):
         post = find_post(store, match.source)
@@ -309,8 +377,8 @@ def judge_content(
     linker: Linker | None = None,
 ) -> tuple[VerdictReport, StoredPost, StoredPost | None]:
     """`verify_content`, with the submission as a post and the stored post it shows."""
-    candidate, prepared, _ = submission_candidate(submission, limits, ocr_lang)
-    matches = [m for _, m in _find(store, policy, candidate, linker)]
+    candidate, prepared, _, views = submission_candidate(submission, limits, ocr_lang)
+    matches = [m for _, m in _find(store, policy, candidate, linker, views)]
     found = shown(matches, lambda ref: find_post(store, ref))
     members: list[StoredPost] = []
     if found.post is not None:  # the stored post the content shows, and its family
