@@ -267,6 +267,23 @@ def _found_in(seen: tuple[str, ...], words: tuple[str, ...]) -> float:
     return found / len(seen) if seen else 0.0
 
 
+def _inside_cut(
+    seen: tuple[str, ...], words: tuple[str, ...], cut: tuple[bool, bool]
+) -> tuple[str, ...]:
+    """The words seen, without the run of words not on the stored picture where the
+    screen cuts the view (first words for a top cut, last for a bottom cut): OCR reads
+    a line cut through its letters as fragments."""
+    known = set(words)
+    out = list(seen)
+    if cut[1]:
+        while out and out[-1] not in known:
+            out.pop()
+    if cut[0]:
+        while out and out[0] not in known:
+            out.pop(0)
+    return tuple(out)
+
+
 def match_view(
     view: View,
     stored: MediaItem,
@@ -298,13 +315,16 @@ def match_view(
         if alignment.distance > policy.image_strict_radius:
             return None
     else:
-        seen, kept = _own(view.item.ocr, common), _own(stored.ocr, common)
+        kept = _own(stored.ocr, common)
+        seen = _inside_cut(_own(view.item.ocr, common), stored.ocr, view.cut)
         if len(kept) >= policy.ocr_min_distinct and len(seen) < policy.ocr_min_distinct:
             return None
-        if seen:
+        if seen and len(kept) >= policy.ocr_min_distinct:
             share = _found_in(seen, stored.ocr)
             if share < policy.ocr_min_containment:
                 return None
+        # Words on a picture whose stored copy has none of its own (a photo): a band or a
+        # banner the copy added, as `match_images` takes them; the picture decides.
     return MediaMatch(
         source,
         target,

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from tracer import ocr
 from tracer.candidates import Candidate, Match
@@ -26,12 +29,13 @@ from tracer.linker import Linker
 from tracer.linking import make_linker
 from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
+from tracer.mediaalign import Bank, bank_of, scan_view
 from tracer.mediafp import embedded_picture, fingerprint_image
 from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
-from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.outside import (
+    VIEW_POSTS,
     closest_copy,
     match_view,
     raw_caption,
@@ -39,6 +43,7 @@ from tracer.outside import (
     shown_media,
     view_candidates,
 )
+from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.rows import LinkRow
 from tracer.screenshot import View, screenshot_media, without_handles
@@ -231,7 +236,7 @@ def _find(
     candidate: Candidate,
     linker: Linker | None,
     views: Sequence[View] = (),
-) -> list[tuple[int, Match]]:
+) -> list[Match]:
     """Verified matches of `candidate`, best first, then those of the views of a
     scrolled picture (`_view_matches`), with the given linker or one loaded for this
     call."""
@@ -246,9 +251,13 @@ def _find(
 
 def _with_views(
     store: Store, policy: MatchPolicy, candidate: Candidate, linker: Linker, views: Sequence[View]
-) -> list[tuple[int, Match]]:
+) -> list[Match]:
     found = linker.find(candidate)
-    return found + _view_matches(store, policy, candidate, linker, views, found) if views else found
+    matches = [m for _, m in found]
+    if not views:
+        return matches
+    done = {linker.family_of(p) for p, m in found if isinstance(m, MediaMatch)}
+    return matches + _view_matches(store, policy, candidate, linker, views, done)
 
 
 def _view_matches(
@@ -257,42 +266,80 @@ def _view_matches(
     candidate: Candidate,
     linker: Linker,
     views: Sequence[View],
-    found: Sequence[tuple[int, Match]],
-) -> list[tuple[int, Match]]:
+    done: set[int],
+) -> list[Match]:
     """Matches of the part of a picture a scroll left visible, placed on the stored
-    pictures of the candidate families (`outside.match_view`); families whose picture
-    already matched are not tried again."""
-    done = {linker.family_of(p) for p, m in found if isinstance(m, MediaMatch)}
-    families = [
-        f for f in view_candidates(linker, views, candidate.anchors, policy)
-        if linker.family_of(f[0]) not in done
-    ]  # fmt: skip
-    idxs = [p for family in families for p in family]
-    if not idxs:
+    pictures (`outside.match_view`) of candidate families: the releases it correlates
+    with (`release_bank`) and their members it looks most like, then the families its
+    regions, caption and words point to. Families whose picture already matched are
+    not tried again."""
+    bank = release_bank(store, linker)
+    picked: list[int] = []
+    for view in views[:1]:  # the rows found: the others add a band of the app's colour
+        if view.item.image is not None:
+            corr = scan_view(view.item.image, view.cut, bank)
+            picked += [
+                int(bank.owners[k])
+                for k in np.argsort(-corr)[:BANK_FAMILIES].tolist()
+                if corr[k] >= BANK_CORRELATION
+            ]
+    families = [[p] for p in picked] + view_candidates(linker, views, candidate.anchors, policy)
+    families = [f for f in families if linker.family_of(f[0]) not in done]
+    if not families:
         return []
     reader = store.link_reader()
     try:
-        rows = reader.rows(idxs)
+        rows = reader.rows([p for family in families for p in family])
     finally:
         reader.close()
-    media = store.media.items_by_post([row.post_id for row in rows.values()])
-    out: list[tuple[int, Match]] = []
-    for family in families:
-        for p in family:
-            if p not in rows:
+    groups = [[rows[p].post_id for p in family if p in rows] for family in families]
+    for n, p in enumerate(picked):
+        if p in rows and groups[n]:
+            groups[n] += _closest_members(store, linker.family_of(p), views[0])
+    out: list[Match] = []
+    tried: set[str] = set()
+    media = store.media.items_by_post({pid for group in groups for pid in group})
+    for group in groups:
+        for post_id in dict.fromkeys(group):
+            if post_id in tried:
                 continue
-            post_id = rows[p].post_id
-            tried = [
-                match_view(view, item, policy, post_id, candidate.post_id, linker.common_words)
+            tried.add(post_id)
+            matched = [
+                m
                 for view in views
                 for item in media.get(post_id, ())
+                if (
+                    m := match_view(
+                        view, item, policy, post_id, candidate.post_id, linker.common_words
+                    )
+                )
             ]
-            matched = [m for m in tried if m is not None]
             if matched:
-                best = max(matched, key=lambda m: m.alignment.correlation if m.alignment else 0)
-                out.append((p, best))
+                out.append(
+                    max(matched, key=lambda m: m.alignment.correlation if m.alignment else 0)
+                )
                 break
     return out
+
+
+def _closest_members(store: Store, family: int, view: View) -> list[str]:
+    """The members of a family whose pictures a view correlates best with (placed
+    coarsely): the copy a screenshot shows may carry an office's own band or redraw,
+    which the release's picture does not."""
+    ids = [post.post_id for post, _ in store.family_posts(family)]
+    media = store.media.items_by_post(ids)
+    pictures = [
+        (n, item.image)
+        for n, post_id in enumerate(ids)
+        for item in media.get(post_id, ())
+        if item.image is not None
+    ]
+    if view.item.image is None or not pictures:
+        return []
+    bank = bank_of(pictures)
+    corr = scan_view(view.item.image, view.cut, bank)
+    best = [ids[int(bank.owners[k])] for k in np.argsort(-corr) if corr[k] >= BANK_CORRELATION]
+    return list(dict.fromkeys(best))[: VIEW_POSTS - 1]
 
 
 def search_content(
@@ -309,7 +356,7 @@ def search_content(
     policy = policy or MatchPolicy()
     candidate, _, _, _ = submission_candidate(submission, None, ocr.LANG)
     found: dict[str, dict[str, Any]] = {}
-    for _, match in _find(store, policy, candidate, linker):
+    for match in _find(store, policy, candidate, linker):
         post = find_post(store, match.source)
         key = post.family_id or post.post_id
         entry = found.setdefault(
@@ -378,7 +425,7 @@ def judge_content(
 ) -> tuple[VerdictReport, StoredPost, StoredPost | None]:
     """`verify_content`, with the submission as a post and the stored post it shows."""
     candidate, prepared, _, views = submission_candidate(submission, limits, ocr_lang)
-    matches = [m for _, m in _find(store, policy, candidate, linker, views)]
+    matches = _find(store, policy, candidate, linker, views)
     found = shown(matches, lambda ref: find_post(store, ref))
     members: list[StoredPost] = []
     if found.post is not None:  # the stored post the content shows, and its family
@@ -426,6 +473,33 @@ def judge_content(
             first_seen=None,
         )
     return report, post, found.post
+
+
+BANK_CORRELATION = 0.8
+"""A release picture a view correlates with this well (placed, coarsely) is a candidate;
+`outside.match_view` decides."""
+BANK_FAMILIES = 3
+"""Releases whose families a view is tried on, best correlated first."""
+_banks: weakref.WeakKeyDictionary[Linker, Bank] = weakref.WeakKeyDictionary()
+_bank_lock = threading.Lock()
+
+
+def release_bank(store: Store, linker: Linker) -> Bank:
+    """The pictures of the stored releases (posts of central accounts), banked for
+    placing views on (`mediaalign.scan_view`): a few per cent of all pictures, and the
+    ones a claim of "it was a ministry release" is about. Built once per linker (the
+    service rebuilds its linker when the store changes)."""
+    with _bank_lock:
+        held = _banks.get(linker)
+        if held is None:
+            central = {a for a, account in store.accounts().items() if account.tier == "central"}
+            idxs = [idx for idx, account, _, _ in store.iter_link_state() if account in central]
+            items = store.media.items_for(idxs)
+            held = bank_of(
+                [(idx, i.image) for idx in idxs for i in items.get(idx, ()) if i.image is not None]
+            )
+            _banks[linker] = held
+        return held
 
 
 def known_handles(store: Store) -> list[str]:
