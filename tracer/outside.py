@@ -298,7 +298,7 @@ def match_view(
     poster can show, so the test is that what is seen was there — not that all was
     seen — but when the stored picture has words of its own and none are in sight (a
     template's header and picture box), a template sibling would look the same: no
-    match. Without OCR on either side, only a near-identical overlap matches."""
+    match. Without OCR on either side, nothing tells such siblings apart: no match."""
     mine, theirs = view.item.image, stored.image
     if mine is None or theirs is None:
         return None
@@ -310,21 +310,19 @@ def match_view(
     if not agreed:
         return None
     alignment = max(agreed, key=lambda a: a.correlation)
-    share: float | None = None
     if view.item.ocr is None or stored.ocr is None:
-        if alignment.distance > policy.image_strict_radius:
+        return None
+    share: float | None = None
+    kept = _own(stored.ocr, common)
+    seen = _inside_cut(_own(view.item.ocr, common), stored.ocr, view.cut)
+    if len(kept) >= policy.ocr_min_distinct:
+        if len(seen) < policy.ocr_min_distinct:
             return None
-    else:
-        kept = _own(stored.ocr, common)
-        seen = _inside_cut(_own(view.item.ocr, common), stored.ocr, view.cut)
-        if len(kept) >= policy.ocr_min_distinct and len(seen) < policy.ocr_min_distinct:
+        share = _found_in(seen, stored.ocr)
+        if share < policy.ocr_min_containment:
             return None
-        if seen and len(kept) >= policy.ocr_min_distinct:
-            share = _found_in(seen, stored.ocr)
-            if share < policy.ocr_min_containment:
-                return None
-        # Words on a picture whose stored copy has none of its own (a photo): a band or a
-        # banner the copy added, as `match_images` takes them; the picture decides.
+    # Words on the view of a picture stored with none of its own (a photo): a band or a
+    # banner the copy added, as `match_images` takes them; the picture decides.
     return MediaMatch(
         source,
         target,
