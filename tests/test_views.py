@@ -15,7 +15,7 @@ from tracer.mediaalign import align_view, bank_of, scan_view
 from tracer.mediafp import fingerprint_image, region_keys
 from tracer.mediamatch import MediaItem
 from tracer.normalize import normalize_text
-from tracer.outside import is_sure, match_view, placed
+from tracer.outside import _inside_cut, is_sure, match_view, placed
 from tracer.screenshot import View, view_keys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,3 +139,21 @@ def test_a_photo_view_matches_without_words(photo: Image.Image) -> None:
     found = match_view(View(item, (True, False), ()), stored, POLICY)
     assert found is not None and is_sure(found)
     assert found.alignment is not None and found.alignment.cover[0] >= 0.85
+
+
+def test_a_headline_is_not_set_aside_for_a_shared_footer() -> None:
+    # A regency's poster on its own template, seen from its headline down: the footer
+    # is the template's, the headline is another poster's.
+    footer = "siaga bencana call center 112"
+    stored = _words(f"diskominfo kab garut banjir bandang warga diminta waspada {footer}")
+    seen = _words(f"cegah stunting sejak seribu hari pertama kehidupan {footer}")
+    kept = _inside_cut(seen, stored, (True, False))
+    assert kept[:2] == ("hari", "pertama") and kept[-1] == "112"
+    # Fragments of a line cut through at the screen's edge are set aside.
+    assert _inside_cut(
+        _words("ayo ke tps liadi dtanaa"), _words("ayo ke tps hari"), (False, True)
+    ) == (
+        "ayo",
+        "ke",
+        "tps",
+    )

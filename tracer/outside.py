@@ -54,6 +54,8 @@ VIEW_FAMILIES = 8
 """Candidate families whose pictures a view is placed on, best first…"""
 VIEW_POSTS = 3
 """…and posts of each, closest first."""
+EDGE_WORDS = 4
+"""Words at most that OCR may make of a line the screen cuts through."""
 WIDEST = 1.91
 """Instagram shows a wider picture cropped to this shape, centred."""
 
@@ -271,16 +273,19 @@ def _inside_cut(
     seen: tuple[str, ...], words: tuple[str, ...], cut: tuple[bool, bool]
 ) -> tuple[str, ...]:
     """The words seen, without the run of words not on the stored picture where the
-    screen cuts the view (first words for a top cut, last for a bottom cut): OCR reads
-    a line cut through its letters as fragments."""
+    screen cuts the view (first words for a top cut, last for a bottom cut), up to
+    `EDGE_WORDS`: OCR reads a line cut through its letters as fragments. No more: a
+    poster's own headline is not set aside because its footer is a template's."""
     known = set(words)
     out = list(seen)
     if cut[1]:
-        while out and out[-1] not in known:
-            out.pop()
+        for _ in range(EDGE_WORDS):
+            if out and out[-1] not in known:
+                out.pop()
     if cut[0]:
-        while out and out[0] not in known:
-            out.pop(0)
+        for _ in range(EDGE_WORDS):
+            if out and out[0] not in known:
+                out.pop(0)
     return tuple(out)
 
 
