@@ -316,9 +316,7 @@ def read_lines(image: Image.Image, boxes: list[Box], lang: str) -> list[tuple[in
         size = (round(stack.width * scale), max(1, round(stack.height * scale)))
         stack = stack.resize(size, Image.Resampling.LANCZOS)
     try:
-        # The tesseract program reads the bands: its word boxes and its reading of an
-        # underscore in a handle are what `caption_lines` was tuned on.
-        read = ocr.engine(lang, prefer="pytesseract").lines(stack)
+        read = ocr.engine(lang).lines(stack)
     except (MediaError, RuntimeError):
         return []
     out = []
