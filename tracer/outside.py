@@ -134,8 +134,10 @@ def closest_copy(
     bordered or framed copy is closer to a screenshot of it than the release is."""
     if found.post is None or "caption" in found.paths:
         return found
-    target = next((m.target_media for m in matches if isinstance(m, MediaMatch)), None)
-    item = next((i for i in submitted if i.path == target), None)
+    first = next((m for m in matches if isinstance(m, MediaMatch)), None)
+    if first is None or (first.alignment is not None and placed(first.alignment)):
+        return found  # a view's own placement named the post closest to it
+    item = next((i for i in submitted if i.path == first.target_media), None)
     if item is None:
         return found
     best: tuple[tuple[int, int, bool], StoredPost] | None = None

@@ -304,16 +304,15 @@ def _view_matches(
             if post_id in tried:
                 continue
             tried.add(post_id)
-            matched = [
-                m
-                for view in views
-                for item in media.get(post_id, ())
-                if (
-                    m := match_view(
-                        view, item, policy, post_id, candidate.post_id, linker.common_words
-                    )
+            matched: list[MediaMatch] = []
+            for view in views:  # the rows found first, then with a band of the app's colour
+                placed = (
+                    match_view(view, item, policy, post_id, candidate.post_id, linker.common_words)
+                    for item in media.get(post_id, ())
                 )
-            ]
+                matched = [m for m in placed if m is not None]
+                if matched:
+                    break
             if matched:
                 out.append(
                     max(matched, key=lambda m: m.alignment.correlation if m.alignment else 0)
