@@ -351,6 +351,38 @@ def bank_of(pictures: list[tuple[int, ImagePrint]]) -> Bank:
     )
 
 
+BANK_ALIKE = 0.97
+"""Two pictures of one family whose coarse grids correlate this well (and whose shapes
+are within 2 %) are one variant in a bank."""
+
+
+def distinct_pictures(
+    pictures: list[tuple[int, ImagePrint]], group_of: dict[int, int]
+) -> list[tuple[int, ImagePrint]]:
+    """Of each group's pictures (a family's), those unlike the ones kept before them:
+    re-encoded and resized copies add nothing to a bank, frames and crops do."""
+    kept: dict[int, list[tuple[np.ndarray, float]]] = {}
+    out: list[tuple[int, ImagePrint]] = []
+    step = GRID_SIDE // BANK_SIDE
+    for owner, picture in pictures:
+        grid = picture.grid_array()
+        if grid is None:
+            continue
+        coarse = grid.reshape(BANK_SIDE, step, BANK_SIDE, step).mean(axis=(1, 3)).ravel()
+        coarse = coarse - coarse.mean()
+        norm = float(np.sqrt((coarse * coarse).sum())) or 1.0
+        shape = picture.height / max(1, picture.width)
+        held = kept.setdefault(group_of.get(owner, owner), [])
+        if any(
+            abs(shape - s) <= 0.02 * s and float(coarse @ other) / norm >= BANK_ALIKE
+            for other, s in held
+        ):
+            continue
+        held.append((coarse / norm, shape))
+        out.append((owner, picture))
+    return out
+
+
 def scan_view(view: ImagePrint, cut: tuple[bool, bool], bank: Bank) -> np.ndarray:
     """The correlation of the view with each banked picture, placed as `align_view`
     places it (its width on the picture's, its uncut edge on the picture's own; no

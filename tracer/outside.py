@@ -322,14 +322,16 @@ def match_view(
     share: float | None = None
     kept = _own(stored.ocr, common)
     seen = _inside_cut(_own(view.item.ocr, common), stored.ocr, view.cut)
-    if len(kept) >= policy.ocr_min_distinct:
+    # As `match_images`: words decide only on a picture with text (a poster), not on a
+    # photo whose few words are an office's band or OCR's noise.
+    if len(stored.ocr) >= policy.ocr_min_tokens and len(kept) >= policy.ocr_min_distinct:
         if len(seen) < policy.ocr_min_distinct:
             return None
         share = _found_in(seen, stored.ocr)
         if share < policy.ocr_min_containment:
             return None
-    # Words on the view of a picture stored with none of its own (a photo): a band or a
-    # banner the copy added, as `match_images` takes them; the picture decides.
+    # Words on the view of a picture stored without text of its own (a photo): a band
+    # or a banner the copy added, as `match_images` takes them; the picture decides.
     return MediaMatch(
         source,
         target,

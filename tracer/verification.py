@@ -29,8 +29,8 @@ from tracer.linker import Linker
 from tracer.linking import make_linker
 from tracer.matching import MatchPolicy
 from tracer.media import MediaLimits, check_size, load_image, media_kind
-from tracer.mediaalign import Bank, bank_of, scan_view
-from tracer.mediafp import embedded_picture, fingerprint_image
+from tracer.mediaalign import Bank, bank_of, distinct_pictures, scan_view
+from tracer.mediafp import ImagePrint, embedded_picture, fingerprint_image
 from tracer.mediamatch import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
@@ -283,6 +283,7 @@ def _view_matches(
                 for k in np.argsort(-corr)[:BANK_FAMILIES].tolist()
                 if corr[k] >= BANK_CORRELATION
             ]
+    picked = list({linker.family_of(p): p for p in reversed(picked)}.values())[::-1]
     families = [[p] for p in picked] + view_candidates(linker, views, candidate.anchors, policy)
     families = [f for f in families if linker.family_of(f[0]) not in done]
     if not families:
@@ -478,25 +479,32 @@ BANK_CORRELATION = 0.8
 """A release picture a view correlates with this well (placed, coarsely) is a candidate;
 `outside.match_view` decides."""
 BANK_FAMILIES = 3
-"""Releases whose families a view is tried on, best correlated first."""
+"""Banked pictures whose families a view is tried on, best correlated first."""
+BANK_CHUNK = 5_000
 _banks: weakref.WeakKeyDictionary[Linker, Bank] = weakref.WeakKeyDictionary()
 _bank_lock = threading.Lock()
 
 
 def release_bank(store: Store, linker: Linker) -> Bank:
-    """The pictures of the stored releases (posts of central accounts), banked for
-    placing views on (`mediaalign.scan_view`): a few per cent of all pictures, and the
-    ones a claim of "it was a ministry release" is about. Built once per linker (the
+    """The pictures of the families that hold a release (a central account's post),
+    banked for placing views on (`mediaalign.scan_view`): the ones a claim of "it was
+    a ministry release" is about. Of a family's pictures that look alike at the bank's
+    coarseness (`distinct_pictures`), one is kept: a release copied by hundreds of
+    offices keeps its few variants (frames, crops, bands). Built once per linker (the
     service rebuilds its linker when the store changes)."""
     with _bank_lock:
         held = _banks.get(linker)
         if held is None:
             central = {a for a, account in store.accounts().items() if account.tier == "central"}
-            idxs = [idx for idx, account, _, _ in store.iter_link_state() if account in central]
-            items = store.media.items_for(idxs)
-            held = bank_of(
-                [(idx, i.image) for idx in idxs for i in items.get(idx, ()) if i.image is not None]
-            )
+            state = [(idx, account, family) for idx, account, family, _ in store.iter_link_state()]
+            released = {family for _, account, family in state if account in central}
+            idxs = [idx for idx, _, family in state if family in released]
+            family_of = {idx: family for idx, _, family in state}
+            pictures: list[tuple[int, ImagePrint]] = []
+            for start in range(0, len(idxs), BANK_CHUNK):
+                items = store.media.items_for(idxs[start : start + BANK_CHUNK])
+                pictures += [(i, m.image) for i, ms in items.items() for m in ms if m.image]
+            held = bank_of(distinct_pictures(pictures, family_of))
             _banks[linker] = held
         return held
 
