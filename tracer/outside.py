@@ -55,7 +55,8 @@ VIEW_FAMILIES = 8
 VIEW_POSTS = 3
 """…and posts of each, closest first."""
 EDGE_WORDS = 4
-"""Words at most that OCR may make of a line the screen cuts through."""
+"""Words at most that OCR may make of a line the screen cuts through (and never more
+than a quarter of the words seen)."""
 WIDEST = 1.91
 """Instagram shows a wider picture cropped to this shape, centred."""
 
@@ -276,16 +277,18 @@ def _inside_cut(
 ) -> tuple[str, ...]:
     """The words seen, without the run of words not on the stored picture where the
     screen cuts the view (first words for a top cut, last for a bottom cut), up to
-    `EDGE_WORDS`: OCR reads a line cut through its letters as fragments. No more: a
-    poster's own headline is not set aside because its footer is a template's."""
+    `EDGE_WORDS` and a quarter of the words seen: OCR reads a line cut through its
+    letters as fragments. No more: a poster's own headline is not set aside because its
+    header or footer is a template's."""
     known = set(words)
     out = list(seen)
+    most = min(EDGE_WORDS, len(seen) // 4)
     if cut[1]:
-        for _ in range(EDGE_WORDS):
+        for _ in range(most):
             if out and out[-1] not in known:
                 out.pop()
     if cut[0]:
-        for _ in range(EDGE_WORDS):
+        for _ in range(most):
             if out and out[0] not in known:
                 out.pop(0)
     return tuple(out)
