@@ -2,6 +2,7 @@
 for copies, by app, theme and cut; hard negatives never `supported`.
 
     .venv/bin/python -m bench.screenshots [--db PATH] [--per-post 2] [--negatives 36]
+        [--regional 0]
 
 Copies: every stored sample post with a picture whose family has a release (the
 release itself included), drawn by `synthetic.screenshots` in `--per-post`
@@ -25,7 +26,7 @@ from typing import Any
 
 from PIL import Image
 
-from synthetic.sample_files.media import ministry_poster
+from synthetic.sample_files.media import ministry_poster, regional_poster
 from synthetic.sample_files.scenes import bridge_clip, scene
 from synthetic.screenshots import Screenshot, pick_spec, render
 from tracer import service
@@ -73,10 +74,18 @@ def copies(rng: random.Random, per_post: int) -> list[tuple[str, Screenshot, dic
     return out
 
 
-def negatives(rng: random.Random, n: int) -> list[tuple[str, Screenshot, dict[str, Any]]]:
-    """Posters on the ministry's template, same-kind scenes, frames of unrelated clips."""
+def negatives(
+    rng: random.Random, n: int, regional: int = 0
+) -> list[tuple[str, Screenshot, dict[str, Any]]]:
+    """Posters on the ministry's template, same-kind scenes, frames of unrelated clips;
+    then `regional` posters on the template of the stored regional original (Garut's),
+    with other headlines."""
     frames = [f for i, f in enumerate(bridge_clip(12.0, seed=4242)) if i % 25 == 0]
     out = []
+    for i in range(regional):
+        picture = regional_poster(HEADLINES[i % len(HEADLINES)], "Diskominfo Kab. Garut")
+        spec = pick_spec(rng, "warga_desa", rng.choice(CAPTIONS))
+        out.append(("regional_poster", render(picture, spec), {"verdict": None, "release": None}))
     for i in range(n):
         kind = ("template_poster", "same_topic_photo", "clip_frame")[i % 3]
         if kind == "template_poster":
@@ -107,6 +116,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=HERE / "out" / "screenshots-sample.db")
     parser.add_argument("--per-post", type=int, default=2)
     parser.add_argument("--negatives", type=int, default=36)
+    parser.add_argument(
+        "--regional", type=int, default=0, help="regional template posters, besides"
+    )
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--cuts", default="", help="only these cuts (comma-separated)")
     args = parser.parse_args()
@@ -116,6 +128,7 @@ def main() -> None:
     linker = searcher.linker(store)
     rng = random.Random(args.seed)
     cases = copies(rng, args.per_post) + negatives(rng, args.negatives)
+    cases += negatives(random.Random(args.seed + 1), 0, args.regional)
     if args.cuts:
         cases = [c for c in cases if c[1].spec.cut in args.cuts.split(",")]
     tally: dict[str, Counter[str]] = defaultdict(Counter)

@@ -11,16 +11,24 @@ their scores, never a verdict a fact-checker would publish on it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from tracer.linker import Linker
+from tracer.media.align import Alignment, align_view
 from tracer.media.match import MediaItem, MediaMatch, match_images
 from tracer.models import StoredPost, TextMatch
+from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia
+from tracer.screenshot import View
+from tracer.text.fingerprint import fingerprint_text
 
 Match = TextMatch | MediaMatch
 
@@ -33,6 +41,24 @@ SURE_TEXT = 0.7
 SURE_TOKENS = 8
 """…over at least this many words is the same caption."""
 CANDIDATES = 5
+VIEW_CORRELATION = 0.9
+"""A view placed on a stored picture agrees when the grey levels of the overlap
+correlate this well…"""
+VIEW_DISTANCE = 8
+"""…and their lattice hashes (bits of 64) are this close,"""
+VIEW_COVER = 0.85
+"""…with this share of the view inside the stored picture,"""
+VIEW_SHOWN = 0.35
+"""…showing at least this share of it."""
+VIEW_FAMILIES = 8
+"""Candidate families whose pictures a view is placed on, best first…"""
+VIEW_POSTS = 3
+"""…and posts of each, closest first."""
+EDGE_WORDS = 4
+"""Words at most that OCR may make of a line the screen cuts through (and never more
+than a quarter of the words seen)."""
+WIDEST = 1.91
+"""Instagram shows a wider picture cropped to this shape, centred."""
 
 
 def path_of(match: Match) -> str:
@@ -55,6 +81,8 @@ def is_sure(match: Match) -> bool:
         return True
     if match.ocr_containment is not None:  # the words on the picture agree too
         return True
+    if match.alignment is not None and placed(match.alignment):
+        return True  # a view placed on the whole stored picture, as `match_view` checks
     return match.distance <= SURE_DISTANCE or (
         match.pdq_distance is not None and match.pdq_distance <= SURE_PDQ
     )
@@ -107,8 +135,10 @@ def closest_copy(
     bordered or framed copy is closer to a screenshot of it than the release is."""
     if found.post is None or "caption" in found.paths:
         return found
-    target = next((m.target_media for m in matches if isinstance(m, MediaMatch)), None)
-    item = next((i for i in submitted if i.path == target), None)
+    first = next((m for m in matches if isinstance(m, MediaMatch)), None)
+    if first is None or (first.alignment is not None and placed(first.alignment)):
+        return found  # a view's own placement named the post closest to it
+    item = next((i for i in submitted if i.path == first.target_media), None)
     if item is None:
         return found
     best: tuple[tuple[int, int, bool], StoredPost] | None = None
@@ -210,3 +240,149 @@ def shown_media(items: tuple[MediaItem, ...], matches: list[Match]) -> tuple[Med
         None,
     )
     return tuple(i for i in items if "#embedded" not in i.path or i.path == best)
+
+
+def placed(alignment: Alignment) -> bool:
+    """Whether an alignment places a view (a scrolled picture's visible part) on a
+    stored picture by the two shapes, no region pair proposing it, and the whole
+    overlap agrees: `match_view`'s picture test."""
+    return (
+        alignment.region_distance == 0
+        and alignment.correlation >= VIEW_CORRELATION
+        and alignment.distance <= VIEW_DISTANCE
+        and alignment.cover[0] >= VIEW_COVER
+        and alignment.cover[1] >= VIEW_SHOWN
+    )
+
+
+def _own(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
+    """Words that can tell contents apart: not template or frame words, not the
+    one- and two-letter fragments OCR reads at a cut edge."""
+    return tuple(w for w in words if len(w) >= 3 and w not in common)
+
+
+def _found_in(seen: tuple[str, ...], words: tuple[str, ...]) -> float:
+    """Share of `seen` (as a multiset) found among `words`."""
+    left = Counter(words)
+    found = 0
+    for w in seen:
+        if left[w] > 0:
+            left[w] -= 1
+            found += 1
+    return found / len(seen) if seen else 0.0
+
+
+def _inside_cut(
+    seen: tuple[str, ...], words: tuple[str, ...], cut: tuple[bool, bool]
+) -> tuple[str, ...]:
+    """The words seen, without the run of words not on the stored picture where the
+    screen cuts the view (first words for a top cut, last for a bottom cut), up to
+    `EDGE_WORDS` and a quarter of the words seen: OCR reads a line cut through its
+    letters as fragments. No more: a poster's own headline is not set aside because its
+    header or footer is a template's."""
+    known = set(words)
+    out = list(seen)
+    most = min(EDGE_WORDS, len(seen) // 4)
+    if cut[1]:
+        for _ in range(most):
+            if out and out[-1] not in known:
+                out.pop()
+    if cut[0]:
+        for _ in range(most):
+            if out and out[0] not in known:
+                out.pop(0)
+    return tuple(out)
+
+
+def match_view(
+    view: View,
+    stored: MediaItem,
+    policy: MatchPolicy,
+    source: str = "",
+    target: str = "",
+    common: frozenset[str] = frozenset(),
+) -> MediaMatch | None:
+    """Whether the part of a picture a screenshot shows is part of `stored`: placed on
+    it by the shapes (`align_view`), the whole overlap must agree (`placed`), and the
+    words read off the view must be the stored picture's. Words only in part of a
+    poster can show, so the test is that what is seen was there — not that all was
+    seen — but when the stored picture has words of its own and none are in sight (a
+    template's header and picture box), a template sibling would look the same: no
+    match. Without OCR on either side, nothing tells such siblings apart: no match."""
+    mine, theirs = view.item.image, stored.image
+    if mine is None or theirs is None:
+        return None
+    ratio = theirs.width / max(1, theirs.height)
+    found = [align_view(mine, theirs, view.cut)]
+    if ratio > WIDEST:
+        found.append(align_view(mine, theirs, view.cut, WIDEST / ratio))
+    agreed = [a for a in found if a is not None and placed(a)]
+    if not agreed:
+        return None
+    alignment = max(agreed, key=lambda a: a.correlation)
+    if view.item.ocr is None or stored.ocr is None:
+        return None
+    share: float | None = None
+    kept = _own(stored.ocr, common)
+    seen = _inside_cut(_own(view.item.ocr, common), stored.ocr, view.cut)
+    # As `match_images`: words decide only on a picture with text (a poster), not on a
+    # photo whose few words are an office's band or OCR's noise.
+    if len(stored.ocr) >= policy.ocr_min_tokens and len(kept) >= policy.ocr_min_distinct:
+        if len(seen) < policy.ocr_min_distinct:
+            return None
+        share = _found_in(seen, stored.ocr)
+        if share < policy.ocr_min_containment:
+            return None
+    # Words on the view of a picture stored without text of its own (a photo): a band
+    # or a banner the copy added, as `match_images` takes them; the picture decides.
+    return MediaMatch(
+        source,
+        target,
+        "image",
+        stored.path,
+        view.item.path,
+        alignment.distance,
+        mine.pdq - theirs.pdq,
+        share,
+        alignment=alignment,
+    )
+
+
+def view_candidates(
+    linker: Linker, views: Sequence[View], caption_anchors: frozenset[int], policy: MatchPolicy
+) -> list[list[int]]:
+    """Stored posts a view may show, by family, best families first: posts with a
+    region near one the view may hold, then posts whose caption or picture words share
+    anchors with the caption read or the words seen. None of these is evidence; the
+    placement (`match_view`) is."""
+    cap = policy.common_families
+    keys = np.array(
+        [k for v in views for k in (*v.keys, *(v.item.image.regions if v.item.image else ()))],
+        np.uint64,
+    )
+    rank: dict[int, tuple[int, int]] = {}
+    if len(keys):
+        qids, owners, distances = linker.media.media_index.search_batch(keys, policy.image_radius)
+        spread: dict[int, set[int]] = {}
+        for q, o in zip(qids.tolist(), owners.tolist(), strict=True):
+            spread.setdefault(q, set()).add(linker.family_of(o))
+        for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
+            if len(spread[q]) <= cap:
+                rank[o] = min(rank.get(o, (d, 0)), (d, 0))
+    anchors = set(caption_anchors)
+    for text in {" ".join(v.item.ocr) for v in views if v.item.ocr}:
+        anchors.update(fingerprint_text(normalize_text(text)).anchors.tolist())
+    if anchors:
+        ordered = np.array(sorted(anchors), np.uint64)
+        votes: Counter[int] = Counter()
+        for index in (linker.index, linker.media.ocr_index):
+            for found in index.lookup(ordered, cap):
+                votes.update(found or ())
+        for p, n in votes.items():
+            rank.setdefault(p, (policy.image_radius + 1, -n))
+    families: dict[int, list[int]] = {}
+    for p in sorted(rank, key=lambda p: (rank[p], p)):
+        held = families.setdefault(linker.family_of(p), [])
+        if len(held) < VIEW_POSTS:
+            held.append(p)
+    return list(families.values())[:VIEW_FAMILIES]

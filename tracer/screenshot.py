@@ -10,18 +10,20 @@ posted in. Each hypothesis is fingerprinted and looked up; the best match wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-import pytesseract
 from PIL import Image
 
+from tracer.errors import MediaError
 from tracer.media import ocr
-from tracer.media.fingerprint import fingerprint_image
+from tracer.media.fingerprint import STANDARD_BOXES, box_keys, fingerprint_image
 from tracer.media.match import MediaItem
+from tracer.media.textpresence import has_text
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
 
@@ -35,13 +37,21 @@ TONE = 24
 """Grey levels by which a pixel differs from a colour."""
 MIN_SHARE = 0.08
 """A picture covers at least this share of the screenshot."""
-CUT_SHAPES = tuple(round(1.91 / 1.08**n, 3) for n in range(13))
-"""Shapes tried when a scroll cut the picture (1.91:1 down to 0.75, 8 % apart)."""
+FRAME_STRIP = 0.03
+"""Width (share of the picture's) of the strips along its edges that say a row lies
+between the picture's own margins."""
+BUBBLE_SHARE = 0.3
+"""Inside a chat bubble, the picture is the longest run of picture rows when it holds
+at least this share of the bubble (a scroll may leave little of it above the text)."""
 BAND_SHARES = (0.08, 0.16)
 """Heights (shares of the width) of a band of the app's colour that may belong to the
 picture: a poster's white header band on a white app."""
 STATUS_SHARE = 0.03
-"""The status bar's share of a screenshot's height."""
+"""The status bar's share of a screenshot's height (at least)."""
+UNDER_STATUS = 0.11
+"""A picture that starts this close to the top (as a share of the screen's width)
+starts under the status bar (24 dp of a 360–410 dp wide phone): the scroll cut it. An
+uncut picture has its post's header (the account, a chat's name) above it."""
 SHAPES = (1.91, 1.5, 4 / 3, 1.0, 0.8, 0.75, 9 / 16)
 """Width/height of the shapes pictures are posted in (Instagram's 1.91:1 … 4:5, photos,
 video frames)."""
@@ -68,6 +78,45 @@ class Located:
 
     boxes: tuple[Box, ...]
     core: Box
+    cut: tuple[bool, bool] = (False, False)
+    """Whether the screen's top (under the status bar) or bottom cuts the picture."""
+    views: int = 1
+    """How many of the first boxes are the visible part itself (the rows found, with or
+    without a band of the app's colour that may be the picture's own)."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The part of the post's picture that a scrolled screenshot shows: the picture
+    hypothesis it is (its print and the words read off it), which of its edges the
+    screen cut (top, bottom), and keys of the stored regions it may hold, by which
+    stored pictures are looked up (`view_keys`)."""
+
+    item: MediaItem
+    cut: tuple[bool, bool]
+    keys: tuple[int, ...]
+
+
+VIEW_CUTS = tuple(n / 50 for n in range(16))
+"""Shares of the whole picture's height a scroll may have cut (0–30 %, 2 % apart): only
+stored regions inside what is left can be looked up, and a region key holds at least
+70 % of the height."""
+
+
+def view_keys(grey: Image.Image, cut: tuple[bool, bool]) -> tuple[int, ...]:
+    """Keys of the stored picture's standard regions that lie inside the visible part,
+    for each share `VIEW_CUTS` the scroll may have cut: the visible part spans the
+    picture's width, so its height fixes where each region would sit."""
+    w, h = grey.size
+    boxes: list[tuple[float, float, float, float]] = []
+    for share in VIEW_CUTS if any(cut) else (0.0,):
+        whole = h / (1 - share)
+        offset = share * whole if cut[0] else 0.0
+        for x0, y0, x1, y1 in STANDARD_BOXES:
+            top, bottom = y0 * whole - offset, y1 * whole - offset
+            if top >= -0.01 * h and bottom <= 1.01 * h:
+                boxes.append((x0 * w, max(0.0, top), x1 * w, min(float(h), bottom)))
+    return tuple(dict.fromkeys(box_keys(grey, boxes)))
 
 
 def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
@@ -118,36 +167,43 @@ def locate(image: Image.Image) -> Located | None:
     left, right = int(xs[0]), int(xs[-1]) + 1
     if right - left < 0.5 * w:
         left, right = 0, w
+    # Rows between the picture's own margins (a poster's pale box between darker sides)
+    # are the picture's too, whatever their middle looks like.
+    # Needed where the scroll cut the picture, which gets no shape hypotheses; an uncut
+    # picture keeps the rows found, and its hypotheses try what lies around them.
+    sides = _runs(rows | _framed(rgb, left, right, app), max(1, h // 100))
+    whole = next(((a, b) for a, b in sides if a <= top < b), (top, bottom))
+    if whole[0] <= round(w * UNDER_STATUS) or whole[1] >= h - 2:
+        top, bottom = whole
     if left >= 2 and right <= w - 2:  # inset in a bubble or a card, not full width
         top, bottom, left, right = _inside_bubble(rgb, top, bottom, left, right)
     if (bottom - top) * (right - left) < MIN_SHARE * h * w or (bottom - top >= h - 2):
         return None
     boxes = [(left, top, right, bottom)]
     width = right - left
-    status = round(h * STATUS_SHARE) + 2
-    cut_top, cut_bottom = top <= status, bottom >= h - 2
+    cut_top, cut_bottom = top <= round(w * UNDER_STATUS), bottom >= h - 2
     # A band of the app's colour may be the picture's own (a poster's white band).
     bands = [round(width * f) for f in BAND_SHARES]
     tops = [top] if cut_top else [top, *(top - b for b in bands)]
     bottoms = [bottom] if cut_bottom else [bottom, *(bottom + b for b in bands)]
     boxes += [(left, t, right, bottom) for t in tops[1:]]
     boxes += [(left, top, right, b) for b in bottoms[1:]]
-    # A cut picture's shape cannot be seen: try a finer grid of them.
-    for shape in CUT_SHAPES if cut_top or cut_bottom else SHAPES:
+    views = len(boxes)
+    # An uncut picture may have more of its own above or below the rows found (a band
+    # of the app's colour): the shapes pictures are posted in. A cut picture's shape
+    # cannot be seen; its views are placed on stored pictures instead (`View`).
+    for shape in () if cut_top or cut_bottom else SHAPES:
         tall = round(width / shape)
         if tall <= (bottom - top) * 1.04 or tall > 2.5 * (bottom - top):
             continue
-        if not cut_top:  # the rest below (or cut off by the screen)
-            boxes += [(left, t, right, t + tall) for t in (tops if cut_bottom else tops[:1])]
-        if not cut_bottom:  # the rest above
-            boxes += [(left, b - tall, right, b) for b in (bottoms if cut_top else bottoms[:1])]
+        boxes += [(left, top, right, top + tall), (left, bottom - tall, right, bottom)]
     unique = list(dict.fromkeys(boxes))
     back = 1 / scale
     full = [
         (round(a * back), round(b * back), round(c * back), round(d * back))
         for a, b, c, d in unique
     ]
-    return Located(tuple(full), full[0])
+    return Located(tuple(full), full[0], (cut_top, cut_bottom), views)
 
 
 def _inside_bubble(
@@ -163,15 +219,28 @@ def _inside_bubble(
     bubble = np.median(margin, axis=0)
     inner = rgb[top:bottom, left + 3 : max(left + 4, right - 3)]
     median = np.median(inner, axis=1)
-    varied = (np.abs(inner - median[:, None, :]).max(axis=2) > TONE).mean(axis=1) > BUSY_SHARE
+    # A line of the bubble's text varies along a smaller share than a picture's row.
+    busy = (np.abs(inner - median[:, None, :]).max(axis=2) > TONE).mean(axis=1) > 2 * BUSY_SHARE
     tinted = np.abs(median - bubble).max(axis=1) > TONE
-    runs = _runs(varied | tinted, 2)
+    framed = _framed(inner, 0, inner.shape[1], bubble)
+    runs = _runs(busy | tinted | framed, 2)
     if not runs:
         return top, bottom, left, right
     first, last = max(runs, key=lambda r: r[1] - r[0])
-    if (last - first) < 0.6 * (bottom - top):
+    if (last - first) < BUBBLE_SHARE * (bottom - top):
         return top, bottom, left, right
     return top + first, top + last, left, right
+
+
+def _framed(rgb: np.ndarray, left: int, right: int, colour: np.ndarray) -> np.ndarray:
+    """Rows whose strips along both edges (`FRAME_STRIP` of the width, inside `left` and
+    `right`) are mostly not `colour`: inside a picture's own margins."""
+    strip = max(1, round((right - left) * FRAME_STRIP))
+    near = np.abs(rgb[:, left:right] - colour).max(axis=2) > TONE
+    framed: np.ndarray = (near[:, :strip].mean(axis=1) > 0.5) & (
+        near[:, -strip:].mean(axis=1) > 0.5
+    )
+    return framed
 
 
 def crop_or_pad(image: Image.Image, box: Box, seed: int = 0) -> Image.Image:
@@ -180,6 +249,7 @@ def crop_or_pad(image: Image.Image, box: Box, seed: int = 0) -> Image.Image:
     left, top, right, bottom = box
     inner = (max(0, left), max(0, top), min(image.width, right), min(image.height, bottom))
     crop = image.crop(inner).convert("RGB")
+    crop.info.pop("source_size", None)  # the crop's own size, not the screenshot's
     if inner == box:
         return crop
     rng = np.random.default_rng(seed)
@@ -209,8 +279,10 @@ def caption_lines(text: str) -> list[str]:
 
 
 def _name_line(line: str) -> bool:
-    """A header line: an account's name or handle, a few words without punctuation."""
-    return len(line.split()) <= 3 and not re.search(r"[.,!?:;]", line)
+    """A header line: an account's name or handle, a few words without punctuation
+    (beside the post's age and the menu's dots)."""
+    words = [w for w in line.split() if any(ch.isalpha() for ch in w)]  # not "2 j", "•••"
+    return len(words) <= 3 and not re.search(r"[.,!?:;]", " ".join(words))
 
 
 def bands(image: Image.Image, core: Box) -> list[Box]:
@@ -244,27 +316,30 @@ def read_lines(image: Image.Image, boxes: list[Box], lang: str) -> list[tuple[in
         size = (round(stack.width * scale), max(1, round(stack.height * scale)))
         stack = stack.resize(size, Image.Resampling.LANCZOS)
     try:
-        data = pytesseract.image_to_data(
-            stack,
-            lang=lang,
-            config="--psm 3",
-            output_type=pytesseract.Output.DICT,
-            timeout=ocr.OCR_TIMEOUT,
-        )
-    except (pytesseract.TesseractError, RuntimeError):
+        read = ocr.engine(lang).lines(stack)
+    except (MediaError, RuntimeError):
         return []
-    lines: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
-    for n, word in enumerate(data["text"]):
-        if word.strip():
-            key = (data["block_num"][n], data["par_num"][n], data["line_num"][n])
-            middle = round((data["top"][n] + data["height"][n] / 2) / scale)
-            lines.setdefault(key, []).append((middle, word))
     out = []
-    for words in lines.values():
-        middle = sorted(m for m, _ in words)[len(words) // 2]
+    for row, text in read:
+        middle = round(row / scale)
         start, top = max((o for o in offsets if o[0] <= middle), default=offsets[0])
-        out.append((middle - start + top, " ".join(w for _, w in words)))
+        out.append((middle - start + top, text))
     return sorted(out)
+
+
+@functools.cache
+def _readers() -> ThreadPoolExecutor:
+    """The two threads that read screenshots, kept for the process: each keeps its OCR
+    engine loaded (`ocr.engine` is one per thread), so a request does not load one."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="screenshot-ocr")
+
+
+def _picture_words(picture: Image.Image, lang: str) -> str | None:
+    """The words on the picture; "" without reading it when it shows no text-like
+    strokes (`textpresence.has_text`: a photo)."""
+    if not has_text(picture):
+        return ""
+    return ocr.read_text_or_none(picture, lang)
 
 
 def _reduced(image: Image.Image) -> tuple[Image.Image, float]:
@@ -289,28 +364,31 @@ def _clip(image: Image.Image, box: Box) -> Box:
 
 def screenshot_media(
     image: Image.Image, name: str, digest: str, lang: str | None
-) -> list[PreparedMedia] | None:
+) -> tuple[list[PreparedMedia], list[View]] | None:
     """A screenshot of a post as media items: the whole screenshot, then each hypothesis
     of the picture inside it (`name#embedded<n>`), all carrying the words read off the
-    picture; the caption read around it is the whole item's `ocr_text`. None when no
+    picture; the caption read around it is the whole item's `ocr_text`. With them, when
+    a scroll cut the picture, the views of its visible part (see `View`). None when no
     picture is found inside (the file is then a picture, not a screenshot)."""
     located = locate(image)
     if located is None:
         return None
     boxes = [*located.boxes, (0, 0, image.width, image.height)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        # Tesseract runs in its own processes while the hypotheses are fingerprinted.
-        core = crop_or_pad(image, _clip(image, located.core))
-        picture = pool.submit(ocr.read_text_or_none, core, lang) if lang else None
-        around = bands(image, located.core)
-        band_lines = pool.submit(read_lines, image, around, lang) if lang else None
-        small, k = _reduced(image)
-        prints = [
-            fingerprint_image(crop_or_pad(small, tuple(round(v * k) for v in b)))  # type: ignore[arg-type]
-            for b in boxes
-        ]
-        picture_words = picture.result() if picture else None
-        lines = band_lines.result() if band_lines else []
+    pool = _readers()
+    # Tesseract reads while the hypotheses are fingerprinted (it releases the GIL).
+    core = crop_or_pad(image, _clip(image, located.core))
+    picture = pool.submit(_picture_words, core, lang) if lang else None
+    around = bands(image, located.core)
+    band_lines = pool.submit(read_lines, image, around, lang) if lang else None
+    small, k = _reduced(image)
+    crops = [crop_or_pad(small, tuple(round(v * k) for v in b)) for b in boxes]  # type: ignore[arg-type]
+    prints = [fingerprint_image(crop) for crop in crops]
+    cut = located.cut
+    keys = (
+        [view_keys(crop.convert("L"), cut) for crop in crops[: located.views]] if any(cut) else []
+    )
+    picture_words = picture.result() if picture else None
+    lines = band_lines.result() if band_lines else []
     whole = prints.pop()
     items = [
         PreparedMedia(
@@ -321,6 +399,7 @@ def screenshot_media(
             "\n".join(caption_lines("\n".join(t for _, t in lines))),
         )
     ]
+    views: list[View] = []
     for n, (box, found) in enumerate(zip(boxes, prints, strict=False)):
         # If this box is the picture, the lines inside it are its words, the rest caption.
         inside = [t for y, t in lines if box[1] <= y <= box[3]]
@@ -329,7 +408,9 @@ def screenshot_media(
         item = MediaItem(inner, found, ocr=_words(picture_words, inside, lang))
         caption = "\n".join(caption_lines("\n".join(outside)))
         items.append(PreparedMedia(inner, "image", digest, item, caption))
-    return items
+        if n < len(keys):
+            views.append(View(item, cut, keys[n]))
+    return items, views
 
 
 def without_handles(caption: str, handles: Sequence[str]) -> str:

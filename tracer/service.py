@@ -358,4 +358,3 @@ def _media_rows(idx: int, prepared: Prepared, report: IngestReport, name: str) -
 
 
 # --- reading ---------------------------------------------------------------------
-

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import edge_evidence
@@ -26,17 +29,26 @@ from tracer.flags import Context, load_context
 from tracer.linker import Linker
 from tracer.linking import make_linker
 from tracer.media import ocr
+from tracer.media.align import Bank, bank_of, distinct_pictures, scan_view
 from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
 from tracer.media.embedded import embedded_picture
-from tracer.media.fingerprint import fingerprint_image
-from tracer.media.match import MediaItem, describe_change, match_media
+from tracer.media.fingerprint import ImagePrint, fingerprint_image
+from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
+from tracer.outside import (
+    VIEW_POSTS,
+    closest_copy,
+    match_view,
+    raw_caption,
+    shown,
+    shown_media,
+    view_candidates,
+)
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
-from tracer.outside import closest_copy, raw_caption, shown, shown_media
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.screenshot import screenshot_media, without_handles
+from tracer.screenshot import View, screenshot_media, without_handles
 from tracer.store import Store
 from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import fingerprint_text
@@ -130,11 +142,14 @@ def media_report(
 # --- content from outside the corpus ----------------------------------------------
 
 
-def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> list[PreparedMedia]:
+def prepare_upload(
+    path: Path, limits: MediaLimits, ocr_lang: str | None
+) -> tuple[list[PreparedMedia], list[View]]:
     """An uploaded file as media items: the file itself and, for a screenshot of a post,
-    the picture inside the app's frame. Tesseract reads the picture in a thread while it
-    is fingerprinted (OCR is most of the time). A bad file raises `InputError` (it was
-    sent on purpose; there is no post to report it against)."""
+    the picture inside the app's frame, with the views of a picture a scroll cut.
+    Tesseract reads the picture in a thread while it is fingerprinted (OCR is most of
+    the time). A bad file raises `InputError` (it was sent on purpose; there is no post
+    to report it against)."""
     try:
         kind = media_kind(path)
     except MediaError as exc:
@@ -143,7 +158,7 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         clip = prepare_media(path.parent, path.name, limits, ocr_lang)
         if clip.error is not None:
             raise InputError(f"{path.name}: {clip.error}")
-        return [clip]
+        return [clip], []
     try:
         check_size(path, limits)
         image = load_image(path, limits)
@@ -175,7 +190,7 @@ def prepare_upload(path: Path, limits: MediaLimits, ocr_lang: str | None) -> lis
         # words are among them, and they tell template siblings apart.
         name = f"{path.name}#embedded"
         items.append(PreparedMedia(name, "image", digest, MediaItem(name, image=inner, ocr=tokens)))
-    return items
+    return items, []
 
 
 def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> NormalText:
@@ -185,17 +200,19 @@ def submission_text(submission: Submission, media: Sequence[PreparedMedia]) -> N
 
 def submission_candidate(
     submission: Submission, limits: MediaLimits | None, ocr_lang: str | None
-) -> tuple[Candidate, list[PreparedMedia], NormalText]:
-    """Outside content fingerprinted as the linker sees a post (it is never stored)."""
+) -> tuple[Candidate, list[PreparedMedia], NormalText, list[View]]:
+    """Outside content fingerprinted as the linker sees a post (it is never stored), and
+    the views of pictures a scroll cut."""
     if not submission.text.strip() and not submission.media:
         raise InputError("nothing to check: give a text, a media file or both")
     if ocr_lang is not None and ocr.unavailable(ocr_lang):
         ocr_lang = None
-    prepared = [
-        m
-        for path in submission.media
-        for m in prepare_upload(path, limits or MediaLimits(), ocr_lang)
-    ]
+    prepared: list[PreparedMedia] = []
+    views: list[View] = []
+    for path in submission.media:
+        items, seen = prepare_upload(path, limits or MediaLimits(), ocr_lang)
+        prepared += items
+        views += seen
     norm = submission_text(submission, prepared)
     candidate = Candidate(
         -1,
@@ -206,21 +223,119 @@ def submission_candidate(
         norm.lines,
         tuple(m.item for m in prepared if m.item is not None),
     )
-    return candidate, prepared, norm
+    return candidate, prepared, norm, views
 
 
 def _find(
-    store: Store, policy: MatchPolicy, candidate: Candidate, linker: Linker | None
-) -> list[tuple[int, Match]]:
-    """Verified matches of `candidate`, best first, with the given linker or one loaded
-    for this call."""
+    store: Store,
+    policy: MatchPolicy,
+    candidate: Candidate,
+    linker: Linker | None,
+    views: Sequence[View] = (),
+) -> list[Match]:
+    """Verified matches of `candidate`, best first, then those of the views of a
+    scrolled picture (`_view_matches`), with the given linker or one loaded for this
+    call."""
     if linker is not None:
-        return linker.find(candidate)
+        return _with_views(store, policy, candidate, linker, views)
     reader = store.link_reader()
     try:
-        return make_linker(store, policy, reader).find(candidate)
+        return _with_views(store, policy, candidate, make_linker(store, policy, reader), views)
     finally:
         reader.close()
+
+
+def _with_views(
+    store: Store, policy: MatchPolicy, candidate: Candidate, linker: Linker, views: Sequence[View]
+) -> list[Match]:
+    found = linker.find(candidate)
+    matches = [m for _, m in found]
+    if not views:
+        return matches
+    done = {linker.family_of(p) for p, m in found if isinstance(m, MediaMatch)}
+    return matches + _view_matches(store, policy, candidate, linker, views, done)
+
+
+def _view_matches(
+    store: Store,
+    policy: MatchPolicy,
+    candidate: Candidate,
+    linker: Linker,
+    views: Sequence[View],
+    done: set[int],
+) -> list[Match]:
+    """Matches of the part of a picture a scroll left visible, placed on the stored
+    pictures (`outside.match_view`) of candidate families: the releases it correlates
+    with (`release_bank`) and their members it looks most like, then the families its
+    regions, caption and words point to. Families whose picture already matched are
+    not tried again."""
+    bank = release_bank(store, linker)
+    picked: list[int] = []
+    for view in views[:1]:  # the rows found: the others add a band of the app's colour
+        if view.item.image is not None:
+            corr = scan_view(view.item.image, view.cut, bank)
+            picked += [
+                int(bank.owners[k])
+                for k in np.argsort(-corr)[:BANK_FAMILIES].tolist()
+                if corr[k] >= BANK_CORRELATION
+            ]
+    picked = list({linker.family_of(p): p for p in reversed(picked)}.values())[::-1]
+    families = [[p] for p in picked] + view_candidates(linker, views, candidate.anchors, policy)
+    families = [f for f in families if linker.family_of(f[0]) not in done]
+    if not families:
+        return []
+    reader = store.link_reader()
+    try:
+        rows = reader.rows([p for family in families for p in family])
+    finally:
+        reader.close()
+    groups = [[rows[p].post_id for p in family if p in rows] for family in families]
+    for n, p in enumerate(picked):
+        if p in rows and groups[n]:
+            groups[n] += _closest_members(store, linker.family_of(p), views[0])
+    out: list[Match] = []
+    tried: set[str] = set()
+    media = store.media.items_by_post({pid for group in groups for pid in group})
+    for group in groups:
+        for post_id in dict.fromkeys(group):
+            if post_id in tried:
+                continue
+            tried.add(post_id)
+            matched: list[MediaMatch] = []
+            for view in views:  # the rows found first, then with a band of the app's colour
+                placed = (
+                    match_view(view, item, policy, post_id, candidate.post_id, linker.common_words)
+                    for item in media.get(post_id, ())
+                )
+                matched = [m for m in placed if m is not None]
+                if matched:
+                    break
+            if matched:
+                out.append(
+                    max(matched, key=lambda m: m.alignment.correlation if m.alignment else 0)
+                )
+                break
+    return out
+
+
+def _closest_members(store: Store, family: int, view: View) -> list[str]:
+    """The members of a family whose pictures a view correlates best with (placed
+    coarsely): the copy a screenshot shows may carry an office's own band or redraw,
+    which the release's picture does not."""
+    ids = [post.post_id for post, _ in store.family_posts(family)]
+    media = store.media.items_by_post(ids)
+    pictures = [
+        (n, item.image)
+        for n, post_id in enumerate(ids)
+        for item in media.get(post_id, ())
+        if item.image is not None
+    ]
+    if view.item.image is None or not pictures:
+        return []
+    bank = bank_of(pictures)
+    corr = scan_view(view.item.image, view.cut, bank)
+    best = [ids[int(bank.owners[k])] for k in np.argsort(-corr) if corr[k] >= BANK_CORRELATION]
+    return list(dict.fromkeys(best))[: VIEW_POSTS - 1]
 
 
 def search_content(
@@ -234,9 +349,9 @@ def search_content(
     """The families that share text, pictures or clips with outside content, best
     first, each with its closest member, the modality and the scores (`POST /search`
     with files)."""
-    candidate, _, _ = submission_candidate(submission, None, ocr.LANG)
+    candidate, _, _, _ = submission_candidate(submission, None, ocr.LANG)
     found: dict[str, tuple[StoredPost, list[Match]]] = {}
-    for _, match in _find(store, policy, candidate, linker):
+    for match in _find(store, policy, candidate, linker):
         post = find_post(store, match.source)
         found.setdefault(post.family_id or post.post_id, (post, []))[1].append(match)
     sizes = store.family_sizes([p.family_id for p, _ in found.values() if p.family_id])
@@ -294,8 +409,8 @@ def judge_content(
     linker: Linker | None = None,
 ) -> tuple[VerdictReport, StoredPost, StoredPost | None]:
     """`verify_content`, with the submission as a post and the stored post it shows."""
-    candidate, prepared, _ = submission_candidate(submission, limits, ocr_lang)
-    matches = [m for _, m in _find(store, policy, candidate, linker)]
+    candidate, prepared, _, views = submission_candidate(submission, limits, ocr_lang)
+    matches = _find(store, policy, candidate, linker, views)
     found = shown(matches, lambda ref: find_post(store, ref))
     members: list[StoredPost] = []
     if found.post is not None:  # the stored post the content shows, and its family
@@ -343,6 +458,40 @@ def judge_content(
             first_seen=None,
         )
     return report, post, found.post
+
+
+BANK_CORRELATION = 0.8
+"""A release picture a view correlates with this well (placed, coarsely) is a candidate;
+`outside.match_view` decides."""
+BANK_FAMILIES = 3
+"""Banked pictures whose families a view is tried on, best correlated first."""
+BANK_CHUNK = 5_000
+_banks: weakref.WeakKeyDictionary[Linker, Bank] = weakref.WeakKeyDictionary()
+_bank_lock = threading.Lock()
+
+
+def release_bank(store: Store, linker: Linker) -> Bank:
+    """The pictures of the families that hold a release (a central account's post),
+    banked for placing views on (`mediaalign.scan_view`): the ones a claim of "it was
+    a ministry release" is about. Of a family's pictures that look alike at the bank's
+    coarseness (`distinct_pictures`), one is kept: a release copied by hundreds of
+    offices keeps its few variants (frames, crops, bands). Built once per linker (the
+    service rebuilds its linker when the store changes)."""
+    with _bank_lock:
+        held = _banks.get(linker)
+        if held is None:
+            central = {a for a, account in store.accounts().items() if account.tier == "central"}
+            state = [(idx, account, family) for idx, account, family, _ in store.iter_link_state()]
+            released = {family for _, account, family in state if account in central}
+            idxs = [idx for idx, _, family in state if family in released]
+            family_of = {idx: family for idx, _, family in state}
+            pictures: list[tuple[int, ImagePrint]] = []
+            for start in range(0, len(idxs), BANK_CHUNK):
+                items = store.media.items_for(idxs[start : start + BANK_CHUNK])
+                pictures += [(i, m.image) for i, ms in items.items() for m in ms if m.image]
+            held = bank_of(distinct_pictures(pictures, family_of))
+            _banks[linker] = held
+        return held
 
 
 def known_handles(store: Store) -> list[str]:

@@ -54,4 +54,3 @@ async def ingest(request: Request, door: TracerDep, settings: SettingsDep) -> di
             )
         )
     return report.to_json()
-

@@ -37,9 +37,7 @@ def list_posts(
     if format == "csv":
         # The first page is read before the answer starts, so a bad cursor or `q` is a
         # 400, not a broken download.
-        first = door.posts(
-            account=account, since=since, until=until, q=q, limit=500, cursor=cursor
-        )
+        first = door.posts(account=account, since=since, until=until, q=q, limit=500, cursor=cursor)
 
         def every() -> Iterator[dict[str, Any]]:
             page = first

@@ -37,9 +37,7 @@ BODY = {
 
 
 @router.post("/search", response_model=SearchOut, openapi_extra={"requestBody": BODY})
-async def search(
-    request: Request, door: TracerDep, settings: SettingsDep
-) -> dict[str, Any]:
+async def search(request: Request, door: TracerDep, settings: SettingsDep) -> dict[str, Any]:
     """Families sharing content with a text (JSON), or with a text and/or uploaded
     pictures and clips (multipart), best first, with the closest member's scores;
     `linked` says whether the content would join that family."""

@@ -201,6 +201,3 @@ def accounts_import(
             err.print(f"[yellow]{problem}[/yellow]", highlight=False, soft_wrap=True)
     if report.inserted == 0 and report.unchanged == 0:
         raise typer.Exit(1)
-
-
-

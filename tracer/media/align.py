@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracer.media.fingerprint import DCT32, ImagePrint, hamming64
+from tracer.media.fingerprint import DCT32, GRID_SIDE, ImagePrint, hamming64
 
 ALIGN_LATTICE = 32
 """The overlap of two aligned pictures is compared on this many points a side (and
@@ -75,6 +75,21 @@ def _bilinear(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     k = np.arange(len(xs))[:, None]
     top, bottom = across[y0, k], across[y0 + 1, k]  # (lattices, rows, columns)
     out: np.ndarray = top * (1 - fy)[:, :, None] + bottom * fy[:, :, None]
+    return out
+
+
+def _at_points(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """`grid` sampled at shares `xs`, `ys` of its width and height (any equal shapes):
+    for point sets that are not lattices (a view placed on a picture)."""
+    side = grid.shape[0]
+    px = np.clip(xs * side - 0.5, 0, side - 1)
+    py = np.clip(ys * side - 0.5, 0, side - 1)
+    x0 = np.minimum(px.astype(np.int64), side - 2)
+    y0 = np.minimum(py.astype(np.int64), side - 2)
+    fx, fy = px - x0, py - y0
+    top = grid[y0, x0] * (1 - fx) + grid[y0, x0 + 1] * fx
+    bottom = grid[y0 + 1, x0] * (1 - fx) + grid[y0 + 1, x0 + 1] * fx
+    out: np.ndarray = top * (1 - fy) + bottom * fy
     return out
 
 
@@ -207,3 +222,224 @@ def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> floa
     if across > 2 * within + 8 or out.std() < 1e-6 or inn.std() < 1e-6:
         return 0.0  # a step at the edge, or a flat band: a frame, not more of the scene
     return float(np.corrcoef(out, inn)[0, 1])
+
+
+VIEW_STEPS = 41
+"""Where a view cut at both ends may sit along the stored picture: this many offsets."""
+_VIEW_JITTER = np.array(
+    [
+        (dx, dy, s)
+        for s in (0.98, 1.0, 1.02)
+        for dx in (-0.01, 0.0, 0.01)
+        for dy in (-0.015, 0.0, 0.015)
+    ]
+)
+"""Small shifts and scales around each placement: the view's edges are found to a few
+pixels, and an app may show a picture a few pixels narrower than its frame."""
+
+
+def _shares(print_: ImagePrint) -> tuple[float, float, float, float]:
+    """The trimmed box (what the grid covers) as shares of the whole picture."""
+    x0, y0, x1, y1 = print_.trimmed
+    w, h = max(1, print_.width), max(1, print_.height)
+    return x0 / w, y0 / h, max(x1, x0 + 1) / w, max(y1, y0 + 1) / h
+
+
+def align_view(
+    view: ImagePrint, stored: ImagePrint, cut: tuple[bool, bool], shown: float = 1.0
+) -> Alignment | None:
+    """The part of a picture a screenshot shows (`view`), placed on the whole `stored`
+    picture: the view spans the width the app shows (`shown`, a share of the stored
+    picture's width, centred: Instagram shows a very wide picture cropped), and its
+    edges that a scroll did not cut (`cut` = top, bottom) are the picture's own. So the
+    placement is fixed by the two pictures' shapes — no region key needs to line up —
+    up to where a view cut at both ends sits. None when the view is taller than the
+    stored picture could show, or either print keeps no grid.
+
+    `Alignment.cover` is (share of the view, share of the stored picture) inside the
+    overlap; `region_distance` is 0 (no region pair proposed the placement)."""
+    gv, gs = view.grid_array(), stored.grid_array()
+    if gv is None or gs is None:
+        return None
+    tall = (view.height / max(1, view.width)) * (stored.width * shown) / max(1, stored.height)
+    if tall > 1.06:
+        return None
+    cut_top, cut_bottom = cut
+    if cut_top and cut_bottom:
+        starts = np.linspace(0.0, max(0.0, 1 - tall), VIEW_STEPS)
+    elif cut_top:
+        starts = np.array([max(0.0, 1 - tall)])
+    else:
+        starts = np.array([0.0])
+    jitter = np.repeat(_VIEW_JITTER, len(starts), axis=0)
+    y_start = np.tile(starts, len(_VIEW_JITTER))
+    scale = jitter[:, 2]
+    # The view's whole box (shares 0–1) placed on the stored picture: X = ax + u·kx,
+    # Y = ay + v·ky; centred across, its uncut edge on the picture's own.
+    kx, ky = shown * scale, tall * scale
+    ax = (1 - kx) / 2 + jitter[:, 0]
+    if cut_top and cut_bottom:
+        ay = y_start - (ky - tall) / 2 + jitter[:, 1]
+    elif cut_top:
+        ay = 1 - ky + jitter[:, 1]
+    else:
+        ay = jitter[:, 1]
+    vx0, vy0, vx1, vy1 = _shares(view)
+    sx0, sy0, sx1, sy1 = _shares(stored)
+    # The overlap, in the view's shares: its trimmed box, and the stored trimmed box
+    # mapped back onto the view.
+    ox0 = np.maximum(vx0, (sx0 - ax) / kx)
+    ox1 = np.minimum(vx1, (sx1 - ax) / kx)
+    oy0 = np.maximum(vy0, (sy0 - ay) / ky)
+    oy1 = np.minimum(vy1, (sy1 - ay) / ky)
+    area = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
+    cover_v = area / ((vx1 - vx0) * (vy1 - vy0))
+    cover_s = area * kx * ky / ((sx1 - sx0) * (sy1 - sy0))
+    ok = area > 0
+    if not ok.any():
+        return None
+    steps = (np.arange(ALIGN_LATTICE) + 0.5) / ALIGN_LATTICE
+    u = ox0[:, None] + (ox1 - ox0)[:, None] * steps[None, :]  # (placements, L)
+    v = oy0[:, None] + (oy1 - oy0)[:, None] * steps[None, :]
+    n = len(u)
+    shape = (n, ALIGN_LATTICE, ALIGN_LATTICE)
+    pv = _at_points(
+        gv.astype(np.float64),
+        np.broadcast_to(((u - vx0) / (vx1 - vx0))[:, None, :], shape),
+        np.broadcast_to(((v - vy0) / (vy1 - vy0))[:, :, None], shape),
+    )
+    xs = (ax[:, None] + u * kx[:, None] - sx0) / (sx1 - sx0)
+    ys = (ay[:, None] + v * ky[:, None] - sy0) / (sy1 - sy0)
+    ps = _at_points(
+        gs.astype(np.float64),
+        np.broadcast_to(xs[:, None, :], shape),
+        np.broadcast_to(ys[:, :, None], shape),
+    )
+    dv = pv - pv.mean(axis=(1, 2), keepdims=True)
+    ds = ps - ps.mean(axis=(1, 2), keepdims=True)
+    norm = np.sqrt((dv * dv).sum(axis=(1, 2)) * (ds * ds).sum(axis=(1, 2)))
+    corr = np.where((norm > 0) & ok, (dv * ds).sum(axis=(1, 2)) / np.maximum(norm, 1e-9), -1.0)
+    k = int(np.argmax(corr))
+    box_v = (float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k]))
+    box_s = (
+        float(ax[k] + ox0[k] * kx[k]),
+        float(ay[k] + oy0[k] * ky[k]),
+        float(ax[k] + ox1[k] * kx[k]),
+        float(ay[k] + oy1[k] * ky[k]),
+    )
+    return Alignment(
+        0,
+        hamming64(_lattice_hash(pv[k]), _lattice_hash(ps[k])),
+        round(float(corr[k]), 4),
+        (float(cover_v[k]), float(cover_s[k])),
+        (box_v, box_s),
+    )
+
+
+BANK_SIDE = 16
+"""A picture in a `Bank` keeps its grid at this many points a side (256 bytes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """Many stored pictures' grids, coarsened and stacked, to place one view on all of
+    them at once (`scan_view`): the look-up for a view that no region key can find — a
+    scroll left less than a region's height of the picture."""
+
+    owners: np.ndarray
+    """(N,) the post each picture belongs to."""
+    grids: np.ndarray
+    """(N, BANK_SIDE, BANK_SIDE) grey levels of each trimmed picture."""
+    tall: np.ndarray
+    """(N,) each whole picture's height over its width."""
+    trims: np.ndarray
+    """(N, 4) each trimmed box (what the grid covers) as shares of the whole picture."""
+
+
+def bank_of(pictures: list[tuple[int, ImagePrint]]) -> Bank:
+    """The bank of (post, picture) pairs; pictures without a grid are left out."""
+    kept = [(owner, p, g) for owner, p in pictures if (g := p.grid_array()) is not None]
+    step = GRID_SIDE // BANK_SIDE
+    grids = np.array(
+        [g.reshape(BANK_SIDE, step, BANK_SIDE, step).mean(axis=(1, 3)) for _, _, g in kept],
+        np.uint8,
+    ).reshape(-1, BANK_SIDE, BANK_SIDE)
+    return Bank(
+        np.array([owner for owner, _, _ in kept], np.int64),
+        grids,
+        np.array([p.height / max(1, p.width) for _, p, _ in kept], np.float64),
+        np.array([_shares(p) for _, p, _ in kept], np.float64).reshape(-1, 4),
+    )
+
+
+BANK_ALIKE = 0.97
+"""Two pictures of one family whose coarse grids correlate this well (and whose shapes
+are within 2 %) are one variant in a bank."""
+
+
+def distinct_pictures(
+    pictures: list[tuple[int, ImagePrint]], group_of: dict[int, int]
+) -> list[tuple[int, ImagePrint]]:
+    """Of each group's pictures (a family's), those unlike the ones kept before them:
+    re-encoded and resized copies add nothing to a bank, frames and crops do."""
+    kept: dict[int, list[tuple[np.ndarray, float]]] = {}
+    out: list[tuple[int, ImagePrint]] = []
+    step = GRID_SIDE // BANK_SIDE
+    for owner, picture in pictures:
+        grid = picture.grid_array()
+        if grid is None:
+            continue
+        coarse = grid.reshape(BANK_SIDE, step, BANK_SIDE, step).mean(axis=(1, 3)).ravel()
+        coarse = coarse - coarse.mean()
+        norm = float(np.sqrt((coarse * coarse).sum())) or 1.0
+        shape = picture.height / max(1, picture.width)
+        held = kept.setdefault(group_of.get(owner, owner), [])
+        if any(
+            abs(shape - s) <= 0.02 * s and float(coarse @ other) / norm >= BANK_ALIKE
+            for other, s in held
+        ):
+            continue
+        held.append((coarse / norm, shape))
+        out.append((owner, picture))
+    return out
+
+
+def scan_view(view: ImagePrint, cut: tuple[bool, bool], bank: Bank) -> np.ndarray:
+    """The correlation of the view with each banked picture, placed as `align_view`
+    places it (its width on the picture's, its uncut edge on the picture's own; no
+    jitter): -1 where it cannot sit (taller than the picture) or overlaps too little."""
+    grid = view.grid_array()
+    n = len(bank.owners)
+    if grid is None or n == 0:
+        return np.full(n, -1.0)
+    vx0, vy0, vx1, vy1 = _shares(view)
+    steps = (np.arange(BANK_SIDE) + 0.5) / BANK_SIDE
+    u = vx0 + (vx1 - vx0) * steps  # (S,) the view's lattice, in its shares
+    v = vy0 + (vy1 - vy0) * steps
+    xs, ys = np.meshgrid(steps, steps)
+    mine = _at_points(grid.astype(np.float64), xs, ys)  # (S, S)
+    tall = (view.height / max(1, view.width)) / bank.tall  # (N,) the view's height share
+    start = 1 - tall if cut[0] and not cut[1] else np.zeros(n)
+    if cut[0] and cut[1]:
+        start = (1 - tall) / 2
+    x0, y0, x1, y1 = (bank.trims[:, k][:, None] for k in range(4))
+    px = (u[None, :] - x0) / (x1 - x0)  # (N, S)
+    py = (start[:, None] + v[None, :] * tall[:, None] - y0) / (y1 - y0)
+    inside = ((px >= 0) & (px <= 1))[:, None, :] & ((py >= 0) & (py <= 1))[:, :, None]
+    cx = np.clip(np.rint(px * BANK_SIDE - 0.5), 0, BANK_SIDE - 1).astype(np.int64)
+    cy = np.clip(np.rint(py * BANK_SIDE - 0.5), 0, BANK_SIDE - 1).astype(np.int64)
+    theirs = bank.grids[np.arange(n)[:, None, None], cy[:, :, None], cx[:, None, :]].astype(
+        np.float64
+    )
+    weight = inside.astype(np.float64)
+    count = weight.sum(axis=(1, 2))
+    safe = np.maximum(count, 1)
+    ma = (mine[None] * weight).sum(axis=(1, 2)) / safe
+    mb = (theirs * weight).sum(axis=(1, 2)) / safe
+    da = (mine[None] - ma[:, None, None]) * weight
+    db = (theirs - mb[:, None, None]) * weight
+    norm = np.sqrt((da * da).sum(axis=(1, 2)) * (db * db).sum(axis=(1, 2)))
+    corr = (da * db).sum(axis=(1, 2)) / np.maximum(norm, 1e-9)
+    usable = (tall <= 1.06) & (count >= 0.5 * BANK_SIDE * BANK_SIDE) & (norm > 0)
+    out: np.ndarray = np.where(usable, corr, -1.0)
+    return out

@@ -19,6 +19,7 @@ Values are frozen, carry `ALGORITHM`/`VERSION`, and encode to bytes and back exa
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -153,9 +154,18 @@ def region_keys(
     """A pHash of each region: its 32×32 box-filtered means (from one integral image, for
     all regions at once), the 8×8 lowest DCT frequencies, each bit set where a frequency
     is above their median — imagehash's pHash, with a box filter for the reduction."""
-    boxes = np.array(
-        region_boxes(grey.size, scales or REGION_SCALES, anchors or REGION_ANCHORS, side_cuts)
-    )
+    boxes = region_boxes(grey.size, scales or REGION_SCALES, anchors or REGION_ANCHORS, side_cuts)
+    return box_keys(grey, boxes)
+
+
+def box_keys(
+    grey: Image.Image, boxes: Sequence[tuple[float, float, float, float]]
+) -> tuple[int, ...]:
+    """The pHash-like key of each box (left, top, right, bottom in pixels) of a grey
+    picture, computed as `region_keys` computes them."""
+    if not boxes:
+        return ()
+    at = np.array(boxes, np.float64)
     pixels = np.asarray(grey, np.int64)
     h, w = pixels.shape
     integral = np.zeros((h + 1, w + 1), np.int64)
@@ -164,8 +174,8 @@ def region_keys(
     across = pixels.cumsum(1, dtype=np.int64)
     integral[1:, 1:] = np.ascontiguousarray(across.T).cumsum(1).T
     steps = np.linspace(0.0, 1.0, 33)
-    xs = np.rint(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps).astype(np.int64)
-    ys = np.rint(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps).astype(np.int64)
+    xs = np.rint(at[:, 0:1] + (at[:, 2:3] - at[:, 0:1]) * steps).astype(np.int64)
+    ys = np.rint(at[:, 1:2] + (at[:, 3:4] - at[:, 1:2]) * steps).astype(np.int64)
     xs = np.clip(xs, 0, w)
     ys = np.clip(ys, 0, h)
     # Every cell spans at least one pixel, even in a tiny picture.
@@ -175,7 +185,7 @@ def region_keys(
     x0, x1 = xs[:, None, :-1], xs[:, None, 1:]
     sums = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
     means = sums / np.maximum((y1 - y0) * (x1 - x0), 1)
-    low = (DCT32 @ means @ DCT32.T)[:, :8, :8].reshape(len(boxes), 64)
+    low = (DCT32 @ means @ DCT32.T)[:, :8, :8].reshape(len(at), 64)
     bits = low > np.median(low, axis=1, keepdims=True)
     packed = np.packbits(bits, axis=1)
     return tuple(int.from_bytes(row.tobytes(), "big") for row in packed)

@@ -49,6 +49,10 @@ class Engine(Protocol):
 
     def read(self, grey: Image.Image) -> str: ...
 
+    def lines(self, grey: Image.Image) -> list[tuple[float, str]]:
+        """Each text line read, with the row of its middle (pixels of `grey`)."""
+        ...
+
 
 class _Tesserocr:
     """libtesseract in this process, its model loaded once."""
@@ -68,6 +72,21 @@ class _Tesserocr:
         text: str = self._api.GetUTF8Text()
         return text
 
+    def lines(self, grey: Image.Image) -> list[tuple[float, str]]:
+        import tesserocr
+
+        self._api.SetImage(grey)
+        self._api.SetSourceResolution(resolution(grey))
+        self._api.Recognize()
+        level = tesserocr.RIL.TEXTLINE
+        out: list[tuple[float, str]] = []
+        for line in tesserocr.iterate_level(self._api.GetIterator(), level):
+            box = line.BoundingBox(level)
+            text = line.GetUTF8Text(level) if box else ""
+            if text and text.strip():
+                out.append(((box[1] + box[3]) / 2, " ".join(text.split())))
+        return out
+
 
 class _Pytesseract:
     """A tesseract process per picture: the fallback."""
@@ -84,6 +103,28 @@ class _Pytesseract:
         except (pytesseract.TesseractError, RuntimeError) as exc:  # RuntimeError: timeout
             raise MediaError("(ocr)", f"tesseract failed: {exc}") from None
         return text
+
+    def lines(self, grey: Image.Image) -> list[tuple[float, str]]:
+        try:
+            data = pytesseract.image_to_data(
+                grey,
+                lang=self._lang,
+                config="--psm 3",
+                output_type=pytesseract.Output.DICT,
+                timeout=OCR_TIMEOUT,
+            )
+        except (pytesseract.TesseractError, RuntimeError) as exc:
+            raise MediaError("(ocr)", f"tesseract failed: {exc}") from None
+        found: dict[tuple[int, int, int], list[tuple[float, str]]] = {}
+        for n, word in enumerate(data["text"]):
+            if word.strip():
+                key = (data["block_num"][n], data["par_num"][n], data["line_num"][n])
+                middle = data["top"][n] + data["height"][n] / 2
+                found.setdefault(key, []).append((middle, word))
+        return [
+            (sorted(m for m, _ in words)[len(words) // 2], " ".join(w for _, w in words))
+            for words in found.values()
+        ]
 
 
 def resolution(image: Image.Image) -> int:
