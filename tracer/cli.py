@@ -42,7 +42,7 @@ from tracer.headline import verdict_lines
 from tracer.matching import MatchPolicy
 from tracer.models import TIERS
 from tracer.normalize import local_time, parse_instant, resolve_zone
-from tracer.store import Store
+from tracer.store import Store, shown_url
 from tracer.verification import Submission
 
 app = typer.Typer(
@@ -237,8 +237,8 @@ def ingest(
 
 def _say_waiting(holder: str) -> None:
     err.print(
-        f"waiting: {holder} is writing to {state.settings.db}; this ingest starts when it "
-        "has finished (Ctrl-C to stop, nothing is lost)",
+        f"waiting: {holder} is writing to {shown_url(state.settings.db)}; this ingest starts "
+        "when it has finished (Ctrl-C to stop, nothing is lost)",
         highlight=False,
         soft_wrap=True,
     )

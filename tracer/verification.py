@@ -40,6 +40,7 @@ from tracer.service import (
     text_side,
 )
 from tracer.store import Store
+from tracer.store.generation import Generation
 from tracer.store.rows import LinkRow
 from tracer.stored_cascades import edge_evidence
 from tracer.textfp import fingerprint_text
@@ -368,16 +369,17 @@ def known_handles(store: Store) -> list[str]:
 class Searcher:
     """A linker loaded from the store and kept for verifying outside content: the HTTP
     service answers `POST /verify` without reloading every anchor per request. Rebuilt
-    when the store has new posts; thread-safe (one build at a time, reads share it)."""
+    when the store was written to, by any process; thread-safe (one build at a time,
+    reads share it)."""
 
     def __init__(self, policy: MatchPolicy | None = None) -> None:
         self.policy = policy or MatchPolicy()
         self._linker: Linker | None = None
-        self._built_at = -1
+        self._built_at: Generation | None = None
         self._lock = threading.Lock()
 
     def linker(self, store: Store) -> Linker:
-        latest = store.max_idx()
+        latest = store.generation()  # any write, by this process or another
         with self._lock:
             if self._linker is None or latest != self._built_at:
                 self._linker = make_linker(store, self.policy, _PerCallReader(store))

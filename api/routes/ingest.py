@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,13 @@ def _ingest(
     settings: Settings,
     policy: MatchPolicy,
 ) -> IngestReport:
-    # One writer per database, this server's or a CLI's; past the wait, a 409.
-    with store.writer(settings.ingest_wait):
-        return ingest_upload(
+    # One writer per database (any replica's, or a CLI's); past the wait, a 409; a
+    # wait shorter than that is said in the report's notes.
+    holders: list[str] = []
+    asked = time.monotonic()
+    with store.writer(settings.ingest_wait, on_wait=holders.append):
+        waited = time.monotonic() - asked
+        report = ingest_upload(
             store,
             kind,
             body,
@@ -71,3 +76,6 @@ def _ingest(
             policy=policy,
             batch_size=settings.batch_size,
         )
+    if holders:
+        report.notes.append(f"waited {waited:.1f} s for {holders[0]} to finish writing")
+    return report

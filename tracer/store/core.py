@@ -20,7 +20,9 @@ from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
 from tracer.models import Account
-from tracer.store.dialects import create_engine, database_url
+from tracer.store import generation
+from tracer.store.dialects import bulk_insert, create_engine, database_url, shown_url
+from tracer.store.generation import Generation
 from tracer.store.links import LinkReader, chunks, write_links
 from tracer.store.media import MediaStore, insert_media
 from tracer.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -61,7 +63,7 @@ class Store(Reads):
             store.migrate()
         except sa.exc.OperationalError as exc:  # a folder that does not exist, a locked file
             engine.dispose()
-            raise StoreError(f"cannot open database {url!r}: {exc.orig}") from None
+            raise StoreError(f"cannot open database {shown_url(url)!r}: {exc.orig}") from None
         return store
 
     def close(self) -> None:
@@ -99,6 +101,11 @@ class Store(Reads):
                     conn.execute(meta.update().where(meta.c.key == "schema_version"), values)
                 else:
                     conn.execute(meta.insert(), values)
+
+    def generation(self) -> Generation:
+        """Where the store's writes stand (`tracer.store.generation`): one look-up."""
+        with self.engine.connect() as conn:
+            return generation.read(conn)
 
     def schema_version(self, missing_ok: bool = False) -> int:
         with self.engine.connect() as conn:
@@ -200,10 +207,10 @@ class Store(Reads):
         """One transaction: new posts, their media, matches, family merges, families
         marked dirty."""
         with self.engine.begin() as conn:
-            if rows:
-                conn.execute(posts.insert(), [post_row(r) for r in rows])
+            bulk_insert(conn, posts, [post_row(r) for r in rows])
             insert_media(conn, media_rows)
             write_links(conn, match_rows, relabels, touched)
+            generation.bump(conn)
 
     def last_key(self) -> tuple[int, str] | None:
         """The (time, post id) of the latest stored post: posts linked after it, in time
@@ -232,6 +239,7 @@ class Store(Reads):
             )
             for table in (matches, families, family_stats):
                 conn.execute(table.delete())
+            generation.bump(conn, relinked=True)
         return order
 
     def write_links(
@@ -252,6 +260,7 @@ class Store(Reads):
                     [{"i": i, "f": f, "a": a} for i, f, a in links],
                 )
             write_links(conn, match_rows, relabels, touched)
+            generation.bump(conn, relinked=True)  # stored posts' anchors changed
 
     # --- cascades ---------------------------------------------------------------
 
@@ -297,6 +306,7 @@ class Store(Reads):
     ) -> None:
         """One transaction: parents and edges of the members, family summaries, dirty cleared."""
         with self.engine.begin() as conn:
+            generation.bump(conn)
             if cascades:
                 stmt = (
                     posts.update()

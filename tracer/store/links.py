@@ -10,7 +10,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from tracer.store.dialects import placeholder
+from tracer.store.dialects import bulk_insert, placeholder
 from tracer.store.rows import LinkRow
 from tracer.store.schema import families, matches, posts
 
@@ -60,19 +60,14 @@ def write_links(
     touched: Iterable[int],
 ) -> None:
     """Matches, family merges and families marked dirty, inside the caller's transaction."""
-    if match_rows:
-        conn.execute(
-            matches.insert(),
-            [
-                {
-                    "idx": a,
-                    "other_idx": b,
-                    "modality": m,
-                    "scores": orjson.dumps(s).decode(),
-                }
-                for a, b, m, s in match_rows
-            ],
-        )
+    bulk_insert(
+        conn,
+        matches,
+        [
+            {"idx": a, "other_idx": b, "modality": m, "scores": orjson.dumps(s).decode()}
+            for a, b, m, s in match_rows
+        ],
+    )
     for old, new in relabels:
         conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
         conn.execute(families.delete().where(families.c.family_id == old))

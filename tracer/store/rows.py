@@ -72,6 +72,12 @@ class MediaRow:
     """What `ocr` depends on (`tracer.prepare.reading_params`); None: not to be reused."""
 
 
+def json_document(text: str) -> Any:
+    """A stored JSON document as a value, its objects' keys sorted: the same on every
+    database (PostgreSQL's JSONB does not keep the order they were written in)."""
+    return orjson.loads(orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS))
+
+
 def account_row(a: Account) -> dict[str, Any]:
     """An account as the `accounts` table holds it."""
     return {
