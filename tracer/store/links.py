@@ -33,13 +33,15 @@ class LinkReader:
                 if sql is None:
                     marks = ",".join([self._mark] * len(chunk))
                     sql = (
-                        "SELECT idx, post_id, account_id, norm_text, anchors FROM posts "
+                        "SELECT idx, post_id, account_id, norm_text, anchors, media FROM posts "
                         f"WHERE idx IN ({marks})"
                     )
                     self._sql[len(chunk)] = sql
                 cursor.execute(sql, tuple(chunk))
                 for r in cursor.fetchall():
-                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]))
+                    # media: JSON text (SQLite) or the list psycopg reads off JSONB
+                    has_media = r[5] not in ("[]", [])
+                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]), has_media)
         finally:
             cursor.close()
         return out

@@ -67,6 +67,8 @@ class MediaStore:
         """Media rows of the given posts, in their order in the post."""
         out: dict[int, list[MediaRow]] = defaultdict(list)
         wanted = sorted(set(idxs))
+        if not wanted:
+            return {}
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), CHUNK):
                 stmt = (

@@ -43,6 +43,8 @@ class LinkRow:
     account_id: str
     norm_text: str
     anchors: bytes
+    has_media: bool = True
+    """Whether the post lists media files (False: no media rows to read for it)."""
 
 
 @dataclass(frozen=True, slots=True)
