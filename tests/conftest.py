@@ -428,6 +428,20 @@ def serving(db: Path, log: Path, settings: dict[str, str] | None = None) -> Iter
         yield base
 
 
+def start_ingest(db: Path | str, corpus: Path, **settings: str) -> subprocess.Popen[str]:
+    """`tracer --db DB ingest CORPUS --json` started as a subprocess (text pipes for its
+    report and its messages); `settings` are `TRACER_*` variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
+    env.update(settings)
+    return subprocess.Popen(
+        [TRACER, "--db", str(db), "ingest", str(corpus), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
 def run_tracer(
     *args: str, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:

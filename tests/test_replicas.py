@@ -6,7 +6,6 @@ CLI beside them. On SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +22,6 @@ from tracer.store import Store
 
 from .conftest import (
     RELEASE_TEXT,
-    TRACER,
     Databases,
     Db,
     partition,
@@ -31,6 +29,7 @@ from .conftest import (
     run_tracer,
     scenario_corpus,
     serving,
+    start_ingest,
 )
 
 pytestmark = pytest.mark.databases
@@ -71,19 +70,8 @@ def test_two_concurrent_ingests_store_every_line_once_as_one_ingest_would(
 
     db = databases.new(backend, "concurrent")
     holder = Store.open(db)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
-    env["TRACER_BATCH_SIZE"] = "100"  # many commits each
     with holder.writer():  # both start while a third writer holds the database
-        runs = [
-            subprocess.Popen(
-                [TRACER, "--db", str(db), "ingest", str(half), "--json"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-            for half in halves
-        ]
+        runs = [start_ingest(db, half, TRACER_BATCH_SIZE="100") for half in halves]
         for run in runs:  # each says it waits, then the two race for the lock
             assert run.stderr is not None
             said = run.stderr.readline()

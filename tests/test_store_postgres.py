@@ -1,14 +1,13 @@
 """PostgreSQL as a first-class store: the same answers as SQLite on the sample, the
-types that fit, bulk loads, the migration of a database made before, the generation
-that replicas read, and the writer lock (an advisory lock) seen from another process.
+types that fit, bulk loads, the migration of a database made before, and the generation
+that replicas read (the writer lock from other processes: tests/test_faults_processes.py
+and tests/test_replicas.py).
 
 The tests of the store, ingest, linking, search, verdicts and the sample's golden
 results run on both databases too (their modules are marked `databases`)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from typing import Any
 
 import orjson
@@ -24,13 +23,10 @@ from tracer.store.schema import matches
 from tracer.verification import verify_post
 
 from .conftest import (
-    SCENARIO,
-    TRACER,
     Databases,
     Db,
     _ingest_sample,
     partition,
-    run_tracer,
     scenario_corpus,
 )
 
@@ -170,33 +166,3 @@ def test_a_postgres_database_from_before_is_migrated(
         assert again.generation().writes == 0
     finally:
         again.close()
-
-
-def test_a_waiting_cli_ingest_says_who_writes_and_loses_nothing(
-    new_db: Db, tmp_path: Any
-) -> None:
-    corpus = scenario_corpus(tmp_path / "corpus")
-    holder = Store.open(new_db)
-    try:
-        with holder.writer():  # another ingest, as far as the CLI can tell
-            refused = run_tracer("--db", str(new_db), "ingest", str(corpus), "--wait", "0")
-            assert refused.returncode == 2
-            assert "is writing to this database: try again" in refused.stderr
-            assert "Traceback" not in refused.stderr
-            env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
-            waiting = subprocess.Popen(
-                [TRACER, "--db", str(new_db), "ingest", str(corpus), "--json"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-            assert waiting.stderr is not None
-            said = waiting.stderr.readline()
-            assert said.startswith(f"waiting: an ingest (pid {os.getpid()}"), said
-            assert holder.counts()["posts"] == 0
-        out, err = waiting.communicate(timeout=120)
-        assert waiting.returncode == 0, err
-        assert orjson.loads(out)["ingested"] == len(SCENARIO) == holder.counts()["posts"]
-    finally:
-        holder.close()
