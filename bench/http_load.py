@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         results = [
             sorted(runs, key=lambda r: float(r["rps"]))[len(runs) // 2] for runs in rounds.values()
         ]
+        rss_mb = [_rss_mb(server.pid) for server in servers]
     finally:
         for server in servers:
             server.terminate()
@@ -228,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     baseline = float(results[0]["rps"]) or 1.0
     load_avg = (load_before, os.getloadavg()[0])
     print(
-        f"db={label} replicas={args.replicas} (ready after {ready_seconds} s) "
+        f"db={label} replicas={args.replicas} (ready after {ready_seconds} s, "
+        f"RSS after the load {rss_mb} MB) "
         f"clients={args.clients} workers={args.workers} (rate limit off); "
         f"median of {args.rounds} rounds; load average {load_avg[0]:.1f} before, "
         f"{load_avg[1]:.1f} after, on {os.cpu_count()} cores"
@@ -245,9 +247,23 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     name = f"http-{label}-r{args.replicas}-c{args.clients}-w{args.workers}.json"
-    record = {"args": vars(args), "load_average": load_avg, "ready_seconds": ready_seconds}
+    record = {
+        "args": vars(args),
+        "load_average": load_avg,
+        "ready_seconds": ready_seconds,
+        "rss_mb": rss_mb,
+    }
     (out / name).write_text(json.dumps(record | {"results": results, "rounds": rounds}, indent=2))
     return 1 if any(int(r["5xx"]) for runs in rounds.values() for r in runs) else 0
+
+
+def _rss_mb(pid: int) -> int:
+    """Resident memory of a server and its worker processes, in MB."""
+    import psutil
+
+    process = psutil.Process(pid)
+    total = sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+    return round(total / 1e6)
 
 
 def _label(db: str) -> str:

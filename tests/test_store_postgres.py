@@ -27,6 +27,7 @@ from .conftest import (
     Db,
     _ingest_sample,
     partition,
+    run_tracer,
     scenario_corpus,
 )
 
@@ -166,3 +167,13 @@ def test_a_postgres_database_from_before_is_migrated(
         assert again.generation().writes == 0
     finally:
         again.close()
+
+
+def test_every_command_takes_the_database_from_tracer_db_too(scenario_db: Db) -> None:
+    env = {"TRACER_DB": str(scenario_db)}
+    traced = run_tracer("trace", "banten-ig-20240127", "--json", env=env)
+    assert traced.returncode == 0, traced.stderr
+    assert orjson.loads(traced.stdout)["release"]["post_id"] == "kominfo-20240126"
+    listed = run_tracer("accounts", "list", "--tier", "central", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "kominfo" in listed.stdout
