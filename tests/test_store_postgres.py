@@ -177,3 +177,24 @@ def test_every_command_takes_the_database_from_tracer_db_too(scenario_db: Db) ->
     listed = run_tracer("accounts", "list", "--tier", "central", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     assert "kominfo" in listed.stdout
+
+
+def test_an_ingest_refreshes_the_planners_statistics(
+    new_db: Db, backend: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    monkeypatch.setattr("tracer.store.core.ANALYSE_AFTER", 10)  # the scenario has 16 posts
+    store = Store.open(new_db)
+    try:
+        service.ingest(store, scenario_corpus(tmp_path / "corpus"))
+        with store.engine.connect() as conn:
+            analysed = conn.execute(
+                sa.text(
+                    "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                    "WHERE relname = 'posts' AND schemaname = current_schema()"
+                )
+            ).scalar()
+        assert analysed
+    finally:
+        store.close()

@@ -21,7 +21,13 @@ from sqlalchemy.engine import Engine
 from tracer.errors import StoreError
 from tracer.models import Account
 from tracer.store import generation
-from tracer.store.dialects import bulk_insert, create_engine, database_url, shown_url
+from tracer.store.dialects import (
+    bulk_insert,
+    create_engine,
+    database_url,
+    refresh_statistics,
+    shown_url,
+)
 from tracer.store.generation import Generation
 from tracer.store.links import LinkReader, chunks, write_links
 from tracer.store.media import MediaStore, insert_media
@@ -46,6 +52,11 @@ from tracer.store.schema import (
 )
 from tracer.store.writelock import OnWait, writer_lock
 
+ANALYSE_AFTER = 1_000
+"""New posts after which the end of an ingest's cascade pass refreshes the statistics."""
+ANALYSE_EVERY = 50_000
+"""New posts after which a long ingest refreshes them on the way."""
+
 
 class Store(Reads):
     """A database opened for tracer; the read side is `Reads`."""
@@ -53,6 +64,8 @@ class Store(Reads):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._post_stmt: sa.Select[Any] | None = None
+        self._unanalysed = 0
+        """Posts this process stored since it last refreshed the planner's statistics."""
 
     @classmethod
     def open(cls, db: str | Path) -> Store:
@@ -211,6 +224,10 @@ class Store(Reads):
             insert_media(conn, media_rows)
             write_links(conn, match_rows, relabels, touched)
             generation.bump(conn)
+        self._unanalysed += len(rows)
+        if self._unanalysed >= ANALYSE_EVERY:
+            self._unanalysed = 0
+            refresh_statistics(self.engine)
 
     def last_key(self) -> tuple[int, str] | None:
         """The (time, post id) of the latest stored post: posts linked after it, in time
@@ -304,7 +321,8 @@ class Store(Reads):
     def write_cascades(
         self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
     ) -> None:
-        """One transaction: parents and edges of the members, family summaries, dirty cleared."""
+        """One transaction: parents and edges of the members, family summaries, dirty
+        cleared; then, after a bulk of new posts, fresh planner statistics."""
         with self.engine.begin() as conn:
             generation.bump(conn)
             if cascades:
@@ -352,3 +370,6 @@ class Store(Reads):
                         for s in summaries
                     ],
                 )
+        if self._unanalysed >= ANALYSE_AFTER:
+            self._unanalysed = 0
+            refresh_statistics(self.engine)
