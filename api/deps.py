@@ -4,9 +4,11 @@ caches live on `app.state`, built by `create_app`."""
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
 from api.metrics import Metrics
@@ -17,11 +19,24 @@ from tracer.search import SearchIndex
 from tracer.store import Store
 from tracer.store.listings import FamilyStats
 
+P = ParamSpec("P")
+T = TypeVar("T")
 API_KEY = APIKeyHeader(
     name="X-API-Key",
     auto_error=False,
     description="One of the keys in TRACER_API_KEYS; write routes require it.",
 )
+
+
+async def read(store: Store, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a read of the store from an `async` route: in the route itself on SQLite (an
+    in-process read of a millisecond costs less than a hop to a thread), in the thread
+    pool on a database server (PostgreSQL), whose round trips would otherwise hold the
+    event loop and serialise the replica's requests (/trace at 100k posts, 16 clients:
+    133 -> 293 requests/s)."""
+    if store.in_process:
+        return fn(*args, **kwargs)
+    return await run_in_threadpool(fn, *args, **kwargs)
 
 
 def get_store(request: Request) -> Store:

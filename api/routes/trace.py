@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ContextDep, PolicyDep, StoreDep
+from api.deps import ContextDep, PolicyDep, StoreDep, read
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import TraceOut, VerifyOut
@@ -20,7 +20,7 @@ PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post 
 @router.get("/trace", response_model=TraceOut)
 async def trace(post: PostRef, store: StoreDep, policy: PolicyDep) -> FastJSON:
     """Where a post came from: its family's cascade, origin, release, parent and path."""
-    return FastJSON(service.trace(store, post, policy))
+    return FastJSON(await read(store, service.trace, store, post, policy))
 
 
 @router.get("/verify", response_model=VerifyOut)
@@ -28,4 +28,5 @@ async def verify(
     post: PostRef, store: StoreDep, policy: PolicyDep, context: ContextDep
 ) -> FastJSON:
     """The verdict on "this post was a ministry release", with release, lag and evidence."""
-    return FastJSON(verify_post(store, post, policy, context).to_json())
+    report = await read(store, verify_post, store, post, policy, context)
+    return FastJSON(report.to_json())

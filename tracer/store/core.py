@@ -82,6 +82,12 @@ class Store(Reads):
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def in_process(self) -> bool:
+        """Whether the database runs inside this process (SQLite), rather than on a
+        server that each statement makes a round trip to (PostgreSQL)."""
+        return self.engine.dialect.name == "sqlite"
+
     def writer(
         self, wait: float | None = None, on_wait: OnWait | None = None
     ) -> AbstractContextManager[None]:
