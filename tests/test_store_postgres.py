@@ -72,14 +72,17 @@ def test_the_sample_gives_the_same_answers_on_both(databases: Databases, backend
         assert orjson.dumps(postgres["verdicts"][post_id]) == orjson.dumps(verdict), post_id
 
 
-def column_types(store: Store) -> dict[str, str]:
+def query(store: Store, sql: str) -> list[Any]:
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT table_name || '.' || column_name, data_type "
-                "FROM information_schema.columns WHERE table_schema = current_schema()"
-            )
-        ).all()
+        return list(conn.execute(sa.text(sql)).all())
+
+
+def column_types(store: Store) -> dict[str, str]:
+    rows = query(
+        store,
+        "SELECT table_name || '.' || column_name, data_type "
+        "FROM information_schema.columns WHERE table_schema = current_schema()",
+    )
     return {str(name): str(kind) for name, kind in rows}
 
 
@@ -188,13 +191,11 @@ def test_an_ingest_refreshes_the_planners_statistics(
     store = Store.open(new_db)
     try:
         service.ingest(store, scenario_corpus(tmp_path / "corpus"))
-        with store.engine.connect() as conn:
-            analysed = conn.execute(
-                sa.text(
-                    "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
-                    "WHERE relname = 'posts' AND schemaname = current_schema()"
-                )
-            ).scalar()
-        assert analysed
+        analysed = query(
+            store,
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'posts' AND schemaname = current_schema()",
+        )
+        assert analysed == [(True,)]
     finally:
         store.close()
