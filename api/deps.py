@@ -5,14 +5,18 @@ context rules and the warm caches) and the settings live on `app.state`, built b
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
 from api.metrics import Metrics
 from tracer import Settings, Tracer
 
+P = ParamSpec("P")
+T = TypeVar("T")
 API_KEY = APIKeyHeader(
     name="X-API-Key",
     auto_error=False,
@@ -23,6 +27,17 @@ API_KEY = APIKeyHeader(
 def get_tracer(request: Request) -> Tracer:
     door: Tracer = request.app.state.tracer
     return door
+
+
+async def read(door: Tracer, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a read of the store from an `async` route: in the route itself on SQLite (an
+    in-process read of a millisecond costs less than a hop to a thread), in the thread
+    pool on a database server (PostgreSQL), whose round trips would otherwise hold the
+    event loop and serialise the replica's requests (/trace at 100k posts, 16 clients:
+    133 -> 293 requests/s)."""
+    if door.store.in_process:
+        return fn(*args, **kwargs)
+    return await run_in_threadpool(fn, *args, **kwargs)
 
 
 def get_settings(request: Request) -> Settings:

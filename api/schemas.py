@@ -321,6 +321,8 @@ class IngestOut(BaseModel):
     accounts_added: int
     families_touched: int
     relinked: bool = False
+    notes: list[str] = []
+    """What the ingest wants known: e.g. how long it waited for another writer."""
     seconds: float
 
 

@@ -2,6 +2,12 @@
 concurrent clients, from this process against `tracer serve` in another, on loopback.
 
     python -m bench.http_load --db bench/out/bench-100000.db --clients 16 --requests 4000
+    python -m bench.http_load --db postgresql://postgres@127.0.0.1/bench --replicas 2
+
+`--db` is an SQLite file or a PostgreSQL URL; `--replicas N` starts N `tracer serve`
+processes on the same database (ports `--port`, `--port`+1, …) and spreads the clients
+over them round-robin, as a load balancer would; each replica's time from start to a
+ready `/readyz` is reported.
 
 The server runs with rate limiting off. Clients are asyncio tasks, each on its own
 keep-alive connection with a minimal HTTP/1.1 exchange, so the client costs little of
@@ -17,7 +23,6 @@ import asyncio
 import json
 import os
 import random
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,6 +31,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACER = str(Path(sys.executable).parent / "tracer")
@@ -93,39 +100,54 @@ async def _client(
 
 
 async def load(
-    host: str, port: int, route: str, paths: list[str], clients: int, requests: int, seconds: float
+    host: str,
+    ports: list[int],
+    route: str,
+    paths: list[str],
+    clients: int,
+    requests: int,
+    seconds: float,
 ) -> Result:
+    """`clients` keep-alive clients spread round-robin over the servers on `ports`."""
     result = Result(route)
     budget = [requests]
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(
-        *(_client(host, port, paths, deadline, budget, result) for _ in range(clients))
+        *(
+            _client(host, ports[n % len(ports)], paths, deadline, budget, result)
+            for n in range(clients)
+        )
     )
     result.seconds = time.perf_counter() - started
     return result
 
 
-def sample_ids(db: Path, count: int, seed: int) -> tuple[list[str], list[str]]:
+def sample_ids(db: str, count: int, seed: int) -> tuple[list[str], list[str]]:
     """Random posts, and random families (any size) of the database."""
+    from tracer.store import Store
+    from tracer.store.schema import families, posts
+
     rng = random.Random(seed)
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        top = conn.execute("SELECT max(idx) FROM posts").fetchone()[0]
-        picks = [rng.randint(1, top) for _ in range(count)]
-        marks = ",".join("?" * len(picks))
-        posts = [
-            r[0] for r in conn.execute(f"SELECT post_id FROM posts WHERE idx IN ({marks})", picks)
-        ]
-        families = [
-            f"F{r[0]}"
-            for r in conn.execute(
-                "SELECT family_id FROM families WHERE size > 1 ORDER BY random() LIMIT ?", (count,)
+    store = Store.open(db)
+    try:
+        with store.engine.connect() as conn:
+            top = conn.execute(sa.select(sa.func.max(posts.c.idx))).scalar_one()
+            picks = [rng.randint(1, top) for _ in range(count)]
+            found = conn.execute(sa.select(posts.c.post_id).where(posts.c.idx.in_(picks)))
+            post_ids = [r[0] for r in found]
+            shared = conn.execute(
+                sa.select(families.c.family_id)
+                .where(families.c.size > 1)
+                .order_by(families.c.family_id)
             )
-        ]
-    return posts, families
+            family_ids = [f"F{r[0]}" for r in shared]
+    finally:
+        store.close()
+    return post_ids, rng.sample(family_ids, min(count, len(family_ids)))
 
 
-def start_server(db: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
     env["TRACER_RATE_LIMIT"] = "0"
     command = [TRACER, "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
@@ -149,7 +171,8 @@ def start_server(db: Path, port: int, workers: int, log: Path) -> subprocess.Pop
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "bench-100000.db")
+    parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "bench-100000.db"))
+    parser.add_argument("--replicas", type=int, default=1, help="servers on one database")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=4000, help="per route")
     parser.add_argument("--seconds", type=float, default=30.0, help="at most, per route")
@@ -160,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds", type=int, default=3, help="runs of every route; the median run is kept"
     )
     args = parser.parse_args(argv)
-    if not args.db.is_file():
+    if "://" not in args.db and not Path(args.db).is_file():
         parser.error(f"{args.db}: no database (bench/run.py or `tracer ingest` makes one)")
     posts, families = sample_ids(args.db, 2000, args.seed)
     routes = {
@@ -169,18 +192,24 @@ def main(argv: list[str] | None = None) -> int:
         "/families/{id}/graph": [f"/families/{f}/graph" for f in families],
     }
     load_before = os.getloadavg()[0]
-    log = args.db.with_suffix(".serve.log")
-    server = start_server(args.db, args.port, args.workers, log)
+    label = _label(args.db)
+    ports = [args.port + n for n in range(args.replicas)]
+    servers, ready_seconds = [], []
+    for port in ports:  # one after the other: each start is timed on its own
+        started = time.perf_counter()
+        log = ROOT / "bench" / "out" / f"{label}-{port}.serve.log"
+        servers.append(start_server(args.db, port, args.workers, log))
+        ready_seconds.append(round(time.perf_counter() - started, 2))
     try:
         for route, paths in routes.items():
-            asyncio.run(load("127.0.0.1", args.port, route, paths, args.clients, 200, 10))  # warm
+            asyncio.run(load("127.0.0.1", ports, route, paths, args.clients, 200, 10))  # warm
         rounds: dict[str, list[dict[str, float | int | str]]] = {r: [] for r in routes}
         for _ in range(args.rounds):  # interleaved, so a burst of other load hits every route
             for route, paths in routes.items():
                 run = asyncio.run(
                     load(
                         "127.0.0.1",
-                        args.port,
+                        ports,
                         route,
                         paths,
                         args.clients,
@@ -192,13 +221,17 @@ def main(argv: list[str] | None = None) -> int:
         results = [
             sorted(runs, key=lambda r: float(r["rps"]))[len(runs) // 2] for runs in rounds.values()
         ]
+        rss_mb = [_rss_mb(server.pid) for server in servers]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     baseline = float(results[0]["rps"]) or 1.0
     load_avg = (load_before, os.getloadavg()[0])
     print(
-        f"db={args.db.name} clients={args.clients} workers={args.workers} (rate limit off); "
+        f"db={label} replicas={args.replicas} (ready after {ready_seconds} s, "
+        f"RSS after the load {rss_mb} MB) "
+        f"clients={args.clients} workers={args.workers} (rate limit off); "
         f"median of {args.rounds} rounds; load average {load_avg[0]:.1f} before, "
         f"{load_avg[1]:.1f} after, on {os.cpu_count()} cores"
     )
@@ -213,10 +246,31 @@ def main(argv: list[str] | None = None) -> int:
         )
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    name = f"http-{args.db.stem}-c{args.clients}-w{args.workers}.json"
-    record = {"args": vars(args) | {"db": str(args.db)}, "load_average": load_avg}
+    name = f"http-{label}-r{args.replicas}-c{args.clients}-w{args.workers}.json"
+    record = {
+        "args": vars(args),
+        "load_average": load_avg,
+        "ready_seconds": ready_seconds,
+        "rss_mb": rss_mb,
+    }
     (out / name).write_text(json.dumps(record | {"results": results, "rounds": rounds}, indent=2))
     return 1 if any(int(r["5xx"]) for runs in rounds.values() for r in runs) else 0
+
+
+def _rss_mb(pid: int) -> int:
+    """Resident memory of a server and its worker processes, in MB."""
+    import psutil
+
+    process = psutil.Process(pid)
+    total = sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+    return round(total / 1e6)
+
+
+def _label(db: str) -> str:
+    """A file-name-safe name of the database: the file's stem, or `pg-DBNAME`."""
+    if "://" in db:
+        return "pg-" + db.rsplit("/", 1)[-1].split("?")[0]
+    return Path(db).stem
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,8 @@ from tracer import service
 from tracer.corpus import ACCOUNT_FIELDS
 from tracer.models import Account
 from tracer.store import Store
+
+from .pg_support import PgServer
 
 # Examples are cheap, but a loaded CI machine must not turn them into deadline flakes.
 settings.register_profile("tracer", deadline=None)
@@ -262,9 +264,85 @@ def corpus_builder(tmp_path: Path) -> CorpusBuilder:
     return CorpusBuilder(tmp_path / "corpus")
 
 
+# --- databases ---------------------------------------------------------------------
+#
+# Tests marked `databases` (a module's `pytestmark`, or one test) run once on SQLite and
+# once on PostgreSQL: every fixture below that opens a database follows the `backend`
+# parameter. Unmarked tests run on SQLite. Without a PostgreSQL server the PostgreSQL
+# half is skipped.
+
+BACKENDS = ("sqlite", "postgresql")
+Db = Path | str
+"""A database as `--db` takes it: an SQLite file, or a PostgreSQL URL."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("databases") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database kind of this test: `sqlite`, or `postgresql` for tests marked
+    `databases` (their second run)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+class Databases:
+    """Databases of a test session: new empty ones, and shared ones built once per
+    backend (whatever order pytest runs the parametrised tests in)."""
+
+    def __init__(self, tmp: pytest.TempPathFactory) -> None:
+        self.tmp = tmp
+        self.pg = PgServer()
+        self._pg_state: str | None = None
+        self._shared: dict[tuple[str, str], Db] = {}
+
+    def new(self, backend: str, name: str = "tracer") -> Db:
+        if backend == "sqlite":
+            return self.tmp.mktemp(name) / f"{name}.db"
+        if self._pg_state is None:
+            reason = self.pg.answers()
+            if reason is None:
+                self.pg.create()
+                self._pg_state = "created"
+            else:
+                self._pg_state = reason
+        if self._pg_state != "created":
+            pytest.skip(self._pg_state)
+        return self.pg.fresh(name.replace("-", "_"))
+
+    def shared(self, backend: str, name: str, build: Callable[[Db], None]) -> Db:
+        key = (backend, name)
+        if key not in self._shared:
+            db = self.new(backend, name)
+            build(db)
+            self._shared[key] = db
+        return self._shared[key]
+
+    def close(self) -> None:
+        if self._pg_state == "created":
+            self.pg.drop()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "tracer.db")
+def new_db(databases: Databases, backend: str) -> Db:
+    """An empty database of this test's backend (not opened)."""
+    return databases.new(backend)
+
+
+@pytest.fixture
+def store(new_db: Db) -> Iterator[Store]:
+    opened = Store.open(new_db)
     yield opened
     opened.close()
 
@@ -274,22 +352,27 @@ def scenario_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return scenario_corpus(tmp_path_factory.mktemp("scenario") / "corpus")
 
 
+def _ingest_scenario(folder: Path) -> Callable[[Db], None]:
+    def build(db: Db) -> None:
+        opened = Store.open(db)
+        try:
+            report = service.ingest(opened, folder)
+        finally:
+            opened.close()
+        assert report.ingested == len(SCENARIO), report.to_json()
+        assert not report.errors and not report.conflicts
+
+    return build
+
+
 @pytest.fixture(scope="session")
-def scenario_db(scenario_dir: Path) -> Path:
+def scenario_db(scenario_dir: Path, databases: Databases, backend: str) -> Db:
     """A database holding the ingested scenario; tests must only read it."""
-    db = scenario_dir.parent / "scenario.db"
-    opened = Store.open(db)
-    try:
-        report = service.ingest(opened, scenario_dir)
-    finally:
-        opened.close()
-    assert report.ingested == len(SCENARIO), report.to_json()
-    assert not report.errors and not report.conflicts
-    return db
+    return databases.shared(backend, "scenario", _ingest_scenario(scenario_dir))
 
 
 @pytest.fixture
-def scenario_store(scenario_db: Path) -> Iterator[Store]:
+def scenario_store(scenario_db: Db) -> Iterator[Store]:
     opened = Store.open(scenario_db)
     yield opened
     opened.close()
@@ -345,6 +428,20 @@ def serving(db: Path, log: Path, settings: dict[str, str] | None = None) -> Iter
         yield base
 
 
+def start_ingest(db: Path | str, corpus: Path, **settings: str) -> subprocess.Popen[str]:
+    """`tracer --db DB ingest CORPUS --json` started as a subprocess (text pipes for its
+    report and its messages); `settings` are `TRACER_*` variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
+    env.update(settings)
+    return subprocess.Popen(
+        [TRACER, "--db", str(db), "ingest", str(corpus), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
 def run_tracer(
     *args: str, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
@@ -387,22 +484,27 @@ VERIFY_KEYS = frozenset(
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "sample_data" / "corpus"
 
 
-@pytest.fixture(scope="session")
-def sample_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus ingested once per run (with OCR, ~30 s). Tests that serve it or
-    write to it work on a copy (`copy_db`)."""
-    db = tmp_path_factory.mktemp("sample") / "sample.db"
+def _ingest_sample(db: Db) -> None:
     store = Store.open(db)
     try:
         report = service.ingest(store, SAMPLE_CORPUS)
         assert report.errors == [] and report.conflicts == [], report.to_json()
     finally:
         store.close()
-    return db
 
 
-def copy_db(source: Path, folder: Path) -> Path:
-    """A private copy of a closed SQLite database (its WAL is checkpointed on close)."""
+@pytest.fixture(scope="session")
+def sample_db_file(databases: Databases, backend: str) -> Db:
+    """The sample corpus ingested once per run and backend (with OCR, ~30 s). Tests that
+    serve it or write to it work on a copy (`copy_db`, SQLite)."""
+    return databases.shared(backend, "sample", _ingest_sample)
+
+
+def copy_db(source: Db, folder: Path) -> Db:
+    """A private copy of a closed SQLite database (its WAL is checkpointed on close); a
+    PostgreSQL database as it is (what the tests write there is derived: summaries)."""
+    if isinstance(source, str):
+        return source
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
     shutil.copy(source, target)
@@ -410,7 +512,7 @@ def copy_db(source: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_store(sample_db_file: Path) -> Iterator[Store]:
+def sample_store(sample_db_file: Db) -> Iterator[Store]:
     """The ingested sample corpus; tests must only read it."""
     store = Store.open(sample_db_file)
     try:

@@ -3,23 +3,22 @@ health) against a real `tracer serve` process on the scenario corpus."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import BANTEN_URL, RELEASE_FAMILY, RELEASE_TEXT, SCENARIO, serving
+from .conftest import BANTEN_URL, RELEASE_FAMILY, RELEASE_TEXT, SCENARIO, Db, copy_db, serving
 from .test_api_http import assert_post, assert_problem
+
+pytestmark = pytest.mark.databases  # the routes on SQLite and on PostgreSQL
 
 
 @pytest.fixture(scope="module")
-def client(scenario_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def client(scenario_db: Db, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     folder = tmp_path_factory.mktemp("routes")
-    db = folder / "copy.db"  # the routes keep derived family summaries up to date
-    shutil.copy(scenario_db, db)
+    db = copy_db(scenario_db, folder)  # the routes keep derived family summaries up to date
     settings = {"TRACER_RATE_LIMIT": "0"}
     with (
         serving(db, folder / "serve.log", settings) as base,

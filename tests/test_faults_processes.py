@@ -1,7 +1,8 @@
 """Fault suite, process half (issue 12): two writers are serialised (the second waits,
 saying so, or fails at once with exit 2 / a 409), a killed ingest leaves no worker
 running, and an ingest commits as it goes however many pictures a batch of lines holds.
-Real subprocesses, a real server and real SQLite files; nothing is timed."""
+Real subprocesses, a real server and real SQLite files (and PostgreSQL for the waiting
+writer, tests/test_replicas.py for more); nothing is timed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import httpx
 import orjson
 import psutil
+import pytest
 from PIL import Image, ImageDraw
 
 from tracer import service
@@ -25,10 +27,12 @@ from .conftest import (
     SCENARIO,
     TRACER,
     CorpusBuilder,
+    Db,
     post_line,
     run_tracer,
     scenario_corpus,
     serving,
+    start_ingest,
 )
 from .test_api_http import assert_problem
 
@@ -54,23 +58,19 @@ def until(condition: object, what: str, limit: float = 60) -> None:
 # --- two writers -----------------------------------------------------------------
 
 
-def test_a_second_cli_ingest_fails_at_once_or_waits_and_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.databases  # a lock file beside SQLite, an advisory lock on PostgreSQL
+def test_a_second_cli_ingest_fails_at_once_or_waits_and_loses_nothing(
+    tmp_path: Path, new_db: Db
+) -> None:
     corpus = scenario_corpus(tmp_path / "corpus")
-    db = tmp_path / "t.db"
+    db = new_db
     holder = Store.open(db)
     with holder.writer():  # another ingest, as far as the CLI can tell
         refused = run_tracer("--db", str(db), "ingest", str(corpus), "--wait", "0")
         assert refused.returncode == 2
         assert "is writing to this database: try again" in refused.stderr
         assert "Traceback" not in refused.stderr and len(refused.stderr) < 400
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
-        waiting = subprocess.Popen(
-            [TRACER, "--db", str(db), "ingest", str(corpus), "--json"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        waiting = start_ingest(db, corpus)
         assert waiting.stderr is not None
         said = waiting.stderr.readline()
         assert said.startswith("waiting: an ingest (pid") and str(os.getpid()) in said
@@ -90,20 +90,11 @@ def test_two_concurrent_cli_ingests_both_store_everything(tmp_path: Path) -> Non
             builder.add(post_line(f"p{n}-{i}", "kominfo", f"2024-01-{1 + i % 28:02d}T10:00Z", text))
         corpora.append(builder.write())
     db = tmp_path / "t.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
-    env["TRACER_BATCH_SIZE"] = "50"  # many commits: the two runs overlap
-    runs = [
-        subprocess.Popen(
-            [TRACER, "--db", str(db), "ingest", str(c), "--json"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
-        for c in corpora
-    ]
+    # many commits: the two runs overlap
+    runs = [start_ingest(db, c, TRACER_BATCH_SIZE="50") for c in corpora]
     for run in runs:
         out, err = run.communicate(timeout=300)
-        assert run.returncode == 0, err.decode()
+        assert run.returncode == 0, err
         assert orjson.loads(out)["ingested"] == 1000
     assert stored(db) == 2000
 

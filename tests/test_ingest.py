@@ -26,6 +26,8 @@ from .conftest import (
     post_line,
 )
 
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
+
 
 def test_bad_lines_are_reported_and_good_lines_ingested(
     corpus_builder: CorpusBuilder, store: Store

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +23,8 @@ from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.linking import relink
 from tracer.policy import MatchPolicy
 from tracer.store import Store
+
+from .conftest import Databases, Db
 
 SEED = 11
 POSTS = 800
@@ -42,13 +43,17 @@ def lines() -> list[bytes]:
     return [orjson.dumps(post_json_local(p)) + b"\n" for p, _ in iter_scale_corpus(SEED, POSTS)]
 
 
-def snapshot(db: Path) -> Snapshot:
+def snapshot(db: Db) -> Snapshot:
     """Families of two or more posts, as sets of post ids, and every post's parent."""
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT p.post_id, p.family_id, q.post_id FROM posts p "
-            "LEFT JOIN posts q ON q.idx = p.parent_idx"
-        ).fetchall()
+    store = Store.open(db)
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT p.post_id, p.family_id, q.post_id FROM posts p "
+                "LEFT JOIN posts q ON q.idx = p.parent_idx"
+            ).all()
+    finally:
+        store.close()
     families: dict[int, set[str]] = {}
     for post_id, family, _ in rows:
         families.setdefault(family, set()).add(post_id)
@@ -56,7 +61,7 @@ def snapshot(db: Path) -> Snapshot:
     return partition, {post_id: parent for post_id, _, parent in rows}
 
 
-def ingest(db: Path, *folders: Path, batch_size: int = 5000) -> Snapshot:
+def ingest(db: Db, *folders: Path, batch_size: int = 5000) -> Snapshot:
     store = Store.open(db)
     try:
         for folder in folders:
@@ -83,14 +88,15 @@ def test_shuffled_lines_and_small_batches(
     assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=97) == reference
 
 
+@pytest.mark.databases  # the same answer on PostgreSQL as one SQLite ingest
 def test_an_ingest_split_in_two_in_either_order(
-    tmp_path: Path, lines: list[bytes], reference: Snapshot
+    tmp_path: Path, lines: list[bytes], reference: Snapshot, databases: Databases, backend: str
 ) -> None:
     half = len(lines) // 2
     early = _write(tmp_path / "early", lines[:half])
     late = _write(tmp_path / "late", lines[half:])
-    assert ingest(tmp_path / "a.db", early, late) == reference
-    assert ingest(tmp_path / "b.db", late, early) == reference
+    assert ingest(databases.new(backend, "a"), early, late) == reference
+    assert ingest(databases.new(backend, "b"), late, early) == reference
 
 
 def test_interleaved_deliveries(tmp_path: Path, lines: list[bytes], reference: Snapshot) -> None:
@@ -117,10 +123,11 @@ def test_hash_seeds(
     assert snapshot(db) == reference
 
 
+@pytest.mark.databases
 def test_relink_gives_the_same_answer_and_changes_nothing_twice(
-    tmp_path: Path, lines: list[bytes], reference: Snapshot
+    tmp_path: Path, lines: list[bytes], reference: Snapshot, new_db: Db
 ) -> None:
-    db = tmp_path / "t.db"
+    db = new_db
     ingest(db, _write(tmp_path / "c", lines))
     store = Store.open(db)
     try:

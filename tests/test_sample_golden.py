@@ -17,6 +17,8 @@ import pytest
 from tracer import tracing, verification
 from tracer.store import Store
 
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
+
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CORPUS = SAMPLE / "corpus"
 TRUTH_FILE = SAMPLE / "truth.json"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tracer import search, service
 from tracer.policy import MatchPolicy
 from tracer.store import Store
@@ -19,6 +21,8 @@ from .conftest import (
     partition,
     post_line,
 )
+
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
 
 
 def test_a_copy_finds_its_family_first(scenario_store: Store) -> None:

@@ -24,6 +24,8 @@ from .conftest import (
     post_line,
 )
 
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
+
 # --- the scenario: trace and verify ------------------------------------------------------
 
 EXPECTED = {

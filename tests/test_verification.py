@@ -23,6 +23,8 @@ from tracer.verification import Submission, verify_content, verify_post
 
 from .conftest import copy_db, run_tracer
 
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
+
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 TRUTH = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
 CASES = TRUTH["cases"]

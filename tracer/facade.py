@@ -8,6 +8,7 @@ is one question and returns values; JSON is made at the edges.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -136,8 +137,11 @@ class Tracer:
     ) -> IngestReport:
         """An uploaded batch (JSON lines or a zipped corpus) saved at `body`, under the
         one-writer lock (`BusyError` past `wait` seconds)."""
-        with self.store.writer(wait):
-            return uploads.ingest_upload(
+        holders: list[str] = []
+        asked = time.monotonic()
+        with self.store.writer(wait, on_wait=holders.append):
+            waited = time.monotonic() - asked
+            report = uploads.ingest_upload(
                 self.store,
                 kind,
                 body,
@@ -146,6 +150,9 @@ class Tracer:
                 policy=self.policy,
                 batch_size=batch_size,
             )
+        if holders:  # another replica or a CLI was writing: say how long this waited
+            report.notes.append(f"waited {waited:.1f} s for {holders[0]} to finish writing")
+        return report
 
     def writer(
         self, wait: float | None = None, on_wait: OnWait | None = None

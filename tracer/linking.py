@@ -50,7 +50,7 @@ class RowReader(Protocol):
 def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[int, Candidate]]:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
         rows = reader.rows(idxs)
-        media = store.media.items_for(rows)
+        media = store.media.items_for(i for i, r in rows.items() if r.has_media)
         return {
             i: replace(
                 candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors),

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.store import Store
+from tracer.store.generation import Generation
 from tracer.text.fingerprint import U64, TextFingerprint, fingerprint_text
 from tracer.text.index import AnchorIndex
 from tracer.text.match import TextSide, accepts, score_pair
@@ -38,11 +39,20 @@ class SearchIndex:
         self._index = AnchorIndex()
         self._last = 0
         self._posts = 0
+        self._seen: Generation | None = None
         self._lock = threading.Lock()
 
     def refresh(self, store: Store, chunk: int = 100_000) -> None:
-        """Add the posts stored since the last refresh (vectorised: one array per chunk)."""
+        """Add the posts stored since the last refresh (vectorised: one array per chunk),
+        by this process or another (the store's generation says whether there are any);
+        after a relink, load them all again."""
         with self._lock:
+            now = store.generation()
+            if now == self._seen:
+                return
+            if self._seen is None or now.epoch != self._seen.epoch:
+                self._index, self._last, self._posts = AnchorIndex(), 0, 0
+            self._seen = now
             keys: list[U64] = []
             owners: list[npt.NDArray[np.int64]] = []
             added = 0

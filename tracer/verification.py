@@ -50,6 +50,7 @@ from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
 from tracer.screenshot import View, screenshot_media, without_handles
 from tracer.store import Store
+from tracer.store.generation import Generation
 from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import fingerprint_text
 from tracer.tracing import find_post, load_family, text_side
@@ -502,16 +503,17 @@ def known_handles(store: Store) -> list[str]:
 class Searcher:
     """A linker loaded from the store and kept for verifying outside content: the HTTP
     service answers `POST /verify` without reloading every anchor per request. Rebuilt
-    when the store has new posts; thread-safe (one build at a time, reads share it)."""
+    when the store was written to, by any process; thread-safe (one build at a time,
+    reads share it)."""
 
     def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
         self._linker: Linker | None = None
-        self._built_at = -1
+        self._built_at: Generation | None = None
         self._lock = threading.Lock()
 
     def linker(self, store: Store) -> Linker:
-        latest = store.max_idx()
+        latest = store.generation()  # any write, by this process or another
         with self._lock:
             if self._linker is None or latest != self._built_at:
                 self._linker = make_linker(store, self.policy, _PerCallReader(store))

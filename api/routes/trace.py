@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import TracerDep
+from api.deps import TracerDep, read
 from api.errors import PROBLEM_RESPONSES
 from api.responses import FastJSON
 from api.schemas import TraceOut, VerifyOut
@@ -18,10 +18,10 @@ PostRef = Annotated[str, Query(min_length=1, max_length=2048, description="Post 
 @router.get("/trace", response_model=TraceOut)
 async def trace(post: PostRef, door: TracerDep) -> FastJSON:
     """Where a post came from: its family's cascade, origin, release, parent and path."""
-    return FastJSON(door.trace(post).to_json())
+    return FastJSON((await read(door, door.trace, post)).to_json())
 
 
 @router.get("/verify", response_model=VerifyOut)
 async def verify(post: PostRef, door: TracerDep) -> FastJSON:
     """The verdict on "this post was a ministry release", with release, lag and evidence."""
-    return FastJSON(door.verify(post).to_json())
+    return FastJSON((await read(door, door.verify, post)).to_json())

@@ -14,6 +14,8 @@ from tracer.store import listings as queries
 
 from ..conftest import RELEASE_TEXT, SCENARIO, CorpusBuilder, post_line
 
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
+
 
 def all_posts(store: Store, limit: int, **filters: object) -> list[str]:
     out: list[str] = []

@@ -22,6 +22,8 @@ from tracer.store.migrations import SCHEMA_VERSION
 
 from ..conftest import ACCOUNTS, SCENARIO, TRACER, run_tracer
 
+pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
+
 
 def test_a_new_store_has_the_current_schema(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "new.db")
@@ -54,7 +56,10 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 def test_database_url() -> None:
     assert database_url("tracer.db") == "sqlite:///tracer.db"
     assert database_url(Path("/data/tracer.db")) == "sqlite:////data/tracer.db"
-    assert database_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    # PostgreSQL through psycopg 3, whichever way the URL names it
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u:pw@h:5433/db") == "postgresql+psycopg://u:pw@h:5433/db"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
 def test_accounts_upsert(store: Store) -> None:

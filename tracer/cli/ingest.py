@@ -27,6 +27,7 @@ from tracer.errors import RecordError
 from tracer.media import ocr
 from tracer.models import TIERS
 from tracer.normalize import resolve_zone
+from tracer.store import shown_url
 
 
 def _count_work(path: Path) -> tuple[int, int]:
@@ -179,8 +180,8 @@ def ingest(
 
 def _say_waiting(holder: str) -> None:
     err.print(
-        f"waiting: {holder} is writing to {state.settings.db}; this ingest starts when it "
-        "has finished (Ctrl-C to stop, nothing is lost)",
+        f"waiting: {holder} is writing to {shown_url(state.settings.db)}; this ingest starts "
+        "when it has finished (Ctrl-C to stop, nothing is lost)",
         highlight=False,
         soft_wrap=True,
     )

@@ -20,7 +20,15 @@ from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
 from tracer.models import Account
-from tracer.store.dialects import create_engine, database_url
+from tracer.store import generation
+from tracer.store.dialects import (
+    bulk_insert,
+    create_engine,
+    database_url,
+    refresh_statistics,
+    shown_url,
+)
+from tracer.store.generation import Generation
 from tracer.store.links import LinkReader, chunks, write_links
 from tracer.store.media import MediaStore, insert_media
 from tracer.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -44,6 +52,11 @@ from tracer.store.schema import (
 )
 from tracer.store.writelock import OnWait, writer_lock
 
+ANALYSE_AFTER = 1_000
+"""New posts after which the end of an ingest's cascade pass refreshes the statistics."""
+ANALYSE_EVERY = 50_000
+"""New posts after which a long ingest refreshes them on the way."""
+
 
 class Store(Reads):
     """A database opened for tracer; the read side is `Reads`."""
@@ -51,6 +64,8 @@ class Store(Reads):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._post_stmt: sa.Select[Any] | None = None
+        self._unanalysed = 0
+        """Posts this process stored since it last refreshed the planner's statistics."""
 
     @classmethod
     def open(cls, db: str | Path) -> Store:
@@ -61,11 +76,17 @@ class Store(Reads):
             store.migrate()
         except sa.exc.OperationalError as exc:  # a folder that does not exist, a locked file
             engine.dispose()
-            raise StoreError(f"cannot open database {url!r}: {exc.orig}") from None
+            raise StoreError(f"cannot open database {shown_url(url)!r}: {exc.orig}") from None
         return store
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def in_process(self) -> bool:
+        """Whether the database runs inside this process (SQLite), rather than on a
+        server that each statement makes a round trip to (PostgreSQL)."""
+        return self.engine.dialect.name == "sqlite"
 
     def writer(
         self, wait: float | None = None, on_wait: OnWait | None = None
@@ -99,6 +120,11 @@ class Store(Reads):
                     conn.execute(meta.update().where(meta.c.key == "schema_version"), values)
                 else:
                     conn.execute(meta.insert(), values)
+
+    def generation(self) -> Generation:
+        """Where the store's writes stand (`tracer.store.generation`): one look-up."""
+        with self.engine.connect() as conn:
+            return generation.read(conn)
 
     def schema_version(self, missing_ok: bool = False) -> int:
         with self.engine.connect() as conn:
@@ -200,10 +226,14 @@ class Store(Reads):
         """One transaction: new posts, their media, matches, family merges, families
         marked dirty."""
         with self.engine.begin() as conn:
-            if rows:
-                conn.execute(posts.insert(), [post_row(r) for r in rows])
+            bulk_insert(conn, posts, [post_row(r) for r in rows])
             insert_media(conn, media_rows)
             write_links(conn, match_rows, relabels, touched)
+            generation.bump(conn)
+        self._unanalysed += len(rows)
+        if self._unanalysed >= ANALYSE_EVERY:
+            self._unanalysed = 0
+            refresh_statistics(self.engine)
 
     def last_key(self) -> tuple[int, str] | None:
         """The (time, post id) of the latest stored post: posts linked after it, in time
@@ -232,6 +262,7 @@ class Store(Reads):
             )
             for table in (matches, families, family_stats):
                 conn.execute(table.delete())
+            generation.bump(conn, relinked=True)
         return order
 
     def write_links(
@@ -252,6 +283,7 @@ class Store(Reads):
                     [{"i": i, "f": f, "a": a} for i, f, a in links],
                 )
             write_links(conn, match_rows, relabels, touched)
+            generation.bump(conn, relinked=True)  # stored posts' anchors changed
 
     # --- cascades ---------------------------------------------------------------
 
@@ -295,8 +327,10 @@ class Store(Reads):
     def write_cascades(
         self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
     ) -> None:
-        """One transaction: parents and edges of the members, family summaries, dirty cleared."""
+        """One transaction: parents and edges of the members, family summaries, dirty
+        cleared; then, after a bulk of new posts, fresh planner statistics."""
         with self.engine.begin() as conn:
+            generation.bump(conn)
             if cascades:
                 stmt = (
                     posts.update()
@@ -342,3 +376,6 @@ class Store(Reads):
                         for s in summaries
                     ],
                 )
+        if self._unanalysed >= ANALYSE_AFTER:
+            self._unanalysed = 0
+            refresh_statistics(self.engine)

@@ -10,7 +10,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from tracer.store.dialects import placeholder
+from tracer.store.dialects import bulk_insert, placeholder
 from tracer.store.rows import LinkRow
 from tracer.store.schema import families, matches, posts
 
@@ -33,13 +33,15 @@ class LinkReader:
                 if sql is None:
                     marks = ",".join([self._mark] * len(chunk))
                     sql = (
-                        "SELECT idx, post_id, account_id, norm_text, anchors FROM posts "
+                        "SELECT idx, post_id, account_id, norm_text, anchors, media FROM posts "
                         f"WHERE idx IN ({marks})"
                     )
                     self._sql[len(chunk)] = sql
                 cursor.execute(sql, tuple(chunk))
                 for r in cursor.fetchall():
-                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]))
+                    # media: JSON text (SQLite) or the list psycopg reads off JSONB
+                    has_media = r[5] not in ("[]", [])
+                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]), has_media)
         finally:
             cursor.close()
         return out
@@ -60,19 +62,14 @@ def write_links(
     touched: Iterable[int],
 ) -> None:
     """Matches, family merges and families marked dirty, inside the caller's transaction."""
-    if match_rows:
-        conn.execute(
-            matches.insert(),
-            [
-                {
-                    "idx": a,
-                    "other_idx": b,
-                    "modality": m,
-                    "scores": orjson.dumps(s).decode(),
-                }
-                for a, b, m, s in match_rows
-            ],
-        )
+    bulk_insert(
+        conn,
+        matches,
+        [
+            {"idx": a, "other_idx": b, "modality": m, "scores": orjson.dumps(s).decode()}
+            for a, b, m, s in match_rows
+        ],
+    )
     for old, new in relabels:
         conn.execute(posts.update().where(posts.c.family_id == old).values(family_id=new))
         conn.execute(families.delete().where(families.c.family_id == old))

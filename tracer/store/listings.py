@@ -26,8 +26,10 @@ from tracer.models import iso_utc
 from tracer.normalize import normalize_text
 from tracer.store import Store
 from tracer.store.family_id import FamilyId
+from tracer.store.generation import Generation
 from tracer.store.rows import stored_post
 from tracer.store.schema import accounts, families, family_stats, posts
+from tracer.store.writelock import SUMMARIES_KEY, transaction_lock
 
 log = logging.getLogger("tracer.store.listings")
 FamilySort = Literal["size", "first_seen", "last_seen", "median_lag"]
@@ -216,18 +218,10 @@ class FamilyStats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._generation: tuple[int, int, int] | None = None
+        self._generation: Generation | None = None
 
     def ensure_fresh(self, store: Store) -> int:
-        with store.engine.connect() as conn:
-            generation = conn.execute(
-                sa.select(
-                    sa.select(sa.func.coalesce(sa.func.max(posts.c.idx), 0)).scalar_subquery(),
-                    sa.select(sa.func.count()).select_from(families).scalar_subquery(),
-                    sa.select(sa.func.count()).where(families.c.dirty.is_(True)).scalar_subquery(),
-                )
-            ).one()
-        key = (int(generation[0]), int(generation[1]), int(generation[2]))
+        key = store.generation()  # moves with every write, this process's or another's
         if key == self._generation:
             return 0
         with self._lock:
@@ -259,6 +253,7 @@ def refresh_family_stats(store: Store) -> int:
         stale = [int(r[0]) for r in conn.execute(stale_stmt)]
     rows = _family_stats_rows(store, stale)
     with store.engine.begin() as conn:
+        transaction_lock(conn, SUMMARIES_KEY)  # replicas refresh one at a time
         gone = ~sa.exists().where(families.c.family_id == stats.c.family_id)
         conn.execute(stats.delete().where(gone))
         for start in range(0, len(rows), 500):

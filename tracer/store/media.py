@@ -18,6 +18,7 @@ from tracer.media.match import MediaItem
 from tracer.media.signals import signal_for
 from tracer.normalize import normalize_text
 from tracer.prepare import PreparedMedia
+from tracer.store.dialects import bulk_insert
 from tracer.store.rows import MediaRow
 from tracer.store.schema import media, posts
 
@@ -25,8 +26,7 @@ CHUNK = 900
 
 
 def insert_media(conn: Connection, rows: Sequence[MediaRow]) -> None:
-    if rows:
-        conn.execute(media.insert(), [asdict(r) for r in rows])
+    bulk_insert(conn, media, [asdict(r) for r in rows])
 
 
 def media_item(row: MediaRow) -> MediaItem | None:
@@ -69,6 +69,8 @@ class MediaStore:
         """Media rows of the given posts, in their order in the post."""
         out: dict[int, list[MediaRow]] = defaultdict(list)
         wanted = sorted(set(idxs))
+        if not wanted:
+            return {}
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), CHUNK):
                 stmt = (

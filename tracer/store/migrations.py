@@ -11,6 +11,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from tracer.store import generation
 from tracer.store.schema import (
     accounts,
     families,
@@ -49,10 +50,41 @@ def _v4_reading_params(conn: Connection) -> None:
         conn.execute(sa.text("ALTER TABLE media ADD COLUMN ocr_params TEXT"))
 
 
+def _v5_postgres_types(conn: Connection) -> None:
+    """PostgreSQL databases made before PostgreSQL was first-class hold JSON as TEXT and
+    post numbers as INTEGER: convert them to the schema's JSONB and BIGINT (SQLite's
+    types are unchanged, so nothing to do there)."""
+    if conn.dialect.name != "postgresql":
+        return
+    inspector = sa.inspect(conn)
+    for table in (posts, families, matches, media, family_stats):
+        current = {
+            c["name"]: c["type"].compile(dialect=conn.dialect)
+            for c in inspector.get_columns(table.name)
+        }
+        for column in table.columns:
+            wanted = column.type.compile(dialect=conn.dialect)
+            if column.name in current and current[column.name] != wanted:
+                conn.execute(
+                    sa.text(
+                        f'ALTER TABLE "{table.name}" ALTER COLUMN "{column.name}" '
+                        f'TYPE {wanted} USING "{column.name}"::{wanted}'
+                    )
+                )
+
+
+def _v6_generation(conn: Connection) -> None:
+    """The counters replicas read to notice other processes' writes
+    (`tracer.store.generation`)."""
+    generation.start(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_media,
     _v3_read_side,
     _v4_reading_params,
+    _v5_postgres_types,
+    _v6_generation,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

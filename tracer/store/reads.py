@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tracer.models import Account, StoredPost
 from tracer.store.family_id import FamilyId
 from tracer.store.links import chunks
-from tracer.store.rows import account_of, stored_post
+from tracer.store.rows import account_of, json_document, stored_post
 from tracer.store.schema import accounts, families, matches, media, posts
 
 
@@ -106,7 +105,7 @@ class Reads:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
-        return [(stored_post(r), orjson.loads(r["edge"]) if r["edge"] else None) for r in rows]
+        return [(stored_post(r), json_document(r["edge"]) if r["edge"] else None) for r in rows]
 
     def family_sizes(self, family_ids: Sequence[str]) -> dict[str, int]:
         """Sizes of families by their public ids (`F12`)."""
@@ -144,7 +143,7 @@ class Reads:
                     .where(this.c.post_id == post_id)
                 )
                 for r in conn.execute(stmt):
-                    out.append({"post_id": r[0], "modality": r[1], "scores": orjson.loads(r[2])})
+                    out.append({"post_id": r[0], "modality": r[1], "scores": json_document(r[2])})
         return sorted(out, key=lambda e: e["post_id"])
 
     def counts(self) -> dict[str, int]:

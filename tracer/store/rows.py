@@ -43,6 +43,8 @@ class LinkRow:
     account_id: str
     norm_text: str
     anchors: bytes
+    has_media: bool = True
+    """Whether the post lists media files (False: no media rows to read for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ class MediaRow:
     """A small JPEG for verification cards."""
     ocr_params: str | None = None
     """What `ocr` depends on (`tracer.prepare.reading_params`); None: not to be reused."""
+
+
+def json_document(text: str) -> Any:
+    """A stored JSON document as a value, its objects' keys sorted: the same on every
+    database (PostgreSQL's JSONB does not keep the order they were written in)."""
+    return orjson.loads(orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS))
 
 
 def account_row(a: Account) -> dict[str, Any]:

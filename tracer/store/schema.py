@@ -1,9 +1,14 @@
-"""The database schema: SQLAlchemy Core tables and their indexes, dialect-neutral
-(the migrations that create them are in `tracer.store.migrations`)."""
+"""The database schema: SQLAlchemy Core tables and their indexes (the migrations that
+create them are in `tracer.store.migrations`). Written once for both databases; the
+types that differ (`JsonText`, `RowId`) come from `tracer.store.dialects`: fingerprints
+are BLOB / bytea, times BIGINT, JSON documents TEXT / JSONB, post numbers INTEGER /
+BIGINT."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+from tracer.store.dialects import JsonText, RowId
 
 metadata = sa.MetaData()
 
@@ -27,47 +32,47 @@ accounts = sa.Table(
 posts = sa.Table(
     "posts",
     metadata,
-    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idx", RowId, primary_key=True, autoincrement=False),
     sa.Column("post_id", sa.Text, nullable=False, unique=True),
     sa.Column("account_id", sa.Text, nullable=False, index=True),
     sa.Column("published_at", sa.Text, nullable=False),
     sa.Column("ts", sa.BigInteger, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("media", sa.Text, nullable=False),
+    sa.Column("media", JsonText, nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("url_key", sa.Text, index=True),
-    sa.Column("extra", sa.Text, nullable=False),
+    sa.Column("extra", JsonText, nullable=False),
     sa.Column("digest", sa.Text, nullable=False),
     sa.Column("norm_text", sa.Text, nullable=False),
-    sa.Column("hashtags", sa.Text, nullable=False),
+    sa.Column("hashtags", JsonText, nullable=False),
     sa.Column("anchors", sa.LargeBinary, nullable=False),
     sa.Column("indexed", sa.LargeBinary, nullable=False),
-    sa.Column("family_id", sa.Integer, nullable=False, index=True),
-    sa.Column("parent_idx", sa.Integer),
+    sa.Column("family_id", RowId, nullable=False, index=True),
+    sa.Column("parent_idx", RowId),
     sa.Column("lag_seconds", sa.BigInteger),
-    sa.Column("edge", sa.Text),
+    sa.Column("edge", JsonText),
 )
 families = sa.Table(
     "families",
     metadata,
-    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("family_id", RowId, primary_key=True, autoincrement=False),
     sa.Column("size", sa.Integer, nullable=False),
-    sa.Column("origin_idx", sa.Integer),
-    sa.Column("release_idx", sa.Integer),
+    sa.Column("origin_idx", RowId),
+    sa.Column("release_idx", RowId),
     sa.Column("dirty", sa.Boolean, nullable=False),
 )
 matches = sa.Table(
     "matches",
     metadata,
-    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("other_idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idx", RowId, primary_key=True, autoincrement=False),
+    sa.Column("other_idx", RowId, primary_key=True, autoincrement=False),
     sa.Column("modality", sa.Text, nullable=False),
-    sa.Column("scores", sa.Text, nullable=False),
+    sa.Column("scores", JsonText, nullable=False),
 )
 media = sa.Table(
     "media",
     metadata,
-    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idx", RowId, primary_key=True, autoincrement=False),
     sa.Column("ordinal", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("sha256", sa.Text),
@@ -83,16 +88,16 @@ sa.Index("ix_media_sha256", media.c.sha256)
 family_stats = sa.Table(
     "family_stats",
     metadata,
-    sa.Column("family_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("family_id", RowId, primary_key=True, autoincrement=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("accounts", sa.Integer, nullable=False),
-    sa.Column("regions", sa.Text, nullable=False),
+    sa.Column("regions", JsonText, nullable=False),
     sa.Column("first_ts", sa.BigInteger, nullable=False),
     sa.Column("last_ts", sa.BigInteger, nullable=False),
     sa.Column("median_lag", sa.BigInteger),
-    sa.Column("origin_idx", sa.Integer),
-    sa.Column("release_idx", sa.Integer),
+    sa.Column("origin_idx", RowId),
+    sa.Column("release_idx", RowId),
 )
 """Read-side summaries of families for the listing (`tracer.store.listings`); derived, so a
 row is recomputed whenever `version` (the family's size) no longer matches."""

@@ -9,7 +9,8 @@ read to its last commit; a second one waits for it or, past its wait, gets a
 - SQLite file: a POSIX lock (`fcntl.lockf`) on `DB.lock` beside the database. The
   kernel drops it when the process ends, however it ends (a `kill -9` leaves no stale
   lock to clear by hand), and forked workers do not inherit it.
-- PostgreSQL: a session advisory lock on a connection held open meanwhile, which the
+- PostgreSQL: a session advisory lock (per database: every process writing to it, on
+  any machine, takes the same one) on a connection held open meanwhile, which the
   server likewise drops when the session ends.
 
 POSIX locks do not exclude two threads of one process (two `POST /ingest` of one
@@ -22,6 +23,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from tracer.errors import BusyError, StoreError
 
@@ -39,6 +41,8 @@ OnWait = Callable[[str], None]
 POLL_SECONDS = 0.2
 ADVISORY_KEY = 0x7472616365
 """PostgreSQL advisory lock id of tracer's writer ("trace" in ASCII)."""
+SUMMARIES_KEY = 0x7472616373
+"""PostgreSQL advisory lock id of the read side's family summaries ("tracs")."""
 
 _table = threading.Condition()
 _held: dict[str, tuple[int, int]] = {}
@@ -51,7 +55,10 @@ def writer_lock(
 ) -> Iterator[None]:
     """Hold the database's writer lock; `wait` None waits as long as it takes."""
     database = engine.url.database
-    key = os.path.realpath(database) if database else engine.url.render_as_string()
+    if engine.dialect.name == "sqlite" and database:
+        key = os.path.realpath(database)
+    else:
+        key = engine.url.render_as_string()
     waiting = _Wait(None if wait is None else time.monotonic() + wait, on_wait)
     me = threading.get_ident()
     with _table:
@@ -129,12 +136,44 @@ def _file_lock(path: Path, waiting: _Wait) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(engine: Engine, waiting: _Wait) -> Iterator[None]:
+    """A session advisory lock, on a connection of its own in autocommit (never idle in
+    a transaction for the length of an ingest, which a server's
+    `idle_in_transaction_session_timeout` would end). The holder names itself in its
+    session's `application_name`, which a waiting writer reads from `pg_stat_activity`."""
     take = sa.text("SELECT pg_try_advisory_lock(:k)").bindparams(k=ADVISORY_KEY)
-    with engine.connect() as conn:
+    with engine.connect() as opened:
+        conn = opened.execution_options(isolation_level="AUTOCOMMIT")
         while not conn.execute(take).scalar():
-            waiting.again("another ingest")
+            waiting.again(_pg_holder(conn) or "another ingest")
             time.sleep(POLL_SECONDS)
+        since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        name = f"an ingest (pid {os.getpid()} on {socket.gethostname()}, since {since})"
+        conn.execute(sa.text("SELECT set_config('application_name', :n, false)"), {"n": name})
         try:
             yield
         finally:
             conn.execute(sa.text("SELECT pg_advisory_unlock(:k)").bindparams(k=ADVISORY_KEY))
+            conn.execute(sa.text("RESET application_name"))
+
+
+_HOLDER = sa.text(
+    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi AND l.objid = :lo "
+    "AND l.objsubid = 1 AND l.database = "
+    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+).bindparams(hi=ADVISORY_KEY >> 32, lo=ADVISORY_KEY & 0xFFFFFFFF)
+
+
+def _pg_holder(conn: Connection) -> str | None:
+    """Who holds the writer lock, as its session names itself; None if it is gone."""
+    name = conn.execute(_HOLDER).scalar()
+    return str(name) if name and str(name).startswith("an ingest") else None
+
+
+def transaction_lock(conn: Connection, key: int) -> None:
+    """Serialise the caller's transaction with others taking `key`, across processes:
+    on PostgreSQL a transaction advisory lock, released at commit or rollback (two
+    replicas refreshing the same derived rows would otherwise both insert them); SQLite
+    serialises its writers itself."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=key))
