@@ -19,7 +19,8 @@ from synthetic.screenshots import (
     pick_spec,
     render,
 )
-from tracer.screenshot import caption_lines, crop_or_pad, locate, without_handles
+from tracer.screen_text import caption_lines, without_handles
+from tracer.screenshot import crop_or_pad, locate
 
 MEDIA = Path(__file__).resolve().parent.parent / "sample_data" / "corpus" / "media"
 PICTURES = ("hak_politik_poster.jpg", "garut_banjir.jpg", "banten_hak_politik.jpg")

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from synthetic.sample_files.media import ministry_poster
-from tracer.media.align import align_view, bank_of, scan_view
+from tracer.media.align import align_view
+from tracer.media.bank import bank_of, scan_view
 from tracer.media.fingerprint import fingerprint_image, region_keys
 from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text

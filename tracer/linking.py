@@ -10,6 +10,7 @@ older posts (a backfill, an export read newest first) is settled by a relink.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
@@ -18,8 +19,9 @@ from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.evidence import Evidence
 from tracer.linker import Linker
-from tracer.policy import MatchPolicy
+from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
+from tracer.store.generation import Generation
 from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import TextFingerprint
 
@@ -131,3 +133,42 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
         reader.close()
     refresh_cascades(store, policy)
     return len(order)
+
+
+class Searcher:
+    """A linker loaded from the store and kept for verifying outside content: the HTTP
+    service answers `POST /verify` without reloading every anchor per request. Rebuilt
+    when the store was written to, by any process; thread-safe (one build at a time,
+    reads share it)."""
+
+    def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
+        self.policy = policy
+        self._linker: Linker | None = None
+        self._built_at: Generation | None = None
+        self._lock = threading.Lock()
+
+    def linker(self, store: Store) -> Linker:
+        latest = store.generation()  # any write, by this process or another
+        with self._lock:
+            if self._linker is None or latest != self._built_at:
+                self._linker = make_linker(store, self.policy, _PerCallReader(store))
+                self._built_at = latest
+            return self._linker
+
+
+class _PerCallReader:
+    """A `LinkReader` that opens a connection per look-up, so that threads of a server
+    can share one linker (SQLite connections belong to the thread that made them)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        reader = self._store.link_reader()
+        try:
+            return reader.rows(idxs)
+        finally:
+            reader.close()
+
+    def close(self) -> None:
+        """Nothing is held between look-ups."""

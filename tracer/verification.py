@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
-import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import edge_evidence
@@ -27,34 +23,31 @@ from tracer.errors import InputError, MediaError
 from tracer.evidence import Evidence
 from tracer.flags import Context, load_context
 from tracer.linker import Linker
+from tracer.linking import Searcher as Searcher  # re-exported: the facade and bench use it
 from tracer.linking import make_linker
 from tracer.media import ocr
-from tracer.media.align import Bank, bank_of, distinct_pictures, scan_view
 from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
 from tracer.media.embedded import embedded_picture
-from tracer.media.fingerprint import ImagePrint, fingerprint_image
+from tracer.media.fingerprint import fingerprint_image
 from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
+from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.outside import (
-    VIEW_POSTS,
     closest_copy,
-    match_view,
     raw_caption,
     shown,
     shown_media,
-    view_candidates,
 )
-from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import PreparedMedia, prepare_media
-from tracer.screenshot import View, screenshot_media, without_handles
+from tracer.screen_text import without_handles
+from tracer.screenshot import View, screenshot_media
 from tracer.store import Store
-from tracer.store.generation import Generation
-from tracer.store.rows import LinkRow
 from tracer.text.fingerprint import fingerprint_text
 from tracer.tracing import find_post, load_family, text_side
 from tracer.verdict import VerdictReport, build_verdict, decide
+from tracer.views import view_matches
 
 SUBMITTED = "(submitted)"
 """The post id given to content verified from outside the corpus."""
@@ -235,7 +228,7 @@ def _find(
     views: Sequence[View] = (),
 ) -> list[Match]:
     """Verified matches of `candidate`, best first, then those of the views of a
-    scrolled picture (`_view_matches`), with the given linker or one loaded for this
+    scrolled picture (`views.view_matches`), with the given linker or one loaded for this
     call."""
     if linker is not None:
         return _with_views(store, policy, candidate, linker, views)
@@ -254,89 +247,7 @@ def _with_views(
     if not views:
         return matches
     done = {linker.family_of(p) for p, m in found if isinstance(m, MediaMatch)}
-    return matches + _view_matches(store, policy, candidate, linker, views, done)
-
-
-def _view_matches(
-    store: Store,
-    policy: MatchPolicy,
-    candidate: Candidate,
-    linker: Linker,
-    views: Sequence[View],
-    done: set[int],
-) -> list[Match]:
-    """Matches of the part of a picture a scroll left visible, placed on the stored
-    pictures (`outside.match_view`) of candidate families: the releases it correlates
-    with (`release_bank`) and their members it looks most like, then the families its
-    regions, caption and words point to. Families whose picture already matched are
-    not tried again."""
-    bank = release_bank(store, linker)
-    picked: list[int] = []
-    for view in views[:1]:  # the rows found: the others add a band of the app's colour
-        if view.item.image is not None:
-            corr = scan_view(view.item.image, view.cut, bank)
-            picked += [
-                int(bank.owners[k])
-                for k in np.argsort(-corr)[:BANK_FAMILIES].tolist()
-                if corr[k] >= BANK_CORRELATION
-            ]
-    picked = list({linker.family_of(p): p for p in reversed(picked)}.values())[::-1]
-    families = [[p] for p in picked] + view_candidates(linker, views, candidate.anchors, policy)
-    families = [f for f in families if linker.family_of(f[0]) not in done]
-    if not families:
-        return []
-    reader = store.link_reader()
-    try:
-        rows = reader.rows([p for family in families for p in family])
-    finally:
-        reader.close()
-    groups = [[rows[p].post_id for p in family if p in rows] for family in families]
-    for n, p in enumerate(picked):
-        if p in rows and groups[n]:
-            groups[n] += _closest_members(store, linker.family_of(p), views[0])
-    out: list[Match] = []
-    tried: set[str] = set()
-    media = store.media.items_by_post({pid for group in groups for pid in group})
-    for group in groups:
-        for post_id in dict.fromkeys(group):
-            if post_id in tried:
-                continue
-            tried.add(post_id)
-            matched: list[MediaMatch] = []
-            for view in views:  # the rows found first, then with a band of the app's colour
-                placed = (
-                    match_view(view, item, policy, post_id, candidate.post_id, linker.common_words)
-                    for item in media.get(post_id, ())
-                )
-                matched = [m for m in placed if m is not None]
-                if matched:
-                    break
-            if matched:
-                out.append(
-                    max(matched, key=lambda m: m.alignment.correlation if m.alignment else 0)
-                )
-                break
-    return out
-
-
-def _closest_members(store: Store, family: int, view: View) -> list[str]:
-    """The members of a family whose pictures a view correlates best with (placed
-    coarsely): the copy a screenshot shows may carry an office's own band or redraw,
-    which the release's picture does not."""
-    ids = [post.post_id for post, _ in store.family_posts(family)]
-    media = store.media.items_by_post(ids)
-    pictures = [
-        (n, item.image)
-        for n, post_id in enumerate(ids)
-        for item in media.get(post_id, ())
-        if item.image is not None
-    ]
-    if view.item.image is None or not pictures:
-        return []
-    bank = bank_of(pictures)
-    corr = scan_view(view.item.image, view.cut, bank)
-    best = [ids[int(bank.owners[k])] for k in np.argsort(-corr) if corr[k] >= BANK_CORRELATION]
-    return list(dict.fromkeys(best))[: VIEW_POSTS - 1]
+    return matches + view_matches(store, policy, candidate, linker, views, done)
 
 
 def search_content(
@@ -461,79 +372,6 @@ def judge_content(
     return report, post, found.post
 
 
-BANK_CORRELATION = 0.8
-"""A release picture a view correlates with this well (placed, coarsely) is a candidate;
-`outside.match_view` decides."""
-BANK_FAMILIES = 3
-"""Banked pictures whose families a view is tried on, best correlated first."""
-BANK_CHUNK = 5_000
-_banks: weakref.WeakKeyDictionary[Linker, Bank] = weakref.WeakKeyDictionary()
-_bank_lock = threading.Lock()
-
-
-def release_bank(store: Store, linker: Linker) -> Bank:
-    """The pictures of the families that hold a release (a central account's post),
-    banked for placing views on (`mediaalign.scan_view`): the ones a claim of "it was
-    a ministry release" is about. Of a family's pictures that look alike at the bank's
-    coarseness (`distinct_pictures`), one is kept: a release copied by hundreds of
-    offices keeps its few variants (frames, crops, bands). Built once per linker (the
-    service rebuilds its linker when the store changes)."""
-    with _bank_lock:
-        held = _banks.get(linker)
-        if held is None:
-            central = {a for a, account in store.accounts().items() if account.tier == "central"}
-            state = [(idx, account, family) for idx, account, family, _ in store.iter_link_state()]
-            released = {family for _, account, family in state if account in central}
-            idxs = [idx for idx, _, family in state if family in released]
-            family_of = {idx: family for idx, _, family in state}
-            pictures: list[tuple[int, ImagePrint]] = []
-            for start in range(0, len(idxs), BANK_CHUNK):
-                items = store.media.items_for(idxs[start : start + BANK_CHUNK])
-                pictures += [(i, m.image) for i, ms in items.items() for m in ms if m.image]
-            held = bank_of(distinct_pictures(pictures, family_of))
-            _banks[linker] = held
-        return held
-
-
 def known_handles(store: Store) -> list[str]:
     """The stored accounts' handles, longest first (to strip them off a caption)."""
     return sorted({a.handle for a in store.accounts().values() if a.handle}, key=len, reverse=True)
-
-
-class Searcher:
-    """A linker loaded from the store and kept for verifying outside content: the HTTP
-    service answers `POST /verify` without reloading every anchor per request. Rebuilt
-    when the store was written to, by any process; thread-safe (one build at a time,
-    reads share it)."""
-
-    def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
-        self.policy = policy
-        self._linker: Linker | None = None
-        self._built_at: Generation | None = None
-        self._lock = threading.Lock()
-
-    def linker(self, store: Store) -> Linker:
-        latest = store.generation()  # any write, by this process or another
-        with self._lock:
-            if self._linker is None or latest != self._built_at:
-                self._linker = make_linker(store, self.policy, _PerCallReader(store))
-                self._built_at = latest
-            return self._linker
-
-
-class _PerCallReader:
-    """A `LinkReader` that opens a connection per look-up, so that threads of a server
-    can share one linker (SQLite connections belong to the thread that made them)."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
-        reader = self._store.link_reader()
-        try:
-            return reader.rows(idxs)
-        finally:
-            reader.close()
-
-    def close(self) -> None:
-        """Nothing is held between look-ups."""
