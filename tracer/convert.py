@@ -20,7 +20,6 @@ from typing import Any
 
 import orjson
 
-from tracer import service
 from tracer.adapters import adapter, detect, read, root_of
 from tracer.adapters.base import AdapterOptions, Skipped, SkipTally
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
@@ -29,6 +28,7 @@ from tracer.media import ocr
 from tracer.models import Account
 from tracer.offices.placement import AccountMatcher, matcher_notes
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
+from tracer.service import IngestReport, ingest
 from tracer.store import Store
 
 Progress = Callable[[int], None]
@@ -64,14 +64,14 @@ class ConvertReport:
 
 
 @dataclass(slots=True)
-class ExportIngestReport(service.IngestReport):
+class ExportIngestReport(IngestReport):
     """An ingest's report, plus what the export's adapter passed over, by reason."""
 
     format: str = "canonical"
     skipped: SkipTally = field(default_factory=SkipTally)
 
     def to_json(self) -> dict[str, Any]:
-        base = service.IngestReport.to_json(self)  # no super(): slots make a new class
+        base = IngestReport.to_json(self)  # no super(): slots make a new class
         return {**base, "format": self.format, "skipped": self.skipped.to_json()}
 
 
@@ -206,7 +206,7 @@ def ingest_export(
     options = options or AdapterOptions()
     fmt = resolve_format(path, fmt)
     if fmt == "canonical":
-        plain = service.ingest(
+        plain = ingest(
             store,
             path,
             policy=policy,
@@ -228,7 +228,7 @@ def ingest_export(
         )
         if on_staged:
             on_staged(staged.posts)
-        report = service.ingest(
+        report = ingest(
             store,
             staging,
             policy=policy,
@@ -245,7 +245,7 @@ def ingest_export(
     return _with_skips(report, fmt, staged.skipped)
 
 
-def _with_skips(report: service.IngestReport, fmt: str, skipped: SkipTally) -> ExportIngestReport:
+def _with_skips(report: IngestReport, fmt: str, skipped: SkipTally) -> ExportIngestReport:
     values = {f.name: getattr(report, f.name) for f in fields(report)}
     return ExportIngestReport(**values, format=fmt, skipped=skipped)
 

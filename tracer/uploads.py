@@ -16,10 +16,10 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from tracer import service
 from tracer.corpus import ACCOUNTS_FILE, POSTS_FILE, write_corpus
 from tracer.errors import CorpusError, RecordError
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
+from tracer.service import IngestReport, ingest
 from tracer.store import Store
 
 UploadKind = Literal["ndjson", "zip"]
@@ -84,7 +84,7 @@ def ingest_upload(
     max_bytes: int,
     policy: MatchPolicy = DEFAULT_POLICY,
     batch_size: int = 5000,
-) -> service.IngestReport:
+) -> IngestReport:
     """Ingest an uploaded batch saved at `body`, using `workdir` (empty) to unpack it."""
     folder = workdir / "corpus"
     try:
@@ -92,13 +92,13 @@ def ingest_upload(
             root = corpus_from_lines(store, body, folder)
         else:
             root = corpus_from_zip(body, folder, max_bytes)
-        report = service.ingest(store, root, policy=policy, batch_size=batch_size)
+        report = ingest(store, root, policy=policy, batch_size=batch_size)
     except CorpusError as exc:
         raise CorpusError(str(exc).replace(f"{folder}{os.sep}", "")) from None
     return _relative(report, root)
 
 
-def _relative(report: service.IngestReport, root: Path) -> service.IngestReport:
+def _relative(report: IngestReport, root: Path) -> IngestReport:
     def fix(errors: list[RecordError]) -> list[RecordError]:
         return [RecordError(_name(e.file, root), e.line, e.field, e.reason) for e in errors]
 

@@ -20,7 +20,6 @@ from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
 from tracer.models import Account
-from tracer.store import generation
 from tracer.store.dialects import (
     bulk_insert,
     create_engine,
@@ -29,6 +28,8 @@ from tracer.store.dialects import (
     shown_url,
 )
 from tracer.store.generation import Generation
+from tracer.store.generation import bump as bump_generation
+from tracer.store.generation import read as read_generation
 from tracer.store.links import LinkReader, chunks, write_links
 from tracer.store.media import MediaStore, insert_media
 from tracer.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -124,7 +125,7 @@ class Store(Reads):
     def generation(self) -> Generation:
         """Where the store's writes stand (`tracer.store.generation`): one look-up."""
         with self.engine.connect() as conn:
-            return generation.read(conn)
+            return read_generation(conn)
 
     def schema_version(self, missing_ok: bool = False) -> int:
         with self.engine.connect() as conn:
@@ -229,7 +230,7 @@ class Store(Reads):
             bulk_insert(conn, posts, [post_row(r) for r in rows])
             insert_media(conn, media_rows)
             write_links(conn, match_rows, relabels, touched)
-            generation.bump(conn)
+            bump_generation(conn)
         self._unanalysed += len(rows)
         if self._unanalysed >= ANALYSE_EVERY:
             self._unanalysed = 0
@@ -262,7 +263,7 @@ class Store(Reads):
             )
             for table in (matches, families, family_stats):
                 conn.execute(table.delete())
-            generation.bump(conn, relinked=True)
+            bump_generation(conn, relinked=True)
         return order
 
     def write_links(
@@ -283,7 +284,7 @@ class Store(Reads):
                     [{"i": i, "f": f, "a": a} for i, f, a in links],
                 )
             write_links(conn, match_rows, relabels, touched)
-            generation.bump(conn, relinked=True)  # stored posts' anchors changed
+            bump_generation(conn, relinked=True)  # stored posts' anchors changed
 
     # --- cascades ---------------------------------------------------------------
 
@@ -330,7 +331,7 @@ class Store(Reads):
         """One transaction: parents and edges of the members, family summaries, dirty
         cleared; then, after a bulk of new posts, fresh planner statistics."""
         with self.engine.begin() as conn:
-            generation.bump(conn)
+            bump_generation(conn)
             if cascades:
                 stmt = (
                     posts.update()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from tracer.store import generation
+from tracer.store.generation import start as start_generation
 from tracer.store.schema import (
     accounts,
     families,
@@ -76,7 +76,7 @@ def _v5_postgres_types(conn: Connection) -> None:
 def _v6_generation(conn: Connection) -> None:
     """The counters replicas read to notice other processes' writes
     (`tracer.store.generation`)."""
-    generation.start(conn)
+    start_generation(conn)
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
