@@ -72,6 +72,10 @@ class MatchPolicy:
     align_min_correlation: float = 0.6
     """… and the two overlaps must agree as a whole: pHash bits (of 64) and correlation
     of their grey levels, aligned."""
+    align_max_chroma: float = 12.0
+    """… and in colour where both pictures have some: the median distance of their
+    aligned (Cb, Cr) levels. Two photos laid out alike (sky over roofs, a crowd in a
+    hall) correlate in grey levels as well as a copy does, but not in colour."""
     align_contained: float = 0.95
     """… and one picture must lie (nearly) inside the other: copies crop, frame or banner
     their source; two shots of one scene each show what the other does not."""

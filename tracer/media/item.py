@@ -60,6 +60,8 @@ class MediaMatch:
             out["aligned_distance"] = float(self.alignment.distance)
             out["aligned_correlation"] = self.alignment.correlation
             out["aligned_cover"] = round(min(self.alignment.cover), 4)
+            if self.alignment.chroma is not None:
+                out["aligned_chroma"] = self.alignment.chroma
         return out
 
     @property

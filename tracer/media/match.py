@@ -163,11 +163,12 @@ def _near_identical(
 
 def _agrees(alignment: Alignment, policy: MatchPolicy) -> bool:
     """Whether an alignment shows the same picture: enough of both pictures overlap, and
-    the overlaps agree as a whole."""
+    the overlaps agree as a whole, in grey levels and in colour."""
     return (
         min(alignment.cover) >= policy.align_min_cover
         and alignment.distance <= policy.align_max_distance
         and alignment.correlation >= policy.align_min_correlation
+        and (alignment.chroma is None or alignment.chroma <= policy.align_max_chroma)
     )
 
 
