@@ -80,9 +80,9 @@ class Linker:
         self.media.load(rows, self._family_of)
 
     @property
-    def common_words(self) -> frozenset[str]:
-        """Words read off pictures of more than `ocr_common_families` families."""
-        return self.media.words.common
+    def common_runs(self) -> frozenset[str]:
+        """Runs of words read off pictures of more than `ocr_common_families` families."""
+        return self.media.runs.common
 
     def __len__(self) -> int:
         return len(self._family_of)
@@ -239,7 +239,7 @@ class Linker:
                     self.policy,
                     other.post_id,
                     candidate.post_id,
-                    self.common_words,
+                    self.common_runs,
                 )
                 if m is None:
                     continue
@@ -330,7 +330,7 @@ class Linker:
                 self.policy,
                 other.post_id,
                 candidate.post_id,
-                self.common_words,
+                self.common_runs,
             )
             if media is not None:
                 found.append(media)

@@ -22,7 +22,7 @@ import numpy as np
 
 from tracer.linker import Linker
 from tracer.media.align import Alignment, align_view
-from tracer.media.match import MediaItem, MediaMatch, match_images
+from tracer.media.match import MediaItem, MediaMatch, match_images, own_words
 from tracer.models import StoredPost, TextMatch
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
@@ -258,7 +258,7 @@ def placed(alignment: Alignment) -> bool:
 def _own(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
     """Words that can tell contents apart: not template or frame words, not the
     one- and two-letter fragments OCR reads at a cut edge."""
-    return tuple(w for w in words if len(w) >= 3 and w not in common)
+    return tuple(w for w in own_words(words, common) if len(w) >= 3)
 
 
 def _found_in(seen: tuple[str, ...], words: tuple[str, ...]) -> float:

@@ -93,9 +93,10 @@ class MatchPolicy:
     ocr_min_containment: float = 0.8
     """Share of the shorter picture text found in the other: a template sibling shares
     only the header and footer, not the headline."""
-    ocr_common_families: int = 5
-    """A word read off pictures of more families than this is template or frame text
-    (a header, a footer, an office's name): not compared."""
+    ocr_common_families: int = 8
+    """A run of three words read off pictures of more families than this is template or
+    frame text (a header, a footer, an office's name): its words are not compared,
+    unless a rarer run holds them too."""
     ocr_min_distinct: int = 3
     """Words besides those that two texty pictures need on both sides for their words to
     decide; with fewer, only a near-identical picture matches."""

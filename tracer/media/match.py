@@ -45,10 +45,32 @@ __all__ = [  # `MediaItem`, `MediaMatch` and `match_videos` live beside, in `ite
     "match_images",
     "match_media",
     "match_videos",
+    "own_words",
+    "runs_of",
 ]
 
 OCR_RUN = 3
-"""Words read off two pictures count as shared only in runs this long."""
+"""Words read off two pictures count as shared only in runs this long; template text
+is told by its runs of this many words (`runs_of`, `own_words`)."""
+
+
+def runs_of(words: tuple[str, ...]) -> set[str]:
+    """Every run of `OCR_RUN` consecutive words, as one string."""
+    return {" ".join(words[i : i + OCR_RUN]) for i in range(len(words) - OCR_RUN + 1)}
+
+
+def own_words(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
+    """The words of a picture's text that can tell contents apart: those in at least
+    one run that is not `common` (template or frame text, seen on pictures of many
+    families). A text shorter than a run is kept whole."""
+    if len(words) < OCR_RUN or not common:
+        return words
+    rare = [" ".join(words[i : i + OCR_RUN]) not in common for i in range(len(words) - OCR_RUN + 1)]
+    return tuple(
+        w
+        for i, w in enumerate(words)
+        if any(rare[j] for j in range(max(0, i - OCR_RUN + 1), min(i + 1, len(rare))))
+    )
 
 
 def containment(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -73,7 +95,7 @@ def match_images(
     common: frozenset[str] = frozenset(),
 ) -> MediaMatch | None:
     """The picture-level decision for two images (see the module docstring); `a` is the
-    target's (the copy's) file, `b` the source's. `common` are words read off pictures of
+    target's (the copy's) file, `b` the source's. `common` are runs of words read off pictures of
     many families (a template's header and footer, an office's frame): they say nothing
     about which content a picture carries, so the words compared are the others."""
     if a.image is None or b.image is None:
@@ -88,8 +110,8 @@ def match_images(
     looks_alike = alignment is not None and _agrees(alignment, policy)
     texty_a, texty_b = _texty(a, policy), _texty(b, policy)
     if texty_a and texty_b and a.ocr is not None and b.ocr is not None:
-        words_a = tuple(w for w in a.ocr if w not in common)
-        words_b = tuple(w for w in b.ocr if w not in common)
+        words_a = own_words(a.ocr, common)
+        words_b = own_words(b.ocr, common)
         if min(len(words_a), len(words_b)) < policy.ocr_min_distinct:
             # Little but common words on one side: a near-identical picture matches
             # when all its words agree too (the few of its own, and the whole text:
