@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tracer.facade import Tracer as Tracer
     from tracer.flags import Context as Context
     from tracer.flags import load_context as load_context
+    from tracer.graphcache import Rendered as Rendered
     from tracer.media.decode import IMAGE_SUFFIXES as IMAGE_SUFFIXES
     from tracer.media.decode import VIDEO_SUFFIXES as VIDEO_SUFFIXES
     from tracer.models import Account as Account
@@ -88,6 +89,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "NotFoundError",
     "POSTS_TABLE",
     "Page",
+    "Rendered",
     "Settings",
     "StoreError",
     "StoredPost",
@@ -137,6 +139,7 @@ _HOMES = {
     "NotFoundError": "tracer.errors",
     "POSTS_TABLE": "tracer.tables:POSTS",
     "Page": "tracer.store.listings",
+    "Rendered": "tracer.graphcache",
     "Settings": "tracer.config",
     "StoreError": "tracer.errors",
     "StoredPost": "tracer.models",

@@ -2,7 +2,8 @@
 
 It holds what every question needs and should not rebuild per call: the store, the one
 `MatchPolicy`, the context rules of the flags, and the warm caches (the search index,
-the linker that outside content is searched with, the family summaries). Each method
+the linker that outside content is searched with, the family summaries, the families'
+cascade graphs per family version). Each method
 is one question and returns values; JSON is made at the edges.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +36,7 @@ from tracer.convert import ExportIngestReport
 from tracer.errors import CorpusError, StoreError
 from tracer.exports import to_cytoscape
 from tracer.flags import Context, load_context
+from tracer.graphcache import GraphCache, Rendered
 from tracer.models import Account, StoredPost
 from tracer.offices.placement import duplicate_accounts
 from tracer.outside import Submission
@@ -47,6 +50,9 @@ from tracer.tracing import Family, Trace
 from tracer.uploads import UploadKind
 from tracer.verdict import VerdictReport
 
+GRAPH_CACHE_BYTES = 64_000_000
+"""Default bound of the family graph cache (`Settings.graph_cache_mb`)."""
+
 
 class Tracer:
     def __init__(
@@ -56,6 +62,7 @@ class Tracer:
         context: Context | None = None,
         *,
         context_file: Path | None = None,
+        graph_cache_bytes: int = GRAPH_CACHE_BYTES,
     ) -> None:
         self.store = store
         self.policy = policy
@@ -64,12 +71,18 @@ class Tracer:
         self._search_index = SearchIndex()
         self._searcher = verification.Searcher(policy)
         self._family_stats = FamilyStats()
+        self._graphs = GraphCache(graph_cache_bytes)
 
     @classmethod
     def open(
-        cls, db: str | Path, policy: MatchPolicy = DEFAULT_POLICY, context: Context | None = None
+        cls,
+        db: str | Path,
+        policy: MatchPolicy = DEFAULT_POLICY,
+        context: Context | None = None,
+        *,
+        graph_cache_bytes: int = GRAPH_CACHE_BYTES,
     ) -> Tracer:
-        return cls(Store.open(db), policy, context)
+        return cls(Store.open(db), policy, context, graph_cache_bytes=graph_cache_bytes)
 
     @classmethod
     def from_settings(
@@ -81,7 +94,12 @@ class Tracer:
         db = settings.db
         if not create and "://" not in db and not Path(db).is_file():
             raise CorpusError(f"no database at {db} (run `tracer ingest` first)")
-        return cls(Store.open(db), policy, context_file=settings.context_file)
+        return cls(
+            Store.open(db),
+            policy,
+            context_file=settings.context_file,
+            graph_cache_bytes=settings.graph_cache_mb * 1_000_000,
+        )
 
     @property
     def context(self) -> Context | None:
@@ -181,10 +199,15 @@ class Tracer:
         return tracing.find_post(self.store, ref)
 
     def family(self, family_id: str) -> Family:
-        return tracing.get_family(self.store, self.policy, family_id)
+        return self._graphs.family(self.store, self.policy, family_id)
 
     def trace(self, ref: str) -> Trace:
-        return tracing.trace_of(self.store, ref, self.policy)
+        return self._graphs.trace(self.store, self.policy, ref)
+
+    def trace_document(self, ref: str, if_none_match: str | None = None) -> Rendered:
+        """`trace`'s JSON as bytes with its entity tag; no body when `if_none_match`
+        (a request's `If-None-Match`) names the current answer."""
+        return self._graphs.trace_document(self.store, self.policy, ref, if_none_match)
 
     def verify(self, ref: str) -> VerdictReport:
         return verification.verify_post(self.store, ref, self.policy, self.context)
@@ -195,7 +218,25 @@ class Tracer:
     def export(
         self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta"
     ) -> dict[str, Any] | str:
-        return tracing.export(self.store, family_id, fmt, self.policy, zone=zone)
+        return self._graphs.export(self.store, self.policy, family_id, fmt, zone)
+
+    def graph_document(
+        self,
+        family_id: str,
+        fmt: str = "json",
+        zone: str = "Asia/Jakarta",
+        table: str | None = None,
+        if_none_match: str | None = None,
+    ) -> Rendered:
+        """A family's cascade as bytes (`fmt` as `export`, or `csv` with `table` `nodes`
+        or `edges`), with its entity tag; no body when `if_none_match` names it."""
+        return self._graphs.graph_document(
+            self.store, self.policy, family_id, fmt, zone, table, if_none_match
+        )
+
+    def graph_cache(self) -> dict[str, int]:
+        """The graph cache's entries, bytes (estimated), bound, hits, misses, evictions."""
+        return asdict(self._graphs.stats())
 
     def lone_graph(self, post: StoredPost, zone: str = "Asia/Jakarta") -> dict[str, Any]:
         """The Cytoscape.js elements of a post that belongs to no family."""
