@@ -103,6 +103,10 @@ class MatchPolicy:
     pdq_identical: int = 16
     """PDQ bits (of 256) within which two posters are the same picture as a whole (a
     re-encode, a resize): template siblings sit at 26–28."""
+    ocr_same_content: float = 0.8
+    """Share of each picture's own words aligned with the other's above which a poster
+    redrawn by its words alone carries the same content (OCR misreads a word here and
+    there, and an office's header may not be template text yet)."""
     ocr_alone_tokens: int = 10
     ocr_alone_share: float = 0.6
     """Two pictures that do not look alike match by their words alone (a poster redrawn on

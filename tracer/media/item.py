@@ -86,10 +86,11 @@ class MediaMatch:
     def same_content(self, policy: MatchPolicy) -> bool:
         """The same picture as a whole (PDQ), or aligned near-identical with the same
         words (two posters on one template share their region keys and layout, not their
-        words); a poster redrawn with all the same words (the message is the content,
-        whoever redraws it); a clip whose frames nearly all match."""
+        words); a poster redrawn with the same words, nearly all of each side's (the
+        message is the content, whoever redraws it); a clip whose frames nearly all
+        match."""
         if self.modality == "ocr":
-            return self.ocr_containment is not None and self.ocr_containment >= policy.same_content
+            return self.shares is not None and min(self.shares) >= policy.ocr_same_content
         if self.modality == "video":
             return self.distance <= 2 and (self.shares is None or min(self.shares) >= 0.9)
         if self.pdq_distance is not None and self.pdq_distance <= policy.pdq_identical:

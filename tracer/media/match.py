@@ -60,17 +60,16 @@ def runs_of(words: tuple[str, ...]) -> set[str]:
 
 
 def own_words(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
-    """The words of a picture's text that can tell contents apart: those in at least
-    one run that is not `common` (template or frame text, seen on pictures of many
-    families). A text shorter than a run is kept whole."""
+    """The words of a picture's text that can tell contents apart: those in no `common`
+    run (template or frame text, seen on pictures of many families). A text shorter
+    than a run is kept whole."""
     if len(words) < OCR_RUN or not common:
         return words
-    rare = [" ".join(words[i : i + OCR_RUN]) not in common for i in range(len(words) - OCR_RUN + 1)]
-    return tuple(
-        w
-        for i, w in enumerate(words)
-        if any(rare[j] for j in range(max(0, i - OCR_RUN + 1), min(i + 1, len(rare))))
-    )
+    covered = [False] * len(words)
+    for i in range(len(words) - OCR_RUN + 1):
+        if " ".join(words[i : i + OCR_RUN]) in common:
+            covered[i : i + OCR_RUN] = [True] * OCR_RUN
+    return tuple(w for w, c in zip(words, covered, strict=True) if not c)
 
 
 def containment(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -156,7 +155,15 @@ def match_images(
             and aligned / shorter >= policy.ocr_alone_share
         ):
             return MediaMatch(
-                source, target, "ocr", b.path, a.path, distance, pdq_distance, aligned / shorter
+                source,
+                target,
+                "ocr",
+                b.path,
+                a.path,
+                distance,
+                pdq_distance,
+                aligned / shorter,
+                shares=(aligned / len(words_b), aligned / len(words_a)),
             )
         return None
     if not looks_alike or alignment is None:
