@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from tracer.outside import Submission as Submission
     from tracer.policy import DEFAULT_POLICY as DEFAULT_POLICY
     from tracer.policy import MatchPolicy as MatchPolicy
+    from tracer.search import SearchHit as SearchHit
     from tracer.service import IngestReport as IngestReport
     from tracer.store import FamilyId as FamilyId
     from tracer.store.listings import Page as Page
@@ -88,6 +89,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "NotFoundError",
     "POSTS_TABLE",
     "Page",
+    "SearchHit",
     "Settings",
     "StoreError",
     "StoredPost",
@@ -137,6 +139,7 @@ _HOMES = {
     "NotFoundError": "tracer.errors",
     "POSTS_TABLE": "tracer.tables:POSTS",
     "Page": "tracer.store.listings",
+    "SearchHit": "tracer.search",
     "Settings": "tracer.config",
     "StoreError": "tracer.errors",
     "StoredPost": "tracer.models",

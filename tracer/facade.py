@@ -14,38 +14,41 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
-from tracer import (
-    adoption,
-    cards,
-    convert,
-    coverage,
-    linking,
-    service,
-    tracing,
-    uploads,
-    verification,
-)
-from tracer import watch as watching
 from tracer.accounts_import import AccountsImportReport, import_accounts
 from tracer.adapters.base import AdapterOptions
+from tracer.adoption import account_summary, list_accounts
 from tracer.card import Card
+from tracer.cards import make_card, make_content_card
 from tracer.config import Settings
 from tracer.convert import ExportIngestReport
+from tracer.convert import ingest_export as ingest_any
+from tracer.coverage import adoption as release_adoption
 from tracer.errors import CorpusError, StoreError
 from tracer.exports import to_cytoscape
 from tracer.flags import Context, load_context
+from tracer.linking import Searcher
+from tracer.linking import relink as relink_all
+from tracer.media import ocr
 from tracer.models import Account, StoredPost
 from tracer.offices.placement import duplicate_accounts
 from tracer.outside import Submission
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.search import SearchIndex, search_text
+from tracer.search import SearchHit, text_candidate
+from tracer.search import search as search_near
 from tracer.service import IngestReport
+from tracer.service import ingest as ingest_corpus
 from tracer.store import SCHEMA_VERSION, DatabaseError, Store
 from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
 from tracer.store.writelock import OnWait
-from tracer.tracing import Family, Trace
+from tracer.tracing import Family, Trace, find_post, get_family, trace_of
+from tracer.tracing import export as export_family
 from tracer.uploads import UploadKind
+from tracer.uploads import ingest_upload as ingest_batch
 from tracer.verdict import VerdictReport
+from tracer.verification import default_context, submission_candidate, verify_post
+from tracer.verification import verify_content as verify_outside
+from tracer.watch import make_query
+from tracer.watch import watch as watch_list
 
 
 class Tracer:
@@ -61,8 +64,7 @@ class Tracer:
         self.policy = policy
         self._context = context
         self._context_file = context_file
-        self._search_index = SearchIndex()
-        self._searcher = verification.Searcher(policy)
+        self._searcher = Searcher(policy)
         self._family_stats = FamilyStats()
 
     @classmethod
@@ -97,12 +99,11 @@ class Tracer:
     # --- the service's health ------------------------------------------------------
 
     def warm(self) -> None:
-        """Bring the family summaries up to date and load the search index and the
-        linker of outside content: on a large store each takes seconds."""
+        """Bring the family summaries up to date and load the linker that searches
+        (`POST /search`, outside content): on a large store each takes seconds."""
         try:
             self._family_stats.ensure_fresh(self.store)
-            self._search_index.refresh(self.store)
-            self._searcher.linker(self.store)
+            self._searcher.warm(self.store)
         except DatabaseError as exc:  # the store closed under it, or is unusable
             raise StoreError(f"warm-up stopped: {exc}") from None
 
@@ -123,7 +124,7 @@ class Tracer:
 
     def ingest(self, corpus: Path, **options: Any) -> IngestReport:
         """A canonical corpus into the store (options as `service.ingest`)."""
-        return service.ingest(self.store, corpus, policy=self.policy, **options)
+        return ingest_corpus(self.store, corpus, policy=self.policy, **options)
 
     def ingest_upload(
         self,
@@ -141,7 +142,7 @@ class Tracer:
         asked = time.monotonic()
         with self.store.writer(wait, on_wait=holders.append):
             waited = time.monotonic() - asked
-            report = uploads.ingest_upload(
+            report = ingest_batch(
                 self.store,
                 kind,
                 body,
@@ -165,11 +166,11 @@ class Tracer:
     ) -> ExportIngestReport:
         """A canonical corpus or an export of any format (`fmt`; options and progress
         callbacks as `convert.ingest_export`)."""
-        return convert.ingest_export(self.store, path, fmt, options, policy=self.policy, **more)
+        return ingest_any(self.store, path, fmt, options, policy=self.policy, **more)
 
     def relink(self) -> int:
         """Link every stored post again under the policy; returns how many."""
-        return linking.relink(self.store, self.policy)
+        return relink_all(self.store, self.policy)
 
     def import_accounts(self, stream: IO[str], name: str) -> AccountsImportReport:
         return import_accounts(self.store, stream, name)
@@ -178,62 +179,65 @@ class Tracer:
 
     def post(self, ref: str) -> StoredPost:
         """A stored post by id or URL."""
-        return tracing.find_post(self.store, ref)
+        return find_post(self.store, ref)
 
     def family(self, family_id: str) -> Family:
-        return tracing.get_family(self.store, self.policy, family_id)
+        return get_family(self.store, self.policy, family_id)
 
     def trace(self, ref: str) -> Trace:
-        return tracing.trace_of(self.store, ref, self.policy)
+        return trace_of(self.store, ref, self.policy)
 
     def verify(self, ref: str) -> VerdictReport:
-        return verification.verify_post(self.store, ref, self.policy, self.context)
+        return verify_post(self.store, ref, self.policy, self.context)
 
     def card(self, ref: str) -> Card:
-        return cards.make_card(self.store, ref, self.policy, self.context)
+        return make_card(self.store, ref, self.policy, self.context)
 
     def export(
         self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta"
     ) -> dict[str, Any] | str:
-        return tracing.export(self.store, family_id, fmt, self.policy, zone=zone)
+        return export_family(self.store, family_id, fmt, self.policy, zone=zone)
 
     def lone_graph(self, post: StoredPost, zone: str = "Asia/Jakarta") -> dict[str, Any]:
         """The Cytoscape.js elements of a post that belongs to no family."""
         return to_cytoscape(None, [post], [], zone)
 
     def adoption(self, ref: str) -> dict[str, Any]:
-        return coverage.adoption(self.store, ref)
+        return release_adoption(self.store, ref)
 
     # --- content from outside the corpus -------------------------------------------
 
     def verify_content(self, submission: Submission, **options: Any) -> VerdictReport:
         """Content from outside the corpus (options as `verification.verify_content`),
         searched with the warm linker."""
-        return verification.verify_content(
-            self.store,
-            submission,
-            policy=self.policy,
-            context=self.context,
-            linker=self._searcher.linker(self.store),
-            **options,
-        )
+        with self._searcher.reading(self.store) as linker:
+            return verify_outside(
+                self.store,
+                submission,
+                policy=self.policy,
+                context=self.context,
+                linker=linker,
+                **options,
+            )
 
     def content_card(self, submission: Submission, names: Sequence[str] | None = None) -> Card:
         """A card for content from outside the corpus; `names`: the files as sent."""
-        linker = self._searcher.linker(self.store)
-        return cards.make_content_card(
-            self.store, submission, self.policy, self.context, linker, names
-        )
+        with self._searcher.reading(self.store) as linker:
+            return make_content_card(
+                self.store, submission, self.policy, self.context, linker, names
+            )
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        return search_text(self.store, self._search_index, text, self.policy, limit)
+    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
+        """The families nearest to a text, best first."""
+        candidate = text_candidate(text)
+        with self._searcher.reading(self.store) as linker:
+            return search_near(self.store, linker, candidate, limit)
 
-    def search_content(self, submission: Submission, limit: int = 10) -> list[dict[str, Any]]:
+    def search_content(self, submission: Submission, limit: int = 10) -> list[SearchHit]:
         """The families nearest to a text with pictures or clips, best first."""
-        linker = self._searcher.linker(self.store)
-        return verification.search_content(
-            self.store, submission, policy=self.policy, limit=limit, linker=linker
-        )
+        candidate = submission_candidate(submission, None, ocr.LANG)[0]
+        with self._searcher.reading(self.store) as linker:
+            return search_near(self.store, linker, candidate, limit)
 
     # --- lists ---------------------------------------------------------------------
 
@@ -251,11 +255,11 @@ class Tracer:
         return family_summary(self.store, family_id)
 
     def accounts(self, tier: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
-        return adoption.list_accounts(self.store, tier=tier, limit=limit, cursor=cursor)
+        return list_accounts(self.store, tier=tier, limit=limit, cursor=cursor)
 
     def account(self, account_id: str) -> dict[str, Any]:
         """What an account re-posted, from which accounts, and how late."""
-        return adoption.account_summary(self.store, account_id)
+        return account_summary(self.store, account_id)
 
     def duplicate_accounts(self) -> list[list[Account]]:
         """Accounts stored twice: the same (platform, normalised handle) under two ids."""
@@ -270,6 +274,5 @@ class Tracer:
         **filters: Any,
     ) -> dict[str, Any]:
         """The neutrality watch (filters and sort as `watch.WatchQuery`)."""
-        query = watching.make_query(start, end, flags, zone, **filters)
-        context = self.context or verification.default_context()
-        return watching.watch(self.store, context, query, zone)
+        query = make_query(start, end, flags, zone, **filters)
+        return watch_list(self.store, self.context or default_context(), query, zone)
