@@ -59,11 +59,11 @@ if TYPE_CHECKING:
     from tracer.tracing import Trace as Trace
     from tracer.uploads import UploadKind as UploadKind
     from tracer.verdict import VerdictReport as VerdictReport
+    from tracer.version import __version__ as __version__
     from tracer.watch import SORTS as WATCH_SORTS
     from tracer.watch import STATUSES as WATCH_STATUSES
     from tracer.watch import WATCH_TABLE as WATCH_TABLE
 
-__version__ = "0.1.0"
 __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "ACCOUNTS_TABLE",
     "ADOPTION_ACCOUNTS_TABLE",
@@ -169,6 +169,8 @@ otherwise."""
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # defined once, in `tracer.version` (cards read it there)
+        return importlib.import_module("tracer.version").__version__
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'tracer' has no attribute {name!r}")
