@@ -38,7 +38,7 @@ class Linker(LinkedPosts):
     def link(self, candidate: Candidate) -> LinkResult:
         """Match one new post against everything linked so far and place it in a family."""
         idx = candidate.idx
-        anchors, postings, near = self._nearest(candidate, 0, False)
+        anchors, postings, near = self._nearest(candidate)
         matches = [(n.idx, n.match) for n in near]
         short = len(candidate.tokens) < self.policy.short_tokens
         is_release = candidate.account_id in self._central

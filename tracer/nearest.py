@@ -158,15 +158,14 @@ class LinkedPosts:
 
     # --- the search ----------------------------------------------------------------
 
-    def nearest(
-        self, candidate: Candidate, *, families: int = 0, unlinked: bool = False
-    ) -> list[Near]:
+    def nearest(self, candidate: Candidate, *, posts: int = 0) -> list[Near]:
         """The stored posts nearest to `candidate` (a post, or content that will not be
-        linked), best first: those the linker accepts, closest copies first, then by
-        aligned share; changes nothing. With `unlinked`, also the best-voted post of
-        each of the `families` best-voted families (at least the policy's
-        `max_candidates`) whose text the rules refuse, with its scores."""
-        found = self._nearest(candidate, families, unlinked)[2]
+        linked), best first: those the rules accept, closest copies first, then by
+        aligned share; changes nothing. By text, the posts the linker verifies: the
+        best-voted post of each of the best-voted families. With `posts`, a wider
+        search: the `posts` best-voted posts, several of a family among them, each with
+        its scores whether the rules accept it or not (what a search lists)."""
+        found = self._nearest(candidate, posts)[2]
         return sorted(
             found,
             key=lambda n: (not n.linked, not is_strong_match(n.match, self.policy),
@@ -174,12 +173,10 @@ class LinkedPosts:
         )  # fmt: skip
 
     def find(self, candidate: Candidate) -> list[tuple[int, Match]]:
-        """The verified matches of `candidate` (`nearest`'s linked posts), best first."""
+        """The verified matches of `candidate` (what the linker would link), best first."""
         return [(n.idx, n.match) for n in self.nearest(candidate)]
 
-    def _nearest(
-        self, candidate: Candidate, families: int, unlinked: bool
-    ) -> tuple[U64, Postings, list[Near]]:
+    def _nearest(self, candidate: Candidate, posts: int = 0) -> tuple[U64, Postings, list[Near]]:
         """The candidate's anchors, their postings, and its near posts: by text, in
         vote order, then by media."""
         anchors = np.fromiter(candidate.anchors, np.uint64)
@@ -187,21 +184,20 @@ class LinkedPosts:
         postings = self.index.lookup(anchors, self._common_cap())
         short = len(candidate.tokens) < self.policy.short_tokens
         votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
-        ranked, verified = self._choose(votes, shares_line)
-        if unlinked:
-            scored = ranked[: max(families, self.policy.max_candidates)]
+        if posts:
+            scored = sorted(votes, key=lambda p: (-votes[p], p))[:posts]
         else:
-            scored = [p for p in ranked if p in verified]
+            scored = self._choose(votes, shares_line)
         texts = self._texts(scored)
         side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
         near: list[Near] = []
         for p in scored:
             other = texts[p]
             theirs = TextSide(other.post_id, other.tokens, other.anchors, other.lines)
-            if unlinked:
+            if posts:
                 m = score_pair(side, theirs, boilerplate, self.policy)
                 shorter = min(len(side.tokens), len(theirs.tokens))
-                near.append(Near(p, m, p in verified and accepts(m, shorter, self.policy)))
+                near.append(Near(p, m, accepts(m, shorter, self.policy)))
             elif (found := verify_pair(side, theirs, boilerplate, self.policy)) is not None:
                 near.append(Near(p, found, True))
         media = self._media_matches(candidate)
@@ -214,7 +210,7 @@ class LinkedPosts:
                 if not (n.linked and texts[n.idx].media and self._family_of[n.idx] not in agree)
                 else Near(n.idx, n.match, False)
                 for n in near
-                if unlinked or not texts[n.idx].media or self._family_of[n.idx] in agree
+                if posts or not texts[n.idx].media or self._family_of[n.idx] in agree
             ]
         return anchors, postings, near + [Near(p, m, True) for p, m in media]
 
@@ -249,25 +245,23 @@ class LinkedPosts:
                 votes[p] += 1
         return votes, boilerplate, shares_line
 
-    def _choose(self, votes: dict[int, int], shares_line: set[int]) -> tuple[list[int], set[int]]:
-        """The best-voted post of each family, best families first; and those the linker
-        verifies: of the first `max_candidates`, a candidate with a small share of the
-        best one's votes cannot reach the anchor containment the policy asks for and is
-        not verified, unless it shares a whole line (maybe a title)."""
+    def _choose(self, votes: dict[int, int], shares_line: set[int]) -> list[int]:
+        """The best-voted post of each family, best families first; a candidate with a
+        small share of the best one's votes cannot reach the anchor containment the policy
+        asks for and is not verified, unless it shares a whole line (maybe a title)."""
         best_per_family: dict[int, int] = {}
         for p, n in votes.items():
             fam = self._family_of[p]
             held = best_per_family.get(fam)
             if held is None or (n, -p) > (votes[held], -held):
                 best_per_family[fam] = p
-        ranked = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
-        if not ranked:
-            return [], set()
-        floor = votes[ranked[0]] * self.policy.min_vote_share
-        verified = {
-            p for p in ranked[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
-        }
-        return ranked, verified
+        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
+        if not chosen:
+            return []
+        floor = votes[chosen[0]] * self.policy.min_vote_share
+        return [
+            p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
+        ]
 
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
         """Earlier posts whose media this post's media copy: candidates from the media

@@ -1,10 +1,12 @@
 """Content search (`POST /search`): the stored families nearest to a text, or to a caption
 with pictures and clips, best first, each shown by its member closest to the content.
 
-Read-only, and through the linker's own search path (`LinkedPosts.nearest`): the same
-normaliser, fingerprints, votes and rules as an ingest, so `linked` says whether an
-ingest would link the content to the family. The families whose best-voted post the
-rules refuse are listed too, after, with their scores: the nearest content, not a match.
+Read-only, and through the linker's own search path (`LinkedPosts.nearest`, the wide
+search): the same normaliser, fingerprints, votes (an account's habits and lines shared
+by several families are boilerplate) and rules as an ingest. The best-voted posts are
+scored; each family is shown by its member closest to the content, `linked` when the
+rules accept a match to it. Families whose posts the rules refuse come after, with
+their scores: the nearest content, not a match.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tracer.store import Store
 from tracer.text.fingerprint import fingerprint_text
 
 CANDIDATES = 32
-"""Best-voted families whose closest post is scored against the content."""
+"""Best-voted stored posts scored against the content."""
 MAX_TEXT = 20_000
 """Characters of query text kept (a long caption is a few thousand)."""
 QUERY = "(query)"
@@ -69,12 +71,13 @@ def _order(near: Near) -> tuple[Any, ...]:
 
 
 def search(
-    store: Store, linked: LinkedPosts, candidate: Candidate, limit: int = 10
+    store: Store, linker: LinkedPosts, candidate: Candidate, limit: int = 10
 ) -> list[SearchHit]:
-    """The families nearest to `candidate`, best first (at most `limit`). A family's
-    evidence combines the matches the rules accept, else shows its nearest post's
+    """The families nearest to `candidate`, best first (at most `limit`): those a match
+    to is accepted, by aligned share (text) or closeness (media). A family's evidence
+    combines the accepted matches to it, closest first, else shows its nearest post's
     scores."""
-    near = sorted(linked.nearest(candidate, families=CANDIDATES, unlinked=True), key=_order)
+    near = sorted(linker.nearest(candidate, posts=CANDIDATES), key=_order)
     if not near:
         return []
     found = store.found_posts(sorted({n.idx for n in near}))
