@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tracer.card import render as render_card
     from tracer.config import Settings as Settings
     from tracer.convert import ExportIngestReport as ExportIngestReport
+    from tracer.coverage import Adoption as Adoption
     from tracer.errors import BusyError as BusyError
     from tracer.errors import InputError as InputError
     from tracer.errors import NotFoundError as NotFoundError
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from tracer.tables import csv_lines as csv_lines
     from tracer.tables import file_name as download_name
     from tracer.tracing import Family as Family
+    from tracer.tracing import FamilyExport as FamilyExport
     from tracer.tracing import Trace as Trace
     from tracer.uploads import UploadKind as UploadKind
     from tracer.verdict import VerdictReport as VerdictReport
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
     from tracer.watch import SORTS as WATCH_SORTS
     from tracer.watch import STATUSES as WATCH_STATUSES
     from tracer.watch import WATCH_TABLE as WATCH_TABLE
+    from tracer.watch import Watch as Watch
 
 __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "ACCOUNTS_TABLE",
@@ -71,6 +74,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "Account",
     "AccountsImportReport",
     "AdapterOptions",
+    "Adoption",
     "BusyError",
     "CSV_MEDIA_TYPE",
     "Card",
@@ -80,6 +84,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "ExportIngestReport",
     "FAMILIES_TABLE",
     "Family",
+    "FamilyExport",
     "FamilyId",
     "IMAGE_SUFFIXES",
     "IngestReport",
@@ -104,6 +109,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "WATCH_SORTS",
     "WATCH_STATUSES",
     "WATCH_TABLE",
+    "Watch",
     "adoption_rows",
     "card_css",
     "csv_lines",
@@ -121,6 +127,7 @@ _HOMES = {
     "Account": "tracer.models",
     "AccountsImportReport": "tracer.accounts_import",
     "AdapterOptions": "tracer.adapters.base",
+    "Adoption": "tracer.coverage",
     "BusyError": "tracer.errors",
     "CSV_MEDIA_TYPE": "tracer.tables:MEDIA_TYPE",
     "Card": "tracer.card",
@@ -130,6 +137,7 @@ _HOMES = {
     "ExportIngestReport": "tracer.convert",
     "FAMILIES_TABLE": "tracer.tables:FAMILIES",
     "Family": "tracer.tracing",
+    "FamilyExport": "tracer.tracing",
     "FamilyId": "tracer.store",
     "IMAGE_SUFFIXES": "tracer.media.decode",
     "IngestReport": "tracer.service",
@@ -154,6 +162,7 @@ _HOMES = {
     "WATCH_SORTS": "tracer.watch:SORTS",
     "WATCH_STATUSES": "tracer.watch:STATUSES",
     "WATCH_TABLE": "tracer.watch",
+    "Watch": "tracer.watch",
     "adoption_rows": "tracer.tables",
     "card_css": "tracer.card",
     "csv_lines": "tracer.tables",

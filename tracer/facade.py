@@ -22,6 +22,7 @@ from tracer.cards import make_card, make_content_card
 from tracer.config import Settings
 from tracer.convert import ExportIngestReport
 from tracer.convert import ingest_export as ingest_any
+from tracer.coverage import Adoption
 from tracer.coverage import adoption as release_adoption
 from tracer.errors import CorpusError, StoreError
 from tracer.exports import to_cytoscape
@@ -40,14 +41,13 @@ from tracer.service import ingest as ingest_corpus
 from tracer.store import SCHEMA_VERSION, DatabaseError, Store
 from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
 from tracer.store.writelock import OnWait
-from tracer.tracing import Family, Trace, find_post, get_family, trace_of
-from tracer.tracing import export as export_family
+from tracer.tracing import Family, FamilyExport, Trace, export_of, find_post, get_family, trace_of
 from tracer.uploads import UploadKind
 from tracer.uploads import ingest_upload as ingest_batch
 from tracer.verdict import VerdictReport
 from tracer.verification import default_context, submission_candidate, verify_post
 from tracer.verification import verify_content as verify_outside
-from tracer.watch import make_query
+from tracer.watch import Watch, make_query
 from tracer.watch import watch as watch_list
 
 
@@ -193,16 +193,15 @@ class Tracer:
     def card(self, ref: str) -> Card:
         return make_card(self.store, ref, self.policy, self.context)
 
-    def export(
-        self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta"
-    ) -> dict[str, Any] | str:
-        return export_family(self.store, family_id, fmt, self.policy, zone=zone)
+    def export(self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta") -> FamilyExport:
+        """A family's cascade for a graph tool (`render` writes it in `fmt`)."""
+        return export_of(self.store, family_id, fmt, self.policy, zone=zone)
 
     def lone_graph(self, post: StoredPost, zone: str = "Asia/Jakarta") -> dict[str, Any]:
         """The Cytoscape.js elements of a post that belongs to no family."""
         return to_cytoscape(None, [post], [], zone)
 
-    def adoption(self, ref: str) -> dict[str, Any]:
+    def adoption(self, ref: str) -> Adoption:
         return release_adoption(self.store, ref)
 
     # --- content from outside the corpus -------------------------------------------
@@ -272,7 +271,7 @@ class Tracer:
         flags: Sequence[str] | None,
         zone: str,
         **filters: Any,
-    ) -> dict[str, Any]:
+    ) -> Watch:
         """The neutrality watch (filters and sort as `watch.WatchQuery`)."""
         query = make_query(start, end, flags, zone, **filters)
         return watch_list(self.store, self.context or default_context(), query, zone)

@@ -91,12 +91,12 @@ async def family_graph(
     gives its nodes (posts) or its edges (who copied whom) as a table."""
     zone = settings.timezone
     if format == "csv":
-        elements = door.export(family_id, "cytoscape", zone=zone)
+        elements = door.export(family_id, "cytoscape", zone=zone).render()
         assert isinstance(elements, dict)
         spec = NODES_TABLE if table == "nodes" else EDGES_TABLE
         rows = [e["data"] for e in elements[table]]
         return csv_response(spec, rows, zone, download_name(family_id, table))
-    result = door.export(family_id, format, zone=zone)
+    result = door.export(family_id, format, zone=zone).render()
     name = download_name(family_id, ext=_EXTENSIONS[format])
     if isinstance(result, str):
         return Response(result, media_type=XML[format], headers=disposition(name))

@@ -44,7 +44,7 @@ def adoption(
 ) -> None:
     """Who carried the release of a post's family, by province (all 38) and tier, and
     which accounts and offices did not."""
-    result = _tracer().adoption(post)
+    result = _tracer().adoption(post).to_json()
     if as_json:
         _print_json(result)
     elif as_csv and provinces:
@@ -110,7 +110,7 @@ def watch_command(
     result = _tracer().watch(
         start, end, flag, zone, province=province, tier=tier, status=status, sort=sort,
         order="desc" if desc else "asc",
-    )  # fmt: skip
+    ).to_json()  # fmt: skip
     if as_json:
         _print_json(result)
     elif as_csv:
