@@ -29,10 +29,10 @@ from PIL import Image
 from synthetic.sample_files.media import ministry_poster, regional_poster
 from synthetic.sample_files.scenes import bridge_clip, scene
 from synthetic.screenshots import Screenshot, pick_spec, render
-from tracer import service
 from tracer.linking import make_linker
 from tracer.media.decode import IMAGE_SUFFIXES
 from tracer.policy import DEFAULT_POLICY
+from tracer.service import ingest
 from tracer.store import Store
 from tracer.verification import Submission, verify_content
 
@@ -107,7 +107,7 @@ def sample_db(path: Path) -> Path:
     if not path.is_file():
         store = Store.open(path)
         try:
-            service.ingest(store, CORPUS)
+            ingest(store, CORPUS)
         finally:
             store.close()
     return path
