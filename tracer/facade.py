@@ -1,9 +1,10 @@
 """`Tracer`: one door to the library for the CLI, the API and scripts.
 
 It holds what every question needs and should not rebuild per call: the store, the one
-`MatchPolicy`, the context rules of the flags, and the warm caches (the search index,
-the linker that outside content is searched with, the family summaries). Each method
-is one question and returns values; JSON is made at the edges.
+`MatchPolicy`, the context rules of the flags, and the warm caches (the one linker that
+`search` and outside content search, kept up to date with the store; the family
+summaries). Each method is one question and returns values (`Trace`, `VerdictReport`,
+`SearchHit`, `Adoption`, `Watch`, `FamilyExport`, …); JSON is made at the edges.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The linker over the store: building it from stored posts, the rows its matches are
-stored as, and `relink`, which links every stored post again in time order.
+stored as, `relink`, which links every stored post again in time order, and the
+`Searcher`, the service's one linker for searching, kept up to date with the store.
 
 Linking is incremental, but its answer must not depend on the order posts arrived in:
 posts linked in time order (then post id) give one partition and one set of parents.

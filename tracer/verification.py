@@ -2,8 +2,9 @@
 the corpus (a caption, a screenshot, a downloaded clip), in the same shape.
 
 Content from outside is fingerprinted like an ingested post, matched against the store
-with `Linker.find` (which changes nothing), and judged against the family it matches as
-if it had been posted at the claimed time by the claimed account.
+by the linker's search path (`LinkedPosts.find`, which changes nothing), and judged
+against the family it matches as if it had been posted at the claimed time by the
+claimed account.
 """
 
 from __future__ import annotations
