@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from tracer import search, service
-from tracer.linking import Searcher, make_linker
+from tracer.linking import Gate, Searcher, make_linker
 from tracer.policy import MatchPolicy
 from tracer.store import Store
 
@@ -155,3 +156,25 @@ def test_a_topped_up_searcher_holds_what_a_fresh_load_holds(store: Store, tmp_pa
         reader.close()
     hits = search_text(store, searcher, LATE_BODY)
     assert hits[0]["linked"] and hits[0]["size"] == 4
+
+
+def test_a_top_up_waits_for_the_searches_under_way() -> None:
+    """Searches share the searcher's linker; a top-up changes it only between them."""
+    gate = Gate()
+    order: list[str] = []
+
+    def top_up() -> None:
+        with gate.writing():
+            order.append("top-up")
+
+    with gate.reading(), gate.reading():  # two searches at once
+        writer = threading.Thread(target=top_up)
+        writer.start()
+        writer.join(0.2)
+        assert writer.is_alive() and order == []
+        order.append("searched")
+    writer.join(5)
+    assert order == ["searched", "top-up"]
+    with gate.reading():
+        order.append("searched again")
+    assert order[-1] == "searched again"
