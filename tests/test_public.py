@@ -56,7 +56,7 @@ def test_the_facade_answers_as_the_modules_do(
         assert door.verify(post).to_json() == verification.verify_post(sample_store, post).to_json()
         family = door.trace(post).family.family_id
         exported = door.export(family, "cytoscape").render()
-        assert exported == tracing.export(sample_store, family, "cytoscape")
+        assert exported == tracing.export(sample_store, family, "cytoscape").render()
         assert door.search("Presiden punya hak politik")
         assert door.adoption(post).release
         assert door.card(post).report.verdict == "supported"

@@ -37,10 +37,7 @@ def placed_json(account: Account, placed: Placement) -> dict[str, Any]:
         "tier": account.tier,
         "region": account.region,
         "parent_id": account.parent_id,
-        "province": placed.province.name if placed.province else None,
-        "province_code": placed.province.code if placed.province else None,
-        "office": placed.office.name if placed.office else None,
-        "office_code": placed.office.code if placed.office else None,
+        **placed.names(),
     }
 
 

@@ -42,7 +42,8 @@ from tracer.service import ingest as ingest_corpus
 from tracer.store import SCHEMA_VERSION, DatabaseError, Store
 from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
 from tracer.store.writelock import OnWait
-from tracer.tracing import Family, FamilyExport, Trace, export_of, find_post, get_family, trace_of
+from tracer.tracing import Family, FamilyExport, Trace, find_post, get_family, trace_of
+from tracer.tracing import export as export_family
 from tracer.uploads import UploadKind
 from tracer.uploads import ingest_upload as ingest_batch
 from tracer.verdict import VerdictReport
@@ -196,7 +197,7 @@ class Tracer:
 
     def export(self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta") -> FamilyExport:
         """A family's cascade for a graph tool (`render` writes it in `fmt`)."""
-        return export_of(self.store, family_id, fmt, self.policy, zone=zone)
+        return export_family(self.store, family_id, fmt, self.policy, zone=zone)
 
     def lone_graph(self, post: StoredPost, zone: str = "Asia/Jakarta") -> dict[str, Any]:
         """The Cytoscape.js elements of a post that belongs to no family."""

@@ -140,28 +140,17 @@ class FamilyExport:
         return render(self.fmt, family.family_id, family.posts, family.edges, self.zone, self.names)
 
 
-def export_of(
-    store: Store,
-    family_id: str,
-    fmt: str = "json",
-    policy: MatchPolicy = DEFAULT_POLICY,
-    zone: str = "Asia/Jakarta",
-) -> FamilyExport:
-    """A family's cascade to export in `fmt` (checked here, before anything is read)."""
-    if fmt not in FORMATS:
-        raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
-    family = get_family(store, policy, family_id)
-    names = {a.account_id: a.name for a in store.accounts().values() if a.name}
-    return FamilyExport(family, fmt, zone, names)
-
-
 def export(
     store: Store,
     family_id: str,
     fmt: str = "json",
     policy: MatchPolicy = DEFAULT_POLICY,
     zone: str = "Asia/Jakarta",
-) -> dict[str, Any] | str:
-    """`export_of`'s document: a dict for the JSON formats, the document's text for
-    GraphML and GEXF."""
-    return export_of(store, family_id, fmt, policy, zone).render()
+) -> FamilyExport:
+    """A family's cascade to export in `fmt` (checked here, before anything is read);
+    `render` writes the document."""
+    if fmt not in FORMATS:
+        raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
+    family = get_family(store, policy, family_id)
+    names = {a.account_id: a.name for a in store.accounts().values() if a.name}
+    return FamilyExport(family, fmt, zone, names)

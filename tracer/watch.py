@@ -173,16 +173,16 @@ class WatchItem:
 
     def to_json(self, zone: str) -> dict[str, Any]:
         """One item of `GET /watch`, in the shape of `WATCH_TABLE`; `local_time` in `zone`."""
-        post, placed, release = self.post, self.placed, self.release
+        post, release = self.post, self.release
         first = self.source if self.source is not None and release is None else None
+        where = self.placed.names()
+        del where["office_code"]
         return {
             "post_id": post.post_id,
             "account_id": post.account_id,
             "account_name": self.account_name,
             "tier": post.tier,
-            "province": placed.province.name if placed.province else None,
-            "province_code": placed.province.code if placed.province else None,
-            "office": placed.office.name if placed.office else None,
+            **where,
             "published_at": iso_utc(post.published_at),
             "local_time": local_time(post.published_at, zone),
             "url": post.url,
