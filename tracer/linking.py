@@ -14,13 +14,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any, Protocol
 
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.evidence import Evidence
 from tracer.linker import Linker
+from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
 from tracer.store.generation import Generation
@@ -31,7 +31,12 @@ RELINK_CHUNK = 5000
 
 
 def candidate_from_row(
-    idx: int, post_id: str, account_id: str, norm_text: str, anchors: bytes
+    idx: int,
+    post_id: str,
+    account_id: str,
+    norm_text: str,
+    anchors: bytes,
+    media: tuple[MediaItem, ...] = (),
 ) -> Candidate:
     # Words are interned: the linker caches thousands of candidates written in one
     # vocabulary, and one copy of each word keeps that cache a fraction of the size.
@@ -42,6 +47,7 @@ def candidate_from_row(
         tuple(map(sys.intern, norm_text.split())),
         frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
         tuple(norm_text.split("\n")),
+        media,
     )
 
 
@@ -56,9 +62,8 @@ def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[
         rows = reader.rows(idxs)
         media = store.media.items_for(i for i, r in rows.items() if r.has_media)
         return {
-            i: replace(
-                candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors),
-                media=media.get(i, ()),
+            i: candidate_from_row(
+                r.idx, r.post_id, r.account_id, r.norm_text, r.anchors, media.get(i, ())
             )
             for i, r in rows.items()
         }
@@ -183,6 +188,9 @@ class Searcher:
                 with self._gate.writing():
                     self._linker, self._built_at, self._last = linker, latest, linker.newest
                 return
+            # Rows and matches are read up to one post number. A later write that merged
+            # families may already show in the rows' families: its own post, and the
+            # matches that made the merge, come with the next top-up.
             rows = list(store.iter_link_state(after=self._last))
             last = rows[-1][0] if rows else self._last
             media = store.media.items_for([r[0] for r in rows])

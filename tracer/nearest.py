@@ -3,13 +3,14 @@
 `LinkedPosts` is what linking keeps in memory (the anchor index, each post's family and
 account, the media look-ups) and answers `nearest`: the posts that share distinctive
 anchors with a candidate, voted as the linker votes (an account's own habits, and a
-line or a short text carried by several families, are boilerplate), the best-voted
-post of each family scored by alignment, and the posts whose pictures or clips the
-candidate's media copy. Each answer (`Near`) carries its match and whether the
-linker's rules accept it. The linker (`tracer.linker`) places a new post by it,
-content from outside the corpus is verified by it (`tracer.verification`), and
-`POST /search` lists it (`tracer.search`): one set of votes and rules for all three.
-Candidates' texts come through `fetch` (the store), so nothing here does I/O.
+line or a short text carried by several families, are boilerplate), scored by
+alignment — the best-voted post of each family, or in a wide search the best-voted
+posts — and the posts whose pictures or clips the candidate's media copy. Each answer
+(`Near`) carries its match and whether the linker's rules accept it. The linker
+(`tracer.linker`) places a new post by it, content from outside the corpus is verified
+by it (`tracer.verification`), and `POST /search` lists it (`tracer.search`): one set of
+votes and rules for all three. Candidates' texts come through `fetch` (the store), so
+nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Near:
     idx: int
     match: Match
     linked: bool
-    """Whether the linker's rules accept the match: it would link the two posts."""
+    """Whether the linker's rules accept the match (the policy, with the candidate's
+    boilerplate): among the posts the linker verifies, that it links the two."""
 
 
 class LinkedPosts:

@@ -77,20 +77,15 @@ def search(
     to is accepted, by aligned share (text) or closeness (media). A family's evidence
     combines the accepted matches to it, closest first, else shows its nearest post's
     scores."""
-    near = sorted(linker.nearest(candidate, posts=CANDIDATES), key=_order)
-    if not near:
-        return []
-    found = store.found_posts(sorted({n.idx for n in near}))
-    groups: dict[str, list[Near]] = {}
-    for n in near:
-        row = found.get(n.idx)
-        if row is not None:  # always, unless a relink is under way
-            groups.setdefault(row.post.family_id or row.post.post_id, []).append(n)
+    groups: dict[int, list[Near]] = {}
+    for n in sorted(linker.nearest(candidate, posts=CANDIDATES), key=_order):
+        groups.setdefault(linker.family_of(n.idx), []).append(n)
+    chosen = [[n for n in near if n.linked] or near[:1] for near in groups.values()][:limit]
+    found = store.found_posts([shown[0].idx for shown in chosen])
     hits = []
-    for members in list(groups.values())[:limit]:
-        accepted = [n for n in members if n.linked]
-        shown = accepted or members[:1]
-        row = found[shown[0].idx]
-        evidence = Evidence.combine(n.match for n in shown)
-        hits.append(SearchHit(row.post, row.family_size, bool(accepted), evidence))
+    for shown in chosen:
+        row = found.get(shown[0].idx)
+        if row is not None:  # always, unless a relink is under way
+            evidence = Evidence.combine(n.match for n in shown)
+            hits.append(SearchHit(row.post, row.family_size, shown[0].linked, evidence))
     return hits
