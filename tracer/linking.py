@@ -195,7 +195,8 @@ class Searcher:
             last = rows[-1][0] if rows else self._last
             media = store.media.items_for([r[0] for r in rows])
             matched = store.matched_pairs(self._last, last)
-            central = central_accounts(store)
+            fresh = any(not self._linker.knows(r[1]) for r in rows)
+            central = central_accounts(store) if fresh else None
             with self._gate.writing():
                 self._linker.extend(rows, media, matched, central)
                 self._built_at, self._last = latest, last

@@ -97,13 +97,15 @@ class LinkedPosts:
         rows: Iterable[tuple[int, str, int, bytes]],
         media: Mapping[int, tuple[MediaItem, ...]],
         matched: Iterable[tuple[int, int]],
-        central: frozenset[str],
+        central: frozenset[str] | None = None,
     ) -> None:
         """Take in posts another writer stored since: their (idx, account, family,
         indexed anchors) rows in idx order, their media, and the (new post, earlier
         post) pairs they matched. A matched earlier post whose family is not the new
-        post's was in a family the writer merged into it: its whole family follows."""
-        self._central = central
+        post's was in a family the writer merged into it: its whole family follows.
+        `central`: the central accounts again, when the rows bring a new account."""
+        if central is not None:
+            self._central = central
         for idx, account, family, indexed in rows:
             self._family_of[idx] = family
             self._account_of[idx] = self._account_names.setdefault(account, account)
@@ -150,6 +152,10 @@ class LinkedPosts:
     def newest(self) -> int:
         """The highest post number held (0 when none)."""
         return max(self._family_of, default=0)
+
+    def knows(self, account: str) -> bool:
+        """Whether a post of `account` is held."""
+        return account in self._account_names
 
     def family_of(self, idx: int) -> int:
         return self._family_of[idx]
