@@ -38,7 +38,9 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy = DEFAULT_P
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.tracer = Tracer.open(settings.db, policy, context)
+        app.state.tracer = Tracer.open(
+            settings.db, policy, context, graph_cache_bytes=settings.graph_cache_mb * 1_000_000
+        )
         app.state.warm = threading.Event()
         threading.Thread(target=_warm_up, args=(app,), name="tracer-warm-up", daemon=True).start()
         try:

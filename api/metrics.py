@@ -37,6 +37,13 @@ class Metrics:
         self.families = Gauge(
             "tracer_families", "Families (two posts or more) in the store.", registry=self.registry
         )
+        self.graph_cache = Gauge(
+            "tracer_graph_cache",
+            "This process's family graph cache: entries, bytes (estimated), max_bytes, and "
+            "hits, misses and evictions since it started.",
+            ["figure"],
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:

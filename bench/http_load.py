@@ -29,6 +29,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,13 +63,20 @@ class Result:
 
 
 async def _exchange(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    host: str,
+    path: str,
+    extra: str = "",
 ) -> int:
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    """One GET; `extra`: more header lines (each ending with CRLF)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n".encode())
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
+    if status in (204, 304):  # no body
+        return status
     length = next(
         (
             int(v)
@@ -84,7 +92,13 @@ async def _exchange(
 
 
 async def _client(
-    host: str, port: int, paths: list[str], deadline: float, budget: list[int], out: Result
+    host: str,
+    port: int,
+    paths: list[str],
+    deadline: float,
+    budget: list[int],
+    out: Result,
+    headers: Mapping[str, str],
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -92,7 +106,7 @@ async def _client(
             budget[0] -= 1
             path = random.choice(paths)
             started = time.perf_counter()
-            status = await _exchange(reader, writer, host, path)
+            status = await _exchange(reader, writer, host, path, headers.get(path, ""))
             out.latencies.append(time.perf_counter() - started)
             out.statuses[status] = out.statuses.get(status, 0) + 1
     finally:
@@ -107,15 +121,17 @@ async def load(
     clients: int,
     requests: int,
     seconds: float,
+    headers: Mapping[str, str] | None = None,
 ) -> Result:
-    """`clients` keep-alive clients spread round-robin over the servers on `ports`."""
+    """`clients` keep-alive clients spread round-robin over the servers on `ports`;
+    `headers`: extra header lines to send with a path."""
     result = Result(route)
     budget = [requests]
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(
         *(
-            _client(host, ports[n % len(ports)], paths, deadline, budget, result)
+            _client(host, ports[n % len(ports)], paths, deadline, budget, result, headers or {})
             for n in range(clients)
         )
     )
@@ -147,9 +163,13 @@ def sample_ids(db: str, count: int, seed: int) -> tuple[list[str], list[str]]:
     return post_ids, rng.sample(family_ids, min(count, len(family_ids)))
 
 
-def start_server(db: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    db: str, port: int, workers: int, log: Path, settings: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`tracer serve` with rate limiting off; `settings`: more `TRACER_*` variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
     env["TRACER_RATE_LIMIT"] = "0"
+    env.update(settings or {})
     command = [TRACER, "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 300

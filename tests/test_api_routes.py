@@ -138,6 +138,32 @@ def test_family_detail_and_graph(client: httpx.Client) -> None:
         assert root in response.content
 
 
+def test_trace_and_graph_are_tagged_and_answer_304_when_unchanged(client: httpx.Client) -> None:
+    traced = client.get("/trace", params={"post": "banten-ig-20240127"})
+    family_id = traced.json()["family_id"]
+    tag = traced.headers["etag"]
+    assert tag.startswith('W/"') and traced.headers["cache-control"] == "no-cache"
+    for path, params in (
+        ("/trace", {"post": "banten-ig-20240127"}),
+        (f"/families/{family_id}/graph", {}),
+        (f"/families/{family_id}/graph", {"format": "gexf"}),
+        (f"/families/{family_id}/graph", {"format": "csv", "table": "edges"}),
+    ):
+        first = client.get(path, params=params)
+        assert first.status_code == 200 and first.content
+        etag = first.headers["etag"]
+        unchanged = client.get(path, params=params, headers={"If-None-Match": etag})
+        assert unchanged.status_code == 304 and unchanged.content == b""
+        assert unchanged.headers["etag"] == etag
+        strong = etag.removeprefix("W/")  # If-None-Match compares weakly
+        assert client.get(path, params=params, headers={"If-None-Match": strong}).status_code == 304
+        other = client.get(path, params=params, headers={"If-None-Match": '"elsewhere"'})
+        assert other.status_code == 200 and other.content == first.content
+    graph = client.get(f"/families/{family_id}/graph")
+    assert graph.headers["etag"] != tag
+    assert graph.headers["content-disposition"].startswith("inline")
+
+
 @pytest.mark.parametrize("path", ["/families/F999999", "/families/nope", "/families/F1x/graph"])
 def test_unknown_family_is_404(client: httpx.Client, path: str) -> None:
     assert "no family" in assert_problem(client.get(path), 404)["detail"]
@@ -281,6 +307,8 @@ def test_metrics(client: httpx.Client) -> None:
     assert "banten-ig" not in text  # templates, not raw paths
     assert f"tracer_posts {float(len(SCENARIO))}" in text
     assert "tracer_families 4.0" in text
+    assert 'tracer_graph_cache{figure="max_bytes"} 6.4e+07' in text
+    assert 'tracer_graph_cache{figure="misses"}' in text
     assert 'tracer_http_request_duration_seconds_bucket{le="0.05",method="GET"' in text
 
 

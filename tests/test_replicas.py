@@ -122,6 +122,15 @@ def test_a_replica_answers_for_posts_ingested_through_another(new_db: Db, tmp_pa
         assert second.post("/verify", data={"text": NEW_RELEASE}).json()["verdict"] == "not_found"
         assert second.get("/trace", params={"post": "kominfo-beasiswa"}).status_code == 404
         sizes = {f["family_id"]: f["size"] for f in second.get("/families").json()["items"]}
+        # The release family's graph, now in the second replica's cache, with its tag.
+        cached = second.get("/trace", params={"post": "lebak-20240127"})
+        tag = cached.headers["etag"]
+        assert (
+            second.get(
+                "/trace", params={"post": "lebak-20240127"}, headers={"If-None-Match": tag}
+            ).status_code
+            == 304
+        )
 
         body = ndjson(
             post_line("kominfo-beasiswa", "kominfo", "2024-03-04T09:00:00+07:00", NEW_RELEASE),
@@ -146,6 +155,13 @@ def test_a_replica_answers_for_posts_ingested_through_another(new_db: Db, tmp_pa
         family = answer["family_id"]
         old = second.get("/trace", params={"post": "lebak-ulang"}).json()
         assert old["release"]["post_id"] == "kominfo-20240126"
+        # The cached graph was not served: the family's version moved in the database.
+        again = second.get(
+            "/trace", params={"post": "lebak-20240127"}, headers={"If-None-Match": tag}
+        )
+        assert again.status_code == 200 and again.headers["etag"] != tag
+        grown = len(cached.json()["graph"]["nodes"]) + 1
+        assert len(again.json()["graph"]["nodes"]) == grown == len(old["graph"]["nodes"])
 
         found = second.post("/search", json={"text": NEW_RELEASE}).json()["items"]
         assert found and found[0]["family_id"] == family and found[0]["linked"]

@@ -22,7 +22,7 @@ from tracer.screenshot import View, view_keys
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT / "sample_data" / "corpus" / "media"
 POLICY = MatchPolicy()
-COMMON = frozenset({"kementerian", "komunikasi", "dan", "informatika", "kominfo", "go", "id"})
+COMMON = frozenset({"kementerian komunikasi dan", "komunikasi dan informatika", "kominfo go id"})
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tracer.facade import Tracer as Tracer
     from tracer.flags import Context as Context
     from tracer.flags import load_context as load_context
+    from tracer.graphcache import Rendered as Rendered
     from tracer.media.decode import IMAGE_SUFFIXES as IMAGE_SUFFIXES
     from tracer.media.decode import VIDEO_SUFFIXES as VIDEO_SUFFIXES
     from tracer.models import Account as Account
@@ -94,6 +95,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "NotFoundError",
     "POSTS_TABLE",
     "Page",
+    "Rendered",
     "SearchHit",
     "Settings",
     "StoreError",
@@ -147,6 +149,7 @@ _HOMES = {
     "NotFoundError": "tracer.errors",
     "POSTS_TABLE": "tracer.tables:POSTS",
     "Page": "tracer.store.listings",
+    "Rendered": "tracer.graphcache",
     "SearchHit": "tracer.search",
     "Settings": "tracer.config",
     "StoreError": "tracer.errors",

@@ -1,5 +1,5 @@
 """What the linker compares: a post as a candidate (its text and media fingerprints),
-the keys its media are found by (`MediaLookup`), and the words read off pictures that
+the keys its media are found by (`MediaLookup`), and the runs of words read off pictures that
 are too common to tell contents apart."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from itertools import islice
 import numpy as np
 
 from tracer.media.index import MediaIndex
-from tracer.media.match import MediaItem, MediaMatch
+from tracer.media.match import MediaItem, MediaMatch, runs_of
 from tracer.models import TextMatch
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
@@ -105,10 +105,15 @@ def ocr_anchors(items: tuple[MediaItem, ...], min_tokens: int) -> list[int]:
     return sorted(anchors)
 
 
-class CommonWords:
-    """Counts, for every word read off a picture, the families it was seen in; a word of
-    more than `cap` families is template or frame text from then on (a header, a
-    footer, an office's name)."""
+class CommonRuns:
+    """Counts, for every run of `OCR_RUN` words read off a picture, the families it was
+    seen in; a run of more than `cap` families is template or frame text from then on
+    (a header, a footer, an office's name).
+
+    Runs, not words: a poster's own words recur across unrelated posters (the same
+    officials, places and phrases), while its sentences do not. And one of its copies
+    that failed to link (redrawn, misread) must not make its words template words for
+    every later copy: a sentence needs `cap` families to become common."""
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
@@ -117,12 +122,12 @@ class CommonWords:
 
     def note(self, family: int, items: tuple[MediaItem, ...]) -> None:
         grown: list[str] = []
-        for word in sorted({w for item in items if item.ocr for w in item.ocr}):
-            held = self._families.setdefault(word, set())
+        for run in sorted({r for item in items if item.ocr for r in runs_of(item.ocr)}):
+            held = self._families.setdefault(run, set())
             if len(held) <= self.cap and family not in held:
                 held.add(family)
                 if len(held) > self.cap:
-                    grown.append(word)
+                    grown.append(run)
         if grown:
             self.common = self.common | frozenset(grown)
 
@@ -130,13 +135,13 @@ class CommonWords:
 class MediaLookup:
     """The linker's media look-ups: the region keys of pictures and clip frames, the
     anchors of words read off pictures (a poster redrawn with the same words), and the
-    words read off pictures of too many families to tell posters apart."""
+    runs of words read off pictures of too many families to tell posters apart."""
 
     def __init__(self, policy: MatchPolicy) -> None:
         self.policy = policy
         self.media_index = MediaIndex()
         self.ocr_index = AnchorIndex()
-        self.words = CommonWords(policy.ocr_common_families)
+        self.runs = CommonRuns(policy.ocr_common_families)
 
     def load(
         self, rows: Iterable[tuple[int, tuple[MediaItem, ...]]], family_of: Mapping[int, int]
@@ -147,7 +152,7 @@ class MediaLookup:
         ocr_keys: list[np.ndarray] = []
         ocr_owners: list[np.ndarray] = []
         for idx, items in rows:
-            self.words.note(family_of[idx], items)
+            self.runs.note(family_of[idx], items)
             found = media_keys(items)
             keys.extend(found)
             owners.extend([idx] * len(found))
@@ -160,7 +165,7 @@ class MediaLookup:
             self.ocr_index = AnchorIndex(np.concatenate(ocr_keys), np.concatenate(ocr_owners))
 
     def add(self, idx: int, family: int, items: tuple[MediaItem, ...]) -> None:
-        self.words.note(family, items)
+        self.runs.note(family, items)
         found = media_keys(items)
         if found:
             self.media_index.add(found, idx)

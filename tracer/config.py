@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     """Origins whose browser scripts may call the API (CORS allow-list); `*` for any."""
     frame_ancestors: StrList = ["'self'"]
     """Pages allowed to embed tracer's pages in a frame (CSP `frame-ancestors`)."""
+    graph_cache_mb: int = Field(default=64, ge=0)
+    """Megabytes (estimated) of families' cascade graphs and exports each server process
+    keeps, least recently used first out; 0 keeps none."""
     context_file: Path | None = None
     """Context rules for verdicts (campaign periods, political terms); default: the
     rules shipped in `tracer/data/context.json`."""

@@ -3,8 +3,9 @@
 It holds what every question needs and should not rebuild per call: the store, the one
 `MatchPolicy`, the context rules of the flags, and the warm caches (the one linker that
 `search` and outside content search, kept up to date with the store; the family
-summaries). Each method is one question and returns values (`Trace`, `VerdictReport`,
-`SearchHit`, `Adoption`, `Watch`, `FamilyExport`, …); JSON is made at the edges.
+summaries; the families' cascade graphs per family version). Each method is one
+question and returns values (`Trace`, `VerdictReport`, `SearchHit`, `Adoption`, `Watch`,
+`FamilyExport`, …); JSON is made at the edges.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +30,7 @@ from tracer.coverage import adoption as release_adoption
 from tracer.errors import CorpusError, StoreError
 from tracer.exports import to_cytoscape
 from tracer.flags import Context, load_context
+from tracer.graphcache import GraphCache, Rendered
 from tracer.linking import Searcher
 from tracer.linking import relink as relink_all
 from tracer.media import ocr
@@ -42,8 +45,7 @@ from tracer.service import ingest as ingest_corpus
 from tracer.store import SCHEMA_VERSION, DatabaseError, Store
 from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
 from tracer.store.writelock import OnWait
-from tracer.tracing import Family, FamilyExport, Trace, find_post, get_family, trace_of
-from tracer.tracing import export as export_family
+from tracer.tracing import Family, FamilyExport, Trace, find_post
 from tracer.uploads import UploadKind
 from tracer.uploads import ingest_upload as ingest_batch
 from tracer.verdict import VerdictReport
@@ -51,6 +53,9 @@ from tracer.verification import default_context, submission_candidate, verify_po
 from tracer.verification import verify_content as verify_outside
 from tracer.watch import Watch, make_query
 from tracer.watch import watch as watch_list
+
+GRAPH_CACHE_BYTES = 64_000_000
+"""Default bound of the family graph cache (`Settings.graph_cache_mb`)."""
 
 
 class Tracer:
@@ -61,6 +66,7 @@ class Tracer:
         context: Context | None = None,
         *,
         context_file: Path | None = None,
+        graph_cache_bytes: int = GRAPH_CACHE_BYTES,
     ) -> None:
         self.store = store
         self.policy = policy
@@ -68,12 +74,18 @@ class Tracer:
         self._context_file = context_file
         self._searcher = Searcher(policy)
         self._family_stats = FamilyStats()
+        self._graphs = GraphCache(graph_cache_bytes)
 
     @classmethod
     def open(
-        cls, db: str | Path, policy: MatchPolicy = DEFAULT_POLICY, context: Context | None = None
+        cls,
+        db: str | Path,
+        policy: MatchPolicy = DEFAULT_POLICY,
+        context: Context | None = None,
+        *,
+        graph_cache_bytes: int = GRAPH_CACHE_BYTES,
     ) -> Tracer:
-        return cls(Store.open(db), policy, context)
+        return cls(Store.open(db), policy, context, graph_cache_bytes=graph_cache_bytes)
 
     @classmethod
     def from_settings(
@@ -85,7 +97,12 @@ class Tracer:
         db = settings.db
         if not create and "://" not in db and not Path(db).is_file():
             raise CorpusError(f"no database at {db} (run `tracer ingest` first)")
-        return cls(Store.open(db), policy, context_file=settings.context_file)
+        return cls(
+            Store.open(db),
+            policy,
+            context_file=settings.context_file,
+            graph_cache_bytes=settings.graph_cache_mb * 1_000_000,
+        )
 
     @property
     def context(self) -> Context | None:
@@ -184,10 +201,15 @@ class Tracer:
         return find_post(self.store, ref)
 
     def family(self, family_id: str) -> Family:
-        return get_family(self.store, self.policy, family_id)
+        return self._graphs.family(self.store, self.policy, family_id)
 
     def trace(self, ref: str) -> Trace:
-        return trace_of(self.store, ref, self.policy)
+        return self._graphs.trace(self.store, self.policy, ref)
+
+    def trace_document(self, ref: str, if_none_match: str | None = None) -> Rendered:
+        """`trace`'s JSON as bytes with its entity tag; no body when `if_none_match`
+        (a request's `If-None-Match`) names the current answer."""
+        return self._graphs.trace_document(self.store, self.policy, ref, if_none_match)
 
     def verify(self, ref: str) -> VerdictReport:
         return verify_post(self.store, ref, self.policy, self.context)
@@ -196,8 +218,27 @@ class Tracer:
         return make_card(self.store, ref, self.policy, self.context)
 
     def export(self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta") -> FamilyExport:
-        """A family's cascade for a graph tool (`render` writes it in `fmt`)."""
-        return export_family(self.store, family_id, fmt, self.policy, zone=zone)
+        """A family's cascade for a graph tool, from the cached family (`render` writes
+        it in `fmt`)."""
+        return self._graphs.export(self.store, self.policy, family_id, fmt, zone)
+
+    def graph_document(
+        self,
+        family_id: str,
+        fmt: str = "json",
+        zone: str = "Asia/Jakarta",
+        table: str | None = None,
+        if_none_match: str | None = None,
+    ) -> Rendered:
+        """A family's cascade as bytes (`fmt` as `export`, or `csv` with `table` `nodes`
+        or `edges`), with its entity tag; no body when `if_none_match` names it."""
+        return self._graphs.graph_document(
+            self.store, self.policy, family_id, fmt, zone, table, if_none_match
+        )
+
+    def graph_cache(self) -> dict[str, int]:
+        """The graph cache's entries, bytes (estimated), bound, hits, misses, evictions."""
+        return asdict(self._graphs.stats())
 
     def lone_graph(self, post: StoredPost, zone: str = "Asia/Jakarta") -> dict[str, Any]:
         """The Cytoscape.js elements of a post that belongs to no family."""

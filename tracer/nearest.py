@@ -141,9 +141,9 @@ class LinkedPosts:
         self._members.setdefault(target, [target]).extend(absorbed)
 
     @property
-    def common_words(self) -> frozenset[str]:
-        """Words read off pictures of more than `ocr_common_families` families."""
-        return self.media.words.common
+    def common_runs(self) -> frozenset[str]:
+        """Runs of words read off pictures of more than `ocr_common_families` families."""
+        return self.media.runs.common
 
     def __len__(self) -> int:
         return len(self._family_of)
@@ -312,7 +312,7 @@ class LinkedPosts:
             self.policy,
             other.post_id,
             candidate.post_id,
-            self.common_words,
+            self.common_runs,
         )
 
     def _common_cap(self) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 from tracer.evidence import Match
 from tracer.linker import Linker
 from tracer.media.align import align_view, placed
-from tracer.media.match import MediaItem, MediaMatch, match_images
+from tracer.media.match import MediaItem, MediaMatch, match_images, own_words
 from tracer.models import StoredPost
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
@@ -202,7 +202,7 @@ def shown_media(items: tuple[MediaItem, ...], matches: Sequence[Match]) -> tuple
 def _own(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
     """Words that can tell contents apart: not template or frame words, not the
     one- and two-letter fragments OCR reads at a cut edge."""
-    return tuple(w for w in words if len(w) >= 3 and w not in common)
+    return tuple(w for w in own_words(words, common) if len(w) >= 3)
 
 
 def _found_in(seen: tuple[str, ...], words: tuple[str, ...]) -> float:

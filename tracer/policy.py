@@ -72,6 +72,10 @@ class MatchPolicy:
     align_min_correlation: float = 0.6
     """… and the two overlaps must agree as a whole: pHash bits (of 64) and correlation
     of their grey levels, aligned."""
+    align_max_chroma: float = 12.0
+    """… and in colour where both pictures have some: the median distance of their
+    aligned (Cb, Cr) levels. Two photos laid out alike (sky over roofs, a crowd in a
+    hall) correlate in grey levels as well as a copy does, but not in colour."""
     align_contained: float = 0.95
     """… and one picture must lie (nearly) inside the other: copies crop, frame or banner
     their source; two shots of one scene each show what the other does not."""
@@ -89,15 +93,20 @@ class MatchPolicy:
     ocr_min_containment: float = 0.8
     """Share of the shorter picture text found in the other: a template sibling shares
     only the header and footer, not the headline."""
-    ocr_common_families: int = 5
-    """A word read off pictures of more families than this is template or frame text
-    (a header, a footer, an office's name): not compared."""
+    ocr_common_families: int = 8
+    """A run of three words read off pictures of more families than this is template or
+    frame text (a header, a footer, an office's name): its words are not compared,
+    unless a rarer run holds them too."""
     ocr_min_distinct: int = 3
     """Words besides those that two texty pictures need on both sides for their words to
     decide; with fewer, only a near-identical picture matches."""
     pdq_identical: int = 16
     """PDQ bits (of 256) within which two posters are the same picture as a whole (a
     re-encode, a resize): template siblings sit at 26–28."""
+    ocr_same_content: float = 0.8
+    """Share of each picture's own words aligned with the other's above which a poster
+    redrawn by its words alone carries the same content (OCR misreads a word here and
+    there, and an office's header may not be template text yet)."""
     ocr_alone_tokens: int = 10
     ocr_alone_share: float = 0.6
     """Two pictures that do not look alike match by their words alone (a poster redrawn on

@@ -37,12 +37,20 @@ class Family:
     edges: list[Edge]
 
 
-def load_family(store: Store, policy: MatchPolicy, post: StoredPost) -> Family:
-    """The post's family with its cascade edges; a post alone is a family of one, no id."""
+Members = list[tuple[StoredPost, dict[str, Any] | None]]
+"""A family's posts with their stored edges, as `Store.family_posts` reads them."""
+
+
+def load_family(
+    store: Store, policy: MatchPolicy, post: StoredPost, members: Members | None = None
+) -> Family:
+    """The post's family with its cascade edges; a post alone is a family of one, no id.
+    `members`: the family's rows when the caller has read them already."""
     if post.family_id is None:
         return Family(None, [post], [])
     numeric = family_number(post.family_id)
-    members = store.family_posts(numeric)
+    if members is None:
+        members = store.family_posts(numeric)
     posts = [p for p, _ in members]
     if store.family_dirty(numeric):  # an ingest is still under way: infer, do not store
         _, _, edges = family_cascades(store, policy, [numeric])
@@ -67,7 +75,7 @@ def get_family(store: Store, policy: MatchPolicy, family_id: str) -> Family:
     members = store.family_posts(parse_family_id(family_id))
     if len(members) <= 1:
         raise NotFoundError(f"no family {family_id!r}")
-    return load_family(store, policy, members[0][0])
+    return load_family(store, policy, members[0][0], members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +94,9 @@ class Trace:
     def origin(self) -> StoredPost:
         return self.family.posts[0]
 
-    def to_json(self) -> dict[str, Any]:
-        """`GET /trace`'s JSON."""
+    def to_json(self, graph: Any = None) -> dict[str, Any]:
+        """`GET /trace`'s JSON; `graph`: the family's node-link graph when the caller has
+        it already (serialised once per family version: `tracer.graphcache`)."""
         family = self.family
         return {
             "post": self.post.to_json(),
@@ -96,14 +105,20 @@ class Trace:
             "release": self.release.to_json() if self.release else None,
             "parent": self.parent,
             "path": list(self.path),
-            "graph": node_link(family.family_id, family.posts, family.edges),
+            "graph": node_link(family.family_id, family.posts, family.edges)
+            if graph is None
+            else graph,
         }
 
 
 def trace_of(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> Trace:
     """Where a post came from: its family's cascade, origin, release and path."""
     post = find_post(store, ref)
-    family = load_family(store, policy, post)
+    return trace_in(post, load_family(store, policy, post))
+
+
+def trace_in(post: StoredPost, family: Family) -> Trace:
+    """The trace of a post in its (loaded) family."""
     parents = {e.target: e.source for e in family.edges}
     path = [post.post_id]
     while path[-1] in parents:

@@ -104,7 +104,7 @@ def view_matches(
             matched: list[MediaMatch] = []
             for view in views:  # the rows found first, then with a band of the app's colour
                 placed = (
-                    match_view(view, item, policy, post_id, candidate.post_id, linker.common_words)
+                    match_view(view, item, policy, post_id, candidate.post_id, linker.common_runs)
                     for item in media.get(post_id, ())
                 )
                 matched = [m for m in placed if m is not None]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import Cursor, Limit, SettingsDep, TracerDep
+from api.deps import Cursor, Limit, SettingsDep, TracerDep, read
 from api.downloads import CSV_RESPONSE, Format, FormatQuery, csv_response, disposition
 from api.errors import PROBLEM_RESPONSES
-from api.responses import FastJSON
+from api.responses import NOT_MODIFIED, rendered
 from api.schemas import FamilyDetailOut, FamilyPage
-from tracer import EDGES_TABLE, FAMILIES_TABLE, NODES_TABLE, Tracer, download_name
+from tracer import CSV_MEDIA_TYPE, FAMILIES_TABLE, Tracer, download_name
 
 router = APIRouter(tags=["families"], responses=PROBLEM_RESPONSES)
 XML = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
@@ -75,11 +75,16 @@ def get_family(family_id: str, door: TracerDep) -> dict[str, Any]:
     return door.family_summary(family_id)
 
 
-@router.get("/families/{family_id}/graph", response_model=None, responses=GRAPH_RESPONSES)
+@router.get(
+    "/families/{family_id}/graph",
+    response_model=None,
+    responses=GRAPH_RESPONSES | NOT_MODIFIED,
+)
 async def family_graph(
     family_id: str,
     door: TracerDep,
     settings: SettingsDep,
+    request: Request,
     format: Annotated[
         Literal["json", "cytoscape", "graphml", "gexf", "grafana", "csv"], Query()
     ] = "json",
@@ -88,19 +93,24 @@ async def family_graph(
     ] = "nodes",
 ) -> Response:
     """The family's cascade, as node-link JSON or converted for a graph tool; `csv`
-    gives its nodes (posts) or its edges (who copied whom) as a table."""
-    zone = settings.timezone
-    if format == "csv":
-        elements = door.export(family_id, "cytoscape", zone=zone).render()
-        assert isinstance(elements, dict)
-        spec = NODES_TABLE if table == "nodes" else EDGES_TABLE
-        rows = [e["data"] for e in elements[table]]
-        return csv_response(spec, rows, zone, download_name(family_id, table))
-    result = door.export(family_id, format, zone=zone).render()
+    gives its nodes (posts) or its edges (who copied whom) as a table. Tagged with the
+    family's version (`ETag`): `If-None-Match` with it answers 304 until it changes."""
+    csv = format == "csv"
+    answer = await read(
+        door,
+        door.graph_document,
+        family_id,
+        format,
+        settings.timezone,
+        table if csv else None,
+        request.headers.get("if-none-match"),
+    )
+    if csv:
+        name = download_name(family_id, table)
+        return rendered(answer, disposition(name), CSV_MEDIA_TYPE)
     name = download_name(family_id, ext=_EXTENSIONS[format])
-    if isinstance(result, str):
-        return Response(result, media_type=XML[format], headers=disposition(name))
-    return FastJSON(result, headers=disposition(name, inline=True))
+    json = answer.media_type == "application/json"
+    return rendered(answer, disposition(name, inline=json), XML.get(format))
 
 
 _EXTENSIONS = {

@@ -37,8 +37,11 @@ def readyz(request: Request, door: TracerDep) -> dict[str, Any]:
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
 def metrics(door: TracerDep, collected: MetricsDep) -> Response:
-    """Prometheus text format: requests and latency per route, posts and families."""
+    """Prometheus text format: requests and latency per route, posts and families, the
+    graph cache."""
     counts = door.counts()
     collected.posts.set(counts["posts"])
     collected.families.set(counts["families"])
+    for figure, value in door.graph_cache().items():
+        collected.graph_cache.labels(figure).set(value)
     return Response(generate_latest(collected.registry), media_type=CONTENT_TYPE_LATEST)

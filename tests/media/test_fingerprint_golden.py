@@ -14,11 +14,13 @@ from ..media_samples import sm
 from .test_fingerprint import HEADLINE, drawn_picture
 
 GOLDEN: dict[int, dict[str, dict[str, object]]] = {
-    5: {
+    # Version 6 added the colour grid; every value of version 5 is unchanged.
+    6: {
         "drawn": {
             "pdq": "24b6fb49c7b13f41fb0105b63a1153b4bf498a7e458bac4ec8b4c0cea2567f31",
             "quality": 100,
             "grid_sha256": "310e33b7229691f1632f30f7d8cc0ff71abd8139e9ffc3e2246d0fa60a821a5a",
+            "chroma_sha256": "47f157c0f1b8a053ef500bcd323ee7c01c721f8a625963ab0c460859b0a4429e",
             "phash": "e846b5391639683f",
             "regions": [
                 "e846b5391639683f",
@@ -62,6 +64,7 @@ GOLDEN: dict[int, dict[str, dict[str, object]]] = {
             "pdq": "06ef285689150debf816a1450319f214c440dc327baaf3eaffca7eab5fbaf100",
             "quality": 100,
             "grid_sha256": "3c928d80928204d92ff1c587bb114c35f63b4711f138534b36118883f4255eeb",
+            "chroma_sha256": "5a1e980b16e6ea4c425a825355419d19b375d039e22314eb14a5d2c25e101ded",
             "phash": "c1802f6aad2baeb6",
             "regions": [
                 "c1802f6aad2beeb2",
@@ -122,5 +125,6 @@ def test_golden_values(name: str) -> None:
     assert f"{fp.phash:016x}" == expected["phash"], CHANGED
     assert [f"{k:016x}" for k in fp.regions] == expected["regions"], CHANGED
     assert hashlib.sha256(fp.grid).hexdigest() == expected["grid_sha256"], CHANGED
+    assert hashlib.sha256(fp.chroma).hexdigest() == expected["chroma_sha256"], CHANGED
     plain = 1 + (len(REGION_SCALES) - 1) * len(REGION_ANCHORS) + 4
     assert len(fp.regions) in (plain, plain + 2)  # + the inside of a patterned frame

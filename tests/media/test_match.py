@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,8 @@ from tracer.media.match import (
     match_images,
     match_media,
     match_videos,
+    own_words,
+    runs_of,
 )
 from tracer.media.video import VideoPrint, fingerprint_frames
 from tracer.normalize import normalize_text
@@ -285,3 +287,65 @@ def test_a_picture_and_a_clip_never_match(clips: Clips) -> None:
     clip = video_item(clips.original)
     assert match_media((picture,), (clip,), POLICY) is None
     assert match_media((clip,), (picture,), POLICY) is None
+
+
+# --- colour and template runs ------------------------------------------------------------
+
+
+def recoloured(picture: Image.Image) -> Image.Image:
+    """The same grey levels in other colours (Cb and Cr mirrored around grey): another
+    photo laid out exactly alike, as far as grey grids can tell."""
+    y, cb, cr = picture.convert("YCbCr").split()
+    mirror = [255 - v for v in range(256)]
+    return Image.merge("YCbCr", (y, cb.point(mirror), cr.point(mirror))).convert("RGB")
+
+
+def test_a_photo_laid_out_alike_in_other_colours_is_refused_a_copy_is_not() -> None:
+    photo = sm.photo("coffee")
+    original = MediaItem("a.jpg", fingerprint_image(photo), ocr=())
+    copy = MediaItem("b.jpg", fingerprint_image(jpeg50(photo)), ocr=())
+    other = MediaItem("c.jpg", fingerprint_image(recoloured(photo)), ocr=())
+    found = match_images(copy, original, POLICY)
+    assert found is not None and found.alignment is not None
+    assert found.alignment.chroma is not None and found.alignment.chroma < 3
+    assert "aligned_chroma" in found.scores
+    refused = match_images(other, original, POLICY)
+    assert refused is None
+    # Grey levels alone cannot tell them apart: the colour test refuses it.
+    assert match_images(other, original, replace(POLICY, align_max_chroma=255.0)) is not None
+
+
+def test_a_grey_copy_of_a_colour_photo_is_not_refused_for_its_colour() -> None:
+    photo = sm.photo("coffee")
+    original = MediaItem("a.jpg", fingerprint_image(photo), ocr=())
+    grey = MediaItem("g.jpg", fingerprint_image(photo.convert("L").convert("RGB")), ocr=())
+    found = match_images(grey, original, POLICY)
+    assert found is not None and found.alignment is not None
+    assert found.alignment.chroma is None
+
+
+def test_template_text_is_told_by_runs_not_words() -> None:
+    common = runs_of(tokens(HEADER)) | runs_of(tokens(FOOTER))
+    words = tokens(HEADER, HEADLINE, FOOTER)
+    own = own_words(words, frozenset(common))
+    assert set(own) >= set(tokens(HEADLINE))
+    assert not set(tokens(HEADER)) & set(own)
+    assert own_words(words, frozenset()) == words
+
+
+def test_a_poster_redrawn_with_all_its_words_is_the_same_content() -> None:
+    words = tokens(HEADLINE, "Simak aturan kampanye presiden dalam UU Nomor 7 Tahun 2017")
+    ministry = MediaItem(
+        "ministry.jpg", fingerprint_image(sm.ministry_poster(HEADLINE, None, "ballot")), ocr=words
+    )
+    redrawn = MediaItem(
+        "regional.jpg",
+        fingerprint_image(sm.regional_poster(HEADLINE, "Diskominfo Kabupaten Lebak")),
+        ocr=("diskominfo", "kabupaten", "lebak", *words),
+    )
+    found = match_images(redrawn, ministry, POLICY)
+    assert found is not None and found.modality == "ocr"
+    assert found.same_content(POLICY)
+    fewer = MediaItem("r2.jpg", redrawn.image, ocr=words[: len(words) * 3 // 4])
+    partial = match_images(fewer, ministry, POLICY)
+    assert partial is None or not partial.same_content(POLICY)

@@ -9,6 +9,7 @@ agrees under that transform, and how much of each picture the overlap holds.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -55,6 +56,9 @@ class Alignment:
         (0.0, 0.0, 1.0, 1.0),
     )
     """The overlap as a box of each picture, in shares of its sides."""
+    chroma: float | None = None
+    """How far apart the aligned overlaps' colours are (`chroma_distance`); None when
+    either picture is grey or keeps no colour grid."""
 
 
 def _bilinear(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -159,6 +163,39 @@ def _try_transform(
     return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k])), (box_a, box_b)
 
 
+CHROMA_LATTICE = 12
+"""The aligned overlaps' colours are compared on this many points a side."""
+CHROMA_GREY = 4.0
+"""Mean distance from grey (Cb, Cr levels of 255) under which a picture's colour says
+nothing: a black-and-white photo, a grey copy of a colour one."""
+
+
+def chroma_distance(
+    a: ImagePrint,
+    b: ImagePrint,
+    boxes: tuple[tuple[float, float, float, float], tuple[float, float, float, float]],
+) -> float | None:
+    """The median distance (in Cb, Cr levels) between the colours of two aligned
+    overlaps, point by point: about 0 for a copy (a sticker or a banner changes only
+    the points it covers), tens for two different photos laid out alike. None when
+    either picture is grey or keeps no colour grid."""
+    ca, cb = a.chroma_array(), b.chroma_array()
+    if ca is None or cb is None:
+        return None
+    steps = (np.arange(CHROMA_LATTICE) + 0.5) / CHROMA_LATTICE
+
+    def sample(planes: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        xs = (x0 + (x1 - x0) * steps)[None, :]
+        ys = (y0 + (y1 - y0) * steps)[None, :]
+        return np.stack([_bilinear(plane, xs, ys)[0] for plane in planes])
+
+    pa, pb = sample(ca, boxes[0]), sample(cb, boxes[1])
+    if min(np.hypot(*pa).mean(), np.hypot(*pb).mean()) < CHROMA_GREY:
+        return None
+    return round(float(np.median(np.hypot(*(pa - pb)))), 2)
+
+
 @functools.lru_cache(maxsize=ALIGN_CACHE)
 def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) -> Alignment | None:
     """The best agreement of two pictures under a transform proposed by one of their
@@ -191,7 +228,9 @@ def align_pictures(a: ImagePrint, b: ImagePrint, radius: int, min_cover: float) 
             continue
         distance = hamming64(_lattice_hash(pa), _lattice_hash(pb))
         best = Alignment(int(d[i, j]), distance, round(corr, 4), cover, boxes)
-    return best
+    if best is None:
+        return None
+    return dataclasses.replace(best, chroma=chroma_distance(a, b, best.overlap))
 
 
 def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> float | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from tracer.media.fingerprint import BORDER_TOLERANCE, work_copy
+from tracer.media.border import BORDER_TOLERANCE
+from tracer.media.fingerprint import work_copy
 
 EMBED_MIN_SHARE = 0.12
 """An embedded picture covers at least this share of a screenshot."""

@@ -29,8 +29,9 @@ import pdqhash
 from PIL import Image
 
 from tracer.errors import InputError
+from tracer.media.border import framed_box, trim_box
 
-VERSION = 5
+VERSION = 6
 REGION_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7)
 """Region sizes as a share of each side; 1.0 is the whole trimmed picture."""
 REGION_ANCHORS = (
@@ -53,10 +54,10 @@ GRID_SIDE = 48
 """The trimmed picture is also kept as a GRID_SIDE × GRID_SIDE grey grid (2.3 KB): a
 region-key hit proposes a transform, and the grids say whether the whole overlap agrees
 under it (`tracer.media.match.align_pictures`)."""
-"""PDQ reads a copy about this long (it reduces to 64×64 itself; 10× faster than at 256)."""
-BORDER_TOLERANCE = 18
-BORDER_SHARE = 0.985
-MAX_TRIM = 0.25
+CHROMA_SIDE = 16
+"""And as a CHROMA_SIDE × CHROMA_SIDE grid of its colour (YCbCr's Cb and Cr, 512 bytes):
+two photos laid out alike (sky over roofs, a hall of people) agree in grey levels under
+an alignment, but rarely in colour, which no copy edit of ours changes."""
 
 
 def hamming64(a: int, b: int) -> int:
@@ -86,30 +87,6 @@ class PDQ:
 def pdq(image: Image.Image) -> PDQ:
     bits, quality = pdqhash.compute(np.asarray(image.convert("RGB")))
     return PDQ(np.packbits(bits.astype(np.uint8)).tobytes(), int(quality))
-
-
-def trim_box(image: Image.Image) -> tuple[int, int, int, int]:
-    """The picture inside uniform borders (a plain frame, letterboxing), as a crop box.
-
-    A row or column is border when nearly all its pixels are within a tolerance of the
-    corner colour; at most a quarter of each side is trimmed, so a picture with a plain
-    sky is not eaten away."""
-    grey = np.asarray(image.convert("L"), dtype=np.int16)
-    h, w = grey.shape
-    corner = int(np.median([grey[0, 0], grey[0, -1], grey[-1, 0], grey[-1, -1]]))
-    near = np.abs(grey - corner) <= BORDER_TOLERANCE
-    rows = near.mean(axis=1) >= BORDER_SHARE
-    cols = near.mean(axis=0) >= BORDER_SHARE
-
-    def run(flags: np.ndarray, limit: int) -> int:
-        n = 0
-        while n < limit and flags[n]:
-            n += 1
-        return n
-
-    top, bottom = run(rows, int(h * MAX_TRIM)), run(rows[::-1], int(h * MAX_TRIM))
-    left, right = run(cols, int(w * MAX_TRIM)), run(cols[::-1], int(w * MAX_TRIM))
-    return left, top, w - right, h - bottom
 
 
 def region_boxes(
@@ -218,11 +195,21 @@ class ImagePrint:
     keys follow the standard ones), or None."""
     grid: bytes = b""
     """The trimmed picture as `GRID_SIDE`² grey bytes, row by row (empty: not kept)."""
+    chroma: bytes = b""
+    """The trimmed picture's colour as `CHROMA_SIDE`² (Cb, Cr) byte pairs, row by row
+    (empty: not kept)."""
 
     def grid_array(self) -> np.ndarray | None:
         if not self.grid:
             return None
         return np.frombuffer(self.grid, np.uint8).reshape(GRID_SIDE, GRID_SIDE)
+
+    def chroma_array(self) -> np.ndarray | None:
+        """The colour grid as (Cb, Cr) planes centred on 0 (grey), or None."""
+        if not self.chroma:
+            return None
+        pairs = np.frombuffer(self.chroma, np.uint8).reshape(CHROMA_SIDE, CHROMA_SIDE, 2)
+        return pairs.transpose(2, 0, 1).astype(np.float64) - 128.0
 
     def to_bytes(self) -> bytes:
         head = struct.pack(
@@ -247,6 +234,8 @@ class ImagePrint:
             + framed
             + struct.pack("<H", len(self.grid))
             + self.grid
+            + struct.pack("<H", len(self.chroma))
+            + self.chroma
         )
 
     @classmethod
@@ -279,6 +268,11 @@ class ImagePrint:
         grid = data[offset + 2 : offset + 2 + grid_len]
         if len(grid) != grid_len or grid_len not in (0, GRID_SIDE * GRID_SIDE):
             raise struct.error("grid of the wrong size")
+        offset += 2 + grid_len
+        (chroma_len,) = struct.unpack_from("<H", data, offset)
+        chroma = data[offset + 2 : offset + 2 + chroma_len]
+        if len(chroma) != chroma_len or chroma_len not in (0, 2 * CHROMA_SIDE * CHROMA_SIDE):
+            raise struct.error("colour grid of the wrong size")
         return cls(
             PDQ(bits, quality),
             phash,
@@ -288,6 +282,7 @@ class ImagePrint:
             (x0, y0, x1, y1),
             framed,
             grid,
+            chroma,
         )
 
     def region_box(self, index: int) -> tuple[float, float, float, float]:
@@ -298,57 +293,6 @@ class ImagePrint:
         x0, y0, x1, y1 = FRAMED_BOXES[(index - len(STANDARD_BOXES)) % len(FRAMED_BOXES)]
         w, h = fx1 - fx0, fy1 - fy0
         return (fx0 + x0 * w, fy0 + y0 * h, fx0 + x1 * w, fy0 + y1 * h)
-
-
-FRAME_EDGE = 0.5
-"""Share of a row (or column) that must change sharply for it to be a frame's inner edge."""
-FRAME_CONTRAST = 40
-
-
-def _sharp(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Where two neighbouring lines of pixels differ sharply in any colour channel (the
-    channels taken one by one: numpy's reductions over a last axis of 3 are slow)."""
-    d = np.abs(a - b)
-    found: np.ndarray = (
-        (d[..., 0] > FRAME_CONTRAST) | (d[..., 1] > FRAME_CONTRAST) | (d[..., 2] > FRAME_CONTRAST)
-    )
-    return found
-
-
-def framed_box(image: Image.Image) -> tuple[int, int, int, int] | None:
-    """The picture inside a frame that is not uniform (stripes, an office's name and
-    emblem), as a crop box, or None.
-
-    A frame's inner edge is a straight line where most of a row (or column) changes
-    sharply; in the outer bands, the edge closest to the centre is taken (the office's
-    name sits further out). At least two edges must be found and the inside must hold
-    35–95 % of the picture."""
-    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    h, w, _ = rgb.shape
-    if h < 16 or w < 16:
-        return None
-    # Only the middle three fifths of each line are compared: the office's name and
-    # emblem sit towards a corner.
-    middle_cols = rgb[:, w // 5 : 4 * w // 5]
-    middle_rows = rgb[h // 5 : 4 * h // 5, :]
-    rows = _sharp(middle_cols[1:], middle_cols[:-1]).mean(axis=1)
-    cols = _sharp(middle_rows[:, 1:], middle_rows[:, :-1]).mean(axis=0)
-
-    def edge(score: np.ndarray, lo: int, hi: int, inner_last: bool) -> int | None:
-        found = np.flatnonzero(score[lo:hi] >= FRAME_EDGE)
-        if len(found) == 0:
-            return None
-        return lo + int(found[-1] if inner_last else found[0]) + 1
-
-    top = edge(rows, 0, int(h * 0.35), inner_last=True)
-    bottom = edge(rows, int(h * 0.6), h - 1, inner_last=False)
-    left = edge(cols, 0, int(w * 0.25), inner_last=True)
-    right = edge(cols, int(w * 0.75), w - 1, inner_last=False)
-    if sum(e is not None for e in (top, bottom, left, right)) < 2:
-        return None
-    box = (left or 0, top or 0, right or w, bottom or h)
-    area = (box[2] - box[0]) * (box[3] - box[1]) / (w * h)
-    return box if 0.35 <= area <= 0.95 else None
 
 
 def fingerprint_image(image: Image.Image) -> ImagePrint:
@@ -380,6 +324,8 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
             round(framed[3] / ih * 65535) / 65535,
         )
     grid = grey.resize((GRID_SIDE, GRID_SIDE), Image.Resampling.BOX)
+    colour = inner.convert("RGB").resize((CHROMA_SIDE, CHROMA_SIDE), Image.Resampling.BOX)
+    chroma = np.asarray(colour.convert("YCbCr"))[:, :, 1:].tobytes()
     return ImagePrint(
         pdq(inner.reduce(2) if min(inner.size) >= 2 * PDQ_SIDE else inner),
         phash64(grey),
@@ -389,6 +335,7 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
         (x0, y0, x1, y1),
         framed_share,
         grid.tobytes(),
+        chroma,
     )
 
 

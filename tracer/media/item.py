@@ -64,6 +64,8 @@ class MediaMatch:
             out["aligned_distance"] = float(self.alignment.distance)
             out["aligned_correlation"] = self.alignment.correlation
             out["aligned_cover"] = round(min(self.alignment.cover), 4)
+            if self.alignment.chroma is not None:
+                out["aligned_chroma"] = self.alignment.chroma
         return out
 
     @property
@@ -88,9 +90,11 @@ class MediaMatch:
     def same_content(self, policy: MatchPolicy) -> bool:
         """The same picture as a whole (PDQ), or aligned near-identical with the same
         words (two posters on one template share their region keys and layout, not their
-        words); a clip whose frames nearly all match."""
+        words); a poster redrawn with the same words, nearly all of each side's (the
+        message is the content, whoever redraws it); a clip whose frames nearly all
+        match."""
         if self.modality == "ocr":
-            return False
+            return self.shares is not None and min(self.shares) >= policy.ocr_same_content
         if self.modality == "video":
             return self.distance <= 2 and (self.shares is None or min(self.shares) >= 0.9)
         if self.pdq_distance is not None and self.pdq_distance <= policy.pdq_identical:

@@ -45,10 +45,31 @@ __all__ = [  # `MediaItem`, `MediaMatch` and `match_videos` live beside, in `ite
     "match_images",
     "match_media",
     "match_videos",
+    "own_words",
+    "runs_of",
 ]
 
 OCR_RUN = 3
-"""Words read off two pictures count as shared only in runs this long."""
+"""Words read off two pictures count as shared only in runs this long; template text
+is told by its runs of this many words (`runs_of`, `own_words`)."""
+
+
+def runs_of(words: tuple[str, ...]) -> set[str]:
+    """Every run of `OCR_RUN` consecutive words, as one string."""
+    return {" ".join(words[i : i + OCR_RUN]) for i in range(len(words) - OCR_RUN + 1)}
+
+
+def own_words(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
+    """The words of a picture's text that can tell contents apart: those in no `common`
+    run (template or frame text, seen on pictures of many families). A text shorter
+    than a run is kept whole."""
+    if len(words) < OCR_RUN or not common:
+        return words
+    covered = [False] * len(words)
+    for i in range(len(words) - OCR_RUN + 1):
+        if " ".join(words[i : i + OCR_RUN]) in common:
+            covered[i : i + OCR_RUN] = [True] * OCR_RUN
+    return tuple(w for w, c in zip(words, covered, strict=True) if not c)
 
 
 def containment(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -73,7 +94,7 @@ def match_images(
     common: frozenset[str] = frozenset(),
 ) -> MediaMatch | None:
     """The picture-level decision for two images (see the module docstring); `a` is the
-    target's (the copy's) file, `b` the source's. `common` are words read off pictures of
+    target's (the copy's) file, `b` the source's. `common` are runs of words read off pictures of
     many families (a template's header and footer, an office's frame): they say nothing
     about which content a picture carries, so the words compared are the others."""
     if a.image is None or b.image is None:
@@ -88,8 +109,8 @@ def match_images(
     looks_alike = alignment is not None and _agrees(alignment, policy)
     texty_a, texty_b = _texty(a, policy), _texty(b, policy)
     if texty_a and texty_b and a.ocr is not None and b.ocr is not None:
-        words_a = tuple(w for w in a.ocr if w not in common)
-        words_b = tuple(w for w in b.ocr if w not in common)
+        words_a = own_words(a.ocr, common)
+        words_b = own_words(b.ocr, common)
         if min(len(words_a), len(words_b)) < policy.ocr_min_distinct:
             # Little but common words on one side: a near-identical picture matches
             # when all its words agree too (the few of its own, and the whole text:
@@ -134,7 +155,15 @@ def match_images(
             and aligned / shorter >= policy.ocr_alone_share
         ):
             return MediaMatch(
-                source, target, "ocr", b.path, a.path, distance, pdq_distance, aligned / shorter
+                source,
+                target,
+                "ocr",
+                b.path,
+                a.path,
+                distance,
+                pdq_distance,
+                aligned / shorter,
+                shares=(aligned / len(words_b), aligned / len(words_a)),
             )
         return None
     if not looks_alike or alignment is None:
@@ -163,11 +192,12 @@ def _near_identical(
 
 def _agrees(alignment: Alignment, policy: MatchPolicy) -> bool:
     """Whether an alignment shows the same picture: enough of both pictures overlap, and
-    the overlaps agree as a whole."""
+    the overlaps agree as a whole, in grey levels and in colour."""
     return (
         min(alignment.cover) >= policy.align_min_cover
         and alignment.distance <= policy.align_max_distance
         and alignment.correlation >= policy.align_min_correlation
+        and (alignment.chroma is None or alignment.chroma <= policy.align_max_chroma)
     )
 
 

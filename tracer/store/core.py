@@ -230,10 +230,10 @@ class Store(Reads):
         """One transaction: new posts, their media, matches, family merges, families
         marked dirty."""
         with self.engine.begin() as conn:
+            version = bump_generation(conn)
             bulk_insert(conn, posts, [post_row(r) for r in rows])
             insert_media(conn, media_rows)
-            write_links(conn, match_rows, relabels, touched)
-            bump_generation(conn)
+            write_links(conn, match_rows, relabels, touched, version)
         self._unanalysed += len(rows)
         if self._unanalysed >= ANALYSE_EVERY:
             self._unanalysed = 0
@@ -286,8 +286,8 @@ class Store(Reads):
                     .values(family_id=sa.bindparam("f"), indexed=sa.bindparam("a")),
                     [{"i": i, "f": f, "a": a} for i, f, a in links],
                 )
-            write_links(conn, match_rows, relabels, touched)
-            bump_generation(conn, relinked=True)  # stored posts' anchors changed
+            version = bump_generation(conn, relinked=True)  # stored posts' anchors changed
+            write_links(conn, match_rows, relabels, touched, version)
 
     # --- cascades ---------------------------------------------------------------
 
@@ -334,7 +334,7 @@ class Store(Reads):
         """One transaction: parents and edges of the members, family summaries, dirty
         cleared; then, after a bulk of new posts, fresh planner statistics."""
         with self.engine.begin() as conn:
-            bump_generation(conn)
+            version = bump_generation(conn)
             if cascades:
                 stmt = (
                     posts.update()
@@ -366,6 +366,7 @@ class Store(Reads):
                         origin_idx=sa.bindparam("b_origin"),
                         release_idx=sa.bindparam("b_release"),
                         dirty=False,
+                        version=version,
                     )
                 )
                 conn.execute(

@@ -6,6 +6,10 @@ also adds one to `epoch`. Both live in `meta`, so a replica that keeps in-memory
 built from the store (the search index, the searcher's linker, the family summaries)
 reads them with one primary-key look-up per request and refreshes only when they
 moved: new posts since the last look (`writes`), or everything again (`epoch`).
+
+A write also stamps its `writes` on each family it changes (`families.version`), so a
+family's cascade graph is cached per (family, version) and rebuilt only when that
+family changed (`tracer.graphcache`).
 """
 
 from __future__ import annotations
@@ -38,14 +42,17 @@ def start(conn: Connection) -> None:
             conn.execute(meta.insert(), {"key": key, "value": "0"})
 
 
-def bump(conn: Connection, relinked: bool = False) -> None:
-    """Count a write, inside the writer's transaction (so it commits with it)."""
+def bump(conn: Connection, relinked: bool = False) -> int:
+    """Count a write, inside the writer's transaction (so it commits with it); returns
+    the new `writes`, the version the write stamps on the families it changes (unique:
+    one writer at a time, and the counter row stays locked until the commit)."""
     keys = [WRITES, EPOCH] if relinked else [WRITES]
     conn.execute(
         meta.update()
         .where(meta.c.key.in_(keys))
         .values(value=sa.cast(sa.cast(meta.c.value, sa.BigInteger) + 1, sa.Text))
     )
+    return read(conn).writes
 
 
 def read(conn: Connection) -> Generation:

@@ -60,8 +60,10 @@ def write_links(
     match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
     relabels: Sequence[tuple[int, int]],
     touched: Iterable[int],
+    version: int,
 ) -> None:
-    """Matches, family merges and families marked dirty, inside the caller's transaction."""
+    """Matches, family merges and families marked dirty, inside the caller's transaction;
+    the touched families are stamped with the transaction's `version`."""
     bulk_insert(
         conn,
         matches,
@@ -88,6 +90,7 @@ def write_links(
                 "origin_idx": None,
                 "release_idx": None,
                 "dirty": True,
+                "version": version,
             }
             for f in chunk
             if f not in existing
@@ -96,5 +99,7 @@ def write_links(
             conn.execute(families.insert(), fresh)
         if existing:
             conn.execute(
-                families.update().where(families.c.family_id.in_(existing)).values(dirty=True)
+                families.update()
+                .where(families.c.family_id.in_(existing))
+                .values(dirty=True, version=version)
             )

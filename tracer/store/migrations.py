@@ -11,6 +11,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from tracer.store.generation import read as read_generation
 from tracer.store.generation import start as start_generation
 from tracer.store.schema import (
     accounts,
@@ -79,6 +80,15 @@ def _v6_generation(conn: Connection) -> None:
     start_generation(conn)
 
 
+def _v7_family_versions(conn: Connection) -> None:
+    """Each family's version (`families.version`), the generation of its last change:
+    existing families start at the current one."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("families")}
+    if "version" not in columns:
+        conn.execute(sa.text("ALTER TABLE families ADD COLUMN version BIGINT NOT NULL DEFAULT 0"))
+    conn.execute(families.update().values(version=read_generation(conn).writes))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_media,
@@ -86,5 +96,6 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v4_reading_params,
     _v5_postgres_types,
     _v6_generation,
+    _v7_family_versions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -76,6 +76,7 @@ class Reads:
                 accounts.c.parent_id.label("account_parent_id"),
                 parent.c.post_id.label("parent_post_id"),
                 families.c.family_id.label("shared_family"),
+                families.c.version.label("family_version"),
             )
             .join(accounts, accounts.c.account_id == posts.c.account_id)
             .outerjoin(parent, parent.c.idx == posts.c.parent_idx)
@@ -83,12 +84,31 @@ class Reads:
         )
 
     def find_post(self, ref: str, url_key: str | None = None) -> StoredPost | None:
+        found = self.find_post_versioned(ref, url_key)
+        return found[0] if found else None
+
+    def find_post_versioned(
+        self, ref: str, url_key: str | None = None
+    ) -> tuple[StoredPost, int | None] | None:
+        """A post by id (or by normalised URL) with its family's version, read in one
+        statement; the version is None for a post alone."""
         with self.engine.connect() as conn:
             row = conn.execute(self._post_select().where(posts.c.post_id == ref)).mappings().first()
             if row is None and url_key:
                 stmt = self._post_select().where(posts.c.url_key == url_key).order_by(posts.c.ts)
                 row = conn.execute(stmt.limit(1)).mappings().first()
-        return stored_post(row) if row else None
+        if row is None:
+            return None
+        version = row["family_version"]
+        return stored_post(row), None if version is None else int(version)
+
+    def family_version(self, family_id: int) -> int | None:
+        """A family's version (`families.version`): one look-up by key; None when there
+        is no such family of two or more posts."""
+        with self.engine.connect() as conn:
+            stmt = sa.select(families.c.version).where(families.c.family_id == family_id)
+            value = conn.execute(stmt).scalar_one_or_none()
+        return None if value is None else int(value)
 
     def family_posts(self, family_id: int) -> list[tuple[StoredPost, dict[str, Any] | None]]:
         """Members of a family with their stored edge, earliest first."""

@@ -60,7 +60,11 @@ families = sa.Table(
     sa.Column("origin_idx", RowId),
     sa.Column("release_idx", RowId),
     sa.Column("dirty", sa.Boolean, nullable=False),
+    sa.Column("version", sa.BigInteger, nullable=False, server_default="0"),
 )
+"""`version`: the store's generation (`tracer.store.generation`) of the last write that
+changed the family (members, links, parents): a family's content is a function of
+(family_id, version), so readers cache what they build from it under that key."""
 matches = sa.Table(
     "matches",
     metadata,

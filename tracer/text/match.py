@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from tracer.models import TextMatch
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
@@ -64,11 +64,31 @@ def carries_title(
         if (
             size >= TITLE_TOKENS
             and len(whole.tokens) - size <= framing
-            and any(f" {line}".endswith(f" {title}") for line in whole.lines)
+            and any(ends_with_title(line.split(), title.split()) for line in whole.lines)
             and line_key(title) not in boilerplate
         ):
             return True
     return False
+
+
+TITLE_TYPO_EDITS = 2
+"""Letters a mistyped word of a title may differ by (a letter dropped, doubled, swapped)."""
+
+
+def ends_with_title(line: Sequence[str], title: Sequence[str]) -> bool:
+    """Whether a line ends with the title, give or take a mistyped word in every eight
+    (a copy that keeps only the title also fixes or adds typos). Only words of four
+    letters or more count as mistyped: "2023" for "2024" is another title."""
+    if len(line) < len(title):
+        return False
+    wrong = [(x, y) for x, y in zip(line[len(line) - len(title) :], title, strict=True) if x != y]
+    return len(wrong) <= max(1, len(title) // 8) and all(
+        x.isalpha()
+        and y.isalpha()
+        and min(len(x), len(y)) >= 4
+        and Levenshtein.distance(x, y) <= TITLE_TYPO_EDITS
+        for x, y in wrong
+    )
 
 
 def anchor_overlap(
