@@ -29,10 +29,12 @@ from PIL import Image
 from synthetic.sample_files.media import ministry_poster, regional_poster
 from synthetic.sample_files.scenes import bridge_clip, scene
 from synthetic.screenshots import Screenshot, pick_spec, render
-from tracer import service
+from tracer.linking import make_linker
 from tracer.media.decode import IMAGE_SUFFIXES
+from tracer.policy import DEFAULT_POLICY
+from tracer.service import ingest
 from tracer.store import Store
-from tracer.verification import Searcher, Submission, verify_content
+from tracer.verification import Submission, verify_content
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -105,7 +107,7 @@ def sample_db(path: Path) -> Path:
     if not path.is_file():
         store = Store.open(path)
         try:
-            service.ingest(store, CORPUS)
+            ingest(store, CORPUS)
         finally:
             store.close()
     return path
@@ -124,8 +126,7 @@ def main() -> None:
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(sample_db(args.db))
-    searcher = Searcher()
-    linker = searcher.linker(store)
+    linker = make_linker(store, DEFAULT_POLICY, store.link_reader())  # loaded once, as a server
     rng = random.Random(args.seed)
     cases = copies(rng, args.per_post) + negatives(rng, args.negatives)
     cases += negatives(random.Random(args.seed + 1), 0, args.regional)

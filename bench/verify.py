@@ -26,7 +26,7 @@ import httpx
 from PIL import Image, ImageDraw
 
 from synthetic.posters import font
-from tracer import service
+from tracer.service import ingest
 from tracer.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -82,7 +82,7 @@ def main() -> None:
         shutil.copy(source, db)
     store = Store.open(db)
     started = time.perf_counter()
-    service.ingest(store, ROOT / "sample_data" / "corpus")
+    ingest(store, ROOT / "sample_data" / "corpus")
     print(f"sample corpus added to {args.posts:,} posts in {time.perf_counter() - started:.1f} s")
     store.close()
     port = 8765

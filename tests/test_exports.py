@@ -83,7 +83,7 @@ def test_reach_counts_every_descendant() -> None:
 
 
 def test_reach_of_the_sample_release_is_the_whole_family(scenario_store: Store) -> None:
-    graph = as_dict(tracing.export(scenario_store, family_id(scenario_store), "cytoscape"))
+    graph = as_dict(tracing.export(scenario_store, family_id(scenario_store), "cytoscape").render())
     data = {n["data"]["id"]: n["data"] for n in graph["nodes"]}
     assert data[RELEASE]["reach"] == len(RELEASE_FAMILY) - 1
     assert data["banten-ig-20240127"]["reach"] >= 1
@@ -96,8 +96,8 @@ def test_reach_of_the_sample_release_is_the_whole_family(scenario_store: Store) 
 def test_cytoscape_elements(scenario_store: Store) -> None:
     fid = family_id(scenario_store)
     names = {a.account_id: a.name for a in scenario_store.accounts().values()}
-    graph = as_dict(tracing.export(scenario_store, fid, "cytoscape"))
-    plain = as_dict(tracing.export(scenario_store, fid, "json"))
+    graph = as_dict(tracing.export(scenario_store, fid, "cytoscape").render())
+    plain = as_dict(tracing.export(scenario_store, fid, "json").render())
     assert graph["family_id"] == fid
     assert {n["data"]["id"] for n in graph["nodes"]} == RELEASE_FAMILY
     assert len(graph["edges"]) == len(plain["edges"])
@@ -137,8 +137,8 @@ def read_graphml(text: str) -> nx.DiGraph:
 
 def test_graphml_reads_back_with_typed_attributes(scenario_store: Store) -> None:
     fid = family_id(scenario_store)
-    text = as_text(tracing.export(scenario_store, fid, "graphml"))
-    plain = as_dict(tracing.export(scenario_store, fid, "json"))
+    text = as_text(tracing.export(scenario_store, fid, "graphml").render())
+    plain = as_dict(tracing.export(scenario_store, fid, "json").render())
     graph = read_graphml(text)
     assert set(graph.nodes) == RELEASE_FAMILY
     assert {(e["source"], e["target"]) for e in plain["edges"]} == set(graph.edges)
@@ -182,8 +182,8 @@ def read_gexf(text: str) -> nx.DiGraph:
 
 def test_gexf_reads_back_with_typed_attributes(scenario_store: Store) -> None:
     fid = family_id(scenario_store)
-    text = as_text(tracing.export(scenario_store, fid, "gexf"))
-    plain = as_dict(tracing.export(scenario_store, fid, "json"))
+    text = as_text(tracing.export(scenario_store, fid, "gexf").render())
+    plain = as_dict(tracing.export(scenario_store, fid, "json").render())
     graph = read_gexf(text)
     assert set(graph.nodes) == RELEASE_FAMILY
     assert {(e["source"], e["target"]) for e in plain["edges"]} == set(graph.edges)
@@ -224,7 +224,7 @@ def frame_rows(frame: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_grafana_frames_use_the_node_graph_field_names(scenario_store: Store) -> None:
     fid = family_id(scenario_store)
-    result = as_dict(tracing.export(scenario_store, fid, "grafana"))
+    result = as_dict(tracing.export(scenario_store, fid, "grafana").render())
     nodes_frame, edges_frame = result["frames"]
     assert nodes_frame["schema"]["name"] == "nodes"
     assert edges_frame["schema"]["name"] == "edges"

@@ -43,12 +43,12 @@ def test_cached_answers_are_the_answers_built_afresh(scenario_db: Db) -> None:
                 assert door.trace(ref).to_json() == orjson.loads(fresh)
             family = family_of(door, IN_FAMILY)
             for fmt in FORMATS:
-                built = tracing.export(store, family, fmt, zone="Asia/Makassar")
+                built = tracing.export(store, family, fmt, zone="Asia/Makassar").render()
                 expected = built.encode() if isinstance(built, str) else orjson.dumps(built)
                 served = door.graph_document(family, fmt, "Asia/Makassar")
                 assert served.body == expected, fmt
-                assert door.export(family, fmt, "Asia/Makassar") == built
-            elements = tracing.export(store, family, "cytoscape")
+                assert door.export(family, fmt, "Asia/Makassar").render() == built
+            elements = tracing.export(store, family, "cytoscape").render()
             assert isinstance(elements, dict)
             for name, table in (("nodes", NODES), ("edges", EDGES)):
                 rows = [e["data"] for e in elements[name]]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from tracer.headline import headline, verdict_lines
 from tracer.media.match import MediaMatch
 from tracer.models import StoredPost, TextMatch
-from tracer.outside import is_sure, path_of, shown
+from tracer.outside import path_of, shown
 
 
 def _post(post_id: str, tier: str, family: str | None) -> StoredPost:
@@ -46,11 +46,12 @@ def caption(source: str, containment: float, tokens: int) -> TextMatch:
 
 
 def test_a_picture_at_the_edge_of_the_radius_alone_is_not_enough() -> None:
-    assert not is_sure(picture("other", 8, 126))
-    assert is_sure(picture("other", 2, 140))  # the same region, near-identical
-    assert is_sure(picture("other", 8, 60))  # the whole picture agrees
-    assert is_sure(picture("other", 8, 126, ocr=0.9))  # the words on it agree
-    assert is_sure(caption("banten", 0.95, 30)) and not is_sure(caption("banten", 0.95, 4))
+    assert not picture("other", 8, 126).conclusive()
+    assert picture("other", 2, 140).conclusive()  # the same region, near-identical
+    assert picture("other", 8, 60).conclusive()  # the whole picture agrees
+    assert picture("other", 8, 126, ocr=0.9).conclusive()  # the words on it agree
+    assert caption("banten", 0.95, 30).conclusive()
+    assert not caption("banten", 0.95, 4).conclusive()
 
 
 def test_the_shown_post_is_the_one_matched_by_most_paths() -> None:

@@ -174,7 +174,7 @@ def test_verify_title_only_copy(scenario_store: Store) -> None:
 
 def test_export_is_node_link(scenario_store: Store) -> None:
     family_id = tracing.trace(scenario_store, "serang-20240127")["family_id"]
-    graph = tracing.export(scenario_store, family_id, "json")
+    graph = tracing.export(scenario_store, family_id, "json").render()
     assert graph == tracing.trace(scenario_store, "lebak-20240127")["graph"]
     assert graph["graph"] == {"family_id": family_id}
     assert {(e["source"], e["target"]) for e in graph["edges"]} >= {

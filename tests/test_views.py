@@ -10,12 +10,12 @@ import pytest
 from PIL import Image
 
 from synthetic.sample_files.media import ministry_poster
-from tracer.media.align import align_view
+from tracer.media.align import align_view, placed
 from tracer.media.bank import bank_of, scan_view
 from tracer.media.fingerprint import fingerprint_image, region_keys
 from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
-from tracer.outside import _inside_cut, is_sure, match_view, placed
+from tracer.outside import _inside_cut, match_view
 from tracer.policy import MatchPolicy
 from tracer.screenshot import View, view_keys
 
@@ -128,14 +128,14 @@ def test_posters_on_one_template_never_match_by_a_view() -> None:
         ),
     )
     found = match_view(View(mine, (False, True), ()), stored, POLICY, common=COMMON)
-    assert found is not None and is_sure(found) and found.ocr_containment == 1.0
+    assert found is not None and found.conclusive() and found.ocr_containment == 1.0
 
 
 def test_a_photo_view_matches_without_words(photo: Image.Image) -> None:
     stored = MediaItem("garut.jpg", fingerprint_image(photo), ocr=())
     item = MediaItem("s.jpg#embedded0", fingerprint_image(_cut(photo, 0.4, 0.0)), ocr=())
     found = match_view(View(item, (True, False), ()), stored, POLICY)
-    assert found is not None and is_sure(found)
+    assert found is not None and found.conclusive()
     assert found.alignment is not None and found.alignment.cover[0] >= 0.85
 
 

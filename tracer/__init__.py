@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tracer.card import render as render_card
     from tracer.config import Settings as Settings
     from tracer.convert import ExportIngestReport as ExportIngestReport
+    from tracer.coverage import Adoption as Adoption
     from tracer.errors import BusyError as BusyError
     from tracer.errors import InputError as InputError
     from tracer.errors import NotFoundError as NotFoundError
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from tracer.outside import Submission as Submission
     from tracer.policy import DEFAULT_POLICY as DEFAULT_POLICY
     from tracer.policy import MatchPolicy as MatchPolicy
+    from tracer.search import SearchHit as SearchHit
     from tracer.service import IngestReport as IngestReport
     from tracer.store import FamilyId as FamilyId
     from tracer.store.listings import Page as Page
@@ -56,14 +58,16 @@ if TYPE_CHECKING:
     from tracer.tables import csv_lines as csv_lines
     from tracer.tables import file_name as download_name
     from tracer.tracing import Family as Family
+    from tracer.tracing import FamilyExport as FamilyExport
     from tracer.tracing import Trace as Trace
     from tracer.uploads import UploadKind as UploadKind
     from tracer.verdict import VerdictReport as VerdictReport
+    from tracer.version import __version__ as __version__
     from tracer.watch import SORTS as WATCH_SORTS
     from tracer.watch import STATUSES as WATCH_STATUSES
     from tracer.watch import WATCH_TABLE as WATCH_TABLE
+    from tracer.watch import Watch as Watch
 
-__version__ = "0.1.0"
 __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "ACCOUNTS_TABLE",
     "ADOPTION_ACCOUNTS_TABLE",
@@ -71,6 +75,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "Account",
     "AccountsImportReport",
     "AdapterOptions",
+    "Adoption",
     "BusyError",
     "CSV_MEDIA_TYPE",
     "Card",
@@ -80,6 +85,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "ExportIngestReport",
     "FAMILIES_TABLE",
     "Family",
+    "FamilyExport",
     "FamilyId",
     "IMAGE_SUFFIXES",
     "IngestReport",
@@ -90,6 +96,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "POSTS_TABLE",
     "Page",
     "Rendered",
+    "SearchHit",
     "Settings",
     "StoreError",
     "StoredPost",
@@ -104,6 +111,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "WATCH_SORTS",
     "WATCH_STATUSES",
     "WATCH_TABLE",
+    "Watch",
     "adoption_rows",
     "card_css",
     "csv_lines",
@@ -121,6 +129,7 @@ _HOMES = {
     "Account": "tracer.models",
     "AccountsImportReport": "tracer.accounts_import",
     "AdapterOptions": "tracer.adapters.base",
+    "Adoption": "tracer.coverage",
     "BusyError": "tracer.errors",
     "CSV_MEDIA_TYPE": "tracer.tables:MEDIA_TYPE",
     "Card": "tracer.card",
@@ -130,6 +139,7 @@ _HOMES = {
     "ExportIngestReport": "tracer.convert",
     "FAMILIES_TABLE": "tracer.tables:FAMILIES",
     "Family": "tracer.tracing",
+    "FamilyExport": "tracer.tracing",
     "FamilyId": "tracer.store",
     "IMAGE_SUFFIXES": "tracer.media.decode",
     "IngestReport": "tracer.service",
@@ -140,6 +150,7 @@ _HOMES = {
     "POSTS_TABLE": "tracer.tables:POSTS",
     "Page": "tracer.store.listings",
     "Rendered": "tracer.graphcache",
+    "SearchHit": "tracer.search",
     "Settings": "tracer.config",
     "StoreError": "tracer.errors",
     "StoredPost": "tracer.models",
@@ -154,6 +165,7 @@ _HOMES = {
     "WATCH_SORTS": "tracer.watch:SORTS",
     "WATCH_STATUSES": "tracer.watch:STATUSES",
     "WATCH_TABLE": "tracer.watch",
+    "Watch": "tracer.watch",
     "adoption_rows": "tracer.tables",
     "card_css": "tracer.card",
     "csv_lines": "tracer.tables",
@@ -169,6 +181,8 @@ otherwise."""
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # defined once, in `tracer.version` (cards read it there)
+        return importlib.import_module("tracer.version").__version__
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'tracer' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from tracer.errors import InputError, NotFoundError
 from tracer.models import TIERS, Account, iso_utc
-from tracer.offices.placement import Offices
+from tracer.offices.placement import Offices, Placement
 from tracer.store import FamilyId, Store
 from tracer.store.listings import Page, decode_cursor, encode_cursor
 
@@ -24,7 +24,11 @@ RECENT = 20
 
 def account_json(account: Account, offices: Offices) -> dict[str, Any]:
     """An account with the registry office and province it is placed in."""
-    placed = offices.place(account.account_id)
+    return placed_json(account, offices.place(account.account_id))
+
+
+def placed_json(account: Account, placed: Placement) -> dict[str, Any]:
+    """An account with the registry office and province of its placement."""
     return {
         "account_id": account.account_id,
         "platform": account.platform,
@@ -33,10 +37,7 @@ def account_json(account: Account, offices: Offices) -> dict[str, Any]:
         "tier": account.tier,
         "region": account.region,
         "parent_id": account.parent_id,
-        "province": placed.province.name if placed.province else None,
-        "province_code": placed.province.code if placed.province else None,
-        "office": placed.office.name if placed.office else None,
-        "office_code": placed.office.code if placed.office else None,
+        **placed.names(),
     }
 
 

@@ -4,6 +4,7 @@ are too common to tell contents apart."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -44,12 +45,13 @@ class Candidates:
     """Candidates by post number: this batch's, held until the batch is stored, then
     fetched from the store through `fetch`. Recently verified ones are kept, least
     recently used first: a popular release is fetched once, not per copy, and memory
-    stays bounded (`CACHE_SIZE`)."""
+    stays bounded (`CACHE_SIZE`). Thread-safe: the service's threads share one."""
 
     def __init__(self, fetch: Fetch) -> None:
         self._fetch = fetch
         self._pending: dict[int, Candidate] = {}
         self._cache: dict[int, Candidate] = {}
+        self._lock = threading.Lock()
 
     def hold(self, candidate: Candidate) -> None:
         self._pending[candidate.idx] = candidate
@@ -60,22 +62,24 @@ class Candidates:
     def get(self, idxs: Iterable[int]) -> dict[int, Candidate]:
         out: dict[int, Candidate] = {}
         missing: list[int] = []
-        for p in idxs:
-            found = self._pending.get(p)
-            if found is None:
-                found = self._cache.pop(p, None)
-                if found is not None:
-                    self._cache[p] = found  # most recently used last
-            if found is None:
-                missing.append(p)
-            else:
-                out[p] = found
+        with self._lock:
+            for p in idxs:
+                found = self._pending.get(p)
+                if found is None:
+                    found = self._cache.pop(p, None)
+                    if found is not None:
+                        self._cache[p] = found  # most recently used last
+                if found is None:
+                    missing.append(p)
+                else:
+                    out[p] = found
         if missing:
             fetched = self._fetch(missing)
-            self._cache.update(fetched)
-            if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
-                for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
-                    del self._cache[stale]
+            with self._lock:
+                self._cache.update(fetched)
+                if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
+                    for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
+                        del self._cache[stale]
             out.update(fetched)
         return out
 

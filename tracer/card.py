@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 import jinja2
 
-from tracer import __version__
 from tracer.headline import reason_id
 from tracer.models import StoredPost
 from tracer.normalize import local_time, normalize_text
 from tracer.verdict import VerdictReport
+from tracer.version import __version__
 
 CardFormat = Literal["html", "md"]
 

@@ -4,10 +4,13 @@ Text matches (`tracer.models.TextMatch`) and media matches (`tracer.media.item.M
 offer one surface, `Match`: what verifies (`modality`), the numbers that justify it
 (`scores`), what else it shows (`evidence`: which files, which time ranges), whether it
 may merge two families (`strong`), whether both sides carry one content
-(`same_content`), and how it ranks (`tier`, `rank`). `Evidence.combine` turns the matches
-between two posts, or between a post and a family, into what is stored and served: the
-modalities joined (`text+image`), the scores of each match (a media match's prefixed
-with its modality: `image_distance`), and the media evidence.
+(`same_content`), how it ranks (`tier`, `rank`); and for content from outside the
+corpus, which files matched (`source_media`, `target_media`: None for texts), whether
+it places a view of a picture (`placed_view`), whether it is evidence enough on its own
+(`conclusive`) and how strong it looks to a person (`strength`, 0–1). `Evidence.combine`
+turns the matches between two posts, or between a post and a family, into what is
+stored and served: the modalities joined (`text+image`), the scores of each match (a
+media match's prefixed with its modality: `image_distance`), and the media evidence.
 """
 
 from __future__ import annotations
@@ -35,6 +38,14 @@ class Match(Protocol):
     def same_content(self, policy: MatchPolicy) -> bool: ...
     def tier(self, short: bool, policy: MatchPolicy) -> tuple[int, float, float]: ...
     def rank(self) -> tuple[float, float]: ...
+    @property
+    def source_media(self) -> str | None: ...
+    @property
+    def target_media(self) -> str | None: ...
+    @property
+    def placed_view(self) -> bool: ...
+    def conclusive(self) -> bool: ...
+    def strength(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
 """`Tracer`: one door to the library for the CLI, the API and scripts.
 
 It holds what every question needs and should not rebuild per call: the store, the one
-`MatchPolicy`, the context rules of the flags, and the warm caches (the search index,
-the linker that outside content is searched with, the family summaries, the families'
-cascade graphs per family version). Each method
-is one question and returns values; JSON is made at the edges.
+`MatchPolicy`, the context rules of the flags, and the warm caches (the one linker that
+`search` and outside content search, kept up to date with the store; the family
+summaries; the families' cascade graphs per family version). Each method is one
+question and returns values (`Trace`, `VerdictReport`, `SearchHit`, `Adoption`, `Watch`,
+`FamilyExport`, …); JSON is made at the edges.
 """
 
 from __future__ import annotations
@@ -16,39 +17,42 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from tracer import (
-    adoption,
-    cards,
-    convert,
-    coverage,
-    linking,
-    service,
-    tracing,
-    uploads,
-    verification,
-)
-from tracer import watch as watching
 from tracer.accounts_import import AccountsImportReport, import_accounts
 from tracer.adapters.base import AdapterOptions
+from tracer.adoption import account_summary, list_accounts
 from tracer.card import Card
+from tracer.cards import make_card, make_content_card
 from tracer.config import Settings
 from tracer.convert import ExportIngestReport
+from tracer.convert import ingest_export as ingest_any
+from tracer.coverage import Adoption
+from tracer.coverage import adoption as release_adoption
 from tracer.errors import CorpusError, StoreError
 from tracer.exports import to_cytoscape
 from tracer.flags import Context, load_context
 from tracer.graphcache import GraphCache, Rendered
+from tracer.linking import Searcher
+from tracer.linking import relink as relink_all
+from tracer.media import ocr
 from tracer.models import Account, StoredPost
 from tracer.offices.placement import duplicate_accounts
 from tracer.outside import Submission
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.search import SearchIndex, search_text
+from tracer.search import SearchHit, text_candidate
+from tracer.search import search as search_near
 from tracer.service import IngestReport
+from tracer.service import ingest as ingest_corpus
 from tracer.store import SCHEMA_VERSION, DatabaseError, Store
 from tracer.store.listings import FamilyStats, Page, family_summary, list_families, list_posts
 from tracer.store.writelock import OnWait
-from tracer.tracing import Family, Trace
+from tracer.tracing import Family, FamilyExport, Trace, find_post
 from tracer.uploads import UploadKind
+from tracer.uploads import ingest_upload as ingest_batch
 from tracer.verdict import VerdictReport
+from tracer.verification import default_context, submission_candidate, verify_post
+from tracer.verification import verify_content as verify_outside
+from tracer.watch import Watch, make_query
+from tracer.watch import watch as watch_list
 
 GRAPH_CACHE_BYTES = 64_000_000
 """Default bound of the family graph cache (`Settings.graph_cache_mb`)."""
@@ -68,8 +72,7 @@ class Tracer:
         self.policy = policy
         self._context = context
         self._context_file = context_file
-        self._search_index = SearchIndex()
-        self._searcher = verification.Searcher(policy)
+        self._searcher = Searcher(policy)
         self._family_stats = FamilyStats()
         self._graphs = GraphCache(graph_cache_bytes)
 
@@ -115,12 +118,11 @@ class Tracer:
     # --- the service's health ------------------------------------------------------
 
     def warm(self) -> None:
-        """Bring the family summaries up to date and load the search index and the
-        linker of outside content: on a large store each takes seconds."""
+        """Bring the family summaries up to date and load the linker that searches
+        (`POST /search`, outside content): on a large store each takes seconds."""
         try:
             self._family_stats.ensure_fresh(self.store)
-            self._search_index.refresh(self.store)
-            self._searcher.linker(self.store)
+            self._searcher.warm(self.store)
         except DatabaseError as exc:  # the store closed under it, or is unusable
             raise StoreError(f"warm-up stopped: {exc}") from None
 
@@ -141,7 +143,7 @@ class Tracer:
 
     def ingest(self, corpus: Path, **options: Any) -> IngestReport:
         """A canonical corpus into the store (options as `service.ingest`)."""
-        return service.ingest(self.store, corpus, policy=self.policy, **options)
+        return ingest_corpus(self.store, corpus, policy=self.policy, **options)
 
     def ingest_upload(
         self,
@@ -159,7 +161,7 @@ class Tracer:
         asked = time.monotonic()
         with self.store.writer(wait, on_wait=holders.append):
             waited = time.monotonic() - asked
-            report = uploads.ingest_upload(
+            report = ingest_batch(
                 self.store,
                 kind,
                 body,
@@ -183,11 +185,11 @@ class Tracer:
     ) -> ExportIngestReport:
         """A canonical corpus or an export of any format (`fmt`; options and progress
         callbacks as `convert.ingest_export`)."""
-        return convert.ingest_export(self.store, path, fmt, options, policy=self.policy, **more)
+        return ingest_any(self.store, path, fmt, options, policy=self.policy, **more)
 
     def relink(self) -> int:
         """Link every stored post again under the policy; returns how many."""
-        return linking.relink(self.store, self.policy)
+        return relink_all(self.store, self.policy)
 
     def import_accounts(self, stream: IO[str], name: str) -> AccountsImportReport:
         return import_accounts(self.store, stream, name)
@@ -196,7 +198,7 @@ class Tracer:
 
     def post(self, ref: str) -> StoredPost:
         """A stored post by id or URL."""
-        return tracing.find_post(self.store, ref)
+        return find_post(self.store, ref)
 
     def family(self, family_id: str) -> Family:
         return self._graphs.family(self.store, self.policy, family_id)
@@ -210,14 +212,14 @@ class Tracer:
         return self._graphs.trace_document(self.store, self.policy, ref, if_none_match)
 
     def verify(self, ref: str) -> VerdictReport:
-        return verification.verify_post(self.store, ref, self.policy, self.context)
+        return verify_post(self.store, ref, self.policy, self.context)
 
     def card(self, ref: str) -> Card:
-        return cards.make_card(self.store, ref, self.policy, self.context)
+        return make_card(self.store, ref, self.policy, self.context)
 
-    def export(
-        self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta"
-    ) -> dict[str, Any] | str:
+    def export(self, family_id: str, fmt: str = "json", zone: str = "Asia/Jakarta") -> FamilyExport:
+        """A family's cascade for a graph tool, from the cached family (`render` writes
+        it in `fmt`)."""
         return self._graphs.export(self.store, self.policy, family_id, fmt, zone)
 
     def graph_document(
@@ -242,39 +244,42 @@ class Tracer:
         """The Cytoscape.js elements of a post that belongs to no family."""
         return to_cytoscape(None, [post], [], zone)
 
-    def adoption(self, ref: str) -> dict[str, Any]:
-        return coverage.adoption(self.store, ref)
+    def adoption(self, ref: str) -> Adoption:
+        return release_adoption(self.store, ref)
 
     # --- content from outside the corpus -------------------------------------------
 
     def verify_content(self, submission: Submission, **options: Any) -> VerdictReport:
         """Content from outside the corpus (options as `verification.verify_content`),
         searched with the warm linker."""
-        return verification.verify_content(
-            self.store,
-            submission,
-            policy=self.policy,
-            context=self.context,
-            linker=self._searcher.linker(self.store),
-            **options,
-        )
+        with self._searcher.reading(self.store) as linker:
+            return verify_outside(
+                self.store,
+                submission,
+                policy=self.policy,
+                context=self.context,
+                linker=linker,
+                **options,
+            )
 
     def content_card(self, submission: Submission, names: Sequence[str] | None = None) -> Card:
         """A card for content from outside the corpus; `names`: the files as sent."""
-        linker = self._searcher.linker(self.store)
-        return cards.make_content_card(
-            self.store, submission, self.policy, self.context, linker, names
-        )
+        with self._searcher.reading(self.store) as linker:
+            return make_content_card(
+                self.store, submission, self.policy, self.context, linker, names
+            )
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
-        return search_text(self.store, self._search_index, text, self.policy, limit)
+    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
+        """The families nearest to a text, best first."""
+        candidate = text_candidate(text)
+        with self._searcher.reading(self.store) as linker:
+            return search_near(self.store, linker, candidate, limit)
 
-    def search_content(self, submission: Submission, limit: int = 10) -> list[dict[str, Any]]:
+    def search_content(self, submission: Submission, limit: int = 10) -> list[SearchHit]:
         """The families nearest to a text with pictures or clips, best first."""
-        linker = self._searcher.linker(self.store)
-        return verification.search_content(
-            self.store, submission, policy=self.policy, limit=limit, linker=linker
-        )
+        candidate = submission_candidate(submission, None, ocr.LANG)[0]
+        with self._searcher.reading(self.store) as linker:
+            return search_near(self.store, linker, candidate, limit)
 
     # --- lists ---------------------------------------------------------------------
 
@@ -292,11 +297,11 @@ class Tracer:
         return family_summary(self.store, family_id)
 
     def accounts(self, tier: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
-        return adoption.list_accounts(self.store, tier=tier, limit=limit, cursor=cursor)
+        return list_accounts(self.store, tier=tier, limit=limit, cursor=cursor)
 
     def account(self, account_id: str) -> dict[str, Any]:
         """What an account re-posted, from which accounts, and how late."""
-        return adoption.account_summary(self.store, account_id)
+        return account_summary(self.store, account_id)
 
     def duplicate_accounts(self) -> list[list[Account]]:
         """Accounts stored twice: the same (platform, normalised handle) under two ids."""
@@ -309,8 +314,7 @@ class Tracer:
         flags: Sequence[str] | None,
         zone: str,
         **filters: Any,
-    ) -> dict[str, Any]:
+    ) -> Watch:
         """The neutrality watch (filters and sort as `watch.WatchQuery`)."""
-        query = watching.make_query(start, end, flags, zone, **filters)
-        context = self.context or verification.default_context()
-        return watching.watch(self.store, context, query, zone)
+        query = make_query(start, end, flags, zone, **filters)
+        return watch_list(self.store, self.context or default_context(), query, zone)

@@ -25,11 +25,9 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
-from tracer import __version__
 from tracer.errors import InputError, NotFoundError, StoreError
 from tracer.exports import FORMATS, MEDIA_TYPES, node_link, render
 from tracer.lru import LruStats, SizedLru
@@ -41,7 +39,8 @@ from tracer.store.family_id import family_number
 from tracer.store.listings import parse_family_id
 from tracer.tables import EDGES, NODES, csv_lines
 from tracer.tables import MEDIA_TYPE as CSV_MEDIA_TYPE
-from tracer.tracing import Family, Trace, get_family, load_family, trace_in
+from tracer.tracing import Family, FamilyExport, Trace, get_family, load_family, trace_in
+from tracer.version import __version__
 
 TABLES = {"nodes": NODES, "edges": EDGES}
 """The family's tables as CSV (`table`): its posts (nodes) and who copied whom (edges)."""
@@ -101,11 +100,12 @@ class GraphCache:
 
     def export(
         self, store: Store, policy: MatchPolicy, family_id: str, fmt: str, zone: str
-    ) -> dict[str, Any] | str:
-        """A family's cascade in one of `exports.FORMATS`, from the cached family."""
+    ) -> FamilyExport:
+        """A family's cascade to write in one of `exports.FORMATS`, from the cached
+        family."""
         _check(fmt, None)
         family = self.family(store, policy, family_id)
-        return render(fmt, family.family_id, family.posts, family.edges, zone, _names(store))
+        return FamilyExport(family, fmt, zone, _names(store))
 
     # --- answers as bytes, with their entity tags ----------------------------------
 

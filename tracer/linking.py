@@ -1,5 +1,6 @@
 """The linker over the store: building it from stored posts, the rows its matches are
-stored as, and `relink`, which links every stored post again in time order.
+stored as, `relink`, which links every stored post again in time order, and the
+`Searcher`, the service's one linker for searching, kept up to date with the store.
 
 Linking is incremental, but its answer must not depend on the order posts arrived in:
 posts linked in time order (then post id) give one partition and one set of parents.
@@ -11,14 +12,15 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.evidence import Evidence
 from tracer.linker import Linker
+from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
 from tracer.store.generation import Generation
@@ -29,7 +31,12 @@ RELINK_CHUNK = 5000
 
 
 def candidate_from_row(
-    idx: int, post_id: str, account_id: str, norm_text: str, anchors: bytes
+    idx: int,
+    post_id: str,
+    account_id: str,
+    norm_text: str,
+    anchors: bytes,
+    media: tuple[MediaItem, ...] = (),
 ) -> Candidate:
     # Words are interned: the linker caches thousands of candidates written in one
     # vocabulary, and one copy of each word keeps that cache a fraction of the size.
@@ -40,6 +47,7 @@ def candidate_from_row(
         tuple(map(sys.intern, norm_text.split())),
         frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
         tuple(norm_text.split("\n")),
+        media,
     )
 
 
@@ -54,9 +62,8 @@ def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[
         rows = reader.rows(idxs)
         media = store.media.items_for(i for i, r in rows.items() if r.has_media)
         return {
-            i: replace(
-                candidate_from_row(r.idx, r.post_id, r.account_id, r.norm_text, r.anchors),
-                media=media.get(i, ()),
+            i: candidate_from_row(
+                r.idx, r.post_id, r.account_id, r.norm_text, r.anchors, media.get(i, ())
             )
             for i, r in rows.items()
         }
@@ -64,12 +71,16 @@ def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[
     return fetch
 
 
+def central_accounts(store: Store) -> frozenset[str]:
+    """The accounts of tier `central`: their posts are releases."""
+    return frozenset(a for a, account in store.accounts().items() if account.tier == "central")
+
+
 def make_linker(
     store: Store, policy: MatchPolicy, reader: RowReader, *, load: bool = True
 ) -> Linker:
     """A linker over the stored posts (`load` False: an empty one, for a relink)."""
-    central = frozenset(a for a, account in store.accounts().items() if account.tier == "central")
-    linker = Linker(policy, _fetcher(store, reader), central)
+    linker = Linker(policy, _fetcher(store, reader), central_accounts(store))
     if load:
         linker.load(store.iter_link_state())
         linker.load_media(store.media.iter_items())
@@ -136,24 +147,96 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
 
 
 class Searcher:
-    """A linker loaded from the store and kept for verifying outside content: the HTTP
-    service answers `POST /verify` without reloading every anchor per request. Rebuilt
-    when the store was written to, by any process; thread-safe (one build at a time,
-    reads share it)."""
+    """The service's one linker, loaded from the store and kept for searching: `POST
+    /search`, `POST /verify` and the cards of outside content search it without
+    reloading every anchor per request. Kept up to date with what any process stored:
+    topped up with the posts stored since (and the merges of families they made),
+    loaded again after a relink. Thread-safe: searches share it, a top-up waits for
+    them and they for it (`reading`)."""
 
     def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
         self._linker: Linker | None = None
         self._built_at: Generation | None = None
-        self._lock = threading.Lock()
+        self._last = 0
+        """The highest post number the linker holds."""
+        self._building = threading.Lock()
+        self._gate = Gate()
 
-    def linker(self, store: Store) -> Linker:
+    @contextmanager
+    def reading(self, store: Store) -> Iterator[Linker]:
+        """The linker, up to date with the store, held for reading."""
         latest = store.generation()  # any write, by this process or another
-        with self._lock:
-            if self._linker is None or latest != self._built_at:
-                self._linker = make_linker(store, self.policy, _PerCallReader(store))
-                self._built_at = latest
-            return self._linker
+        if latest != self._built_at:
+            self._update(store, latest)
+        with self._gate.reading():
+            assert self._linker is not None
+            yield self._linker
+
+    def warm(self, store: Store) -> None:
+        """Load (or top up) the linker now rather than on the first search."""
+        with self.reading(store):
+            pass
+
+    def _update(self, store: Store, latest: Generation) -> None:
+        with self._building:
+            held = self._built_at
+            if latest == held:
+                return  # another thread brought it up to date meanwhile
+            if self._linker is None or held is None or latest.epoch != held.epoch:
+                linker = make_linker(store, self.policy, _PerCallReader(store))
+                with self._gate.writing():
+                    self._linker, self._built_at, self._last = linker, latest, linker.newest
+                return
+            # Rows and matches are read up to one post number. A later write that merged
+            # families may already show in the rows' families: its own post, and the
+            # matches that made the merge, come with the next top-up.
+            rows = list(store.iter_link_state(after=self._last))
+            last = rows[-1][0] if rows else self._last
+            media = store.media.items_for([r[0] for r in rows])
+            matched = store.matched_pairs(self._last, last)
+            fresh = any(not self._linker.knows(r[1]) for r in rows)
+            central = central_accounts(store) if fresh else None
+            with self._gate.writing():
+                self._linker.extend(rows, media, matched, central)
+                self._built_at, self._last = latest, last
+
+
+class Gate:
+    """Many readers at a time, or one writer; a waiting writer goes before new readers.
+    Not re-entrant: a reader that asks again while a writer waits would wait forever."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._waiting = 0
+        self._writing = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._waiting and not self._writing)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._changed:
+            self._waiting += 1
+            self._changed.wait_for(lambda: not self._readers and not self._writing)
+            self._waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
 
 
 class _PerCallReader:

@@ -78,6 +78,12 @@ class StoredPost:
         }
 
 
+SURE_TEXT = 0.7
+"""A caption whose aligned share (containment × density) reaches this…"""
+SURE_TOKENS = 8
+"""…over at least this many words is the same caption: evidence enough on its own."""
+
+
 @dataclass(frozen=True, slots=True)
 class TextMatch:
     """A verified text link between two posts, with the scores that justify it."""
@@ -143,6 +149,30 @@ class TextMatch:
     def rank(self) -> tuple[float, float]:
         """Best first: the larger aligned share, then the more aligned words."""
         return (-self.containment * self.density, -float(self.matched_tokens))
+
+    @property
+    def source_media(self) -> str | None:
+        """No file: the texts are the posts' own."""
+        return None
+
+    @property
+    def target_media(self) -> str | None:
+        return None
+
+    @property
+    def placed_view(self) -> bool:
+        """A text is never a view placed on a picture."""
+        return False
+
+    def conclusive(self) -> bool:
+        """Evidence enough on its own (content from outside the corpus): the same
+        caption, `SURE_TEXT` of it aligned over `SURE_TOKENS` words or more."""
+        share = self.containment * self.density
+        return share >= SURE_TEXT and self.matched_tokens >= SURE_TOKENS
+
+    def strength(self) -> float:
+        """0–1, to rank the candidates shown to people: the aligned share."""
+        return round(self.containment * self.density, 4)
 
 
 @dataclass(frozen=True, slots=True)

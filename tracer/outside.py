@@ -20,36 +20,18 @@ from typing import Any
 
 import numpy as np
 
+from tracer.evidence import Match
 from tracer.linker import Linker
-from tracer.media.align import Alignment, align_view
+from tracer.media.align import align_view, placed
 from tracer.media.match import MediaItem, MediaMatch, match_images, own_words
-from tracer.models import StoredPost, TextMatch
+from tracer.models import StoredPost
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia
 from tracer.screenshot import View
 from tracer.text.fingerprint import fingerprint_text
 
-Match = TextMatch | MediaMatch
-
-SURE_DISTANCE = 4
-"""A picture region this close (bits of 64) is the same picture on its own."""
-SURE_PDQ = 90
-"""…or a farther region whose whole picture (PDQ, 256 bits) is this close."""
-SURE_TEXT = 0.7
-"""A caption whose aligned share (containment × density) reaches this…"""
-SURE_TOKENS = 8
-"""…over at least this many words is the same caption."""
 CANDIDATES = 5
-VIEW_CORRELATION = 0.9
-"""A view placed on a stored picture agrees when the grey levels of the overlap
-correlate this well…"""
-VIEW_DISTANCE = 8
-"""…and their lattice hashes (bits of 64) are this close,"""
-VIEW_COVER = 0.85
-"""…with this share of the view inside the stored picture,"""
-VIEW_SHOWN = 0.35
-"""…showing at least this share of it."""
 VIEW_FAMILIES = 8
 """Candidate families whose pictures a view is placed on, best first…"""
 VIEW_POSTS = 3
@@ -64,37 +46,10 @@ WIDEST = 1.91
 def path_of(match: Match) -> str:
     """Which part of the content matched: `picture`, `words on the picture`, `clip` or
     `caption`."""
-    if isinstance(match, TextMatch):
-        return "caption"
-    if match.modality == "ocr":
-        return "words on the picture"
-    return "clip" if match.modality == "video" else "picture"
+    return PATHS.get(match.modality, "picture")
 
 
-def is_sure(match: Match) -> bool:
-    """Whether one match alone is enough evidence (see the module docstring)."""
-    if isinstance(match, TextMatch):
-        return (
-            match.containment * match.density >= SURE_TEXT and match.matched_tokens >= SURE_TOKENS
-        )
-    if match.modality in ("ocr", "video"):
-        return True
-    if match.ocr_containment is not None:  # the words on the picture agree too
-        return True
-    if match.alignment is not None and placed(match.alignment):
-        return True  # a view placed on the whole stored picture, as `match_view` checks
-    return match.distance <= SURE_DISTANCE or (
-        match.pdq_distance is not None and match.pdq_distance <= SURE_PDQ
-    )
-
-
-def _strength(match: Match) -> float:
-    """0–1, for ranking candidates."""
-    if isinstance(match, TextMatch):
-        return round(match.containment * match.density, 4)
-    if match.modality != "image":
-        return 0.9
-    return round(1 - match.distance / 64, 4)
+PATHS = {"text": "caption", "ocr": "words on the picture", "video": "clip"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +90,8 @@ def closest_copy(
     bordered or framed copy is closer to a screenshot of it than the release is."""
     if found.post is None or "caption" in found.paths:
         return found
-    first = next((m for m in matches if isinstance(m, MediaMatch)), None)
-    if first is None or (first.alignment is not None and placed(first.alignment)):
+    first = next((m for m in matches if m.modality != "text"), None)
+    if first is None or first.placed_view:
         return found  # a view's own placement named the post closest to it
     item = next((i for i in submitted if i.path == first.target_media), None)
     if item is None:
@@ -172,14 +127,16 @@ def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Sho
         family = families[posts[pid].family_id or pid]
         # The caption first: offices edit captions, so it tells copies of one picture
         # apart; then the picture, its whole PDQ breaking ties of regions.
-        words = [_strength(m) for m in found if isinstance(m, TextMatch)]
+        words = [m.strength() for m in found if m.modality == "text"]
         pictures = [
-            _strength(m) - (m.pdq_distance or 0) / 2560 for m in found if isinstance(m, MediaMatch)
+            m.strength() - m.scores.get("pdq_distance", 0) / 2560
+            for m in found
+            if m.modality != "text"
         ]
         return (
-            -len({path_of(m) for m in family if is_sure(m)}),
+            -len({path_of(m) for m in family if m.conclusive()}),
             -len({path_of(m) for m in found}),
-            -int(any(is_sure(m) for m in found)),
+            -int(any(m.conclusive() for m in found)),
             -max(words, default=0.0),
             -max(pictures, default=0.0),
         )
@@ -195,7 +152,7 @@ def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Sho
                 "account_id": posts[pid].account_id,
                 "family_id": posts[pid].family_id,
                 "paths": sorted({path_of(m) for m in found}),
-                "score": max(_strength(m) for m in found),
+                "score": max(m.strength() for m in found),
                 "scores": {path_of(m): m.scores for m in found},
             }
         )
@@ -203,7 +160,7 @@ def shown(matches: Sequence[Match], post_of: Callable[[str], StoredPost]) -> Sho
         posts[best],
         posts[best].family_id,
         tuple(sorted({path_of(m) for m in by_post[best]})),
-        any(is_sure(m) for m in family),
+        any(m.conclusive() for m in family),
         tuple(candidates),
     )
 
@@ -232,27 +189,14 @@ def raw_caption(submission: Submission, media: Sequence[PreparedMedia]) -> str:
     return joined + " …" if joined and not joined.endswith(("…", "...")) else joined
 
 
-def shown_media(items: tuple[MediaItem, ...], matches: list[Match]) -> tuple[MediaItem, ...]:
+def shown_media(items: tuple[MediaItem, ...], matches: Sequence[Match]) -> tuple[MediaItem, ...]:
     """The submitted files, and of a screenshot's picture hypotheses the one that
     matched best (or none): the others are guesses, not files."""
     best = next(
-        (m.target_media for m in matches if isinstance(m, MediaMatch) and "#" in m.target_media),
+        (m.target_media for m in matches if m.target_media and "#" in m.target_media),
         None,
     )
     return tuple(i for i in items if "#embedded" not in i.path or i.path == best)
-
-
-def placed(alignment: Alignment) -> bool:
-    """Whether an alignment places a view (a scrolled picture's visible part) on a
-    stored picture by the two shapes, no region pair proposing it, and the whole
-    overlap agrees: `match_view`'s picture test."""
-    return (
-        alignment.region_distance == 0
-        and alignment.correlation >= VIEW_CORRELATION
-        and alignment.distance <= VIEW_DISTANCE
-        and alignment.cover[0] >= VIEW_COVER
-        and alignment.cover[1] >= VIEW_SHOWN
-    )
 
 
 def _own(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """The read side of a trace: a post found by id or URL, its family with the cascade's
 edges (stored, or inferred while an ingest is still under way), the trace (`Trace`)
-and the family's exports."""
+and the family's exports (`FamilyExport`)."""
 
 from __future__ import annotations
 
@@ -138,17 +138,34 @@ def text_side(post_id: str, norm: NormalText) -> TextSide:
     return TextSide(post_id, norm.tokens, anchors, norm.lines)
 
 
+@dataclass(frozen=True, slots=True)
+class FamilyExport:
+    """A family's cascade for a graph tool, in one of `exports.FORMATS`: times meant for
+    people in `zone`, accounts by name; `render` writes the document."""
+
+    family: Family
+    fmt: str
+    zone: str
+    names: dict[str, str]
+    """Account names by account id."""
+
+    def render(self) -> dict[str, Any] | str:
+        """The document: a dict for the JSON formats, the text of GraphML and GEXF."""
+        family = self.family
+        return render(self.fmt, family.family_id, family.posts, family.edges, self.zone, self.names)
+
+
 def export(
     store: Store,
     family_id: str,
     fmt: str = "json",
     policy: MatchPolicy = DEFAULT_POLICY,
     zone: str = "Asia/Jakarta",
-) -> dict[str, Any] | str:
-    """A family's cascade in one of `exports.FORMATS`: a dict for the JSON formats, the
-    document's text for GraphML and GEXF. Times meant for people are shown in `zone`."""
+) -> FamilyExport:
+    """A family's cascade to export in `fmt` (checked here, before anything is read);
+    `render` writes the document."""
     if fmt not in FORMATS:
         raise InputError(f"unsupported export format {fmt!r} (supported: {', '.join(FORMATS)})")
     family = get_family(store, policy, family_id)
     names = {a.account_id: a.name for a in store.accounts().values() if a.name}
-    return render(fmt, family.family_id, family.posts, family.edges, zone, names)
+    return FamilyExport(family, fmt, zone, names)

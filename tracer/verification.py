@@ -2,8 +2,9 @@
 the corpus (a caption, a screenshot, a downloaded clip), in the same shape.
 
 Content from outside is fingerprinted like an ingested post, matched against the store
-with `Linker.find` (which changes nothing), and judged against the family it matches as
-if it had been posted at the claimed time by the claimed account.
+by the linker's search path (`LinkedPosts.find`, which changes nothing), and judged
+against the family it matches as if it had been posted at the claimed time by the
+claimed account.
 """
 
 from __future__ import annotations
@@ -20,16 +21,14 @@ from typing import Any
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import edge_evidence
 from tracer.errors import InputError, MediaError
-from tracer.evidence import Evidence
 from tracer.flags import Context, load_context
 from tracer.linker import Linker
-from tracer.linking import Searcher as Searcher  # re-exported: the facade and bench use it
 from tracer.linking import make_linker
 from tracer.media import ocr
 from tracer.media.decode import MediaLimits, check_size, load_image, media_kind
 from tracer.media.embedded import embedded_picture
 from tracer.media.fingerprint import fingerprint_image
-from tracer.media.match import MediaItem, MediaMatch, describe_change, match_media
+from tracer.media.match import MediaItem, describe_change, match_media
 from tracer.models import Account, StoredPost
 from tracer.normalize import NormalText, normalize_text, zone_of_region
 from tracer.outside import Submission as Submission  # re-exported: the API and CLI build it
@@ -246,42 +245,8 @@ def _with_views(
     matches = [m for _, m in found]
     if not views:
         return matches
-    done = {linker.family_of(p) for p, m in found if isinstance(m, MediaMatch)}
+    done = {linker.family_of(p) for p, m in found if m.modality != "text"}
     return matches + view_matches(store, policy, candidate, linker, views, done)
-
-
-def search_content(
-    store: Store,
-    submission: Submission,
-    *,
-    policy: MatchPolicy = DEFAULT_POLICY,
-    limit: int = 10,
-    linker: Linker | None = None,
-) -> list[dict[str, Any]]:
-    """The families that share text, pictures or clips with outside content, best
-    first, each with its closest member, the modality and the scores (`POST /search`
-    with files)."""
-    candidate, _, _, _ = submission_candidate(submission, None, ocr.LANG)
-    found: dict[str, tuple[StoredPost, list[Match]]] = {}
-    for match in _find(store, policy, candidate, linker):
-        post = find_post(store, match.source)
-        found.setdefault(post.family_id or post.post_id, (post, []))[1].append(match)
-    sizes = store.family_sizes([p.family_id for p, _ in found.values() if p.family_id])
-    hits = []
-    for post, matches in list(found.values())[:limit]:
-        evidence = Evidence.combine(matches)  # best first: the family's closest member
-        hits.append(
-            {
-                "family_id": post.family_id,
-                "size": sizes.get(post.family_id, 1) if post.family_id else 1,
-                "linked": True,
-                "post": post.to_json(),
-                "modality": evidence.modality,
-                "scores": evidence.scores,
-                "evidence": evidence.media,
-            }
-        )
-    return hits
 
 
 def verify_content(

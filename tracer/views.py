@@ -27,7 +27,7 @@ BANK_CORRELATION = 0.8
 BANK_FAMILIES = 3
 """Banked pictures whose families a view is tried on, best correlated first."""
 BANK_CHUNK = 5_000
-_banks: weakref.WeakKeyDictionary[Linker, Bank] = weakref.WeakKeyDictionary()
+_banks: weakref.WeakKeyDictionary[Linker, tuple[int, Bank]] = weakref.WeakKeyDictionary()
 _bank_lock = threading.Lock()
 
 
@@ -36,10 +36,11 @@ def release_bank(store: Store, linker: Linker) -> Bank:
     banked for placing views on (`mediaalign.scan_view`): the ones a claim of "it was
     a ministry release" is about. Of a family's pictures that look alike at the bank's
     coarseness (`distinct_pictures`), one is kept: a release copied by hundreds of
-    offices keeps its few variants (frames, crops, bands). Built once per linker (the
-    service rebuilds its linker when the store changes)."""
+    offices keeps its few variants (frames, crops, bands). Built once per state of the
+    linker (the service's is topped up, or loaded again, when the store changes)."""
     with _bank_lock:
-        held = _banks.get(linker)
+        built = _banks.get(linker)
+        held = built[1] if built is not None and built[0] == linker.top_ups else None
         if held is None:
             central = {a for a, account in store.accounts().items() if account.tier == "central"}
             state = [(idx, account, family) for idx, account, family, _ in store.iter_link_state()]
@@ -51,7 +52,7 @@ def release_bank(store: Store, linker: Linker) -> Bank:
                 items = store.media.items_for(idxs[start : start + BANK_CHUNK])
                 pictures += [(i, m.image) for i, ms in items.items() for m in ms if m.image]
             held = bank_of(distinct_pictures(pictures, family_of))
-            _banks[linker] = held
+            _banks[linker] = (linker.top_ups, held)
         return held
 
 

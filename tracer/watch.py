@@ -26,7 +26,7 @@ from tracer.errors import InputError
 from tracer.flags import Context, Period, flags
 from tracer.models import StoredPost, iso_utc
 from tracer.normalize import local_time, normalize_text, resolve_zone
-from tracer.offices.placement import Offices
+from tracer.offices.placement import Offices, Placement
 from tracer.store import Store
 from tracer.store.family_id import family_number
 from tracer.tables import Table
@@ -144,8 +144,93 @@ def _status(post: StoredPost, members: Sequence[StoredPost]) -> tuple[str, str, 
     return ("own_content" if own else "regional"), verdict, origin
 
 
-def watch(store: Store, context: Context, query: WatchQuery, zone: str) -> dict[str, Any]:
-    """The watch list and its counts; every item in the shape of `WATCH_TABLE`."""
+@dataclass(frozen=True, slots=True)
+class WatchItem:
+    """A government post on the watch list: where its content came from (`status`,
+    `verdict`, and the release or first post it points to), its flags' details and
+    where its account sits."""
+
+    post: StoredPost
+    account_name: str | None
+    placed: Placement
+    status: str
+    verdict: str
+    source: StoredPost | None
+    """The release (`release`, `traced`), else the family's first post."""
+    period: str | None
+    """The sensitive period the post falls in."""
+    terms: tuple[str, ...]
+    """Political terms of its text or of its release's."""
+
+    @property
+    def release(self) -> StoredPost | None:
+        return self.source if self.status in ("traced", "release") else None
+
+    @property
+    def lag_seconds(self) -> int | None:
+        """Seconds from the release to the post."""
+        return self.post.timestamp - self.release.timestamp if self.release else None
+
+    def to_json(self, zone: str) -> dict[str, Any]:
+        """One item of `GET /watch`, in the shape of `WATCH_TABLE`; `local_time` in `zone`."""
+        post, release = self.post, self.release
+        first = self.source if self.source is not None and release is None else None
+        where = self.placed.names()
+        del where["office_code"]
+        return {
+            "post_id": post.post_id,
+            "account_id": post.account_id,
+            "account_name": self.account_name,
+            "tier": post.tier,
+            **where,
+            "published_at": iso_utc(post.published_at),
+            "local_time": local_time(post.published_at, zone),
+            "url": post.url,
+            "family_id": post.family_id,
+            "status": self.status,
+            "verdict": self.verdict,
+            "release": release.to_json() if release else None,
+            "lag_seconds": self.lag_seconds,
+            "first_seen": first.to_json() if first else None,
+            "period": self.period,
+            "terms": list(self.terms),
+            "text": post.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """The watch list of a query, sorted as asked, and the periods it was read against."""
+
+    query: WatchQuery
+    periods: tuple[Period, ...]
+    zone: str
+    """Where `local_time` is told."""
+    items: tuple[WatchItem, ...]
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "posts": len(self.items),
+            "by_status": dict(sorted(Counter(i.status for i in self.items).items())),
+            "by_tier": dict(sorted(Counter(i.post.tier for i in self.items).items())),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """`GET /watch`'s JSON."""
+        query = self.query
+        return {
+            "from": iso_utc(query.start) if query.start else None,
+            "to": iso_utc(query.end) if query.end else None,
+            "flags": list(query.flags),
+            "periods": [_period(p) for p in self.periods],
+            "zone": self.zone,
+            "counts": self.counts(),
+            "items": [i.to_json(self.zone) for i in self.items],
+        }
+
+
+def watch(store: Store, context: Context, query: WatchQuery, zone: str) -> Watch:
+    """The watch list and its counts (`Watch.to_json` in the shape of `WATCH_TABLE`)."""
     _check(query)
     offices = Offices(store.accounts())
     province_code = _province_code(offices, query.province)
@@ -173,21 +258,13 @@ def watch(store: Store, context: Context, query: WatchQuery, zone: str) -> dict[
         names = {f["flag"] for f in carried}
         if not set(query.flags) <= names:
             continue
-        items.append(_item(post, status, verdict, source, carried, placed, offices, zone))
+        account = offices.accounts.get(post.account_id)
+        terms = sorted({t for f in carried if f["flag"] == "political_terms" for t in f["detail"]})
+        period = next((f["detail"] for f in carried if f["flag"] == "campaign_period"), None)
+        name = account.name if account else None
+        items.append(WatchItem(post, name, placed, status, verdict, source, period, tuple(terms)))
     items.sort(key=_sort_key(query.sort), reverse=query.order == "desc")
-    return {
-        "from": iso_utc(query.start) if query.start else None,
-        "to": iso_utc(query.end) if query.end else None,
-        "flags": list(query.flags),
-        "periods": [_period(p) for p in context.periods],
-        "zone": zone,
-        "counts": {
-            "posts": len(items),
-            "by_status": dict(sorted(Counter(i["status"] for i in items).items())),
-            "by_tier": dict(sorted(Counter(i["tier"] for i in items).items())),
-        },
-        "items": items,
-    }
+    return Watch(query, context.periods, zone, tuple(items))
 
 
 def _period(period: Period) -> dict[str, str]:
@@ -206,53 +283,19 @@ def _province_code(offices: Offices, province: str | None) -> str | None:
     return office.province_code
 
 
-def _item(
-    post: StoredPost,
-    status: str,
-    verdict: str,
-    source: StoredPost | None,
-    carried: list[dict[str, Any]],
-    placed: Any,
-    offices: Offices,
-    zone: str,
-) -> dict[str, Any]:
-    release = source if status in ("traced", "release") else None
-    account = offices.accounts.get(post.account_id)
-    terms = sorted({t for f in carried if f["flag"] == "political_terms" for t in f["detail"]})
-    return {
-        "post_id": post.post_id,
-        "account_id": post.account_id,
-        "account_name": account.name if account else None,
-        "tier": post.tier,
-        "province": placed.province.name if placed.province else None,
-        "province_code": placed.province.code if placed.province else None,
-        "office": placed.office.name if placed.office else None,
-        "published_at": iso_utc(post.published_at),
-        "local_time": local_time(post.published_at, zone),
-        "url": post.url,
-        "family_id": post.family_id,
-        "status": status,
-        "verdict": verdict,
-        "release": release.to_json() if release else None,
-        "lag_seconds": post.timestamp - release.timestamp if release else None,
-        "first_seen": source.to_json() if source and release is None else None,
-        "period": next((f["detail"] for f in carried if f["flag"] == "campaign_period"), None),
-        "terms": terms,
-        "text": post.text,
-    }
-
-
 def _sort_key(sort: str) -> Any:
-    def key(item: dict[str, Any]) -> tuple[Any, ...]:
+    def key(item: WatchItem) -> tuple[Any, ...]:
+        post, lag, province = item.post, item.lag_seconds, item.placed.province
+        published = iso_utc(post.published_at)
         first: Any = {
-            "published_at": item["published_at"],
-            "lag": item["lag_seconds"] if item["lag_seconds"] is not None else -(2**62),
-            "province": item["province"] or "",
-            "tier": GOVERNMENT.index(item["tier"]),
-            "status": STATUSES.index(item["status"]),
-            "account": item["account_id"],
+            "published_at": published,
+            "lag": lag if lag is not None else -(2**62),
+            "province": province.name if province else "",
+            "tier": GOVERNMENT.index(post.tier),
+            "status": STATUSES.index(item.status),
+            "account": post.account_id,
         }[sort]
-        return (first, item["published_at"], item["post_id"])
+        return (first, published, post.post_id)
 
     return key
 

@@ -73,7 +73,7 @@ def get_account(account_id: str, door: TracerDep) -> dict[str, Any]:
 
 
 def _adoption(door: Tracer, ref: str, format: str, table: str, zone: str) -> Any:
-    result = door.adoption(ref)
+    result = door.adoption(ref).to_json()
     if format == "json":
         return result
     release = result["release"]["post_id"]

@@ -53,8 +53,8 @@ async def search(request: Request, door: TracerDep, settings: SettingsDep) -> di
         body = SearchIn.model_validate_json(raw)
     except ValidationError as exc:
         raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from None
-    items = await run_in_threadpool(door.search, body.text, body.limit)
-    return {"items": items, "next": None}
+    hits = await run_in_threadpool(door.search, body.text, body.limit)
+    return {"items": [hit.to_json() for hit in hits], "next": None}
 
 
 async def _search_files(request: Request, door: Tracer) -> dict[str, Any]:
@@ -74,5 +74,5 @@ async def _search_files(request: Request, door: Tracer) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="tracer-search-") as tmp:
         paths = [await save_upload(u, Path(tmp), n) for n, u in enumerate(uploads)]
         submission = Submission(text, tuple(paths))
-        items = await run_in_threadpool(door.search_content, submission, limit)
-    return {"items": items, "next": None}
+        hits = await run_in_threadpool(door.search_content, submission, limit)
+    return {"items": [hit.to_json() for hit in hits], "next": None}

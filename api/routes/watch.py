@@ -71,7 +71,7 @@ def get_watch(
     zone = settings.timezone
     result = door.watch(
         from_, to, flag, zone, province=province, tier=tier, status=status, sort=sort, order=order
-    )
+    ).to_json()
     if format == "csv":
         name = download_name("watch", from_ or "", to or "")
         return csv_response(WATCH_TABLE, result["items"], zone, name)

@@ -134,7 +134,7 @@ def export(
     if fmt not in EXPORT_FORMATS:
         supported = ", ".join(EXPORT_FORMATS)
         raise typer.BadParameter(f"unsupported format {fmt!r} (supported: {supported})")
-    result = _tracer().export(family_id, fmt, zone=state.settings.timezone)
+    result = _tracer().export(family_id, fmt, zone=state.settings.timezone).render()
     if isinstance(result, str):
         data = result.encode()
     else:

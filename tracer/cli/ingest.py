@@ -19,10 +19,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tracer import convert as conversion
 from tracer.adapters import FORMATS
 from tracer.adapters.base import AdapterOptions
 from tracer.cli.common import _fail, _print_json, _tracer, app, err, out, state
+from tracer.convert import ExportIngestReport, resolve_format
+from tracer.convert import convert as convert_export
 from tracer.errors import RecordError
 from tracer.media import ocr
 from tracer.models import TIERS
@@ -136,7 +137,7 @@ def ingest(
 ) -> None:
     """Ingest a corpus folder or an export and link its posts into families and cascades."""
     options = _options(account, tier, region, zone, day_first)
-    name = conversion.resolve_format(path, fmt)
+    name = resolve_format(path, fmt)
     if name == "canonical" and (account or tier or region):
         _fail("--account, --tier and --region apply to exports, not to a canonical corpus")
     door = _tracer(create=True)
@@ -225,7 +226,7 @@ def convert(
     columns = (TextColumn("convert"), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
         task = bar.add_task("convert", total=None)
-        report = conversion.convert(
+        report = convert_export(
             path, out_dir, fmt, options, progress=lambda n: bar.advance(task, n)
         )
     if as_json:
@@ -244,7 +245,7 @@ def convert(
         raise typer.Exit(1)
 
 
-def _render_report(report: conversion.ExportIngestReport) -> None:
+def _render_report(report: ExportIngestReport) -> None:
     table = Table(title="ingest", show_header=False)
     table.add_row("ingested", str(report.ingested))
     table.add_row("unchanged", str(report.unchanged))

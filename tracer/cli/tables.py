@@ -12,16 +12,24 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from tracer import tables, watch
 from tracer.cli.commands import accounts_app
 from tracer.cli.common import _duration, _print_json, _tracer, app, out, state
+from tracer.tables import (
+    ACCOUNTS,
+    ADOPTION_ACCOUNTS,
+    ADOPTION_PROVINCES,
+    Table,
+    adoption_rows,
+    csv_lines,
+)
+from tracer.watch import SORTS, STATUSES, WATCH_TABLE
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print a CSV table (UTF-8, header).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON.")]
 
 
-def _write_csv(table: tables.Table, items: Iterable[Mapping[str, Any]]) -> None:
-    for line in tables.csv_lines(table, items, state.settings.timezone):
+def _write_csv(table: Table, items: Iterable[Mapping[str, Any]]) -> None:
+    for line in csv_lines(table, items, state.settings.timezone):
         sys.stdout.write(line)
 
 
@@ -44,13 +52,13 @@ def adoption(
 ) -> None:
     """Who carried the release of a post's family, by province (all 38) and tier, and
     which accounts and offices did not."""
-    result = _tracer().adoption(post)
+    result = _tracer().adoption(post).to_json()
     if as_json:
         _print_json(result)
     elif as_csv and provinces:
-        _write_csv(tables.ADOPTION_PROVINCES, result["by_province"])
+        _write_csv(ADOPTION_PROVINCES, result["by_province"])
     elif as_csv:
-        _write_csv(tables.ADOPTION_ACCOUNTS, tables.adoption_rows(result))
+        _write_csv(ADOPTION_ACCOUNTS, adoption_rows(result))
     else:
         _render_adoption(result)
 
@@ -97,8 +105,8 @@ def watch_command(
     ] = None,
     province: Annotated[str | None, typer.Option(help="Province name or code.")] = None,
     tier: Annotated[str | None, typer.Option(help="central, province or regency.")] = None,
-    status: Annotated[str | None, typer.Option(help=f"One of {', '.join(watch.STATUSES)}.")] = None,
-    sort: Annotated[str, typer.Option(help=f"One of {', '.join(watch.SORTS)}.")] = "published_at",
+    status: Annotated[str | None, typer.Option(help=f"One of {', '.join(STATUSES)}.")] = None,
+    sort: Annotated[str, typer.Option(help=f"One of {', '.join(SORTS)}.")] = "published_at",
     desc: Annotated[bool, typer.Option("--desc", help="Largest first.")] = False,
     as_csv: CsvOption = False,
     as_json: JsonOption = False,
@@ -110,11 +118,11 @@ def watch_command(
     result = _tracer().watch(
         start, end, flag, zone, province=province, tier=tier, status=status, sort=sort,
         order="desc" if desc else "asc",
-    )  # fmt: skip
+    ).to_json()  # fmt: skip
     if as_json:
         _print_json(result)
     elif as_csv:
-        _write_csv(watch.WATCH_TABLE, result["items"])
+        _write_csv(WATCH_TABLE, result["items"])
     else:
         _render_watch(result)
 
@@ -163,7 +171,7 @@ def accounts_list(
         _print_json({"items": items, "next": None})
         return
     if as_csv:
-        _write_csv(tables.ACCOUNTS, items)
+        _write_csv(ACCOUNTS, items)
         return
     table = RichTable("account", "platform", "tier", "office", "province", "posts")
     for a in items:

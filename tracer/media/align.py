@@ -277,6 +277,30 @@ _VIEW_JITTER = np.array(
 pixels, and an app may show a picture a few pixels narrower than its frame."""
 
 
+VIEW_CORRELATION = 0.9
+"""A view placed on a stored picture agrees when the grey levels of the overlap
+correlate this well…"""
+VIEW_DISTANCE = 8
+"""…and their lattice hashes (bits of 64) are this close,"""
+VIEW_COVER = 0.85
+"""…with this share of the view inside the stored picture,"""
+VIEW_SHOWN = 0.35
+"""…showing at least this share of it."""
+
+
+def placed(alignment: Alignment) -> bool:
+    """Whether an alignment places a view (a scrolled picture's visible part) on a
+    stored picture by the two shapes, no region pair proposing it, and the whole
+    overlap agrees (`align_view`'s placement, as `tracer.outside.match_view` asks)."""
+    return (
+        alignment.region_distance == 0
+        and alignment.correlation >= VIEW_CORRELATION
+        and alignment.distance <= VIEW_DISTANCE
+        and alignment.cover[0] >= VIEW_COVER
+        and alignment.cover[1] >= VIEW_SHOWN
+    )
+
+
 def _shares(print_: ImagePrint) -> tuple[float, float, float, float]:
     """The trimmed box (what the grid covers) as shares of the whole picture."""
     x0, y0, x1, y1 = print_.trimmed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tracer.media.align import Alignment
+from tracer.media.align import Alignment, placed
 from tracer.media.fingerprint import ImagePrint
 from tracer.media.video import VideoPrint
 
@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from tracer.policy import MatchPolicy
 
 MediaModality = Literal["image", "video", "ocr"]
+SURE_DISTANCE = 4
+"""A picture region this close (bits of 64) is the same picture on its own…"""
+SURE_PDQ = 90
+"""…or a farther region whose whole picture (PDQ, 256 bits) is this close."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +115,28 @@ class MediaMatch:
     def rank(self) -> tuple[float, float]:
         """Between a close text copy and a partial overlap (shared greetings)."""
         return (-0.95 + self.distance / 100, 0.0)
+
+    @property
+    def placed_view(self) -> bool:
+        """Whether a view (the part of a picture a screen shows) was placed on the
+        stored picture by the two shapes, the whole overlap agreeing (`align.placed`)."""
+        return self.alignment is not None and placed(self.alignment)
+
+    def conclusive(self) -> bool:
+        """Evidence enough on its own (content from outside the corpus): words or a
+        clip; a picture whose words agree too, a placed view, a region within
+        `SURE_DISTANCE` bits or a whole picture within `SURE_PDQ`. Not a region at the
+        edge of the radius with nothing else agreeing."""
+        if self.modality in ("ocr", "video") or self.ocr_containment is not None:
+            return True
+        if self.placed_view:
+            return True
+        return self.distance <= SURE_DISTANCE or (
+            self.pdq_distance is not None and self.pdq_distance <= SURE_PDQ
+        )
+
+    def strength(self) -> float:
+        """0–1, to rank the candidates shown to people: a picture by its closest region."""
+        if self.modality != "image":
+            return 0.9
+        return round(1 - self.distance / 64, 4)

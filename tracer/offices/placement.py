@@ -110,6 +110,16 @@ class Placement:
     how: str
     """"region", "name", "handle", "parent" or "" (not placed)."""
 
+    def names(self) -> dict[str, str | None]:
+        """Province and office as JSON shows them (names and codes; None: not placed)."""
+        province, office = self.province, self.office
+        return {
+            "province": province.name if province else None,
+            "province_code": province.code if province else None,
+            "office": office.name if office else None,
+            "office_code": office.code if office else None,
+        }
+
 
 NOWHERE = Placement(None, None, "")
 

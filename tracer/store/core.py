@@ -190,9 +190,12 @@ class Store(Reads):
                 conn.execute(sa.select(sa.func.coalesce(sa.func.max(posts.c.idx), 0))).scalar_one()
             )
 
-    def iter_link_state(self, chunk: int = 50_000) -> Iterator[tuple[int, str, int, bytes]]:
-        """(idx, account_id, family_id, indexed anchors) of every post, in idx order."""
-        last = 0
+    def iter_link_state(
+        self, chunk: int = 50_000, after: int = 0
+    ) -> Iterator[tuple[int, str, int, bytes]]:
+        """(idx, account_id, family_id, indexed anchors) of every post numbered after
+        `after`, in idx order."""
+        last = after
         with self.engine.connect() as conn:
             while True:
                 stmt = (

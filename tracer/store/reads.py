@@ -15,23 +15,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tracer.models import Account, StoredPost
-from tracer.store.family_id import FamilyId
-from tracer.store.links import chunks
 from tracer.store.rows import account_of, json_document, stored_post
 from tracer.store.schema import accounts, families, matches, media, posts
 
 
 @dataclass(frozen=True, slots=True)
-class CandidateRow:
-    """A stored post as search scores it against a query."""
+class FoundPost:
+    """A stored post a search found, with the size of its family."""
 
-    idx: int
     post: StoredPost
-    norm_text: str
-    anchors: bytes
-    family: int
-    """The store's family key (a post alone has one too)."""
     family_size: int
+    """Posts in its family (1 for a post alone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +121,6 @@ class Reads:
             rows = conn.execute(stmt).mappings().all()
         return [(stored_post(r), json_document(r["edge"]) if r["edge"] else None) for r in rows]
 
-    def family_sizes(self, family_ids: Sequence[str]) -> dict[str, int]:
-        """Sizes of families by their public ids (`F12`)."""
-        numeric = [found.number for f in family_ids if (found := FamilyId.read(f))]
-        out: dict[str, int] = {}
-        with self.engine.connect() as conn:
-            for chunk in chunks(numeric, 900):
-                stmt = (
-                    sa.select(posts.c.family_id, sa.func.count())
-                    .where(posts.c.family_id.in_(chunk))
-                    .group_by(posts.c.family_id)
-                )
-                out.update({str(FamilyId(f)): int(n) for f, n in conn.execute(stmt)})
-        return out
-
     def family_dirty(self, family_id: int) -> bool:
         with self.engine.connect() as conn:
             stmt = sa.select(families.c.dirty).where(families.c.family_id == family_id)
@@ -181,35 +161,30 @@ class Reads:
 
     # --- search, the watch, accounts ---------------------------------------------------
 
-    def indexed_anchors(self, after: int, limit: int) -> list[tuple[int, bytes]]:
-        """(post number, anchors it added to the linker's index) of the next `limit`
-        posts after number `after`."""
-        stmt = (
-            sa.select(posts.c.idx, posts.c.indexed)
-            .where(posts.c.idx > after)
-            .order_by(posts.c.idx)
-            .limit(limit)
+    def matched_pairs(self, after: int, upto: int) -> list[tuple[int, int]]:
+        """(post, earlier post it matched) of the posts numbered after `after`, up to
+        `upto` included: what a reader that holds the linker's state up to `after`
+        needs to follow the merges of families since."""
+        stmt = sa.select(matches.c.idx, matches.c.other_idx).where(
+            matches.c.idx > after, matches.c.idx <= upto
         )
         with self.engine.connect() as conn:
-            return [(int(r[0]), bytes(r[1])) for r in conn.execute(stmt)]
+            return [(int(r[0]), int(r[1])) for r in conn.execute(stmt)]
 
-    def candidate_rows(self, idxs: Sequence[int]) -> list[CandidateRow]:
-        """The given posts with their normalised text, anchors and family size."""
+    def found_posts(self, idxs: Sequence[int]) -> dict[int, FoundPost]:
+        """The given posts (by number) with their families' sizes."""
         stmt = (
             self._post_select()
-            .add_columns(posts.c.anchors, families.c.size.label("family_size"))
+            .add_columns(families.c.size.label("family_size"))
             .where(posts.c.idx.in_(list(idxs)))
         )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
-        out: list[CandidateRow] = []
+        out: dict[int, FoundPost] = {}
         for row in rows:
             post = stored_post(row)
             size = int(row["family_size"]) if post.family_id else 1
-            family = int(row["family_id"])
-            out.append(
-                CandidateRow(int(row["idx"]), post, row["norm_text"], row["anchors"], family, size)
-            )
+            out[int(row["idx"])] = FoundPost(post, size)
         return out
 
     def posts_in_windows(

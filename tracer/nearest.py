@@ -1,0 +1,337 @@
+"""The one search path: the stored posts nearest to a post or to a piece of content.
+
+`LinkedPosts` is what linking keeps in memory (the anchor index, each post's family and
+account, the media look-ups) and answers `nearest`: the posts that share distinctive
+anchors with a candidate, voted as the linker votes (an account's own habits, and a
+line or a short text carried by several families, are boilerplate), scored by
+alignment — the best-voted post of each family, or in a wide search the best-voted
+posts — and the posts whose pictures or clips the candidate's media copy. Each answer
+(`Near`) carries its match and whether the linker's rules accept it. The linker
+(`tracer.linker`) places a new post by it, content from outside the corpus is verified
+by it (`tracer.verification`), and `POST /search` lists it (`tracer.search`): one set of
+votes and rules for all three. Candidates' texts come through `fetch` (the store), so
+nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from tracer.candidates import Candidate, Candidates, Fetch, Match, MediaLookup
+from tracer.media.match import MediaItem, MediaMatch, match_media
+from tracer.policy import MatchPolicy
+from tracer.strength import is_strong_match, rank, same_content
+from tracer.text.fingerprint import U64, TextFingerprint, line_keys_of
+from tracer.text.index import AnchorIndex
+from tracer.text.match import TextSide, accepts, score_pair, verify_pair
+
+MEDIA_TRIES_PER_FAMILY = 3
+"""Posts of one candidate family whose media are verified, closest first, until one
+matches."""
+
+Postings = list[list[int] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """A stored post near a candidate, with the match's scores."""
+
+    idx: int
+    match: Match
+    linked: bool
+    """Whether the linker's rules accept the match (the policy, with the candidate's
+    boilerplate): among the posts the linker verifies, that it links the two."""
+
+
+class LinkedPosts:
+    """The posts linked so far, as linking holds them, and the search over them."""
+
+    def __init__(
+        self, policy: MatchPolicy, fetch: Fetch, central: frozenset[str] = frozenset()
+    ) -> None:
+        self.policy = policy
+        self._central = central
+        """Accounts of tier `central`: their posts are releases."""
+        self._release_of: dict[int, int] = {}
+        """Each family that holds a release: its first release (the family's core)."""
+        self.index = AnchorIndex()
+        self.media = MediaLookup(policy)
+        self._family_of: dict[int, int] = {}
+        self._account_of: dict[int, str] = {}
+        self._account_names: dict[str, str] = {}
+        self._members: dict[int, list[int]] = {}
+        self._candidates = Candidates(fetch)
+        self.top_ups = 0
+        """Times `extend` took in posts stored since: what is cached beside this state
+        (`tracer.views.release_bank`) is stale when it moved."""
+
+    def load(self, rows: Iterable[tuple[int, str, int, bytes]]) -> None:
+        """Rebuild state from stored (idx, account, family, indexed anchors) rows."""
+        keys: list[U64] = []
+        owners: list[np.ndarray] = []
+        groups: dict[int, list[int]] = defaultdict(list)
+        for idx, account, family, indexed in rows:
+            self._family_of[idx] = family
+            self._account_of[idx] = self._account_names.setdefault(account, account)
+            self._note_release(idx, account, family)
+            groups[family].append(idx)
+            anchors = TextFingerprint.anchors_from_bytes(indexed)
+            if len(anchors):
+                keys.append(anchors)
+                owners.append(np.full(len(anchors), idx, np.int64))
+        self._members = {f: m for f, m in groups.items() if len(m) > 1}
+        if keys:
+            self.index = AnchorIndex(np.concatenate(keys), np.concatenate(owners))
+
+    def load_media(self, rows: Iterable[tuple[int, tuple[MediaItem, ...]]]) -> None:
+        """Rebuild the media indexes from stored (idx, media items) rows (of the posts
+        loaded: a post stored since by another process is taken in by `extend`)."""
+        self.media.load(((i, m) for i, m in rows if i in self._family_of), self._family_of)
+
+    def extend(
+        self,
+        rows: Iterable[tuple[int, str, int, bytes]],
+        media: Mapping[int, tuple[MediaItem, ...]],
+        matched: Iterable[tuple[int, int]],
+        central: frozenset[str] | None = None,
+    ) -> None:
+        """Take in posts another writer stored since: their (idx, account, family,
+        indexed anchors) rows in idx order, their media, and the (new post, earlier
+        post) pairs they matched. A matched earlier post whose family is not the new
+        post's was in a family the writer merged into it: its whole family follows.
+        `central`: the central accounts again, when the rows bring a new account."""
+        if central is not None:
+            self._central = central
+        for idx, account, family, indexed in rows:
+            self._family_of[idx] = family
+            self._account_of[idx] = self._account_names.setdefault(account, account)
+            self._note_release(idx, account, family)
+            if family != idx:
+                self._members.setdefault(family, [family]).append(idx)
+            for anchor in TextFingerprint.anchors_from_bytes(indexed).tolist():
+                self.index.add(anchor, idx)
+        for new, old in matched:
+            target, other = self._family_of.get(new), self._family_of.get(old)
+            if target is not None and other is not None and target != other:
+                self._absorb(target, other)
+        for idx, items in media.items():
+            self.media.add(idx, self._family_of[idx], items)
+        self.index.compact()
+        self.media.compact()
+        self.top_ups += 1
+
+    def _note_release(self, idx: int, account: str, family: int) -> None:
+        if account in self._central:
+            held = self._release_of.get(family)
+            self._release_of[family] = idx if held is None else min(held, idx)
+
+    def _absorb(self, target: int, other: int) -> None:
+        """Family `other` joins family `target`, with its members and its release."""
+        absorbed = self._members.pop(other, [other])
+        for m in absorbed:
+            self._family_of[m] = target
+        moved = self._release_of.pop(other, None)
+        if moved is not None:
+            held = self._release_of.get(target)
+            self._release_of[target] = moved if held is None else min(held, moved)
+        self._members.setdefault(target, [target]).extend(absorbed)
+
+    @property
+    def common_runs(self) -> frozenset[str]:
+        """Runs of words read off pictures of more than `ocr_common_families` families."""
+        return self.media.runs.common
+
+    def __len__(self) -> int:
+        return len(self._family_of)
+
+    @property
+    def newest(self) -> int:
+        """The highest post number held (0 when none)."""
+        return max(self._family_of, default=0)
+
+    def knows(self, account: str) -> bool:
+        """Whether a post of `account` is held."""
+        return account in self._account_names
+
+    def family_of(self, idx: int) -> int:
+        return self._family_of[idx]
+
+    def is_shared(self, family: int) -> bool:
+        """Whether a family has more than one post (only those have a cascade)."""
+        return family in self._members
+
+    # --- the search ----------------------------------------------------------------
+
+    def nearest(self, candidate: Candidate, *, posts: int = 0) -> list[Near]:
+        """The stored posts nearest to `candidate` (a post, or content that will not be
+        linked), best first: those the rules accept, closest copies first, then by
+        aligned share; changes nothing. By text, the posts the linker verifies: the
+        best-voted post of each of the best-voted families. With `posts`, a wider
+        search: the `posts` best-voted posts, several of a family among them, each with
+        its scores whether the rules accept it or not (what a search lists)."""
+        found = self._nearest(candidate, posts)[2]
+        return sorted(
+            found,
+            key=lambda n: (not n.linked, not is_strong_match(n.match, self.policy),
+                           *rank(n.match), n.idx),
+        )  # fmt: skip
+
+    def find(self, candidate: Candidate) -> list[tuple[int, Match]]:
+        """The verified matches of `candidate` (what the linker would link), best first."""
+        return [(n.idx, n.match) for n in self.nearest(candidate)]
+
+    def _nearest(self, candidate: Candidate, posts: int = 0) -> tuple[U64, Postings, list[Near]]:
+        """The candidate's anchors, their postings, and its near posts: by text, in
+        vote order, then by media."""
+        anchors = np.fromiter(candidate.anchors, np.uint64)
+        anchors.sort()
+        postings = self.index.lookup(anchors, self._common_cap())
+        short = len(candidate.tokens) < self.policy.short_tokens
+        votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
+        if posts:
+            scored = sorted(votes, key=lambda p: (-votes[p], p))[:posts]
+        else:
+            scored = self._choose(votes, shares_line)
+        texts = self._texts(scored)
+        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
+        near: list[Near] = []
+        for p in scored:
+            other = texts[p]
+            theirs = TextSide(other.post_id, other.tokens, other.anchors, other.lines)
+            if posts:
+                m = score_pair(side, theirs, boilerplate, self.policy)
+                shorter = min(len(side.tokens), len(theirs.tokens))
+                near.append(Near(p, m, accepts(m, shorter, self.policy)))
+            elif (found := verify_pair(side, theirs, boilerplate, self.policy)) is not None:
+                near.append(Near(p, found, True))
+        media = self._media_matches(candidate)
+        if short and candidate.media:
+            # A short caption beside pictures that do not match is a generic one ("Yuk
+            # lihat video di bawah ini."): the same words go with any content.
+            agree = {self._family_of[p] for p, _ in media}
+            near = [
+                n
+                if not (n.linked and texts[n.idx].media and self._family_of[n.idx] not in agree)
+                else Near(n.idx, n.match, False)
+                for n in near
+                if posts or not texts[n.idx].media or self._family_of[n.idx] in agree
+            ]
+        return anchors, postings, near + [Near(p, m, True) for p, m in media]
+
+    def _vote(
+        self, candidate: Candidate, anchors: U64, postings: Postings, short: bool
+    ) -> tuple[dict[int, int], set[int], set[int]]:
+        """Votes for earlier posts (one per distinctive anchor they share), the anchors
+        that are boilerplate for this post, and the posts that share a whole line with it.
+
+        A short text, and a whole line, must be unique to one family to count: a greeting
+        line carried by two unrelated copies is framing, not content."""
+        lines = set(line_keys_of(candidate.lines))
+        boilerplate: set[int] = set()
+        votes: dict[int, int] = defaultdict(int)
+        shares_line: set[int] = set()
+        for anchor, found in zip(anchors.tolist(), postings, strict=True):
+            if not found:
+                if found is None:
+                    boilerplate.add(anchor)  # carried by too many families: common
+                continue
+            if anchor in lines:
+                shares_line.update(found)
+            if len(found) == 1:  # the usual case: one earlier family, no ambiguity
+                votes[found[0]] += 1
+                continue
+            if self._is_habit(found, candidate.account_id) or (
+                (short or anchor in lines) and self._families(found) > 1
+            ):
+                boilerplate.add(anchor)  # this account's habit, or ambiguous
+                continue
+            for p in found:
+                votes[p] += 1
+        return votes, boilerplate, shares_line
+
+    def _choose(self, votes: dict[int, int], shares_line: set[int]) -> list[int]:
+        """The best-voted post of each family, best families first; a candidate with a
+        small share of the best one's votes cannot reach the anchor containment the policy
+        asks for and is not verified, unless it shares a whole line (maybe a title)."""
+        best_per_family: dict[int, int] = {}
+        for p, n in votes.items():
+            fam = self._family_of[p]
+            held = best_per_family.get(fam)
+            if held is None or (n, -p) > (votes[held], -held):
+                best_per_family[fam] = p
+        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
+        if not chosen:
+            return []
+        floor = votes[chosen[0]] * self.policy.min_vote_share
+        return [
+            p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
+        ]
+
+    def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
+        """Earlier posts whose media this post's media copy: candidates from the media
+        index (and from the text read off pictures), verified by `match_media`."""
+        if not candidate.media:
+            return []
+        near = self.media.near(candidate.media, self._family_of, self._common_cap())
+        # Posts sharing the most keys first, then the closest: a picture on the same
+        # template as a dozen others shares their header and footer keys (at distance 0),
+        # a copy shares nearly all of them. The closest few posts of each family are
+        # tried: the closest key may belong to a post whose picture is framed or cropped
+        # differently, and a whole-picture match with another post of the family holds.
+        per_family: dict[int, list[int]] = {}
+        for p, _ in sorted(near.items(), key=lambda ph: (-ph[1][0], ph[1][1], ph[0])):
+            held = per_family.setdefault(self._family_of[p], [])
+            if len(held) < MEDIA_TRIES_PER_FAMILY:
+                held.append(p)
+        families = list(per_family.values())[: self.policy.max_candidates]
+        others = self._texts([p for posts in families for p in posts])
+        out: list[tuple[int, MediaMatch]] = []
+        for posts in families:
+            for p in posts:
+                m = self._match_media(candidate, others[p])
+                if m is None:
+                    continue
+                if self._account_of[p] == candidate.account_id and not same_content(m, self.policy):
+                    # An office's own shots of one event look alike, cropped and zoomed
+                    # differently; it posts them as a series, it does not copy itself.
+                    # Its own picture again, as a whole, is still the same content.
+                    continue
+                out.append((p, m))
+                break
+        return out
+
+    def _match_media(self, candidate: Candidate, other: Candidate) -> MediaMatch | None:
+        """Whether `candidate`'s media copy those of an earlier post (`match_media`)."""
+        return match_media(
+            candidate.media,
+            other.media,
+            self.policy,
+            other.post_id,
+            candidate.post_id,
+            self.common_runs,
+        )
+
+    def _common_cap(self) -> int:
+        """Families above which an anchor is boilerplate: `common_families`, or a share of
+        all posts in a large corpus, where template phrases of one release's kind recur
+        in dozens of unrelated families without being boilerplate of every post."""
+        return max(
+            self.policy.common_families, int(len(self._family_of) * self.policy.common_share)
+        )
+
+    def _is_habit(self, postings: list[int], account: str) -> bool:
+        """Whether `account` already used this anchor in two or more families: its
+        signature or greeting, which says nothing about where a new post came from. One
+        earlier use is still evidence (an office re-posting its own text)."""
+        own = [p for p in postings if self._account_of[p] == account]
+        return len(own) >= 2 and self._families(own) >= 2
+
+    def _families(self, postings: list[int]) -> int:
+        return len({self._family_of[p] for p in postings})
+
+    def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
+        return self._candidates.get(idxs)
