@@ -1,0 +1,208 @@
+"""The fingerprint stage through Dask: files/s with 1 and 2 local workers, beside the
+default local process pool, on the seeded media corpus of issue 10.
+
+    .venv/bin/python -m bench.engine_scaling [--posts 600] [--seed 3] [--rounds 2] [--no-ocr]
+
+Prepares every distinct media file of `bench/out/media-<posts>-<seed>/` (generated once,
+as `bench/media_accuracy.py` does) the way an ingest does — `MediaPipeline` runs of at
+most 128 files, the next run submitted before the last is collected — with no store
+(nothing is reused from an earlier ingest) and no linking: what is timed is the stage
+that the engine distributes, decode + fingerprint + OCR, and the ingest process's own
+share of it (hashing each file). Each configuration gets its own cluster, started and
+checked (`check_workers`, which also loads the OCR engine in each worker) before the
+clock starts:
+
+- **local**: the default engine, a pool of one process per core (`LocalPool`);
+- **dask-1**, **dask-2**: a `distributed.LocalCluster` of 1 or 2 worker processes with
+  one thread each, reached through `tracer.engines.open_engine("dask://…")`.
+
+Rounds run the configurations in turn (local, dask-1, dask-2, local, …), so that the
+load of a shared machine falls on all of them; medians are compared. Every run's
+results are checked to be identical, byte for byte, to the first run's. Worker CPU
+seconds and the load average are printed beside wall times. Writes
+bench/out/engine-scaling-<posts>-<seed>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.media_accuracy import OUT, corpus
+from tracer.corpus import ACCOUNTS_FILE, POSTS_FILE
+from tracer.engines import Engine, LocalPool, open_engine
+from tracer.media import ocr
+from tracer.prepare import (
+    LineContext,
+    MediaPipeline,
+    Prepared,
+    PreparedMedia,
+    media_bounded,
+    prepare_lines,
+)
+from tracer.remote import check_workers
+
+TARGET = 1.7
+"""Issue 17: 2 workers ≥ 1.7× one worker on the fingerprint stage."""
+
+
+def records(folder: Path, ocr_lang: str | None) -> tuple[LineContext, list[Prepared]]:
+    with (folder / ACCOUNTS_FILE).open(newline="", encoding="utf-8") as stream:
+        accounts = frozenset(row["account_id"] for row in csv.DictReader(stream))
+    ctx = LineContext(str(folder / POSTS_FILE), accounts, folder, None, ocr_lang=ocr_lang)
+    lines = list(enumerate((folder / POSTS_FILE).read_bytes().splitlines(), 1))
+    prepared = [p for p in prepare_lines(lines, ctx) if isinstance(p, Prepared)]
+    prepared.sort(key=lambda p: (p.record.post.timestamp, p.record.post.post_id))
+    return ctx, prepared
+
+
+def run_stage(ctx: LineContext, posts: list[Prepared], engine: Engine) -> list[PreparedMedia]:
+    """Every run through the engine, as `service.ingest` submits and collects them."""
+    out: list[Prepared] = []
+    with MediaPipeline(ctx, engine=engine) as pipeline:
+        ahead = None
+        for part in media_bounded(posts):
+            submitted = pipeline.submit(part)
+            if ahead is not None:
+                out += pipeline.collect(ahead)
+            ahead = submitted
+        if ahead is not None:
+            out += pipeline.collect(ahead)
+    return [m for p in out for m in p.media]
+
+
+def _process_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's live children (the local pool's workers)."""
+    times = [c.cpu_times() for c in psutil.Process().children(recursive=True)]
+    return sum(t.user + t.system for t in times)
+
+
+def timed(
+    name: str,
+    ctx: LineContext,
+    posts: list[Prepared],
+    engine: Engine,
+    worker_cpu: Callable[[], float],
+) -> tuple[dict[str, Any], list[PreparedMedia]]:
+    load, cpu_main, cpu_workers = os.getloadavg()[0], _process_cpu(), worker_cpu()
+    started = time.perf_counter()
+    media = run_stage(ctx, posts, engine)
+    seconds = time.perf_counter() - started
+    fresh = [m for m in media if not m.reused]
+    run = {
+        "engine": name,
+        "files": len(fresh),
+        "seconds": round(seconds, 2),
+        "files_per_s": round(len(fresh) / seconds, 2),
+        "cpu_workers_s": round(worker_cpu() - cpu_workers, 1),
+        "cpu_main_s": round(_process_cpu() - cpu_main, 1),
+        "ocr_calls": sum(m.ocr_calls for m in media),
+        "load_before": round(load, 1),
+        "load_after": round(os.getloadavg()[0], 1),
+    }
+    print(
+        f"  {name:7} {run['files']} files in {run['seconds']:7.1f} s = {run['files_per_s']:6.2f}"
+        f" files/s; CPU: workers {run['cpu_workers_s']} s, main {run['cpu_main_s']} s;"
+        f" load {run['load_before']} -> {run['load_after']}",
+        flush=True,
+    )
+    return run, media
+
+
+def local_run(
+    ctx: LineContext, posts: list[Prepared]
+) -> tuple[dict[str, Any], list[PreparedMedia]]:
+    with LocalPool() as pool:  # forked on first use, inside the clock, as in an ingest
+        return timed("local", ctx, posts, pool, _children_cpu)
+
+
+def dask_run(
+    workers: int, ctx: LineContext, posts: list[Prepared]
+) -> tuple[dict[str, Any], list[PreparedMedia]]:
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster, set_as_default=False) as probe,
+        open_engine(cluster.scheduler_address) as engine,
+    ):
+        check_workers(engine, ctx.root, ctx.ocr_lang)  # and the OCR engine loaded
+
+        def worker_cpu() -> float:
+            return sum(probe.run(_process_cpu).values())
+
+        return timed(f"dask-{workers}", ctx, posts, engine, worker_cpu)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=600)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--no-ocr", action="store_true", help="prepare without reading text")
+    args = parser.parse_args(argv)
+    folder = corpus(args.posts, args.seed)
+    lang = None if args.no_ocr or ocr.unavailable() else ocr.LANG
+    ctx, posts = records(folder, lang)
+    print(f"{folder}: {len(posts)} posts, OCR {'on' if lang else 'off'}, {os.cpu_count()} cores")
+    runs: list[dict[str, Any]] = []
+    first: list[PreparedMedia] | None = None
+    for round_ in range(1, args.rounds + 1):
+        print(f"round {round_}")
+        for measure in (
+            lambda: local_run(ctx, posts),
+            lambda: dask_run(1, ctx, posts),
+            lambda: dask_run(2, ctx, posts),
+        ):
+            run, media = measure()
+            first = first if first is not None else media
+            run["identical"] = media == first
+            runs.append({**run, "round": round_})
+            if not run["identical"]:
+                print(f"  {run['engine']}: results differ from the first run's", file=sys.stderr)
+    median = {
+        name: statistics.median(r["seconds"] for r in runs if r["engine"] == name)
+        for name in ("local", "dask-1", "dask-2")
+    }
+    scaling = median["dask-1"] / median["dask-2"]
+    overhead = median["dask-2"] / median["local"]
+    identical = all(r["identical"] for r in runs)
+    print(
+        f"medians: local {median['local']:.1f} s, dask-1 {median['dask-1']:.1f} s, "
+        f"dask-2 {median['dask-2']:.1f} s"
+    )
+    print(f"dask 2 workers / 1 worker: {scaling:.2f}× (target ≥ {TARGET}×)")
+    print(f"dask 2 workers / local pool of {os.cpu_count()}: {1 / overhead:.2f}× the speed")
+    print(f"results identical in every run: {'yes' if identical else 'NO'}")
+    out = OUT / f"engine-scaling-{args.posts}-{args.seed}.json"
+    summary = {"median_s": median, "scaling_2_over_1": round(scaling, 3), "identical": identical}
+    out.write_text(json.dumps({"runs": runs, **summary}, indent=2) + "\n", "utf-8")
+    print(f"wrote {out}")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
