@@ -182,6 +182,30 @@ def test_a_worker_that_differs_is_refused_by_name(scheduler: str) -> None:
     assert "process" in str(refused.value) and "tcp://127.0.0.1:" in str(refused.value)
 
 
+def test_a_worker_that_joins_later_is_checked_before_it_gets_a_file(
+    scheduler: str, tmp_path: Path
+) -> None:
+    with open_engine(scheduler) as engine:
+        # A lambda travels by value: the workers need not import this module.
+        engine.require_same(lambda: {"mark": os.environ.get("TRACER_TEST_MARK", "")})
+        assert list(engine.map(abs, [-1, -2])) == [1, 2]
+        late = subprocess.Popen(
+            [DASK, "worker", scheduler, "--nthreads", "1", "--no-dashboard", "--name", "late"],
+            cwd=tmp_path,
+            env={**os.environ, "TRACER_TEST_MARK": "other"},
+            start_new_session=True,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with distributed.Client(scheduler, set_as_default=False) as client:
+                client.wait_for_workers(3, timeout=60)
+            with pytest.raises(EngineError, match="mark '' here, 'other' there"):
+                engine.map(abs, [-3])
+        finally:
+            os.killpg(late.pid, signal.SIGTERM)
+            late.wait(timeout=30)
+
+
 def test_a_file_that_differs_where_it_is_read_is_an_error_not_a_fingerprint(
     corpus: Path,
 ) -> None:

@@ -177,11 +177,16 @@ class DaskEngine(Engine):
         workers = self._client.scheduler_info()["workers"].values()
         threads = sum(w.get("nthreads", 1) for w in workers)
         self.name = f"Dask at {address} ({len(workers)} workers, {threads} threads)"
+        self._probe: tuple[Callable[..., Mapping[str, str]], tuple[Any, ...]] | None = None
+        self._checked: set[str] = set()
+        """Workers whose probe answered as this process's."""
 
     def map(self, fn: Callable[..., T], *columns: Iterable[Any]) -> Iterator[T]:
         rows = list(zip(*columns, strict=False))  # columns may repeat a value forever
         if not rows:
             return iter(())
+        if self._probe is not None:  # workers that joined since: checked before the run
+            self.require_same(self._probe[0], *self._probe[1])
         futures = self._client.map(fn, *(list(c) for c in zip(*rows, strict=True)), pure=False)
         self._pending.update((f.key, f) for f in futures)
         return self._results(futures, rows)
@@ -198,7 +203,7 @@ class DaskEngine(Engine):
                 shown = ", ".join(str(a) for a in row)[:300]
                 raise EngineError(
                     f"Dask workers at {self.address} died, one after another, running "
-                    f"{getattr(future, 'key', 'a task')} on ({shown}): see the workers' logs"
+                    f"{future.key} on ({shown}): see the workers' logs"
                 ) from None
             except (FutureCancelledError, CommClosedError) as exc:
                 raise EngineError(f"lost the Dask scheduler at {self.address}: {exc}") from None
@@ -207,15 +212,21 @@ class DaskEngine(Engine):
                 future.release()
 
     def require_same(self, probe: Callable[..., Mapping[str, str]], *args: Any) -> None:
+        """Also for each worker that joins later, before the next `map`."""
+        self._probe = (probe, args)
+        joined = set(self._client.scheduler_info()["workers"]) - self._checked
+        if not joined:
+            return
         here = dict(probe(*args))
-        try:
-            there: dict[str, Mapping[str, str]] = self._client.run(probe, *args)
-        except ImportError as exc:
-            raise EngineError(
-                f"a worker of {self.address} cannot run tracer ({exc}): "
-                "install the same tracer on every worker"
-            ) from None
+        there = self._client.run(probe, *args, workers=sorted(joined), on_error="return")
         for worker, found in sorted(there.items()):
+            if isinstance(found, OSError):  # gone: checked again if it comes back
+                continue
+            if isinstance(found, BaseException):  # e.g. no module named 'tracer' there
+                raise EngineError(
+                    f"the Dask worker {worker} cannot run tracer's check ({found}): "
+                    "install the same tracer on every worker"
+                )
             keys = sorted(here.keys() | found.keys())
             differ = [
                 f"{k} {here.get(k)!r} here, {found.get(k)!r} there"
@@ -228,6 +239,7 @@ class DaskEngine(Engine):
                     f"({'; '.join(differ)}): every worker needs the same tracer and libraries, "
                     "and the corpus at the same path"
                 )
+            self._checked.add(worker)
 
     def close(self) -> None:
         if self._pending:
