@@ -35,8 +35,9 @@ DASK_SCHEMES = ("dask", "tcp")
 DASK_PORT = 8786
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a scheduler, and again for it to have a worker."""
-LOCAL_CHUNK = 4
-"""Files a local worker takes at a time (fewer round trips, still balanced)."""
+CHUNK = 4
+"""Calls a worker takes at a time (fewer round trips, still balanced); a Dask cluster
+takes fewer when that leaves a worker thread fewer than `CHUNK` tasks of a map."""
 PR_SET_PDEATHSIG = 1
 
 
@@ -141,7 +142,7 @@ class LocalPool(Engine):
     def map(self, fn: Callable[..., T], *columns: Iterable[Any]) -> Iterator[T]:
         if self._pool is None:
             self._pool = process_pool(self.workers)
-        return self._pool.map(fn, *columns, chunksize=LOCAL_CHUNK)
+        return self._pool.map(fn, *columns, chunksize=CHUNK)
 
     def require_same(self, probe: Callable[..., Mapping[str, str]], *args: Any) -> None:
         """Nothing to check: the workers are forks of this process."""
@@ -156,8 +157,8 @@ class LocalPool(Engine):
 
 
 class DaskEngine(Engine):
-    """The workers of a Dask scheduler; each file is one task, handed to a worker as one
-    frees up, and handed again to another when its worker dies."""
+    """The workers of a Dask scheduler: a few calls a task (`CHUNK`), each task handed to a
+    worker as one frees up, and handed again to another when its worker dies."""
 
     remote = True
 
@@ -187,20 +188,24 @@ class DaskEngine(Engine):
             return iter(())
         if self._probe is not None:  # workers that joined since: checked before the run
             self.require_same(self._probe[0], *self._probe[1])
-        futures = self._client.map(fn, *(list(c) for c in zip(*rows, strict=True)), pure=False)
+        workers = self._client.scheduler_info()["workers"].values()
+        threads = sum(w.get("nthreads", 1) for w in workers) or 1
+        size = max(1, min(CHUNK, len(rows) // (CHUNK * threads)))
+        chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+        futures = self._client.map(_apply, [fn] * len(chunks), chunks, pure=False)
         self._pending.update((f.key, f) for f in futures)
-        return self._results(futures, rows)
+        return self._results(futures, chunks)
 
-    def _results(self, futures: list[Any], rows: list[tuple[Any, ...]]) -> Iterator[Any]:
+    def _results(self, futures: list[Any], chunks: list[list[tuple[Any, ...]]]) -> Iterator[Any]:
         from distributed import KilledWorker
         from distributed.client import FutureCancelledError
         from distributed.comm.core import CommClosedError
 
-        for future, row in zip(futures, rows, strict=True):
+        for future, chunk in zip(futures, chunks, strict=True):
             try:
-                yield future.result()
+                yield from future.result()
             except KilledWorker:
-                shown = ", ".join(str(a) for a in row)[:300]
+                shown = "; ".join(", ".join(str(a) for a in row) for row in chunk)[:400]
                 raise EngineError(
                     f"Dask workers at {self.address} died, one after another, running "
                     f"{future.key} on ({shown}): see the workers' logs"
@@ -246,6 +251,11 @@ class DaskEngine(Engine):
             self._client.cancel(list(self._pending.values()))
             self._pending.clear()
         self._client.close()
+
+
+def _apply(fn: Callable[..., T], rows: list[tuple[Any, ...]]) -> list[T]:
+    """One task: `fn` over a few rows, on a worker."""
+    return [fn(*row) for row in rows]
 
 
 def _connect(address: str, timeout: float) -> Any:
