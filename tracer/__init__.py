@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tracer.config import Settings as Settings
     from tracer.convert import ExportIngestReport as ExportIngestReport
     from tracer.errors import BusyError as BusyError
+    from tracer.errors import EngineError as EngineError
     from tracer.errors import InputError as InputError
     from tracer.errors import NotFoundError as NotFoundError
     from tracer.errors import StoreError as StoreError
@@ -76,6 +77,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "Context",
     "DEFAULT_POLICY",
     "EDGES_TABLE",
+    "EngineError",
     "ExportIngestReport",
     "FAMILIES_TABLE",
     "Family",
@@ -123,6 +125,7 @@ _HOMES = {
     "CSV_MEDIA_TYPE": "tracer.tables:MEDIA_TYPE",
     "Card": "tracer.card",
     "Context": "tracer.flags",
+    "EngineError": "tracer.errors",
     "DEFAULT_POLICY": "tracer.policy",
     "EDGES_TABLE": "tracer.tables:EDGES",
     "ExportIngestReport": "tracer.convert",
