@@ -39,7 +39,11 @@ from tracer.remote import check_workers
 
 from .conftest import run_tracer
 
-distributed = pytest.importorskip("distributed")
+try:
+    import distributed
+except ImportError:  # the `dask` extra is not installed: only the tests without it run
+    distributed = None
+needs_dask = pytest.mark.skipif(distributed is None, reason="distributed is not installed")
 DASK = str(Path(sys.executable).with_name("dask"))
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "corpus"
@@ -83,6 +87,8 @@ def _free_port() -> int:
 def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """docs/deployment.md's recipe on this machine: `dask scheduler`, and `dask worker`
     with two worker processes of one thread, started in a folder of their own."""
+    if distributed is None:
+        pytest.skip("distributed is not installed")
     address = f"tcp://127.0.0.1:{_free_port()}"
     elsewhere = tmp_path_factory.mktemp("workers")
     commands = [
@@ -214,6 +220,7 @@ def test_a_file_that_differs_where_it_is_read_is_an_error_not_a_fingerprint(
     assert found.error is not None and "reads another file at this path" in found.error
 
 
+@needs_dask
 def test_an_unreachable_scheduler_is_a_message_not_a_traceback(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -242,6 +249,7 @@ def test_a_bad_engine_is_refused_before_anything_is_read(
     assert "Traceback" not in done.stderr
 
 
+@needs_dask
 def test_a_scheduler_without_workers_and_a_port_that_is_not_dask_are_refused() -> None:
     with distributed.LocalCluster(
         n_workers=0, processes=False, protocol="tcp://", dashboard_address=":0",
@@ -259,6 +267,14 @@ def test_a_scheduler_without_workers_and_a_port_that_is_not_dask_are_refused() -
             open_engine(f"dask://127.0.0.1:{port}", timeout=1)
         for conn in held:
             conn.close()
+
+
+def test_without_distributed_the_dask_engine_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were absent
+    with pytest.raises(EngineError, match=r"pip install 'tracer\[dask\]'"):
+        open_engine("dask://127.0.0.1:8786")
 
 
 @pytest.mark.parametrize(
