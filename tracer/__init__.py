@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tracer.convert import ExportIngestReport as ExportIngestReport
     from tracer.coverage import Adoption as Adoption
     from tracer.errors import BusyError as BusyError
+    from tracer.errors import EngineError as EngineError
     from tracer.errors import InputError as InputError
     from tracer.errors import NotFoundError as NotFoundError
     from tracer.errors import StoreError as StoreError
@@ -82,6 +83,7 @@ __all__ = [  # noqa: RUF022 (plainly sorted, as tests/test_public.py checks)
     "Context",
     "DEFAULT_POLICY",
     "EDGES_TABLE",
+    "EngineError",
     "ExportIngestReport",
     "FAMILIES_TABLE",
     "Family",
@@ -134,6 +136,7 @@ _HOMES = {
     "CSV_MEDIA_TYPE": "tracer.tables:MEDIA_TYPE",
     "Card": "tracer.card",
     "Context": "tracer.flags",
+    "EngineError": "tracer.errors",
     "DEFAULT_POLICY": "tracer.policy",
     "EDGES_TABLE": "tracer.tables:EDGES",
     "ExportIngestReport": "tracer.convert",

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     """Server processes `tracer serve` starts."""
     batch_size: int = 5000
     """Posts per ingest transaction (fewer when their media are many: see `media_batch`)."""
+    engine: str = "local"
+    """Where `tracer ingest` decodes, fingerprints and reads media files: `local` (a
+    process per core) or `dask://HOST:PORT` (the workers of a Dask scheduler)."""
     ingest_wait: float = Field(default=30.0, ge=0)
     """Seconds `POST /ingest` waits for another ingest writing to the database before
     answering 409."""

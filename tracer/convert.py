@@ -23,6 +23,7 @@ import orjson
 from tracer.adapters import adapter, detect, read, root_of
 from tracer.adapters.base import AdapterOptions, Skipped, SkipTally
 from tracer.corpus import ACCOUNT_FIELDS, ACCOUNTS_FILE, POSTS_FILE, PostRecord, post_to_json
+from tracer.engines import Engine
 from tracer.errors import InputError, RecordError
 from tracer.media import ocr
 from tracer.models import Account
@@ -197,12 +198,14 @@ def ingest_export(
     ocr_lang: str | None = ocr.LANG,
     media_progress: Progress | None = None,
     policy: MatchPolicy = DEFAULT_POLICY,
+    engine: Engine | None = None,
 ) -> ExportIngestReport:
     """Ingest any format: a canonical corpus directly, any other through a temporary
     canonical corpus. Records the adapter skipped are reported before the canonical
     ingest's own errors, and those are traced back to the export's file and record.
     `converted` counts records read, `on_staged` gets the number of posts staged, and
-    `progress` counts posts ingested, `media_progress` media files fingerprinted."""
+    `progress` counts posts ingested, `media_progress` media files fingerprinted;
+    `engine` prepares the media files (as `service.ingest`)."""
     options = options or AdapterOptions()
     fmt = resolve_format(path, fmt)
     if fmt == "canonical":
@@ -215,6 +218,7 @@ def ingest_export(
             progress=progress,
             ocr_lang=ocr_lang,
             media_progress=media_progress,
+            engine=engine,
         )
         return _with_skips(plain, fmt, SkipTally())
     # Accounts the store knows are not restaged, unless the user describes them anew.
@@ -236,6 +240,7 @@ def ingest_export(
             progress=progress,
             ocr_lang=ocr_lang,
             media_progress=media_progress,
+            engine=engine,
         )
         root = root_of(path, fmt)
         report.media_errors = _traced_back(report.media_errors, staging, root, path)

@@ -7,6 +7,7 @@
     │   └── MediaError        a media file that cannot be decoded or breaks a limit
     ├── NotFoundError         an unknown post, family or account (HTTP 404)
     ├── StoreError            the database is unusable (wrong schema version, corrupt)
+    ├── EngineError           the fingerprint stage's engine cannot be used (CLI exit 2)
     └── BusyError             another writer holds the database (HTTP 409, CLI exit 2)
 
 A batch never stops on a RecordError: it records it and carries on.
@@ -53,6 +54,12 @@ class NotFoundError(TracerError):
 
 class StoreError(TracerError):
     """The database cannot be used as it is."""
+
+
+class EngineError(TracerError):
+    """The engine of the fingerprint stage cannot be used: a spec that names none, a
+    Dask scheduler that does not answer or has no workers, or workers that would not
+    compute what this process computes."""
 
 
 class BusyError(TracerError):

@@ -1,24 +1,18 @@
 """Raw corpus lines → validated, normalised, fingerprinted records, ready to link.
 
 This is the part of an ingest that needs no shared state, so a large corpus is
-prepared in a worker process, one batch ahead of the linker, and media files in a pool
-of workers, one run ahead (`MediaPipeline`): the cores then split the work instead of
-one waiting.
+prepared in a worker process, one batch ahead of the linker, and media files by the
+workers of an engine (local processes, or a Dask cluster: `tracer.engines`), one run
+ahead (`MediaPipeline`): the cores then split the work instead of one waiting.
 """
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import io
-import multiprocessing
 import os
-import signal
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import islice, repeat
@@ -27,6 +21,7 @@ from pathlib import Path
 from PIL import Image
 
 from tracer.corpus import PostRecord, parse_line
+from tracer.engines import Engine, LocalPool, process_pool
 from tracer.errors import MediaError, RecordError
 from tracer.media import ocr, textpresence
 from tracer.media.decode import MediaLimits, check_size, load_image, media_kind, sample_video
@@ -42,7 +37,6 @@ MEDIA_BATCH = 128
 """Media files per ingest transaction at most: with OCR, ~25 s of work on two idle cores
 and ~2 min under heavy load, which is all a crash can lose (5,000 lines of posts with
 pictures were once half an hour of uncommitted work)."""
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,32 +184,17 @@ def prepare_media(
         return PreparedMedia(path, kind, error=f"cannot read: {exc.strerror}")
 
 
-def _die_with_parent(parent: int) -> None:
-    """A worker's initializer: the worker ends when the ingest that forked it ends, however
-    it ends (a `kill -9` included). On Linux the kernel sends it SIGKILL; everywhere, a
-    watchdog thread notices the parent is gone within a second."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the kernel was asked
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="tracer-watch", daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
-def _worker_pool(workers: int) -> ProcessPoolExecutor:
-    # fork: a worker needs no re-import of the caller's main module (a script without a
-    # `__main__` guard would otherwise break), and it holds no database connection.
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    )
+def prepare_checked(
+    root: Path, path: str, limits: MediaLimits, ocr_lang: str | None, digest: str
+) -> PreparedMedia:
+    """`prepare_media` on a worker that reads the corpus through its own mount: the
+    file's SHA-256 is taken again there, and a file that is not the ingest's is an error
+    for its post, never fingerprints stored under the ingest's digest."""
+    found = prepare_media(root, path, limits, ocr_lang)
+    if found.sha256 is not None and found.sha256 != digest:
+        why = f"the worker reads another file at this path (SHA-256 {found.sha256[:12]}…)"
+        return PreparedMedia(path, found.kind, error=why)
+    return found
 
 
 def _counted(
@@ -268,20 +247,25 @@ class MediaPipeline:
     once: a picture that 300 offices post is copied from its first copy, or from the
     store's.
 
-    The worker pool lives as long as the pipeline (forked once, not once per run). The
-    caller writes each collected run to the store before it submits the run after the
+    The caller writes each collected run to the store before it submits the run after the
     next: a run's files are then looked up either in the store or in the run before,
     whose files it copies when that run is collected, so each distinct file is still
-    prepared once."""
+    prepared once.
+
+    `engine` runs the workers (`tracer.engines`): without one, a pool of local processes
+    that lives as long as the pipeline (forked once, not once per run). A remote engine
+    gets every run; a local one only runs of `MEDIA_POOL_MIN` files or more."""
 
     def __init__(
         self,
         ctx: LineContext,
         stored: StoredMedia | None = None,
         done: Callable[[int], None] | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.ctx, self.stored, self.done = ctx, stored, done
-        self._pool: ProcessPoolExecutor | None = None
+        self._engine = engine
+        self._own: Engine | None = None
         self._ahead: set[str] = set()
         """Digests the last submitted run prepares."""
         self._last: dict[str, PreparedMedia] = {}
@@ -294,9 +278,9 @@ class MediaPipeline:
         self.close()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        if self._own is not None:  # an engine passed in is closed by its owner
+            self._own.close()
+            self._own = self._engine = None
 
     def submit(self, records: list[Prepared]) -> MediaRun:
         ctx = self.ctx
@@ -313,14 +297,15 @@ class MediaPipeline:
                 first.setdefault(v[1], j)
         self._ahead = set(first)
         found: Iterator[PreparedMedia] | None = None
-        if len(first) >= MEDIA_POOL_MIN:
-            if self._pool is None:
-                self._pool = _worker_pool(os.cpu_count() or 2)
+        remote = self._engine is not None and self._engine.remote
+        if first and (remote or len(first) >= MEDIA_POOL_MIN):
+            if self._engine is None:
+                self._engine = self._own = LocalPool(os.cpu_count() or 2)
+            # A worker elsewhere has its own working folder: it is given the full path.
+            task = prepare_checked if remote else prepare_media
+            root = ctx.root.resolve() if remote else ctx.root
             limits, lang = repeat(ctx.limits), repeat(ctx.ocr_lang)
-            found = self._pool.map(
-                prepare_media, repeat(ctx.root), [*first.values()], limits, lang, [*first],
-                chunksize=4,
-            )  # fmt: skip
+            found = self._engine.map(task, repeat(root), [*first.values()], limits, lang, [*first])
         return MediaRun(records, ids, first, known, waiting, found)
 
     def collect(self, run: MediaRun) -> list[Prepared]:
@@ -381,7 +366,7 @@ def prepared_batches(
         for chunk in chunks:
             yield prepare_lines(chunk, ctx)
         return
-    with _worker_pool(1) as pool:
+    with process_pool(1) as pool:
         pending: Future[list[Prepared | RecordError]] | None = None
         for chunk in chunks:
             submitted = pool.submit(prepare_lines, chunk, ctx)

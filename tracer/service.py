@@ -15,6 +15,7 @@ from typing import Any, Concatenate, ParamSpec
 from tracer.candidates import Candidate
 from tracer.cascades.stored import refresh_cascades
 from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
+from tracer.engines import Engine
 from tracer.errors import RecordError
 from tracer.linker import Linker
 from tracer.linking import make_linker, match_rows_of, relink
@@ -32,6 +33,7 @@ from tracer.prepare import (
     media_bounded,
     prepared_batches,
 )
+from tracer.remote import check_workers
 from tracer.store import Store
 from tracer.store.rows import MediaRow, PostRow
 from tracer.text.fingerprint import fingerprint_params
@@ -123,19 +125,25 @@ def ingest(
     ocr_lang: str | None = ocr.LANG,
     media_progress: Progress | None = None,
     media_batch: int = MEDIA_BATCH,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Read a canonical corpus, link every new post and store it, one batch per transaction
     (`batch_size` lines, fewer when they hold more than `media_batch` media files).
 
     `progress` counts lines done, `media_progress` media files fingerprinted and read.
-    `ocr_lang` None turns reading text off pictures off. Waits for any other ingest into
-    the same database to finish (hold `store.writer(wait)` around it to bound the wait)."""
+    `ocr_lang` None turns reading text off pictures off. `engine` prepares the media
+    files (`tracer.engines.open_engine`; default: local processes); its workers are
+    checked first. Waits for any other ingest into the same database to finish (hold
+    `store.writer(wait)` around it to bound the wait)."""
     started = time.perf_counter()
     report = IngestReport()
     if ocr_lang is not None and (why := ocr.unavailable(ocr_lang)):
         report.notes.append(f"OCR is off ({why}): pictures are matched by their hashes alone")
         ocr_lang = None
     accounts_path, posts_path = open_corpus(folder)
+    if engine is not None and engine.remote:
+        check_workers(engine, folder, ocr_lang)
+        report.notes.append(f"media files prepared by {engine.name}")
     store.ensure_fingerprints(fingerprint_params())
     store.ensure_fingerprints(media_params(), "media_fingerprints")
     with accounts_path.open(newline="", encoding="utf-8") as stream:
@@ -163,7 +171,7 @@ def ingest(
         latest = store.last_key()
         with (
             posts_path.open("rb") as posts_stream,
-            MediaPipeline(ctx, store.media.stored_files, media_progress) as media,
+            MediaPipeline(ctx, store.media.stored_files, media_progress, engine) as media,
         ):
             next_idx = store.max_idx() + 1
             # The run whose media files the workers prepare while the one before is linked.

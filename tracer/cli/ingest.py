@@ -24,6 +24,7 @@ from tracer.adapters.base import AdapterOptions
 from tracer.cli.common import _fail, _print_json, _tracer, app, err, out, state
 from tracer.convert import ExportIngestReport, resolve_format
 from tracer.convert import convert as convert_export
+from tracer.engines import open_engine, scheduler_address
 from tracer.errors import RecordError
 from tracer.media import ocr
 from tracer.models import TIERS
@@ -134,13 +135,25 @@ def ingest(
             "it finishes; 0: fail at once, exit 2).",
         ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="Where media files are decoded, fingerprinted and read: local (a process "
+            "per core) or dask://HOST:PORT (the workers of a Dask scheduler, which must see "
+            "the corpus at the same path). Default: $TRACER_ENGINE, or local.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest a corpus folder or an export and link its posts into families and cascades."""
     options = _options(account, tier, region, zone, day_first)
+    spec = state.settings.engine if engine is None else engine
+    try:
+        scheduler_address(spec)
+    except ValueError as exc:
+        _fail(f"{'TRACER_ENGINE' if engine is None else '--engine'}: {exc}")
     name = resolve_format(path, fmt)
     if name == "canonical" and (account or tier or region):
         _fail("--account, --tier and --region apply to exports, not to a canonical corpus")
-    door = _tracer(create=True)
     posts_file = path / "posts.jsonl"
     total, files = (None, None)
     if name == "canonical" and posts_file.is_file():
@@ -153,24 +166,29 @@ def ingest(
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
-    with (
-        door.writer(wait, on_wait=_say_waiting),
-        Progress(*columns, console=err, transient=True, disable=as_json) as bar,
-    ):
-        read_task = bar.add_task("read", total=None, visible=name != "canonical")
-        task = bar.add_task("ingest", total=total, visible=name == "canonical")
-        media_task = bar.add_task("pictures and clips", total=files, visible=bool(files))
-        report = door.ingest_export(
-            path,
-            name,
-            options,
-            batch_size=state.settings.batch_size,
-            converted=lambda n: bar.advance(read_task, n),
-            on_staged=lambda n: bar.update(task, total=n, visible=True),
-            progress=lambda n: bar.advance(task, n),
-            ocr_lang=ocr.LANG if read_text else None,
-            media_progress=lambda n: bar.update(media_task, advance=n, visible=True),
-        )
+    # The engine first: a scheduler that does not answer leaves no database behind.
+    with open_engine(spec) as stage:
+        door = _tracer(create=True)
+        with (
+            door.writer(wait, on_wait=_say_waiting),
+            Progress(*columns, console=err, transient=True, disable=as_json) as bar,
+        ):
+            read_task = bar.add_task("read", total=None, visible=name != "canonical")
+            task = bar.add_task("ingest", total=total, visible=name == "canonical")
+            media_task = bar.add_task("pictures and clips", total=files, visible=bool(files))
+            report = door.ingest_export(
+                path,
+                name,
+                options,
+                batch_size=state.settings.batch_size,
+                converted=lambda n: bar.advance(read_task, n),
+                on_staged=lambda n: bar.update(task, total=n, visible=True),
+                progress=lambda n: bar.advance(task, n),
+                ocr_lang=ocr.LANG if read_text else None,
+                media_progress=lambda n: bar.update(media_task, advance=n, visible=True),
+                # The local pool is the ingest's own: its workers end with the media stage.
+                engine=stage if stage.remote else None,
+            )
     if as_json:
         _print_json(report.to_json())
     else:
