@@ -1,6 +1,6 @@
 """Image and video fingerprints: pure functions of decoded pictures.
 
-An image keeps three things (DESIGN.md, "what whole-image hashes can and cannot do"):
+An image keeps (DESIGN.md, "what whole-image hashes can and cannot do"):
 
 - **PDQ** (256 bits, with its quality) of the picture after uniform borders are
   trimmed: the precise whole-image comparison, trusted only when its quality is high;
@@ -8,7 +8,10 @@ An image keeps three things (DESIGN.md, "what whole-image hashes can and cannot 
 - **region keys**: pHashes of the centre and the four corners at several scales. A copy
   with a frame, a banner or a crop no longer looks like the original as a whole, but one
   of its regions looks like one of the original's: the best pair of regions is our
-  crop-resistant distance, and the region keys are what the media index looks up.
+  crop-resistant distance, and the region keys are what the media index looks up;
+- **a grey grid and a colour grid** of the trimmed picture: a region-key hit is only a
+  candidate, and the grids say whether the whole overlap agrees, in grey levels and in
+  colour (`tracer.media.align`).
 
 A video keeps, for each frame sampled twice a second, the centred region keys of
 that frame; two videos match when enough frames of each find a match in the other.
