@@ -24,7 +24,7 @@ import numpy as np
 from tracer.candidates import Candidate, Candidates, Fetch, Match, MediaLookup
 from tracer.media.match import MediaItem, MediaMatch, match_media
 from tracer.policy import MatchPolicy
-from tracer.strength import is_strong_match, rank, same_content
+from tracer.strength import is_strong_match, rank
 from tracer.text.fingerprint import U64, TextFingerprint, line_keys_of
 from tracer.text.index import AnchorIndex
 from tracer.text.match import TextSide, accepts, score_pair, verify_pair
@@ -295,7 +295,7 @@ class LinkedPosts:
                 m = self._match_media(candidate, others[p])
                 if m is None:
                     continue
-                if self._account_of[p] == candidate.account_id and not same_content(m, self.policy):
+                if self._account_of[p] == candidate.account_id and not m.same_picture(self.policy):
                     # An office's own shots of one event look alike, cropped and zoomed
                     # differently; it posts them as a series, it does not copy itself.
                     # Its own picture again, as a whole, is still the same content.

@@ -349,3 +349,18 @@ def test_a_poster_redrawn_with_all_its_words_is_the_same_content() -> None:
     fewer = MediaItem("r2.jpg", redrawn.image, ocr=words[: len(words) * 3 // 4])
     partial = match_images(fewer, ministry, POLICY)
     assert partial is None or not partial.same_content(POLICY)
+
+
+def test_a_slightly_other_view_is_not_the_same_picture_a_re_encode_is() -> None:
+    """An office's second shot of one scene (here: a 5 % zoom) aligns nearly whole, but
+    as a whole it is another picture; its own picture posted again is the same."""
+    photo = sm.photo("coffee")
+    w, h = photo.size
+    zoom = photo.crop((w // 40, h // 40, w - w // 40, h - h // 40)).resize(photo.size)
+    original = MediaItem("a.jpg", fingerprint_image(photo), ocr=())
+    again = match_images(
+        MediaItem("b.jpg", fingerprint_image(jpeg50(photo)), ocr=()), original, POLICY
+    )
+    assert again is not None and again.same_picture(POLICY)
+    view = match_images(MediaItem("c.jpg", fingerprint_image(zoom), ocr=()), original, POLICY)
+    assert view is not None and not view.same_picture(POLICY)
