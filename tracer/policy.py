@@ -95,8 +95,8 @@ class MatchPolicy:
     only the header and footer, not the headline."""
     ocr_common_families: int = 8
     """A run of three words read off pictures of more families than this is template or
-    frame text (a header, a footer, an office's name): its words are not compared,
-    unless a rarer run holds them too."""
+    frame text (a header, a footer, an office's name): the words it holds are not
+    compared."""
     ocr_min_distinct: int = 3
     """Words besides those that two texty pictures need on both sides for their words to
     decide; with fewer, only a near-identical picture matches."""

@@ -166,7 +166,7 @@ def _try_transform(
 CHROMA_LATTICE = 12
 """The aligned overlaps' colours are compared on this many points a side."""
 CHROMA_GREY = 4.0
-"""Mean distance from grey (Cb, Cr levels of 255) under which a picture's colour says
+"""Mean distance from grey (in Cb, Cr levels, of 255) under which a picture's colour says
 nothing: a black-and-white photo, a grey copy of a colour one."""
 
 
