@@ -219,9 +219,9 @@ def test_a_framed_copy_with_extra_words_is_accepted() -> None:
     assert m.pdq_distance is not None and m.scores["ocr_containment"] == 1.0
 
 
-def test_a_redrawn_poster_with_the_same_words_matches_by_ocr() -> None:
-    """A regional office redraws the ministry's poster on its own template: nothing
-    looks alike, but the words are the same."""
+def ministry_and_redrawn() -> tuple[tuple[str, ...], MediaItem, MediaItem]:
+    """The ministry's poster, and a regional office's redraw of it on its own template
+    (its header read too): the words read off the ministry's, and both pictures."""
     words = tokens(HEADLINE, "Simak aturan kampanye presiden dalam UU Nomor 7 Tahun 2017")
     ministry = MediaItem(
         "ministry.jpg", fingerprint_image(sm.ministry_poster(HEADLINE, None, "ballot")), ocr=words
@@ -231,6 +231,13 @@ def test_a_redrawn_poster_with_the_same_words_matches_by_ocr() -> None:
         fingerprint_image(sm.regional_poster(HEADLINE, "Diskominfo Kabupaten Lebak")),
         ocr=("diskominfo", "kabupaten", "lebak", *words),
     )
+    return words, ministry, redrawn
+
+
+def test_a_redrawn_poster_with_the_same_words_matches_by_ocr() -> None:
+    """A regional office redraws the ministry's poster on its own template: nothing
+    looks alike, but the words are the same."""
+    _, ministry, redrawn = ministry_and_redrawn()
     m = match_images(redrawn, ministry, POLICY)
     assert m is not None
     assert m.modality == "ocr"
@@ -334,15 +341,7 @@ def test_template_text_is_told_by_runs_not_words() -> None:
 
 
 def test_a_poster_redrawn_with_all_its_words_is_the_same_content() -> None:
-    words = tokens(HEADLINE, "Simak aturan kampanye presiden dalam UU Nomor 7 Tahun 2017")
-    ministry = MediaItem(
-        "ministry.jpg", fingerprint_image(sm.ministry_poster(HEADLINE, None, "ballot")), ocr=words
-    )
-    redrawn = MediaItem(
-        "regional.jpg",
-        fingerprint_image(sm.regional_poster(HEADLINE, "Diskominfo Kabupaten Lebak")),
-        ocr=("diskominfo", "kabupaten", "lebak", *words),
-    )
+    words, ministry, redrawn = ministry_and_redrawn()
     found = match_images(redrawn, ministry, POLICY)
     assert found is not None and found.modality == "ocr"
     assert found.same_content(POLICY)

@@ -21,21 +21,28 @@ ALIGN_LATTICE = 32
 """The overlap of two aligned pictures is compared on this many points a side (and
 hashed like a pHash: the 8×8 lowest DCT frequencies of the 32×32 lattice)."""
 ALIGN_TRIES = 8
+"""Region pairs within the radius tried as transforms, closest first."""
 ALIGN_CACHE = 4096
 """Alignments remembered, by pair of prints: the cascades re-match the parent edges the
 linker has just aligned (each costs a few milliseconds; an entry, a few hundred bytes
 beside prints held anyway)."""
-"""Region pairs within the radius tried as transforms, closest first."""
 COVER_BONUS = 0.15
 """Correlation a transform may give up for each unit of overlap it adds."""
-_JITTER = np.array(
-    [
-        (dx, dy, s)
-        for s in (0.97, 1.0, 1.03)
-        for dx in (-0.02, 0.0, 0.02)
-        for dy in (-0.02, 0.0, 0.02)
-    ]
-)
+
+
+def _jitter(scale: float, shift_x: float, shift_y: float) -> np.ndarray:
+    """(dx, dy, scale) rows: every combination of no change and ± each amount."""
+    return np.array(
+        [
+            (dx, dy, s)
+            for s in (1 - scale, 1.0, 1 + scale)
+            for dx in (-shift_x, 0.0, shift_x)
+            for dy in (-shift_y, 0.0, shift_y)
+        ]
+    )
+
+
+_JITTER = _jitter(0.03, 0.02, 0.02)
 """Small shifts and scales around each proposed transform: region keys sit on a fixed
 grid of boxes, a real frame or crop falls between them."""
 
@@ -265,14 +272,7 @@ def continuity(grid: np.ndarray, box: tuple[float, float, float, float]) -> floa
 
 VIEW_STEPS = 41
 """Where a view cut at both ends may sit along the stored picture: this many offsets."""
-_VIEW_JITTER = np.array(
-    [
-        (dx, dy, s)
-        for s in (0.98, 1.0, 1.02)
-        for dx in (-0.01, 0.0, 0.01)
-        for dy in (-0.015, 0.0, 0.015)
-    ]
-)
+_VIEW_JITTER = _jitter(0.02, 0.01, 0.015)
 """Small shifts and scales around each placement: the view's edges are found to a few
 pixels, and an app may show a picture a few pixels narrower than its frame."""
 
