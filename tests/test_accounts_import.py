@@ -15,7 +15,7 @@ from tracer.models import Account
 from tracer.offices.registry import builtin_registry
 from tracer.store import Store
 
-from .conftest import run_tracer
+from .processes import run_tracer
 
 GOOD_AND_BAD = (
     "\ufeffPlatform,Username,Kode Wilayah,Wilayah,Nama\n"  # line 1

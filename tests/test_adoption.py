@@ -17,7 +17,8 @@ import pytest
 
 from synthetic.vocabulary import vocabulary
 
-from .conftest import SAMPLE_CORPUS, run_tracer
+from .conftest import SAMPLE_CORPUS
+from .processes import run_tracer
 
 TRUTH = json.loads((SAMPLE_CORPUS.parent / "truth.json").read_text(encoding="utf-8"))
 GOVERNMENT = ("province", "regency")

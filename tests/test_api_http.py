@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import BANTEN_URL, RELEASE_FAMILY, VERIFY_KEYS, serving
+from .conftest import BANTEN_URL, RELEASE_FAMILY, VERIFY_KEYS
+from .processes import serving
 
 PROBLEM = "application/problem+json"
 POST_KEYS = {"post_id", "account_id", "tier", "published_at", "text", "media", "url"}

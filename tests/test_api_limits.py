@@ -13,7 +13,8 @@ import httpx
 import orjson
 import pytest
 
-from .conftest import ACCOUNTS, RELEASE_TEXT, account, post_line, serving, write_accounts
+from .conftest import ACCOUNTS, RELEASE_TEXT, account, post_line, write_accounts
+from .processes import serving
 from .test_api_http import assert_problem
 
 KEY = "test-key-1"

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import BANTEN_URL, RELEASE_FAMILY, RELEASE_TEXT, SCENARIO, Db, copy_db, serving
+from .conftest import BANTEN_URL, RELEASE_FAMILY, RELEASE_TEXT, SCENARIO, Db, copy_db
+from .processes import serving
 from .test_api_http import assert_post, assert_problem
 
 pytestmark = pytest.mark.databases  # the routes on SQLite and on PostgreSQL

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import BIN, copy_db, serving
+from .conftest import copy_db
+from .processes import BIN, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = "application/problem+json"

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import copy_db, serving
+from .conftest import copy_db
+from .processes import serving
 from .test_verification import CASES, POSTER, RELEASE, phone_screenshot
 
 PROBLEM = "application/problem+json"

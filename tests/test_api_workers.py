@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from .conftest import TRACER, free_port
+from .processes import TRACER, free_port
 
 
 def test_two_workers_serve_the_database_of_db(scenario_db: Path, tmp_path: Path) -> None:

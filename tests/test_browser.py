@@ -21,7 +21,8 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from .browser_support import static_server, tracer_server
-from .conftest import copy_db, free_port
+from .conftest import copy_db
+from .processes import free_port
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -10,7 +10,8 @@ import httpx
 import orjson
 import pytest
 
-from .conftest import RELEASE_FAMILY, SCENARIO, CorpusBuilder, post_line, run_tracer, serving
+from .conftest import RELEASE_FAMILY, SCENARIO, CorpusBuilder, post_line
+from .processes import run_tracer, serving
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ from tracer.errors import InputError
 from tracer.store import Store
 
 from .adapters_support import FIXTURES, collect
-from .conftest import run_tracer, scenario_corpus
+from .conftest import scenario_corpus
+from .processes import run_tracer
 
 CASES = [
     ("instaloader", "instaloader"),

@@ -14,7 +14,7 @@ from tracer.adapters.base import AdapterOptions
 from tracer.store import Store
 
 from .adapters_support import FIXTURES
-from .conftest import run_tracer
+from .processes import run_tracer
 
 UNZIPPED = FIXTURES / "whatsapp" / "Chat WhatsApp dengan Grup Distribusi"
 SPANISH = FIXTURES / "whatsapp" / "android_es" / "Chat de WhatsApp con Kominfo Distribusi.txt"

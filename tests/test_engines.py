@@ -37,7 +37,7 @@ from tracer.prepare import (
 )
 from tracer.remote import check_workers
 
-from .conftest import run_tracer
+from .processes import run_tracer
 
 try:
     import distributed
@@ -226,7 +226,12 @@ def test_an_unreachable_scheduler_is_a_message_not_a_traceback(
 ) -> None:
     port = _free_port()  # nothing listens there
     done = run_tracer(
-        "--db", str(tmp_path / "t.db"), "ingest", str(corpus), "--engine", f"dask://127.0.0.1:{port}"
+        "--db",
+        str(tmp_path / "t.db"),
+        "ingest",
+        str(corpus),
+        "--engine",
+        f"dask://127.0.0.1:{port}",
     )
     assert done.returncode == 2
     assert f"error: cannot reach a Dask scheduler at tcp://127.0.0.1:{port}" in done.stderr
@@ -251,10 +256,16 @@ def test_a_bad_engine_is_refused_before_anything_is_read(
 
 @needs_dask
 def test_a_scheduler_without_workers_and_a_port_that_is_not_dask_are_refused() -> None:
-    with distributed.LocalCluster(
-        n_workers=0, processes=False, protocol="tcp://", dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as empty, pytest.raises(EngineError, match="has no workers"):
+    with (
+        distributed.LocalCluster(
+            n_workers=0,
+            processes=False,
+            protocol="tcp://",
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as empty,
+        pytest.raises(EngineError, match="has no workers"),
+    ):
         open_engine(empty.scheduler_address, timeout=1)
     with socket.socket() as mute:  # accepts connections, never answers
         mute.bind(("127.0.0.1", 0))

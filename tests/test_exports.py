@@ -18,7 +18,8 @@ from tracer.errors import InputError
 from tracer.models import Edge, StoredPost
 from tracer.store import Store
 
-from .conftest import RELEASE_FAMILY, run_tracer
+from .conftest import RELEASE_FAMILY
+from .processes import run_tracer
 
 RELEASE = "kominfo-20240126"
 

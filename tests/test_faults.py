@@ -21,7 +21,8 @@ from tracer.corpus import PostRecord, parse_line
 from tracer.errors import RecordError
 from tracer.normalize import local_time, parse_instant
 
-from .conftest import RELEASE_TEXT, CorpusBuilder, post_line, run_tracer, serving
+from .conftest import RELEASE_TEXT, CorpusBuilder, post_line
+from .processes import run_tracer, serving
 from .test_api_http import assert_problem
 
 KEY = "fault-key"

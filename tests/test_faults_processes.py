@@ -22,18 +22,8 @@ from PIL import Image, ImageDraw
 from tracer import service
 from tracer.store import Store
 
-from .conftest import (
-    RELEASE_TEXT,
-    SCENARIO,
-    TRACER,
-    CorpusBuilder,
-    Db,
-    post_line,
-    run_tracer,
-    scenario_corpus,
-    serving,
-    start_ingest,
-)
+from .conftest import RELEASE_TEXT, SCENARIO, CorpusBuilder, Db, post_line, scenario_corpus
+from .processes import TRACER, run_tracer, serving, start_ingest
 from .test_api_http import assert_problem
 
 KEY = "writer-key"

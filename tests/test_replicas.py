@@ -20,17 +20,8 @@ from tracer import service
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.store import Store
 
-from .conftest import (
-    RELEASE_TEXT,
-    Databases,
-    Db,
-    partition,
-    post_line,
-    run_tracer,
-    scenario_corpus,
-    serving,
-    start_ingest,
-)
+from .conftest import RELEASE_TEXT, Databases, Db, partition, post_line, scenario_corpus
+from .processes import run_tracer, serving, start_ingest
 
 pytestmark = pytest.mark.databases
 

@@ -22,14 +22,8 @@ from tracer.store.dialects import bulk_insert
 from tracer.store.schema import matches
 from tracer.verification import verify_post
 
-from .conftest import (
-    Databases,
-    Db,
-    _ingest_sample,
-    partition,
-    run_tracer,
-    scenario_corpus,
-)
+from .conftest import Databases, Db, _ingest_sample, partition, scenario_corpus
+from .processes import run_tracer
 
 pytestmark = pytest.mark.databases
 

@@ -21,7 +21,8 @@ from tracer.normalize import zone_of_region
 from tracer.store import Store
 from tracer.verification import Submission, verify_content, verify_post
 
-from .conftest import copy_db, run_tracer
+from .conftest import copy_db
+from .processes import run_tracer
 
 pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
 

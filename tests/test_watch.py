@@ -19,7 +19,8 @@ from tracer.models import StoredPost
 from tracer.normalize import normalize_text
 from tracer.watch import _status
 
-from .conftest import SAMPLE_CORPUS, run_tracer
+from .conftest import SAMPLE_CORPUS
+from .processes import run_tracer
 from .test_api_http import assert_problem
 
 TRUTH = json.loads((SAMPLE_CORPUS.parent / "truth.json").read_text(encoding="utf-8"))

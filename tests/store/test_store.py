@@ -20,7 +20,8 @@ from tracer.errors import StoreError
 from tracer.store import Store, database_url
 from tracer.store.migrations import SCHEMA_VERSION
 
-from ..conftest import ACCOUNTS, SCENARIO, TRACER, run_tracer
+from ..conftest import ACCOUNTS, SCENARIO
+from ..processes import TRACER, run_tracer
 
 pytestmark = pytest.mark.databases  # on SQLite and on PostgreSQL
 
