@@ -11,6 +11,8 @@ implementations (`tracer.store.writelock`).
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,13 +45,28 @@ def shown_url(url: str) -> str:
         return url
 
 
+WAL_TRIES = 100
+"""Tries, 20 ms apart, at switching a new file to WAL while another process does."""
+
+
+def _wal(cur: Any) -> None:
+    """Switch the file to WAL. On a new file two processes opening it at once race for
+    the switch, and SQLite answers the loser "database is locked" at once, without the
+    busy wait (seen: two first `tracer ingest`s into one new file): it tries again."""
+    for attempt in range(WAL_TRIES):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    # The wait first: switching a new file to WAL takes a lock, which a second process
-    # opening the same new file at that moment would otherwise fail on ("database is
-    # locked") instead of waiting its turn.
     cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA journal_mode=WAL")
+    _wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA wal_autocheckpoint=20000")
