@@ -99,7 +99,11 @@ class MatchPolicy:
     compared."""
     ocr_min_distinct: int = 3
     """Words besides those that two texty pictures need on both sides for their words to
-    decide; with fewer, only a near-identical picture matches."""
+    decide; with fewer, only a near-identical picture matches, or one whose own words all
+    agree (`ocr_all_distinct`)."""
+    ocr_all_distinct: int = 2
+    """A picture with fewer than `ocr_min_distinct` words of its own matches a framed or
+    cropped copy when all of at least this many agree (misread letters aside)."""
     pdq_identical: int = 16
     """PDQ bits (of 256) within which two posters are the same picture as a whole (a
     re-encode, a resize): template siblings sit at 26–28."""

@@ -104,7 +104,12 @@ class MediaMatch:
             and min(self.alignment.cover) >= policy.align_strict_cover
         )
         if self.ocr_containment is not None:  # posters: their words must agree too
-            return near and self.ocr_containment >= policy.same_content
+            # A poster framed or bannered whole (the other picture inside it) with the
+            # same words is the same poster: the frame is the poster's dress, not content.
+            held = self.alignment is not None and (
+                max(self.alignment.cover) >= policy.align_contained
+            )
+            return (near or held) and self.ocr_containment >= policy.same_content
         return near
 
     def same_picture(self, policy: MatchPolicy) -> bool:

@@ -21,6 +21,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from tracer.media.align import Alignment, align_pictures, continuity
 from tracer.media.clips import match_videos
@@ -37,6 +38,7 @@ from tracer.policy import MatchPolicy
 from tracer.text.match import align
 
 __all__ = [  # `MediaItem`, `MediaMatch` and `match_videos` live beside, in `item` and `clips`
+    "FRAGMENT",
     "OCR_RUN",
     "MediaItem",
     "MediaMatch",
@@ -61,24 +63,63 @@ def runs_of(words: tuple[str, ...]) -> set[str]:
 
 def own_words(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
     """The words of a picture's text that can tell contents apart: those in no `common`
-    run (template or frame text, seen on pictures of many families). A text shorter
-    than a run is kept whole."""
-    if len(words) < OCR_RUN or not common:
-        return words
+    run (template or frame text, seen on pictures of many families), and not the short
+    fragments OCR reads off a photograph's texture or a cut edge ("ta", "z5", "tai"; a
+    number is kept: "8" September is not 23 August)."""
     covered = [False] * len(words)
-    for i in range(len(words) - OCR_RUN + 1):
-        if " ".join(words[i : i + OCR_RUN]) in common:
-            covered[i : i + OCR_RUN] = [True] * OCR_RUN
-    return tuple(w for w, c in zip(words, covered, strict=True) if not c)
+    if len(words) >= OCR_RUN and common:
+        for i in range(len(words) - OCR_RUN + 1):
+            if " ".join(words[i : i + OCR_RUN]) in common:
+                covered[i : i + OCR_RUN] = [True] * OCR_RUN
+    return tuple(
+        w
+        for w, c in zip(words, covered, strict=True)
+        if not c and (len(w) >= FRAGMENT or w.isdigit())
+    )
 
 
-def containment(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Share of the shorter token list found in the longer one (as multisets)."""
+FRAGMENT = 4
+"""Words shorter than this (numbers aside) are OCR's fragments or little words ("dan",
+"di"), not what tells one picture's text from another's."""
+MISREAD_EDITS = 1
+"""Letters a word read off one picture may differ by from the same word read off a copy:
+a crop cuts a headline's first letter ("nflasi"), compression blurs one ("persen")."""
+MISREAD_LENGTH = 5
+"""Only words this long may be misread: shorter ones are other words one letter apart."""
+
+
+def containment(a: tuple[str, ...], b: tuple[str, ...], misread: bool = False) -> float:
+    """Share of the shorter token list found in the longer one (as multisets). With
+    `misread`, a word also counts as found when the other side has a word one letter
+    apart (`MISREAD_EDITS`; numbers must agree exactly)."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if not short:
         return 0.0
-    common = Counter(short) & Counter(long)
-    return sum(common.values()) / len(short)
+    left = Counter(long)
+    found = 0
+    missed: list[str] = []
+    for word in short:
+        if left[word] > 0:
+            left[word] -= 1
+            found += 1
+        else:
+            missed.append(word)
+    if misread:
+        for word in missed:
+            near = next((w for w, n in left.items() if n > 0 and _misread(word, w)), None)
+            if near is not None:
+                left[near] -= 1
+                found += 1
+    return found / len(short)
+
+
+def _misread(x: str, y: str) -> bool:
+    return (
+        x.isalpha()
+        and y.isalpha()
+        and max(len(x), len(y)) >= MISREAD_LENGTH
+        and Levenshtein.distance(x, y, score_cutoff=MISREAD_EDITS) <= MISREAD_EDITS
+    )
 
 
 def _texty(item: MediaItem, policy: MatchPolicy) -> bool:
@@ -115,12 +156,20 @@ def match_images(
             # Little but common words on one side: a near-identical picture matches
             # when all its words agree too (the few of its own, and the whole text:
             # template siblings differ in a headline only), or the same picture as a
-            # whole (PDQ) does.
-            own_words_agree = (
+            # whole (PDQ) does; a framed or cropped one when every one of its own words,
+            # two at least ("8 September"), is found on the other.
+            whole_text = containment(a.ocr, b.ocr, misread=True) >= policy.ocr_min_containment
+            own_words_agree = whole_text and (
                 not words_a or not words_b or containment(words_a, words_b) >= 0.5
-            ) and containment(a.ocr, b.ocr) >= policy.ocr_min_containment
+            )
+            all_own_agree = (
+                whole_text
+                and min(len(words_a), len(words_b)) >= policy.ocr_all_distinct
+                and containment(words_a, words_b, misread=True) == 1.0
+            )
             if looks_alike and (
                 pdq_distance <= policy.pdq_identical
+                or all_own_agree
                 or (
                     own_words_agree
                     and alignment is not None
@@ -132,7 +181,7 @@ def match_images(
                     alignment=alignment,
                 )  # fmt: skip
             return None
-        ocr_share = containment(words_a, words_b)
+        ocr_share = containment(words_a, words_b, misread=True)
         if looks_alike and ocr_share >= policy.ocr_min_containment:
             return MediaMatch(
                 source,
