@@ -78,8 +78,13 @@ def _warm_up(app: FastAPI) -> None:
         app.state.tracer.warm()
     except StoreError as exc:  # the store closed under it, or is unusable: reads say so
         log.warning("%s", exc)
+        return
     finally:
         app.state.warm.set()
+    try:  # ready; then share what this replica had to build with the next ones
+        app.state.tracer.share_indexes(built=True)
+    except StoreError as exc:
+        log.warning("%s", exc)
 
 
 def _declare_problem_schema(app: FastAPI) -> None:

@@ -42,6 +42,7 @@ from tracer.store.rows import (
     account_row,
     post_row,
 )
+from tracer.store.snapshots import Snapshots
 from tracer.store.schema import (
     accounts,
     families,
@@ -214,6 +215,10 @@ class Store(Reads):
     @property
     def media(self) -> MediaStore:
         return MediaStore(self.engine)
+
+    @property
+    def snapshots(self) -> Snapshots:
+        return Snapshots(self.engine)
 
     def link_reader(self) -> LinkReader:
         """A reader of candidate rows for the linker, on a connection of its own."""

@@ -23,6 +23,7 @@ from tracer.store.schema import (
     matches,
     media,
     posts,
+    snapshots,
 )
 
 
@@ -89,6 +90,11 @@ def _v7_family_versions(conn: Connection) -> None:
     conn.execute(families.update().values(version=read_generation(conn).writes))
 
 
+def _v8_snapshots(conn: Connection) -> None:
+    """Snapshots of the linker's indexes that replicas open instead of rebuilding them."""
+    snapshots.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_media,
@@ -97,5 +103,6 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v5_postgres_types,
     _v6_generation,
     _v7_family_versions,
+    _v8_snapshots,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -30,6 +30,25 @@ class AnchorIndex:
         self._delta_size = 0
         self._build_offsets()
 
+    @classmethod
+    def opened(cls, keys: U64, posts: I64, uniq: U64, starts: I64) -> AnchorIndex:
+        """An index from the arrays `arrays` gave (a snapshot), without sorting again."""
+        index = cls.__new__(cls)
+        index._keys, index._posts, index._uniq, index._starts = keys, posts, uniq, starts
+        index._delta, index._delta_size = {}, 0
+        return index
+
+    def arrays(self) -> tuple[U64, I64, U64, I64]:
+        """Keys, posts, distinct keys and their starts, recent additions merged in (on a
+        copy: the index itself is left as it is)."""
+        if not self._delta_size:
+            return self._keys, self._posts, self._uniq, self._starts
+        merged = AnchorIndex.opened(self._keys, self._posts, self._uniq, self._starts)
+        merged._delta = {k: list(v) for k, v in self._delta.items()}
+        merged._delta_size = self._delta_size
+        merged.compact(min_size=0)
+        return merged._keys, merged._posts, merged._uniq, merged._starts
+
     def _build_offsets(self) -> None:
         """Distinct keys and where each one's postings start: one binary search a look-up."""
         keys = self._keys
