@@ -11,7 +11,9 @@ two replicas that both built the indexes do not undo each other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -21,6 +23,7 @@ from tracer.store.schema import snapshots
 from tracer.store.writelock import SNAPSHOTS_KEY, transaction_lock
 
 PART_BYTES = 32 << 20
+_READ_SQL = "SELECT epoch, writes, last_idx, body FROM snapshots WHERE name = %s ORDER BY part"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,9 @@ class Snapshots:
 
     def read(self, name: str) -> tuple[Stamp, bytearray] | None:
         """The stored snapshot `name` with its stamp, or None when there is none. The
-        parts are streamed (a server-side cursor on PostgreSQL) into one buffer."""
+        parts are streamed into one buffer; from PostgreSQL in binary (as hex text,
+        the default, the server encodes and the client decodes twice the bytes: 3-4
+        times slower) through a server-side cursor, a part at a time."""
         stmt = (
             sa.select(snapshots.c.epoch, snapshots.c.writes, snapshots.c.last_idx, snapshots.c.body)
             .where(snapshots.c.name == name)
@@ -57,10 +62,19 @@ class Snapshots:
         body = bytearray()
         stamp: Stamp | None = None
         with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, max_row_buffer=2).execute(stmt)
-            for row in result:
-                stamp = stamp or _stamp(row)
-                body += row[3]
+            if conn.dialect.name == "postgresql":
+                driver: Any = conn.connection.driver_connection
+                with driver.cursor("tracer_snapshot", binary=True) as cursor:
+                    cursor.itersize = 1
+                    cursor.execute(_READ_SQL, (name,))
+                    rows: Iterable[Any] = cursor
+                    for row in rows:
+                        stamp = stamp or _stamp(row)
+                        body += row[3]
+            else:
+                for row in conn.execute(stmt):
+                    stamp = stamp or _stamp(row)
+                    body += row[3]
         return None if stamp is None else (stamp, body)
 
     def write(self, name: str, stamp: Stamp, body: bytes) -> bool:
@@ -92,5 +106,5 @@ class Snapshots:
             conn.execute(snapshots.delete().where(snapshots.c.name == name))
 
 
-def _stamp(row: sa.Row[tuple[int, int, int]] | sa.Row[tuple[int, int, int, bytes]]) -> Stamp:
+def _stamp(row: Any) -> Stamp:
     return Stamp(Generation(int(row[0]), int(row[1])), int(row[2]))
