@@ -19,7 +19,7 @@ from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_off
 from tracer import Tracer, service
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.errors import SnapshotError
-from tracer.linking import SNAPSHOT, Searcher
+from tracer.linking import SNAPSHOT
 from tracer.linkstate import LinkState, about_of, pack, unpack
 from tracer.media.index import MediaIndex
 from tracer.outside import Submission
@@ -46,7 +46,9 @@ def corpus(folder: Path, lines: list[bytes]) -> Path:
 def scale_lines() -> list[bytes]:
     """The scale corpus in time order: an ingest of its second half links after the
     first's posts (no relink, which would start a new epoch)."""
-    posts = sorted((p for p, _ in iter_scale_corpus(7, POSTS)), key=lambda p: (p.published_at, p.post_id))
+    posts = sorted(
+        (p for p, _ in iter_scale_corpus(7, POSTS)), key=lambda p: (p.published_at, p.post_id)
+    )
     return [orjson.dumps(post_json_local(p)) + b"\n" for p in posts]
 
 

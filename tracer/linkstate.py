@@ -101,7 +101,11 @@ def pack(state: LinkState, about: dict[str, Any]) -> bytes:
         }
     )
     start = -(_HEAD.size + len(header)) % ALIGN
-    head = _HEAD.pack(MAGIC, FORMAT, len(header), xxhash.xxh3_64_intdigest(header)) + header + b"\0" * start
+    head = (
+        _HEAD.pack(MAGIC, FORMAT, len(header), xxhash.xxh3_64_intdigest(header))
+        + header
+        + b"\0" * start
+    )
     return head + b"".join(payloads)
 
 

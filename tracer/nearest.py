@@ -115,7 +115,9 @@ class LinkedPosts:
         self._family_of = dict(zip(posts, families, strict=True))
         self._account_names = {name: name for name in state.account_names}
         names = list(self._account_names)
-        self._account_of = dict(zip(posts, [names[a] for a in state.accounts.tolist()], strict=True))
+        self._account_of = dict(
+            zip(posts, [names[a] for a in state.accounts.tolist()], strict=True)
+        )
         self._release_of = {int(f): int(i) for f, i in state.releases.tolist()}
         order = np.argsort(state.families, kind="stable")  # members in post order
         by_family, members = state.families[order], state.posts[order]

@@ -42,7 +42,6 @@ from tracer.store.rows import (
     account_row,
     post_row,
 )
-from tracer.store.snapshots import Snapshots
 from tracer.store.schema import (
     accounts,
     families,
@@ -52,6 +51,7 @@ from tracer.store.schema import (
     meta,
     posts,
 )
+from tracer.store.snapshots import Snapshots
 from tracer.store.writelock import OnWait, writer_lock
 
 ANALYSE_AFTER = 1_000
