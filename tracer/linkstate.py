@@ -26,7 +26,7 @@ import xxhash
 from tracer.errors import SnapshotError
 
 MAGIC = b"TRLS"
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what is stored changes: a snapshot of another format is rebuilt."""
 _HEAD = struct.Struct("<4sIQQ")
 """Magic, format, header length, header checksum."""
@@ -51,7 +51,7 @@ class LinkState:
     releases: np.ndarray
     """(family, its first release) pairs, shape (n, 2) (int64)."""
     anchors: tuple[np.ndarray, ...]
-    """`AnchorIndex.arrays()`."""
+    """`AnchorIndex.arrays()`: keys and posts in key order."""
     media: tuple[np.ndarray, ...]
     """`MediaIndex.arrays()`."""
     ocr: tuple[np.ndarray, ...]
@@ -61,7 +61,7 @@ class LinkState:
     common: tuple[str, ...]
 
 
-_INDEX_PARTS = {"anchors": 4, "media": 4, "ocr": 4}
+_INDEX_PARTS = {"anchors": 2, "media": 4, "ocr": 2}
 
 
 def pack(state: LinkState, about: dict[str, Any]) -> bytes:
@@ -79,12 +79,14 @@ def pack(state: LinkState, about: dict[str, Any]) -> bytes:
     offset = 0
     payloads: list[bytes] = []
     for name, array in arrays.items():
-        data = np.ascontiguousarray(array).tobytes()
-        pad = -offset % ALIGN
+        kept = _narrowed(array)
+        data = np.ascontiguousarray(kept).tobytes()
+        pad = -offset % ALIGN if data else 0  # no padding after the last bytes
         payloads.append(b"\0" * pad + data)
         offset += pad
         described[name] = {
-            "dtype": array.dtype.str,
+            "dtype": kept.dtype.str,
+            "widen": array.dtype.str,
             "shape": list(array.shape),
             "offset": offset,
             "bytes": len(data),
@@ -109,6 +111,14 @@ def pack(state: LinkState, about: dict[str, Any]) -> bytes:
     return head + b"".join(payloads)
 
 
+def _narrowed(array: np.ndarray) -> np.ndarray:
+    """Post numbers as 32-bit integers while they fit (up to 2**31 posts): a third of
+    a snapshot's bytes are post numbers; widened again when read."""
+    if array.dtype == np.int64 and (not array.size or (array.min() >= 0 and array.max() < 2**31)):
+        return array.astype(np.int32)
+    return array
+
+
 def about_of(data: bytes | bytearray | memoryview) -> dict[str, Any]:
     """What a snapshot is of (`about`), read from its header alone."""
     return _header(memoryview(data))[0]["about"]  # type: ignore[no-any-return]
@@ -125,8 +135,9 @@ def unpack(data: bytes | bytearray | memoryview) -> tuple[LinkState, dict[str, A
             chunk = view[start : start + int(spec["bytes"])]
             if len(chunk) != spec["bytes"] or xxhash.xxh3_64_intdigest(chunk) != spec["xxh3"]:
                 raise SnapshotError(f"snapshot array {name!r} is truncated or corrupt")
-            array = np.frombuffer(chunk, np.dtype(spec["dtype"]))
-            arrays[name] = array.reshape(spec["shape"])
+            array = np.frombuffer(chunk, np.dtype(spec["dtype"])).reshape(spec["shape"])
+            widen = np.dtype(spec["widen"])
+            arrays[name] = array if array.dtype == widen else array.astype(widen)
         parts = {k: tuple(arrays[f"{k}.{n}"] for n in range(c)) for k, c in _INDEX_PARTS.items()}
         state = LinkState(
             arrays["posts"],

@@ -31,23 +31,25 @@ class AnchorIndex:
         self._build_offsets()
 
     @classmethod
-    def opened(cls, keys: U64, posts: I64, uniq: U64, starts: I64) -> AnchorIndex:
-        """An index from the arrays `arrays` gave (a snapshot), without sorting again."""
+    def opened(cls, keys: U64, posts: I64) -> AnchorIndex:
+        """An index from the sorted arrays `arrays` gave (a snapshot): no sort, one
+        pass for the offsets."""
         index = cls.__new__(cls)
-        index._keys, index._posts, index._uniq, index._starts = keys, posts, uniq, starts
+        index._keys, index._posts = keys, posts
         index._delta, index._delta_size = {}, 0
+        index._build_offsets()
         return index
 
-    def arrays(self) -> tuple[U64, I64, U64, I64]:
-        """Keys, posts, distinct keys and their starts, recent additions merged in (on a
-        copy: the index itself is left as it is)."""
+    def arrays(self) -> tuple[U64, I64]:
+        """Keys and posts in key order, recent additions merged in (on a copy: the index
+        itself is left as it is)."""
         if not self._delta_size:
-            return self._keys, self._posts, self._uniq, self._starts
-        merged = AnchorIndex.opened(self._keys, self._posts, self._uniq, self._starts)
+            return self._keys, self._posts
+        merged = AnchorIndex.opened(self._keys, self._posts)
         merged._delta = {k: list(v) for k, v in self._delta.items()}
         merged._delta_size = self._delta_size
         merged.compact(min_size=0)
-        return merged._keys, merged._posts, merged._uniq, merged._starts
+        return merged._keys, merged._posts
 
     def _build_offsets(self) -> None:
         """Distinct keys and where each one's postings start: one binary search a look-up."""
