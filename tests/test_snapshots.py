@@ -147,6 +147,9 @@ def test_a_damaged_snapshot_is_built_again_with_a_log_line(
         with caplog.at_level(logging.WARNING, logger="tracer.linking"):
             assert opened(door) == "built"
         assert any("snapshot not used" in r.message for r in caplog.records)
+        assert store.snapshots.stamp(SNAPSHOT) is None  # dropped: the next one replaces it
+        assert door.share_indexes(built=True)
+        assert opened(Tracer(store)) == "snapshot"
         texts = queries(lines)
         assert answers(door, texts) == answers(builder, texts)
     finally:

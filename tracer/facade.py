@@ -117,12 +117,14 @@ class Tracer:
 
     # --- the service's health ------------------------------------------------------
 
-    def warm(self) -> None:
-        """Bring the family summaries up to date and load the linker that searches
-        (`POST /search`, outside content): on a large store each takes seconds."""
+    def warm(self, summaries: bool = True) -> None:
+        """Load the linker that searches (`POST /search`, outside content) from the
+        stored snapshot or the posts, and (`summaries`) bring the family summaries up
+        to date: on a large store each takes seconds."""
         try:
-            self._family_stats.ensure_fresh(self.store)
             self._searcher.warm(self.store)
+            if summaries:
+                self._family_stats.ensure_fresh(self.store)
         except DatabaseError as exc:  # the store closed under it, or is unusable
             raise StoreError(f"warm-up stopped: {exc}") from None
 

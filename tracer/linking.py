@@ -232,9 +232,9 @@ class Searcher:
         """The linker from the stored snapshot of `latest`'s epoch with its generation,
         or built from every stored post (as of `latest`)."""
         reader = _PerCallReader(store)
+        found = None
         try:
             stamp = store.snapshots.stamp(SNAPSHOT)
-            found = None
             if stamp is not None and stamp.generation.epoch == latest.epoch:
                 found = store.snapshots.read(SNAPSHOT)  # None: dropped in between
             if found is not None and found[0].generation.epoch == latest.epoch:
@@ -247,6 +247,8 @@ class Searcher:
                 return linker, found[0].generation
         except SnapshotError as exc:
             log.warning("linker snapshot not used (%s): building it from the posts", exc)
+            if found is not None:  # dropped: the linker built now can take its place
+                store.snapshots.drop(SNAPSHOT, found[0])
         linker = make_linker(store, self.policy, reader)
         self.opened = "built"
         return linker, latest

@@ -101,9 +101,18 @@ class Snapshots:
                 conn.execute(snapshots.insert(), row)
         return True
 
-    def drop(self, name: str) -> None:
+    def drop(self, name: str, stamp: Stamp | None = None) -> None:
+        """Forget snapshot `name`; with `stamp`, only if it is still the one of that
+        stamp (one found unusable, not a good one written since)."""
+        stmt = snapshots.delete().where(snapshots.c.name == name)
+        if stamp is not None:
+            stmt = stmt.where(
+                snapshots.c.epoch == stamp.generation.epoch,
+                snapshots.c.writes == stamp.generation.writes,
+                snapshots.c.last_idx == stamp.last_idx,
+            )
         with self.engine.begin() as conn:
-            conn.execute(snapshots.delete().where(snapshots.c.name == name))
+            conn.execute(stmt)
 
 
 def _stamp(row: Any) -> Stamp:
