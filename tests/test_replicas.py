@@ -191,13 +191,14 @@ def test_a_replica_answers_for_posts_ingested_through_another(new_db: Db, tmp_pa
         # snapshot, tops it up with the posts stored since, and answers as the others.
         assert stored_snapshot(new_db) is not None
         searched = second.post("/search", json={"text": NEW_RELEASE}).json()
-        verdict = second.post("/verify", data={"text": NEW_RELEASE}).json()
+        claim = {"text": NEW_RELEASE, "claimed_at": "2024-03-06T10:00:00+07:00"}
+        verdict = second.post("/verify", data=claim).json()
         with (
             serving(new_db, tmp_path / "c.log", settings) as c,  # type: ignore[arg-type]
             httpx.Client(base_url=c, timeout=60) as third,
         ):
             assert third.post("/search", json={"text": NEW_RELEASE}).json() == searched
-            assert third.post("/verify", data={"text": NEW_RELEASE}).json() == verdict
+            assert third.post("/verify", data=claim).json() == verdict
         assert "snapshot not used" not in (tmp_path / "c.log").read_text()
 
 

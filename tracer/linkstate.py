@@ -86,7 +86,6 @@ def pack(state: LinkState, about: dict[str, Any]) -> bytes:
         offset += pad
         described[name] = {
             "dtype": kept.dtype.str,
-            "widen": array.dtype.str,
             "shape": list(array.shape),
             "offset": offset,
             "bytes": len(data),
@@ -113,7 +112,9 @@ def pack(state: LinkState, about: dict[str, Any]) -> bytes:
 
 def _narrowed(array: np.ndarray) -> np.ndarray:
     """Post numbers as 32-bit integers while they fit (up to 2**31 posts): a third of
-    a snapshot's bytes are post numbers; widened again when read."""
+    a snapshot's bytes are post numbers. They stay so when opened (the indexes take
+    either; what they add later is cast to their type), so the opened arrays are views
+    of the bytes read, with no copy."""
     if array.dtype == np.int64 and (not array.size or (array.min() >= 0 and array.max() < 2**31)):
         return array.astype(np.int32)
     return array
@@ -135,9 +136,7 @@ def unpack(data: bytes | bytearray | memoryview) -> tuple[LinkState, dict[str, A
             chunk = view[start : start + int(spec["bytes"])]
             if len(chunk) != spec["bytes"] or xxhash.xxh3_64_intdigest(chunk) != spec["xxh3"]:
                 raise SnapshotError(f"snapshot array {name!r} is truncated or corrupt")
-            array = np.frombuffer(chunk, np.dtype(spec["dtype"])).reshape(spec["shape"])
-            widen = np.dtype(spec["widen"])
-            arrays[name] = array if array.dtype == widen else array.astype(widen)
+            arrays[name] = np.frombuffer(chunk, np.dtype(spec["dtype"])).reshape(spec["shape"])
         parts = {k: tuple(arrays[f"{k}.{n}"] for n in range(c)) for k, c in _INDEX_PARTS.items()}
         state = LinkState(
             arrays["posts"],
