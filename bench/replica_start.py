@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", type=int, default=0, help="then start `tracer serve` N times")
+    parser.add_argument("--port", type=int, default=18790)
     parser.add_argument("--child", choices=["build", "open"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -122,7 +124,28 @@ def main(argv: list[str] | None = None) -> int:
     ratio = medians["build"]["seconds"] / max(medians["open"]["seconds"], 1e-9)
     cpu_ratio = medians["build"]["cpu_seconds"] / max(medians["open"]["cpu_seconds"], 1e-9)
     print(f"open vs build: {ratio:.1f}x faster (wall), {cpu_ratio:.1f}x less CPU")
+    for n in range(args.serve):  # whole replicas, one after the other
+        serve(args.db, args.port + n)
     return 0
+
+
+def serve(db: str, port: int) -> None:
+    """Start `tracer serve` on `db`: when it first answered, when `/readyz` said 200,
+    its CPU seconds by then and its memory when ready."""
+    from bench.http_load import ROOT, _rss_mb, start_server
+
+    log = ROOT / "bench" / "out" / f"replica-start-{port}.serve.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = start_server(db, port, 1, log)
+    try:
+        rss = _rss_mb(started.process.pid)
+    finally:
+        started.process.terminate()
+        started.process.wait(timeout=30)
+    print(
+        f"serve: first answer {started.answered:.2f} s, ready {started.ready:.2f} s, "
+        f"{started.cpu} CPU s by then, RSS {rss} MB (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":
