@@ -71,15 +71,25 @@ def create_app(settings: Settings | None = None, policy: MatchPolicy = DEFAULT_P
 
 
 def _warm_up(app: FastAPI) -> None:
-    """Bring the family summaries up to date and load the search index in the background
-    at start-up: on a large store each takes seconds (~17 s each at 1M posts), which the
-    first `/families` or `/search` caller would otherwise wait for."""
+    """Load the linker of `POST /search` and `POST /verify` in the background at
+    start-up, from the stored snapshot (or from the posts: ~17 s at 1M posts), which
+    their first caller would otherwise wait for; `/readyz` says ready once it is
+    loaded. Then bring the family summaries up to date (a `/families` listing that
+    comes first waits for them) and store the linker as the snapshot the next replica
+    opens, if this one had to build it."""
+    door = app.state.tracer
     try:
-        app.state.tracer.warm()
+        door.warm(summaries=False)
     except StoreError as exc:  # the store closed under it, or is unusable: reads say so
         log.warning("%s", exc)
+        return
     finally:
         app.state.warm.set()
+    try:
+        door.warm()
+        door.share_indexes(built=True)
+    except StoreError as exc:
+        log.warning("%s", exc)
 
 
 def _declare_problem_schema(app: FastAPI) -> None:

@@ -130,7 +130,7 @@ def run_all(
     try:
         for mode, port in ports.items():
             log = OUT / f"bigfam-{_label(args.db)}-{mode}.serve.log"
-            servers[mode] = start_server(args.db, port, args.workers, log, MODES[mode])
+            servers[mode] = start_server(args.db, port, args.workers, log, MODES[mode]).process
         headers = {mode: etags(port, paths["graph big, 304"]) for mode, port in ports.items()}
 
         def run(mode: str, route: str, requests: int, seconds: float) -> dict[str, Any]:

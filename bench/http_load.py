@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -163,30 +164,59 @@ def sample_ids(db: str, count: int, seed: int) -> tuple[list[str], list[str]]:
     return post_ids, rng.sample(family_ids, min(count, len(family_ids)))
 
 
+@dataclass
+class Started:
+    """A server started, when it first answered (any status), when `/readyz` said 200,
+    and the CPU seconds it had used by then (its own and its workers')."""
+
+    process: subprocess.Popen[bytes]
+    answered: float
+    ready: float
+    cpu: float
+
+
 def start_server(
     db: str, port: int, workers: int, log: Path, settings: Mapping[str, str] | None = None
-) -> subprocess.Popen[bytes]:
+) -> Started:
     """`tracer serve` with rate limiting off; `settings`: more `TRACER_*` variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACER_")}
     env["TRACER_RATE_LIMIT"] = "0"
     env.update(settings or {})
     command = [TRACER, "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
+    started = time.perf_counter()
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 600
     ready = 0  # consecutive answers, on new connections, so that every worker is warm
+    answered = ready_at = cpu = 0.0
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                answered = answered or time.perf_counter() - started
                 ready += 1
+                if ready == 1:
+                    ready_at, cpu = time.perf_counter() - started, _cpu_seconds(process.pid)
                 if r.status == 200 and ready >= 20:
-                    return process
-        except OSError:  # not listening yet, or 503 while warming up
+                    return Started(process, answered, ready_at, cpu)
+        except urllib.error.HTTPError:  # 503 while warming up
+            answered = answered or time.perf_counter() - started
             ready = 0
-            time.sleep(0.2)
+            time.sleep(0.05)
+        except OSError:  # not listening yet
+            ready = 0
+            time.sleep(0.05)
     process.terminate()
     raise RuntimeError("server did not become ready")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) of a server and its worker processes so far."""
+    import psutil
+
+    process = psutil.Process(pid)
+    times = [p.cpu_times() for p in [process, *process.children(recursive=True)]]
+    return round(sum(t.user + t.system for t in times), 2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,12 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     label = _label(args.db)
     ports = [args.port + n for n in range(args.replicas)]
-    servers, ready_seconds = [], []
+    starts = []
     for port in ports:  # one after the other: each start is timed on its own
-        started = time.perf_counter()
         log = ROOT / "bench" / "out" / f"{label}-{port}.serve.log"
-        servers.append(start_server(args.db, port, args.workers, log))
-        ready_seconds.append(round(time.perf_counter() - started, 2))
+        starts.append(start_server(args.db, port, args.workers, log))
+    servers = [s.process for s in starts]
+    ready_seconds = [round(s.ready, 2) for s in starts]
+    answered_seconds = [round(s.answered, 2) for s in starts]
+    ready_cpu = [s.cpu for s in starts]
     try:
         for route, paths in routes.items():
             asyncio.run(load("127.0.0.1", ports, route, paths, args.clients, 200, 10))  # warm
@@ -249,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     baseline = float(results[0]["rps"]) or 1.0
     load_avg = (load_before, os.getloadavg()[0])
     print(
-        f"db={label} replicas={args.replicas} (ready after {ready_seconds} s, "
+        f"db={label} replicas={args.replicas} (answering after {answered_seconds} s, ready "
+        f"after {ready_seconds} s, having used {ready_cpu} CPU s; "
         f"RSS after the load {rss_mb} MB) "
         f"clients={args.clients} workers={args.workers} (rate limit off); "
         f"median of {args.rounds} rounds; load average {load_avg[0]:.1f} before, "
@@ -271,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         "args": vars(args),
         "load_average": load_avg,
         "ready_seconds": ready_seconds,
+        "answered_seconds": answered_seconds,
+        "ready_cpu_seconds": ready_cpu,
         "rss_mb": rss_mb,
     }
     (out / name).write_text(json.dumps(record | {"results": results, "rounds": rounds}, indent=2))

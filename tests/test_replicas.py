@@ -18,7 +18,9 @@ import pytest
 from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
 from tracer import service
 from tracer.corpus import POSTS_FILE, write_corpus
+from tracer.linking import SNAPSHOT
 from tracer.store import Store
+from tracer.store.snapshots import Stamp
 
 from .conftest import RELEASE_TEXT, Databases, Db, partition, post_line, scenario_corpus
 from .processes import run_tracer, serving, start_ingest
@@ -184,6 +186,32 @@ def test_a_replica_answers_for_posts_ingested_through_another(new_db: Db, tmp_pa
             members = replica.get("/trace", params={"post": "jabar-beasiswa"}).json()
             assert members["family_id"] == family
             assert len(members["graph"]["nodes"]) == 3
+
+        # A replica's warm-up stored the linker it built; a third replica opens that
+        # snapshot, tops it up with the posts stored since, and answers as the others.
+        assert stored_snapshot(new_db) is not None
+        searched = second.post("/search", json={"text": NEW_RELEASE}).json()
+        claim = {"text": NEW_RELEASE, "claimed_at": "2024-03-06T10:00:00+07:00"}
+        verdict = second.post("/verify", data=claim).json()
+        with (
+            serving(new_db, tmp_path / "c.log", settings) as c,  # type: ignore[arg-type]
+            httpx.Client(base_url=c, timeout=60) as third,
+        ):
+            assert third.post("/search", json={"text": NEW_RELEASE}).json() == searched
+            assert third.post("/verify", data=claim).json() == verdict
+        assert "snapshot not used" not in (tmp_path / "c.log").read_text()
+
+
+def stored_snapshot(db: Db, wait: float = 60) -> Stamp | None:
+    """The stamp of the stored linker snapshot, once a replica has stored it."""
+    store = Store.open(db)
+    try:
+        deadline = time.monotonic() + wait
+        while (stamp := store.snapshots.stamp(SNAPSHOT)) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return stamp
+    finally:
+        store.close()
 
 
 def test_post_ingest_that_waited_says_so_in_its_report(new_db: Db, tmp_path: Path) -> None:

@@ -120,6 +120,15 @@ class CommonRuns:
         self.common: frozenset[str] = frozenset()
         self._families: dict[str, set[int]] = {}
 
+    def seen(self) -> dict[str, list[int]]:
+        """Each run with the families it was seen in (what a snapshot keeps)."""
+        return {run: sorted(held) for run, held in self._families.items()}
+
+    def restore(self, seen: Mapping[str, Iterable[int]], common: Iterable[str]) -> None:
+        """The state `seen` gave, with the runs that were common."""
+        self._families = {run: set(held) for run, held in seen.items()}
+        self.common = frozenset(common)
+
     def note(self, family: int, items: tuple[MediaItem, ...]) -> None:
         grown: list[str] = []
         for run in sorted({r for item in items if item.ocr for r in runs_of(item.ocr)}):

@@ -7,6 +7,7 @@
     │   └── MediaError        a media file that cannot be decoded or breaks a limit
     ├── NotFoundError         an unknown post, family or account (HTTP 404)
     ├── StoreError            the database is unusable (wrong schema version, corrupt)
+    │   └── SnapshotError     a stored snapshot of the indexes that cannot be used: rebuilt
     ├── EngineError           the fingerprint stage's engine cannot be used (CLI exit 2)
     └── BusyError             another writer holds the database (HTTP 409, CLI exit 2)
 
@@ -54,6 +55,11 @@ class NotFoundError(TracerError):
 
 class StoreError(TracerError):
     """The database cannot be used as it is."""
+
+
+class SnapshotError(StoreError):
+    """A snapshot of the linker's indexes that is corrupt, truncated or of another
+    format: never served, the indexes are built again from the posts."""
 
 
 class EngineError(TracerError):

@@ -117,14 +117,27 @@ class Tracer:
 
     # --- the service's health ------------------------------------------------------
 
-    def warm(self) -> None:
-        """Bring the family summaries up to date and load the linker that searches
-        (`POST /search`, outside content): on a large store each takes seconds."""
+    def warm(self, summaries: bool = True) -> None:
+        """Load the linker that searches (`POST /search`, outside content) from the
+        stored snapshot or the posts, and (`summaries`) bring the family summaries up
+        to date: on a large store each takes seconds."""
         try:
-            self._family_stats.ensure_fresh(self.store)
             self._searcher.warm(self.store)
+            if summaries:
+                self._family_stats.ensure_fresh(self.store)
         except DatabaseError as exc:  # the store closed under it, or is unusable
             raise StoreError(f"warm-up stopped: {exc}") from None
+
+    def share_indexes(self, built: bool = False) -> bool:
+        """Store the searcher's linker as the snapshot that other processes (replicas)
+        open instead of building it, when the stored one is missing, of an earlier
+        epoch or `SNAPSHOT_BEHIND` posts behind the store (or, `built`, whenever this
+        process had to build it from the posts); True when stored."""
+        try:
+            due = (built and self._searcher.opened == "built") or self._searcher.due(self.store)
+            return due and self._searcher.share(self.store)
+        except DatabaseError as exc:  # the store closed under it, or is unusable
+            raise StoreError(f"storing the linker's snapshot stopped: {exc}") from None
 
     def ready(self) -> int:
         """The schema version, when the database answers and holds the one expected."""
@@ -143,7 +156,9 @@ class Tracer:
 
     def ingest(self, corpus: Path, **options: Any) -> IngestReport:
         """A canonical corpus into the store (options as `service.ingest`)."""
-        return ingest_corpus(self.store, corpus, policy=self.policy, **options)
+        report = ingest_corpus(self.store, corpus, policy=self.policy, **options)
+        self.share_indexes()
+        return report
 
     def ingest_upload(
         self,
@@ -172,6 +187,7 @@ class Tracer:
             )
         if holders:  # another replica or a CLI was writing: say how long this waited
             report.notes.append(f"waited {waited:.1f} s for {holders[0]} to finish writing")
+        self.share_indexes()
         return report
 
     def writer(
@@ -185,11 +201,15 @@ class Tracer:
     ) -> ExportIngestReport:
         """A canonical corpus or an export of any format (`fmt`; options and progress
         callbacks as `convert.ingest_export`)."""
-        return ingest_any(self.store, path, fmt, options, policy=self.policy, **more)
+        report = ingest_any(self.store, path, fmt, options, policy=self.policy, **more)
+        self.share_indexes()
+        return report
 
     def relink(self) -> int:
         """Link every stored post again under the policy; returns how many."""
-        return relink_all(self.store, self.policy)
+        total = relink_all(self.store, self.policy)
+        self.share_indexes()
+        return total
 
     def import_accounts(self, stream: IO[str], name: str) -> AccountsImportReport:
         return import_accounts(self.store, stream, name)

@@ -10,6 +10,7 @@ older posts (a backfill, an export read newest first) is settled by a relink.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,16 +19,26 @@ from typing import Any, Protocol
 
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
+from tracer.errors import SnapshotError
 from tracer.evidence import Evidence
 from tracer.linker import Linker
+from tracer.linkstate import pack, unpack
 from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
 from tracer.store.generation import Generation
 from tracer.store.rows import LinkRow
+from tracer.store.snapshots import Stamp
 from tracer.text.fingerprint import TextFingerprint
 
 RELINK_CHUNK = 5000
+SNAPSHOT = "linker"
+"""The name the searcher's linker is stored under (`tracer.store.snapshots`)."""
+SNAPSHOT_BEHIND = 20_000
+"""Posts the stored snapshot may lack before a replica's warm-up or an ingest stores a
+newer one: at most what a starting replica tops it up with."""
+
+log = logging.getLogger("tracer.linking")
 
 
 def candidate_from_row(
@@ -151,8 +162,11 @@ class Searcher:
     /search`, `POST /verify` and the cards of outside content search it without
     reloading every anchor per request. Kept up to date with what any process stored:
     topped up with the posts stored since (and the merges of families they made),
-    loaded again after a relink. Thread-safe: searches share it, a top-up waits for
-    them and they for it (`reading`)."""
+    loaded again after a relink. Loaded from the stored snapshot when there is one of
+    the store's epoch (then topped up like any other), built from every post when
+    there is none or it cannot be used; `share` stores it for other processes.
+    Thread-safe: searches share it, a top-up waits for them and they for it
+    (`reading`)."""
 
     def __init__(self, policy: MatchPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
@@ -162,6 +176,8 @@ class Searcher:
         """The highest post number the linker holds."""
         self._building = threading.Lock()
         self._gate = Gate()
+        self.opened = ""
+        """How the linker was last loaded: "snapshot", "built" ("": not yet)."""
 
     @contextmanager
     def reading(self, store: Store) -> Iterator[Linker]:
@@ -178,28 +194,88 @@ class Searcher:
         with self.reading(store):
             pass
 
+    def due(self, store: Store, behind: int = SNAPSHOT_BEHIND) -> bool:
+        """Whether the stored snapshot should be replaced: there is none (and the store
+        holds `behind` posts or more), it is of an earlier epoch (a relink), or it lacks
+        `behind` posts or more of the store's."""
+        stamp = store.snapshots.stamp(SNAPSHOT)
+        if stamp is None:
+            return store.max_idx() >= behind
+        if stamp.generation.epoch != store.generation().epoch:
+            return True
+        return store.max_idx() - stamp.last_idx >= max(behind, 1)
+
+    def share(self, store: Store) -> bool:
+        """Store the linker, brought up to date, as the snapshot other processes open
+        (unless the stored one is as new); True when stored."""
+        with self.reading(store) as linker:
+            assert self._built_at is not None
+            stamp = Stamp(self._built_at, self._last)
+            about = {"last": self._last, "posts": len(linker), "policy": _policy_key(self.policy)}
+            body = pack(linker.state(), about)
+        return store.snapshots.write(SNAPSHOT, stamp, body)
+
     def _update(self, store: Store, latest: Generation) -> None:
         with self._building:
             held = self._built_at
             if latest == held:
                 return  # another thread brought it up to date meanwhile
             if self._linker is None or held is None or latest.epoch != held.epoch:
-                linker = make_linker(store, self.policy, _PerCallReader(store))
+                linker, held = self._open(store, latest)
                 with self._gate.writing():
-                    self._linker, self._built_at, self._last = linker, latest, linker.newest
-                return
-            # Rows and matches are read up to one post number. A later write that merged
-            # families may already show in the rows' families: its own post, and the
-            # matches that made the merge, come with the next top-up.
-            rows = list(store.iter_link_state(after=self._last))
-            last = rows[-1][0] if rows else self._last
-            media = store.media.items_for([r[0] for r in rows])
-            matched = store.matched_pairs(self._last, last)
-            fresh = any(not self._linker.knows(r[1]) for r in rows)
-            central = central_accounts(store) if fresh else None
-            with self._gate.writing():
-                self._linker.extend(rows, media, matched, central)
-                self._built_at, self._last = latest, last
+                    self._linker, self._built_at, self._last = linker, held, linker.newest
+                if held == latest:
+                    return
+            self._top_up(store, latest)
+
+    def _open(self, store: Store, latest: Generation) -> tuple[Linker, Generation]:
+        """The linker from the stored snapshot of `latest`'s epoch with its generation,
+        or built from every stored post (as of `latest`)."""
+        reader = _PerCallReader(store)
+        found = None
+        try:
+            stamp = store.snapshots.stamp(SNAPSHOT)
+            if stamp is not None and stamp.generation.epoch == latest.epoch:
+                found = store.snapshots.read(SNAPSHOT)  # None: dropped in between
+            if found is not None and found[0].generation.epoch == latest.epoch:
+                state, about = unpack(found[1])
+                if about.get("policy") != _policy_key(self.policy):
+                    raise SnapshotError("snapshot made under other media rules")
+                linker = make_linker(store, self.policy, reader, load=False)
+                linker.open_state(state)
+                self.opened = "snapshot"
+                return linker, found[0].generation
+        except SnapshotError as exc:
+            log.warning("linker snapshot not used (%s): building it from the posts", exc)
+            if found is not None:  # dropped: the linker built now can take its place
+                store.snapshots.drop(SNAPSHOT, found[0])
+        linker = make_linker(store, self.policy, reader)
+        self.opened = "built"
+        return linker, latest
+
+    def _top_up(self, store: Store, latest: Generation) -> None:
+        """Take in the posts stored since the linker's generation."""
+        assert self._linker is not None
+        # Rows and matches are read up to one post number. A later write that merged
+        # families may already show in the rows' families: its own post, and the
+        # matches that made the merge, come with the next top-up.
+        rows = list(store.iter_link_state(after=self._last))
+        last = rows[-1][0] if rows else self._last
+        media = store.media.items_for([r[0] for r in rows])
+        matched = store.matched_pairs(self._last, last)
+        fresh = any(not self._linker.knows(r[1]) for r in rows)
+        central = central_accounts(store) if fresh else None
+        with self._gate.writing():
+            self._linker.extend(rows, media, matched, central)
+            self._built_at, self._last = latest, last
+
+
+def _policy_key(policy: MatchPolicy) -> dict[str, int]:
+    """The rules a loaded linker's state depends on (the media look-ups')."""
+    return {
+        "ocr_alone_tokens": policy.ocr_alone_tokens,
+        "ocr_common_families": policy.ocr_common_families,
+    }
 
 
 class Gate:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracer.candidates import Candidate, Candidates, Fetch, Match, MediaLookup
+from tracer.linkstate import LinkState
+from tracer.media.index import MediaIndex
 from tracer.media.match import MediaItem, MediaMatch, match_media
 from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
@@ -86,6 +88,56 @@ class LinkedPosts:
         self._members = {f: m for f, m in groups.items() if len(m) > 1}
         if keys:
             self.index = AnchorIndex(np.concatenate(keys), np.concatenate(owners))
+
+    def state(self) -> LinkState:
+        """What this holds, as arrays (what a snapshot stores; `tracer.linkstate`)."""
+        count = len(self._family_of)
+        posts = np.fromiter(self._family_of, np.int64, count)
+        order = np.argsort(posts, kind="stable")
+        posts = posts[order]
+        families = np.fromiter(self._family_of.values(), np.int64, count)[order]
+        names = sorted(self._account_names)
+        code = {name: n for n, name in enumerate(names)}
+        accounts = np.fromiter((code[self._account_of[p]] for p in posts.tolist()), np.int32, count)
+        releases = np.array(sorted(self._release_of.items()), np.int64).reshape(-1, 2)
+        media = self.media
+        return LinkState(
+            posts, families, accounts, tuple(names), releases, self.index.arrays(),
+            media.media_index.arrays(), media.ocr_index.arrays(), media.runs.seen(),
+            tuple(sorted(media.runs.common)),
+        )  # fmt: skip
+
+    def open_state(self, state: LinkState) -> None:
+        """Hold `state` (a snapshot's), as `load` and `load_media` would have built it:
+        the indexes as they are, the dictionaries of families and accounts from the
+        arrays, in post order like `load`."""
+        posts, families = state.posts.tolist(), state.families.tolist()
+        self._family_of = dict(zip(posts, families, strict=True))
+        self._account_names = {name: name for name in state.account_names}
+        names = list(self._account_names)
+        self._account_of = dict(
+            zip(posts, [names[a] for a in state.accounts.tolist()], strict=True)
+        )
+        self._release_of = {int(f): int(i) for f, i in state.releases.tolist()}
+        order = np.argsort(state.families, kind="stable")  # members in post order
+        by_family, members = state.families[order], state.posts[order]
+        first = np.ones(len(by_family), bool)
+        first[1:] = by_family[1:] != by_family[:-1]
+        starts = np.flatnonzero(first)
+        ends = np.append(starts[1:], len(by_family))
+        shared = ends - starts > 1
+        member_list = members.tolist()
+        self._members = {
+            family: member_list[a:b]
+            for family, a, b in zip(
+                by_family[starts[shared]].tolist(), starts[shared].tolist(), ends[shared].tolist(),
+                strict=True,
+            )
+        }  # fmt: skip
+        self.index = AnchorIndex.opened(*state.anchors)
+        self.media.media_index = MediaIndex.opened(*state.media)
+        self.media.ocr_index = AnchorIndex.opened(*state.ocr)
+        self.media.runs.restore(state.runs, state.common)
 
     def load_media(self, rows: Iterable[tuple[int, tuple[MediaItem, ...]]]) -> None:
         """Rebuild the media indexes from stored (idx, media items) rows (of the posts

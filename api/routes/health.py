@@ -24,10 +24,11 @@ def livez() -> dict[str, Any]:
 @router.get("/readyz", response_model=Ready, responses=problems(503))
 def readyz(request: Request, door: TracerDep) -> dict[str, Any]:
     """The database answers and holds the schema version this tracer expects, and the
-    start-up warm-up (family summaries, search index) is done."""
+    linker of `POST /search` and `POST /verify` is loaded (from the stored snapshot, or
+    built from the posts)."""
     version = door.ready()
     if not request.app.state.warm.is_set():
-        raise HTTPException(503, "warming up: family summaries and the search index")
+        raise HTTPException(503, "warming up: loading the search index")
     return {"status": "ready", "schema_version": version}
 
 

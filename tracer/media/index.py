@@ -54,6 +54,25 @@ class MediaIndex:
         self._starts = np.zeros(BANDS * BUCKETS + 1, np.int64)
         np.cumsum(counts, out=self._starts[1:])
 
+    @classmethod
+    def opened(
+        cls, keys: np.ndarray, owners: np.ndarray, order: np.ndarray, starts: np.ndarray
+    ) -> MediaIndex:
+        """An index from the arrays `arrays` gave (a snapshot), without sorting again."""
+        index = cls.__new__(cls)
+        index._keys, index._owners, index._order, index._starts = keys, owners, order, starts
+        index._delta_keys, index._delta_owners = [], []
+        return index
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Keys, owners and the bucket table, recent additions merged in (on a copy)."""
+        if not self._delta_keys:
+            return self._keys, self._owners, self._order, self._starts
+        keys = np.concatenate([self._keys, np.array(self._delta_keys, np.uint64)])
+        owners = np.concatenate([self._owners, np.array(self._delta_owners, np.int64)])
+        merged = MediaIndex(keys, owners)
+        return merged._keys, merged._owners, merged._order, merged._starts
+
     def __len__(self) -> int:
         return len(self._keys) + len(self._delta_keys)
 

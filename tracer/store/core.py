@@ -51,6 +51,7 @@ from tracer.store.schema import (
     meta,
     posts,
 )
+from tracer.store.snapshots import Snapshots
 from tracer.store.writelock import OnWait, writer_lock
 
 ANALYSE_AFTER = 1_000
@@ -124,7 +125,7 @@ class Store(Reads):
 
     def generation(self) -> Generation:
         """Where the store's writes stand (`tracer.store.generation`): one look-up."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return read_generation(conn)
 
     def schema_version(self, missing_ok: bool = False) -> int:
@@ -170,7 +171,7 @@ class Store(Reads):
         return len(new), unchanged, conflicts
 
     def accounts(self) -> dict[str, Account]:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(sa.select(accounts)).mappings().all()
         return {r["account_id"]: account_of(r) for r in rows}
 
@@ -178,14 +179,14 @@ class Store(Reads):
 
     def digests(self, post_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             for chunk in chunks(post_ids, 900):
                 stmt = sa.select(posts.c.post_id, posts.c.digest).where(posts.c.post_id.in_(chunk))
                 out.update({r[0]: r[1] for r in conn.execute(stmt)})
         return out
 
     def max_idx(self) -> int:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return int(
                 conn.execute(sa.select(sa.func.coalesce(sa.func.max(posts.c.idx), 0))).scalar_one()
             )
@@ -215,6 +216,10 @@ class Store(Reads):
     def media(self) -> MediaStore:
         return MediaStore(self.engine)
 
+    @property
+    def snapshots(self) -> Snapshots:
+        return Snapshots(self.engine)
+
     def link_reader(self) -> LinkReader:
         """A reader of candidate rows for the linker, on a connection of its own."""
         return LinkReader(self.engine)
@@ -242,7 +247,7 @@ class Store(Reads):
     def last_key(self) -> tuple[int, str] | None:
         """The (time, post id) of the latest stored post: posts linked after it, in time
         order, leave every family as a linking of all posts in time order would."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             row = conn.execute(
                 sa.select(posts.c.ts, posts.c.post_id)
                 .order_by(posts.c.ts.desc(), posts.c.post_id.desc())
@@ -292,12 +297,12 @@ class Store(Reads):
     # --- cascades ---------------------------------------------------------------
 
     def dirty_families(self, limit: int) -> list[int]:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             stmt = sa.select(families.c.family_id).where(families.c.dirty.is_(True)).limit(limit)
             return [int(r[0]) for r in conn.execute(stmt)]
 
     def count_dirty(self) -> int:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             stmt = (
                 sa.select(sa.func.count()).select_from(families).where(families.c.dirty.is_(True))
             )
@@ -318,7 +323,7 @@ class Store(Reads):
             accounts.c.parent_id,
         )
         out: list[dict[str, Any]] = []
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             for chunk in chunks(family_ids, 900):
                 stmt = (
                     sa.select(*cols)

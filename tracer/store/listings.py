@@ -131,7 +131,7 @@ def list_posts(
         for pattern in _like_words(q):
             stmt = stmt.where(posts.c.norm_text.like(pattern, escape="\\"))
     stmt = stmt.order_by(posts.c.ts, posts.c.idx).limit(limit + 1)
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         rows = conn.execute(stmt).mappings().all()
         last_key: tuple[int, int] | None = None
         if len(rows) > limit:
@@ -160,7 +160,7 @@ def _seconds(published_at: str) -> int:
 def _family_stats_rows(store: Store, family_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Summaries of the given (non-dirty) families, computed from their members."""
     out: list[dict[str, Any]] = []
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         for start in range(0, len(family_ids), 500):
             chunk = family_ids[start : start + 500]
             heads = {
@@ -249,7 +249,7 @@ def refresh_family_stats(store: Store) -> int:
             )
         )
     )
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         stale = [int(r[0]) for r in conn.execute(stale_stmt)]
     rows = _family_stats_rows(store, stale)
     with store.engine.begin() as conn:
@@ -294,7 +294,7 @@ def list_families(
         stmt = stmt.order_by(value.asc(), family_stats.c.family_id.asc())
     else:
         stmt = stmt.order_by(value.desc(), family_stats.c.family_id.desc())
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         rows = conn.execute(stmt.limit(limit + 1)).mappings().all()
         items = _family_items(conn, store, rows[:limit])
     next_cursor = None
@@ -345,7 +345,7 @@ def parse_family_id(family_id: str) -> int:
 def family_summary(store: Store, family_id: str) -> dict[str, Any]:
     """One family's summary, with its accounts counted per tier."""
     numeric = parse_family_id(family_id)
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         row = (
             conn.execute(_family_select().where(family_stats.c.family_id == numeric))
             .mappings()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from tracer.models import Account, StoredPost
 from tracer.store.rows import account_of, json_document, stored_post
@@ -47,6 +47,18 @@ class AccountPost:
 class Reads:
     engine: Engine
     _post_stmt: sa.Select[Any] | None
+
+    def reading(self) -> Connection:
+        """A connection for reads (`with store.reading() as conn`). On PostgreSQL in
+        autocommit: a read of one statement costs one round trip instead of three
+        (BEGIN, the statement, and the pool's ROLLBACK when it is returned), and the
+        statements psycopg prepares after a few uses stay prepared on the pooled
+        connection (a ROLLBACK discards them). Each statement reads committed data, as
+        a transaction at PostgreSQL's default READ COMMITTED would."""
+        conn = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn
 
     def _post_select(self) -> sa.Select[Any]:
         """Posts with their account, parent and family; built once per store, because
@@ -92,7 +104,7 @@ class Reads:
     ) -> tuple[StoredPost, int | None] | None:
         """A post by id (or by normalised URL) with its family's version, read in one
         statement; the version is None for a post alone."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             row = conn.execute(self._post_select().where(posts.c.post_id == ref)).mappings().first()
             if row is None and url_key:
                 stmt = self._post_select().where(posts.c.url_key == url_key).order_by(posts.c.ts)
@@ -105,7 +117,7 @@ class Reads:
     def family_version(self, family_id: int) -> int | None:
         """A family's version (`families.version`): one look-up by key; None when there
         is no such family of two or more posts."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             stmt = sa.select(families.c.version).where(families.c.family_id == family_id)
             value = conn.execute(stmt).scalar_one_or_none()
         return None if value is None else int(value)
@@ -117,12 +129,12 @@ class Reads:
             .where(posts.c.family_id == family_id)
             .order_by(posts.c.ts, posts.c.post_id)
         )
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(stmt).mappings().all()
         return [(stored_post(r), json_document(r["edge"]) if r["edge"] else None) for r in rows]
 
     def family_dirty(self, family_id: int) -> bool:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             stmt = sa.select(families.c.dirty).where(families.c.family_id == family_id)
             value = conn.execute(stmt).scalar_one_or_none()
         return bool(value)
@@ -131,7 +143,7 @@ class Reads:
         """Verified matches that link this post to others, both directions."""
         this, other = posts.alias("this"), posts.alias("other")
         out: list[dict[str, Any]] = []
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             for mine, theirs in (
                 (matches.c.idx, matches.c.other_idx),
                 (matches.c.other_idx, matches.c.idx),
@@ -147,7 +159,7 @@ class Reads:
         return sorted(out, key=lambda e: e["post_id"])
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return {
                 name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
                 for name, table in (
@@ -168,7 +180,7 @@ class Reads:
         stmt = sa.select(matches.c.idx, matches.c.other_idx).where(
             matches.c.idx > after, matches.c.idx <= upto
         )
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return [(int(r[0]), int(r[1])) for r in conn.execute(stmt)]
 
     def found_posts(self, idxs: Sequence[int]) -> dict[int, FoundPost]:
@@ -178,7 +190,7 @@ class Reads:
             .add_columns(families.c.size.label("family_size"))
             .where(posts.c.idx.in_(list(idxs)))
         )
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(stmt).mappings().all()
         out: dict[int, FoundPost] = {}
         for row in rows:
@@ -212,7 +224,7 @@ class Reads:
             )
             where.append(posts.c.family_id.in_(carriers))
         stmt = self._post_select().where(*where).order_by(posts.c.ts, posts.c.post_id)
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return [stored_post(r) for r in conn.execute(stmt).mappings()]
 
     def family_members(self, family_ids: Sequence[int]) -> dict[str, list[StoredPost]]:
@@ -220,7 +232,7 @@ class Reads:
         per 500 families."""
         wanted = sorted(set(family_ids))
         out: dict[str, list[StoredPost]] = {}
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             for start in range(0, len(wanted), 500):
                 stmt = (
                     self._post_select()
@@ -239,7 +251,7 @@ class Reads:
             stmt = stmt.where(accounts.c.tier == tier)
         if after is not None:
             stmt = stmt.where(accounts.c.account_id > after)
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return [account_of(r) for r in conn.execute(stmt.limit(limit)).mappings()]
 
     def post_counts(self, account_ids: Sequence[str]) -> dict[str, int]:
@@ -248,7 +260,7 @@ class Reads:
             .where(posts.c.account_id.in_(list(account_ids)))
             .group_by(posts.c.account_id)
         )
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return {str(a): int(n) for a, n in conn.execute(stmt).all()}
 
     def account_posts(self, account_id: str) -> list[AccountPost]:
@@ -272,7 +284,7 @@ class Reads:
             .where(posts.c.account_id == account_id)
             .order_by(posts.c.ts.desc(), posts.c.idx.desc())
         )
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(stmt).all()
         return [
             AccountPost(

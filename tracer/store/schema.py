@@ -105,6 +105,19 @@ family_stats = sa.Table(
 )
 """Read-side summaries of families for the listing (`tracer.store.listings`); derived, so a
 row is recomputed whenever `version` (the family's size) no longer matches."""
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    sa.Column("writes", sa.BigInteger, nullable=False),
+    sa.Column("last_idx", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+)
+"""Derived state that processes build once and share (`tracer.store.snapshots`): the
+linker's indexes as of a generation (`epoch`, `writes`), holding the posts up to
+`last_idx`, in parts of a few MB."""
 sa.Index("ix_families_dirty", families.c.dirty)
 sa.Index("ix_matches_other", matches.c.other_idx)
 ix_posts_ts = sa.Index("ix_posts_ts", posts.c.ts, posts.c.idx)

@@ -43,6 +43,8 @@ ADVISORY_KEY = 0x7472616365
 """PostgreSQL advisory lock id of tracer's writer ("trace" in ASCII)."""
 SUMMARIES_KEY = 0x7472616373
 """PostgreSQL advisory lock id of the read side's family summaries ("tracs")."""
+SNAPSHOTS_KEY = 0x747261636E
+"""PostgreSQL advisory lock id of the stored snapshots ("tracn")."""
 
 _table = threading.Condition()
 _held: dict[str, tuple[int, int]] = {}

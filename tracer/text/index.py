@@ -30,6 +30,27 @@ class AnchorIndex:
         self._delta_size = 0
         self._build_offsets()
 
+    @classmethod
+    def opened(cls, keys: U64, posts: I64) -> AnchorIndex:
+        """An index from the sorted arrays `arrays` gave (a snapshot): no sort, one
+        pass for the offsets."""
+        index = cls.__new__(cls)
+        index._keys, index._posts = keys, posts
+        index._delta, index._delta_size = {}, 0
+        index._build_offsets()
+        return index
+
+    def arrays(self) -> tuple[U64, I64]:
+        """Keys and posts in key order, recent additions merged in (on a copy: the index
+        itself is left as it is)."""
+        if not self._delta_size:
+            return self._keys, self._posts
+        merged = AnchorIndex.opened(self._keys, self._posts)
+        merged._delta = {k: list(v) for k, v in self._delta.items()}
+        merged._delta_size = self._delta_size
+        merged.compact(min_size=0)
+        return merged._keys, merged._posts
+
     def _build_offsets(self) -> None:
         """Distinct keys and where each one's postings start: one binary search a look-up."""
         keys = self._keys
