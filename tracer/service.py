@@ -4,6 +4,7 @@ families and store them, then settle the cascades; one writer per database."""
 from __future__ import annotations
 
 import functools
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -285,7 +286,7 @@ def _link_batch(
                 idx,
                 post.post_id,
                 post.account_id,
-                norm.tokens,
+                tuple(map(sys.intern, norm.tokens)),  # as `candidate_from_row`: cached
                 frozenset(fp.anchors.tolist()),
                 norm.lines,
                 tuple(m.item for m in prepared.media if m.item is not None),

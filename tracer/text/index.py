@@ -47,23 +47,30 @@ class AnchorIndex:
             at = np.minimum(np.searchsorted(self._uniq, anchors), len(self._uniq) - 1)
             hit = self._uniq[at] == anchors
             lo = np.where(hit, self._starts[at], 0)
-            hi = np.where(hit, self._starts[at + 1], 0)
+            sizes = np.where(hit, self._starts[at + 1], 0) - lo
         else:
-            lo = hi = np.zeros(len(anchors), np.int64)
+            lo = sizes = np.zeros(len(anchors), np.int64)
+        delta = self._delta
+        recent = [delta.get(a) for a in anchors.tolist()] if delta else [None] * len(anchors)
+        sizes_total = sizes
+        if delta:
+            sizes_total = sizes + np.fromiter((len(r) if r else 0 for r in recent), np.int64)
+        # The stored postings of every anchor within the cap, gathered in one take.
+        kept = np.where(sizes_total <= cap, sizes, 0)
+        ends = np.cumsum(kept)
+        taken = int(ends[-1]) if len(ends) else 0
+        posts = self._posts[np.repeat(lo - ends + kept, kept) + np.arange(taken)].tolist()
         out: list[list[int] | None] = []
-        base = self._posts
-        for a, start, stop in zip(anchors.tolist(), lo.tolist(), hi.tolist(), strict=True):
-            recent = self._delta.get(a)
-            count = stop - start + (len(recent) if recent else 0)
-            if count > cap:
+        begin = 0
+        for total, stop, more in zip(sizes_total.tolist(), ends.tolist(), recent, strict=True):
+            if total > cap:
                 out.append(None)
-            elif count == 0:
-                out.append([])
-            else:
-                found = base[start:stop].tolist() if stop > start else []
-                if recent:
-                    found.extend(recent)
-                out.append(found)
+                continue
+            found = posts[begin:stop]
+            begin = stop
+            if more:
+                found.extend(more)
+            out.append(found)
         return out
 
     def add(self, anchor: int, post: int) -> None:
