@@ -57,12 +57,6 @@ class Candidates:
         self._pending[candidate.idx] = candidate
 
     def stored(self) -> None:
-        """The batch is stored. Its text-only candidates move to the cache, as fetching
-        them would build them (copies follow their release closely: a relink fetched
-        three in four candidates it had just linked); media items are read back instead."""
-        with self._lock:
-            self._cache.update((p, c) for p, c in self._pending.items() if not c.media)
-            self._trim()
         self._pending.clear()
 
     def get(self, idxs: Iterable[int]) -> dict[int, Candidate]:
@@ -83,14 +77,11 @@ class Candidates:
             fetched = self._fetch(missing)
             with self._lock:
                 self._cache.update(fetched)
-                self._trim()
+                if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
+                    for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
+                        del self._cache[stale]
             out.update(fetched)
         return out
-
-    def _trim(self) -> None:
-        if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
-            for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
-                del self._cache[stale]
 
 
 def media_keys(items: tuple[MediaItem, ...]) -> list[int]:

@@ -4,7 +4,6 @@ families and store them, then settle the cascades; one writer per database."""
 from __future__ import annotations
 
 import functools
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -286,7 +285,7 @@ def _link_batch(
                 idx,
                 post.post_id,
                 post.account_id,
-                tuple(map(sys.intern, norm.tokens)),  # as `candidate_from_row`: cached
+                norm.tokens,
                 frozenset(fp.anchors.tolist()),
                 norm.lines,
                 tuple(m.item for m in prepared.media if m.item is not None),

@@ -50,27 +50,20 @@ class AnchorIndex:
             sizes = np.where(hit, self._starts[at + 1], 0) - lo
         else:
             lo = sizes = np.zeros(len(anchors), np.int64)
-        delta = self._delta
-        recent = [delta.get(a) for a in anchors.tolist()] if delta else [None] * len(anchors)
-        sizes_total = sizes
-        if delta:
-            sizes_total = sizes + np.fromiter((len(r) if r else 0 for r in recent), np.int64)
-        # The stored postings of every anchor within the cap, gathered in one take.
-        kept = np.where(sizes_total <= cap, sizes, 0)
-        ends = np.cumsum(kept)
+        # Every anchor's stored postings in one take (a list stops growing past the cap,
+        # so little is taken only to be dropped), then cut per anchor.
+        ends = np.cumsum(sizes)
         taken = int(ends[-1]) if len(ends) else 0
-        posts = self._posts[np.repeat(lo - ends + kept, kept) + np.arange(taken)].tolist()
+        posts = self._posts[np.repeat(lo - ends + sizes, sizes) + np.arange(taken)].tolist()
+        delta = self._delta
         out: list[list[int] | None] = []
         begin = 0
-        for total, stop, more in zip(sizes_total.tolist(), ends.tolist(), recent, strict=True):
-            if total > cap:
-                out.append(None)
-                continue
+        for a, stop in zip(anchors.tolist(), ends.tolist(), strict=True):
             found = posts[begin:stop]
             begin = stop
-            if more:
-                found.extend(more)
-            out.append(found)
+            if delta and (recent := delta.get(a)):
+                found += recent
+            out.append(found if len(found) <= cap else None)
         return out
 
     def add(self, anchor: int, post: int) -> None:
