@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-import numpy as np
-
 from tracer.candidates import Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.evidence import Evidence
@@ -27,6 +25,7 @@ from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import Store
 from tracer.store.generation import Generation
 from tracer.store.rows import LinkRow
+from tracer.text.fingerprint import TextFingerprint
 
 RELINK_CHUNK = 5000
 
@@ -46,7 +45,7 @@ def candidate_from_row(
         post_id,
         account_id,
         tuple(map(sys.intern, norm_text.split())),
-        frozenset(np.frombuffer(anchors, "<u8").tolist()),  # as `anchors_from_bytes`, no copy
+        frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
         tuple(norm_text.split("\n")),
         media,
     )
@@ -61,8 +60,7 @@ class RowReader(Protocol):
 def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[int, Candidate]]:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
         rows = reader.rows(idxs)
-        with_media = [i for i, r in rows.items() if r.has_media]
-        media = store.media.items_for(with_media) if with_media else {}
+        media = store.media.items_for(i for i, r in rows.items() if r.has_media)
         return {
             i: candidate_from_row(
                 r.idx, r.post_id, r.account_id, r.norm_text, r.anchors, media.get(i, ())

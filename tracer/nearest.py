@@ -15,7 +15,6 @@ nothing here does I/O.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -258,18 +257,19 @@ class LinkedPosts:
         """The best-voted post of each family, best families first; a candidate with a
         small share of the best one's votes cannot reach the anchor containment the policy
         asks for and is not verified, unless it shares a whole line (maybe a title)."""
-        family_of = self._family_of
-        best_per_family: dict[int, tuple[int, int]] = {}  # family: (-votes, post), least best
+        best_per_family: dict[int, int] = {}
         for p, n in votes.items():
-            key = (-n, p)
-            held = best_per_family.setdefault(family_of[p], key)
-            if key < held:
-                best_per_family[family_of[p]] = key
-        chosen = heapq.nsmallest(self.policy.max_candidates, best_per_family.values())
+            fam = self._family_of[p]
+            held = best_per_family.get(fam)
+            if held is None or (n, -p) > (votes[held], -held):
+                best_per_family[fam] = p
+        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
         if not chosen:
             return []
-        floor = -chosen[0][0] * self.policy.min_vote_share
-        return [p for n, p in chosen if -n >= floor or p in shares_line]
+        floor = votes[chosen[0]] * self.policy.min_vote_share
+        return [
+            p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
+        ]
 
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
         """Earlier posts whose media this post's media copy: candidates from the media

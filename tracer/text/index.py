@@ -47,23 +47,23 @@ class AnchorIndex:
             at = np.minimum(np.searchsorted(self._uniq, anchors), len(self._uniq) - 1)
             hit = self._uniq[at] == anchors
             lo = np.where(hit, self._starts[at], 0)
-            sizes = np.where(hit, self._starts[at + 1], 0) - lo
+            hi = np.where(hit, self._starts[at + 1], 0)
         else:
-            lo = sizes = np.zeros(len(anchors), np.int64)
-        # Every anchor's stored postings in one take (a list stops growing past the cap,
-        # so little is taken only to be dropped), then cut per anchor.
-        ends = np.cumsum(sizes)
-        taken = int(ends[-1]) if len(ends) else 0
-        posts = self._posts[np.repeat(lo - ends + sizes, sizes) + np.arange(taken)].tolist()
-        delta = self._delta
+            lo = hi = np.zeros(len(anchors), np.int64)
         out: list[list[int] | None] = []
-        begin = 0
-        for a, stop in zip(anchors.tolist(), ends.tolist(), strict=True):
-            found = posts[begin:stop]
-            begin = stop
-            if delta and (recent := delta.get(a)):
-                found += recent
-            out.append(found if len(found) <= cap else None)
+        base = self._posts
+        for a, start, stop in zip(anchors.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            recent = self._delta.get(a)
+            count = stop - start + (len(recent) if recent else 0)
+            if count > cap:
+                out.append(None)
+            elif count == 0:
+                out.append([])
+            else:
+                found = base[start:stop].tolist() if stop > start else []
+                if recent:
+                    found.extend(recent)
+                out.append(found)
         return out
 
     def add(self, anchor: int, post: int) -> None:
