@@ -39,6 +39,11 @@ class RecordError(InputError):
         self.reason = reason
         super().__init__(f"{file}:{line}: {field}: {reason}")
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, int, str, str]]:
+        """Rebuilt from its fields: a worker process that prepares lines returns the bad
+        ones (an exception pickles only its message, which `__init__` does not take)."""
+        return type(self), (self.file, self.line, self.field, self.reason)
+
 
 class MediaError(InputError):
     """A media file refused or unreadable; reported against its post, never fatal."""
@@ -47,6 +52,9 @@ class MediaError(InputError):
         self.file = file
         self.reason = reason
         super().__init__(f"{file}: {reason}")
+
+    def __reduce__(self) -> tuple[type[MediaError], tuple[str, str]]:
+        return type(self), (self.file, self.reason)
 
 
 class NotFoundError(TracerError):

@@ -76,6 +76,14 @@ def _token_hash(token: str) -> int:
     return xxhash.xxh3_64_intdigest(token.encode())
 
 
+class _TokenHashes(dict[str, int]):
+    """Token hashes, computed on first use."""
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = _token_hash(token)
+        return value
+
+
 def _combine(flat: U64) -> U64:
     """Hash of every run of `SHINGLE` consecutive token hashes in `flat`."""
     n = len(flat) - SHINGLE + 1
@@ -92,9 +100,10 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
     """
     hashes: list[int] = []
     starts: list[int] = []
+    known = _TokenHashes()  # a batch repeats its words: each is hashed once
     for norm in texts:
         starts.append(len(hashes))
-        hashes.extend(_token_hash(t) for t in norm.tokens)
+        hashes.extend(map(known.__getitem__, norm.tokens))
         if 0 < len(norm.tokens) < SHINGLE:
             hashes.extend([0] * (SHINGLE - len(norm.tokens)))
     counts = np.diff(np.array([*starts, len(hashes)], dtype=np.int64)).astype(np.int64)
