@@ -179,52 +179,6 @@ def test_a_second_release_sharing_most_of_the_text_stays_a_family_of_its_own() -
     assert h.family("release-ig") == h.family("release")
 
 
-def test_a_central_accounts_title_only_copy_joins_the_release() -> None:
-    h = Harness(central=frozenset({"kominfo", "kominfo_ig"}))
-    h.link("release", "kominfo", RELEASE_TEXT)
-    # The ministry's Instagram keeps only the title: it says nothing the release does not,
-    # so it is a copy of it, not a second release (which would leave the title line in
-    # two families, and every later title-only copy of the release unlinked).
-    h.link("release-ig", "kominfo_ig", f"Sahabat Kominfo,\n{TITLE}\n\n#SobatKominfo")
-    assert h.family("release-ig") == h.family("release")
-    h.link("pandeglang", "pandeglang", f"{TITLE.upper()} 💪")
-    assert h.family("pandeglang") == h.family("release")
-
-
-def test_a_title_kept_as_its_own_line_may_carry_an_office_contact_line() -> None:
-    h = Harness()
-    h.link("release", "kominfo", RELEASE_TEXT)
-    contact = (
-        "Butuh bantuan? Hubungi layanan Provinsi Banten di (0254) 267027 atau kunjungi "
-        "diskominfo.bantenprov.go.id untuk informasi selengkapnya."
-    )
-    h.link("banten", "banten", f"Salam Sehat, Sahabat Banten!\n{TITLE}\n\n{contact}")
-    assert h.family("banten") == h.family("release")
-    # The title run into one line with as many words of the office's is not kept whole.
-    own = (
-        "Info lebih lanjut silakan datang ke kantor Diskominfo Kabupaten Lebak di Rangkasbitung "
-        "setiap hari kerja."
-    )
-    h.link("lebak", "lebak", f"Salam Sehat, Sahabat Lebak! {TITLE} {own}")
-    assert h.family("lebak") != h.family("release")
-
-
-def test_two_posts_opening_with_one_greeting_line_are_not_title_copies() -> None:
-    h = Harness()
-    greeting = "Halo Sobat Kominfo Kab. Hulu Sungai Tengah!"
-    bridge = (
-        "Jembatan Baru di Kabupaten Hulu Sungai Tengah Percepat Akses Warga ke Pasar\n\n"
-        "Asisten Pemerintahan Rina Sudirman mengajak warga memanfaatkan jalan baru."
-    )
-    adminduk = (
-        "Layanan Adminduk Kini Bisa Diurus Secara Daring\n\n"
-        "Para orang tua diminta mengurus akta kelahiran anak lewat aplikasi."
-    )
-    h.link("bridge", "hst", f"{greeting}\n\n{bridge}")
-    h.link("adminduk", "hst", f"{greeting}\n\n{adminduk}")
-    assert h.family("adminduk") != h.family("bridge")
-
-
 def test_a_copy_matching_two_releases_does_not_merge_them() -> None:
     h = Harness(central=frozenset({"kominfo"}))
     h.link("release", "kominfo", RELEASE_TEXT)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracer.candidates import Candidate, Match
-from tracer.models import TextMatch
 from tracer.nearest import LinkedPosts
 from tracer.strength import is_strong_match, same_content, tier
 from tracer.text.fingerprint import U64
@@ -97,12 +96,7 @@ class Linker(LinkedPosts):
             if chosen and (tier(m, short, self.policy)[0] > 0):
                 continue
             releases = family in self._release_of
-            if (
-                releases
-                and holds_release
-                and not same_content(m, self.policy)
-                and not self._keeps_only_title(candidate, p, m)
-            ):
+            if releases and holds_release and not same_content(m, self.policy):
                 continue
             chosen.append(family)
             holds_release |= releases
@@ -128,14 +122,6 @@ class Linker(LinkedPosts):
         if chosen[0] not in kept or len(kept) <= 1:
             return {chosen[0]}, []  # no merge: the post joins its best family alone
         return set(kept), corroboration
-
-    def _keeps_only_title(self, candidate: Candidate, p: int, m: Match) -> bool:
-        """Whether `candidate` is post `p`'s title and little else: a central account's
-        title-only copy of a release says nothing the release does not, so it is a copy
-        of that release, not a second release beside it."""
-        if not isinstance(m, TextMatch) or not m.title:
-            return False
-        return len(candidate.tokens) < len(self._texts([p])[p].tokens)
 
     def _core(self, family: int) -> int:
         """A family's first release, else its first post: what a merge must match."""

@@ -199,12 +199,6 @@ def shown_media(items: tuple[MediaItem, ...], matches: Sequence[Match]) -> tuple
     return tuple(i for i in items if "#embedded" not in i.path or i.path == best)
 
 
-def _own(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]:
-    """Words that can tell contents apart: not template or frame words, not the
-    one- and two-letter fragments OCR reads at a cut edge."""
-    return tuple(w for w in own_words(words, common) if len(w) >= 3)
-
-
 def _found_in(seen: tuple[str, ...], words: tuple[str, ...]) -> float:
     """Share of `seen` (as a multiset) found among `words`."""
     left = Counter(words)
@@ -267,8 +261,8 @@ def match_view(
     if view.item.ocr is None or stored.ocr is None:
         return None
     share: float | None = None
-    kept = _own(stored.ocr, common)
-    seen = _inside_cut(_own(view.item.ocr, common), stored.ocr, view.cut)
+    kept = own_words(stored.ocr, common)  # no template words, no OCR fragments
+    seen = _inside_cut(own_words(view.item.ocr, common), stored.ocr, view.cut)
     # As `match_images`: words decide only on a picture with text (a poster), not on a
     # photo whose few words are an office's band or OCR's noise.
     if len(stored.ocr) >= policy.ocr_min_tokens and len(kept) >= policy.ocr_min_distinct:

@@ -54,6 +54,14 @@ __all__ = [  # `MediaItem`, `MediaMatch` and `match_videos` live beside, in `ite
 OCR_RUN = 3
 """Words read off two pictures count as shared only in runs this long; template text
 is told by its runs of this many words (`runs_of`, `own_words`)."""
+FRAGMENT = 4
+"""Words shorter than this (numbers aside) are OCR's fragments or little words ("dan",
+"di"), not what tells one picture's text from another's."""
+MISREAD_EDITS = 1
+"""Letters a word read off one picture may differ by from the same word read off a copy:
+a crop cuts a headline's first letter ("nflasi"), compression blurs one ("persen")."""
+MISREAD_LENGTH = 5
+"""Only words this long may be misread: shorter ones are other words one letter apart."""
 
 
 def runs_of(words: tuple[str, ...]) -> set[str]:
@@ -76,16 +84,6 @@ def own_words(words: tuple[str, ...], common: frozenset[str]) -> tuple[str, ...]
         for w, c in zip(words, covered, strict=True)
         if not c and (len(w) >= FRAGMENT or w.isdigit())
     )
-
-
-FRAGMENT = 4
-"""Words shorter than this (numbers aside) are OCR's fragments or little words ("dan",
-"di"), not what tells one picture's text from another's."""
-MISREAD_EDITS = 1
-"""Letters a word read off one picture may differ by from the same word read off a copy:
-a crop cuts a headline's first letter ("nflasi"), compression blurs one ("persen")."""
-MISREAD_LENGTH = 5
-"""Only words this long may be misread: shorter ones are other words one letter apart."""
 
 
 def containment(a: tuple[str, ...], b: tuple[str, ...], misread: bool = False) -> float:

@@ -55,22 +55,17 @@ def carries_title(
 ) -> bool:
     """Whether one text is the other's title line and little else (a greeting, a
     call to action): the "keep only the title" copy. The title may share its line with
-    a greeting written in front of it. A title kept word for word as a line of its own
-    below another (the office's greeting) may carry twice the `framing` (its contact
-    line too). Not as the first line: two posts that open with the same line more often
-    share an office's greeting ("Halo Sobat Kominfo Kab. Hulu Sungai Tengah!") than a
-    title."""
+    a greeting written in front of it."""
     for whole, title_of in ((a, b), (b, a)):
         if not title_of.lines:
             continue
         title = title_of.lines[0]
         size = title.count(" ") + 1
-        if size < TITLE_TOKENS or line_key(title) in boilerplate:
-            continue
-        if title in whole.lines[1:] and len(whole.tokens) - size <= 2 * framing:
-            return True
-        if len(whole.tokens) - size <= framing and any(
-            ends_with_title(line.split(), title.split()) for line in whole.lines
+        if (
+            size >= TITLE_TOKENS
+            and len(whole.tokens) - size <= framing
+            and any(ends_with_title(line.split(), title.split()) for line in whole.lines)
+            and line_key(title) not in boilerplate
         ):
             return True
     return False
