@@ -122,9 +122,10 @@ def read_picture(image: Image.Image, ocr_lang: str | None) -> tuple[str | None, 
     not run), which the matcher treats differently."""
     if ocr_lang is None or ocr.unavailable(ocr_lang) is not None:
         return None, 0
-    if not textpresence.has_text(image):
+    boxes = textpresence.text_boxes(image)
+    if not boxes:
         return "", 0
-    return ocr.read_text_or_none(image, ocr_lang), 1
+    return ocr.read_text_or_none(image, ocr_lang, boxes), 1
 
 
 def identify(root: Path, path: str, limits: MediaLimits) -> tuple[str, str] | PreparedMedia:

@@ -7,6 +7,12 @@ fallback when `tesserocr` cannot load. Either runs on one thread (`OMP_THREAD_LI
 set before the engine loads): the prepare workers already use every core, and
 tesseract's own OpenMP threads on top of them made OCR slower, not faster.
 
+Tesseract is handed a page of its own (`page`): only the lines the text-presence test
+finds, each turned dark on light. Left with the picture as it is, tesseract lays out
+and recognises a photo's texture too, and reads every light-on-dark line twice (as it
+is, then inverted, when the first reading is unsure): on the posters of the media
+corpus, 40 % of its time (measured in bench/README.md, issue 17).
+
 OCR is optional at run time: when tesseract or the language model is missing, tracer
 says so once (a logged warning and a note in the ingest report) and matches pictures by
 their hashes alone, more strictly (see `MatchPolicy.image_strict_radius`).
@@ -20,12 +26,15 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Sequence
 from typing import Protocol
 
+import numpy as np
 import pytesseract
 from PIL import Image
 
 from tracer.errors import MediaError
+from tracer.media.textpresence import Box, text_boxes
 
 log = logging.getLogger("tracer.ocr")
 LANG = "ind"
@@ -35,6 +44,13 @@ OCR_SIDE = 640
 """Pictures are read at this size on their longer side: headlines stay legible and
 tesseract takes about half the time it needs at 1080 pixels (smaller sizes: see
 docs/media.md)."""
+PAGE = 1
+"""The version of `page` (stored readings made otherwise are read again)."""
+PAD = 0.025
+"""A line's box is read this far around (a share of the picture's longer side, 10 pixels
+of the text-presence copy): ascenders, descenders, a word's last letters."""
+INK_GAP = 40
+"""A pixel this far (of 255) from a box's ground level is ink, or an edge of it."""
 TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/*/tessdata",
     "/usr/share/tessdata",
@@ -197,7 +213,7 @@ def unavailable(lang: str = LANG) -> str | None:
 def params(lang: str = LANG) -> str:
     """What the text read off a picture depends on, stored beside it: a stored reading
     is reused only when these are the same."""
-    return f"{engine(lang).name}/{lang}/side{OCR_SIDE}"
+    return f"{engine(lang).name}/{lang}/side{OCR_SIDE}/page{PAGE}"
 
 
 def ocr_copy(image: Image.Image, side: int = OCR_SIDE) -> Image.Image:
@@ -210,21 +226,80 @@ def ocr_copy(image: Image.Image, side: int = OCR_SIDE) -> Image.Image:
     return grey
 
 
-def read_text(image: Image.Image, lang: str = LANG, side: int = OCR_SIDE) -> str:
-    """The words on a picture, as tesseract reads them (raw; normalise before use); a
-    `MediaError` when tesseract fails or runs out of time."""
-    grey = ocr_copy(image, side)
+def page(grey: Image.Image, boxes: Sequence[Box]) -> Image.Image:
+    """What tesseract reads of `grey`: a white page holding only the `boxes`
+    (`textpresence.text_boxes`, padded by `PAD`), each stretched so that its ground is
+    white and its ink black. A box's ground is its median level; its ink lies on the side
+    where more pixels stand `INK_GAP` away from it (light letters on a dark band are
+    turned). The levels are taken inside the box, where its line is: the padding can
+    reach another band, and a padding never overwrites another line's box."""
+    a = np.asarray(grey, np.uint8)
+    out = np.full_like(a, 255)
+    height, width = a.shape
+    pad = round(PAD * max(width, height))
+    cores = [
+        (round(left * width), round(top * height), round(right * width), round(bottom * height))
+        for left, top, right, bottom in boxes
+    ]
+    luts = [_stretch(a[y0:y1, x0:x1]) for x0, y0, x1, y1 in cores]
+    for (x0, y0, x1, y1), lut in zip(cores, luts, strict=True):
+        if lut is not None:
+            box = (slice(max(0, y0 - pad), y1 + pad), slice(max(0, x0 - pad), x1 + pad))
+            out[box] = lut[a[box]]
+    for (x0, y0, x1, y1), lut in zip(cores, luts, strict=True):
+        if lut is not None:
+            out[y0:y1, x0:x1] = lut[a[y0:y1, x0:x1]]
+    turned = Image.fromarray(out)
+    turned.info.update(grey.info)  # its resolution, for `resolution`
+    return turned
+
+
+_LEVELS = np.arange(256, dtype=np.float32)
+
+
+def _stretch(core: np.ndarray) -> np.ndarray | None:
+    """The levels' map that makes this line's ground white and its ink black; None when
+    it shows no ink."""
+    if core.size == 0:
+        return None
+    cdf = np.cumsum(np.bincount(core.ravel(), minlength=256))
+    ground = int(np.searchsorted(cdf, cdf[-1] / 2))
+    darker = cdf[ground - INK_GAP - 1] if ground > INK_GAP else 0
+    lighter = cdf[-1] - cdf[min(255, ground + INK_GAP)]
+    ink = int(np.searchsorted(cdf, cdf[-1] * (0.97 if lighter > darker else 0.03)))
+    if ink == ground:
+        return None
+    stretch = 255.0 * (1.0 - (_LEVELS - ground) / (ink - ground))
+    return np.clip(stretch, 0, 255).astype(np.uint8)
+
+
+def read_text(
+    image: Image.Image,
+    lang: str = LANG,
+    side: int = OCR_SIDE,
+    boxes: Sequence[Box] | None = None,
+) -> str:
+    """The words on a picture, as tesseract reads them off its `page` (raw; normalise
+    before use): "" without a tesseract call when the text-presence test finds no line
+    (`boxes`, when the caller has them already); a `MediaError` when tesseract fails or
+    runs out of time."""
+    boxes = text_boxes(image) if boxes is None else boxes
+    if not boxes:
+        return ""
+    grey = page(ocr_copy(image, side), boxes)
     try:
         return engine(lang).read(grey)
     except RuntimeError as exc:  # tesserocr's failures
         raise MediaError("(ocr)", f"tesseract failed: {exc}") from None
 
 
-def read_text_or_none(image: Image.Image, lang: str) -> str | None:
+def read_text_or_none(
+    image: Image.Image, lang: str, boxes: Sequence[Box] | None = None
+) -> str | None:
     """`read_text`, or None when tesseract fails on this picture (it is then matched as
     if OCR were off; the failure is logged, the picture's other evidence kept)."""
     try:
-        return read_text(image, lang)
+        return read_text(image, lang, OCR_SIDE, boxes)
     except MediaError as exc:
         log.warning("OCR failed on a picture: %s", exc.reason)
         return None
