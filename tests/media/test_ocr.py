@@ -1,15 +1,19 @@
 """The OCR engine: tesserocr kept loaded reads exactly what the tesseract program reads,
-one engine per thread, the model found where Debian puts it."""
+one engine per thread, the model found where Debian puts it; the page it is handed
+holds the picture's lines only, each dark on light."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tracer.media import ocr
+from tracer.media.textpresence import text_boxes
+from tracer.normalize import normalize_text
 
 from ..media_samples import sm
 
@@ -58,3 +62,38 @@ def test_the_model_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     (tmp_path / "ind.traineddata").write_bytes(b"")
     assert ocr.tessdata_dir("ind") == f"{tmp_path}/"
     assert ocr.tessdata_dir("xx-none") is None
+
+
+def _headline_band(ground: tuple[int, int, int], ink: tuple[int, int, int]) -> Image.Image:
+    """A photo-free picture: one line of words on a band, the rest a flat ground."""
+    picture = Image.new("RGB", (1080, 720), (200, 200, 200))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle([0, 300, 1079, 420], fill=ground)
+    draw.text((60, 325), "Waspada cuaca ekstrem di Merauke", font=sm.font(64), fill=ink)
+    return picture
+
+
+@pytest.mark.parametrize(
+    ("ground", "ink"), [((20, 40, 110), (255, 255, 255)), ((250, 250, 250), (20, 40, 110))]
+)
+def test_the_page_turns_every_line_dark_on_light(
+    ground: tuple[int, int, int], ink: tuple[int, int, int]
+) -> None:
+    picture = _headline_band(ground, ink)
+    boxes = text_boxes(picture)
+    grey = ocr.ocr_copy(picture)
+    levels = np.asarray(ocr.page(grey, boxes))
+    inside = levels[round(grey.height * 330 / 720) : round(grey.height * 390 / 720)]
+    assert np.median(inside) == 255  # the band's ground, light or dark, is white
+    assert inside.min() == 0  # and its letters black
+    assert (levels[: round(grey.height * 0.3)] == 255).all()  # no line above: blank
+
+
+def test_a_light_headline_is_read_off_the_page() -> None:
+    words = normalize_text(ocr.read_text(_headline_band((20, 40, 110), (255, 255, 255)))).tokens
+    assert words == ("waspada", "cuaca", "ekstrem", "di", "merauke")
+
+
+def test_a_picture_without_lines_is_not_read() -> None:
+    assert ocr.read_text(Image.new("RGB", (1080, 1080), (11, 42, 91))) == ""
+    assert ocr.read_text(Image.new("RGB", (640, 640)), boxes=[]) == ""

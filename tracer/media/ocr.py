@@ -46,9 +46,10 @@ tesseract takes about half the time it needs at 1080 pixels (smaller sizes: see
 docs/media.md)."""
 PAGE = 1
 """The version of `page` (stored readings made otherwise are read again)."""
-PAD = 0.025
-"""A line's box is read this far around (a share of the picture's longer side, 10 pixels
-of the text-presence copy): ascenders, descenders, a word's last letters."""
+PAD = (0.04, 0.025)
+"""A line's box is read this far around, across and up and down (shares of the picture's
+longer side; a cell's width and 10 pixels of the text-presence copy): a line's last
+letter, in a cell with too few strokes to count, and its ascenders and descenders."""
 INK_GAP = 40
 """A pixel this far (of 255) from a box's ground level is ink, or an edge of it."""
 TESSDATA_DIRS = (
@@ -236,7 +237,7 @@ def page(grey: Image.Image, boxes: Sequence[Box]) -> Image.Image:
     a = np.asarray(grey, np.uint8)
     out = np.full_like(a, 255)
     height, width = a.shape
-    pad = round(PAD * max(width, height))
+    pad_x, pad_y = (round(p * max(width, height)) for p in PAD)
     cores = [
         (round(left * width), round(top * height), round(right * width), round(bottom * height))
         for left, top, right, bottom in boxes
@@ -244,7 +245,7 @@ def page(grey: Image.Image, boxes: Sequence[Box]) -> Image.Image:
     luts = [_stretch(a[y0:y1, x0:x1]) for x0, y0, x1, y1 in cores]
     for (x0, y0, x1, y1), lut in zip(cores, luts, strict=True):
         if lut is not None:
-            box = (slice(max(0, y0 - pad), y1 + pad), slice(max(0, x0 - pad), x1 + pad))
+            box = (slice(max(0, y0 - pad_y), y1 + pad_y), slice(max(0, x0 - pad_x), x1 + pad_x))
             out[box] = lut[a[box]]
     for (x0, y0, x1, y1), lut in zip(cores, luts, strict=True):
         if lut is not None:
