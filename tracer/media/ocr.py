@@ -10,8 +10,9 @@ tesseract's own OpenMP threads on top of them made OCR slower, not faster.
 Tesseract is handed a page of its own (`page`): only the lines the text-presence test
 finds, each turned dark on light. Left with the picture as it is, tesseract lays out
 and recognises a photo's texture too, and reads every light-on-dark line twice (as it
-is, then inverted, when the first reading is unsure): on the posters of the media
-corpus, 40 % of its time (measured in bench/README.md, issue 17).
+is, then inverted, when the first reading is unsure): reading the page takes 0.69 of
+the time on the media corpus (bench/ocr_page.py). The cleaner text it reads moved some
+matching decisions on 4,000 posts (bench/README.md, issue 17).
 
 OCR is optional at run time: when tesseract or the language model is missing, tracer
 says so once (a logged warning and a note in the ingest report) and matches pictures by
