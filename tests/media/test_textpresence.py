@@ -39,6 +39,11 @@ def test_a_picture_too_small_to_judge_is_left_to_ocr() -> None:
     assert has_text(Image.new("RGB", (12, 6)))
 
 
+def _area(box: tuple[float, float, float, float]) -> float:
+    left, top, right, bottom = box
+    return (right - left) * (bottom - top)
+
+
 def test_a_bare_photo_has_no_text_boxes() -> None:
     assert text_boxes(width(sm.photo("rocket"), 720)) == []
 
@@ -50,7 +55,7 @@ def test_the_boxes_of_a_bannered_photo_lie_in_its_banner() -> None:
     banner_top = 1 - 110 / bannered.height  # `sample_media.bannered`: 110 pixels at the bottom
     inside = [b for b in boxes if b[1] >= banner_top - 0.02]
     assert sum(b[2] - b[0] for b in inside) > 1.5  # the label's rows, most of their width
-    outside = sum((r - l) * (b - t) for l, t, r, b in boxes if (l, t, r, b) not in inside)
+    outside = sum(_area(b) for b in boxes if b not in inside)
     assert outside < 0.01  # the photo's texture: a word-sized stretch at most
 
 
@@ -60,7 +65,7 @@ def test_the_boxes_of_a_poster_cover_its_headline_rows_only_where_words_are() ->
     assert len(boxes) >= 2
     for left, top, right, bottom in boxes:
         assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
-    covered = sum((r - l) * (b - t) for l, t, r, b in boxes)
+    covered = sum(_area(b) for b in boxes)
     assert covered < 0.5  # lines, not the whole poster
 
 
