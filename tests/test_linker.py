@@ -191,6 +191,49 @@ def test_a_copy_matching_two_releases_does_not_merge_them() -> None:
     assert h.family("release") != h.family("follow-up")
 
 
+CONTACT = (
+    "Butuh bantuan? Hubungi layanan Banten di (0254) 123456 atau kunjungi "
+    "diskominfo.bantenprov.go.id setiap hari kerja pukul delapan pagi."
+)
+OTHER_CONTACT = (
+    "Informasi lengkap tersedia di kanal resmi Pemerintah Provinsi Jawa Barat, termasuk "
+    "jadwal layanan keliling dan nomor pengaduan warga."
+)
+
+
+def test_a_title_that_a_stray_copy_also_carries_still_names_its_release() -> None:
+    """A copy framed too heavily to link (greeting, contact line) starts a family of its
+    own with the title; a later title-only copy still finds the release, the one
+    family whose release carries the title line."""
+    h = Harness(central=frozenset({"kominfo"}))
+    h.link("release", "kominfo", RELEASE_TEXT)
+    h.link("stray", "banten", f"Salam sehat!\n{TITLE}\n\n{CONTACT}")
+    assert h.family("stray") != h.family("release")
+    h.link("title", "lebak", TITLE)
+    assert h.family("title") == h.family("release")
+
+
+def test_a_title_the_release_opens_with_beats_a_central_repost_of_it() -> None:
+    """Two releases carry the title: the release itself and a central title-only repost
+    below a greeting (a second content, in a family of its own). A title-only copy
+    goes to the release that opens with the title."""
+    h = Harness(central=frozenset({"kominfo", "kominfo_ig"}))
+    h.link("release", "kominfo", RELEASE_TEXT)
+    h.link("repost", "kominfo_ig", f"Sahabat Kominfo,\n{TITLE}\n\n{CONTACT}")
+    assert h.family("repost") != h.family("release")
+    h.link("title", "lebak", TITLE)
+    assert h.family("title") == h.family("release")
+
+
+def test_a_title_in_two_families_without_a_release_stays_ambiguous() -> None:
+    h = Harness(central=frozenset({"kominfo"}))
+    h.link("one", "banten", f"Salam sehat!\n{TITLE}\n\n{CONTACT}")
+    h.link("two", "jabar", f"Sampurasun!\n{TITLE}\n\n{OTHER_CONTACT}")
+    assert h.family("one") != h.family("two")
+    title = h.link("title", "lebak", TITLE)
+    assert title.matches == []
+
+
 def picture(path: str, key: int, seed: int) -> MediaItem:
     """A picture reduced to one region key and a textured grey grid (one per seed): two
     pictures match when their keys are within `image_radius` and their seeds agree."""

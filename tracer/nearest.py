@@ -27,7 +27,7 @@ from tracer.media.index import MediaIndex
 from tracer.media.match import MediaItem, MediaMatch, match_media
 from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
-from tracer.text.fingerprint import U64, TextFingerprint, line_keys_of
+from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of
 from tracer.text.index import AnchorIndex
 from tracer.text.match import TextSide, accepts, score_pair, verify_pair
 
@@ -296,14 +296,28 @@ class LinkedPosts:
             if len(found) == 1:  # the usual case: one earlier family, no ambiguity
                 votes[found[0]] += 1
                 continue
-            if self._is_habit(found, candidate.account_id) or (
-                (short or anchor in lines) and self._families(found) > 1
-            ):
-                boilerplate.add(anchor)  # this account's habit, or ambiguous
+            if self._is_habit(found, candidate.account_id):
+                boilerplate.add(anchor)  # this account's habit
                 continue
+            if (short or anchor in lines) and self._families(found) > 1:
+                found = self._titled_by(anchor, found) if anchor in lines else []
+                if not found:
+                    boilerplate.add(anchor)  # ambiguous
+                    continue
             for p in found:
                 votes[p] += 1
         return votes, boilerplate, shares_line
+
+    def _titled_by(self, line: int, found: list[int]) -> list[int]:
+        """Of the posts carrying a whole line that several families share, the releases
+        of the one family whose release has it, or the one whose release opens with it:
+        a title that a failed copy (or a central title-only repost) also carries is
+        still its release's title, not a greeting. Empty when that family is not one."""
+        releases = [p for p in found if self._account_of[p] in self._central]
+        if self._families(releases) > 1:
+            texts = self._texts(releases)
+            releases = [p for p in releases if line_key(texts[p].lines[0]) == line]
+        return releases if self._families(releases) == 1 else []
 
     def _choose(self, votes: dict[int, int], shares_line: set[int]) -> list[int]:
         """The best-voted post of each family, best families first; a candidate with a
