@@ -313,3 +313,36 @@ def test_an_office_does_not_copy_its_own_series_of_shots() -> None:
     assert h.family("repost") == h.family("event-1")
     copy = h.link("copy", "bantul", "Info dari tetangga", shot("c1.jpg", tight))
     assert copy.matches and h.family("copy") in (h.family("event-1"), h.family("event-2"))
+
+
+SHORT_TITLE = "Waspada Penipuan Mengatasnamakan Pejabat Kota Balikpapan"
+SHORT_TITLED = (
+    f"{SHORT_TITLE}\n\n"
+    "Pemerintah kota meminta warga tidak menanggapi pesan berantai yang meminta transfer "
+    "dana atas nama pejabat daerah, dan melaporkannya ke kanal aduan resmi."
+)
+
+
+def test_a_release_titled_in_six_words_is_found_by_its_title_only_copies() -> None:
+    h = Harness(central=frozenset({"kominfo"}))
+    h.link("release", "kominfo", SHORT_TITLED)
+    h.link("title", "lebak", f"Halo warga Kab. Lebak!\n*{SHORT_TITLE}* 👉")
+    assert h.family("title") == h.family("release")
+
+
+def test_six_words_that_open_a_copy_are_not_a_title() -> None:
+    """A copy's first line of six words may be a greeting: only a release's is a title."""
+    h = Harness(central=frozenset({"kominfo"}))
+    h.link("local", "banten", SHORT_TITLED)
+    h.link("title", "lebak", f"Halo warga Kab. Lebak!\n*{SHORT_TITLE}* 👉")
+    assert h.family("title") != h.family("local")
+
+
+def test_a_title_after_a_greeting_on_its_line_finds_its_release() -> None:
+    """The title's words are ambiguous (a stray copy carries them too) and the copy's
+    one line is greeting and title: the line's tail is the release's title line."""
+    h = Harness(central=frozenset({"kominfo"}))
+    h.link("release", "kominfo", RELEASE_TEXT)
+    h.link("stray", "banten", f"Salam sehat!\n{TITLE}\n\n{CONTACT}")
+    h.link("title", "malut", f"Halo Sobat Kominfo Maluku Utara! {TITLE} #MalukuUtaraBersinar")
+    assert h.family("title") == h.family("release")

@@ -312,3 +312,20 @@ def test_local_time_labels_indonesian_zones() -> None:
 def test_parse_instant_round_trips_any_offset(moment: datetime, hours: int) -> None:
     shown = moment.astimezone(timezone(timedelta(hours=hours))).isoformat()
     assert parse_instant(shown) == moment
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("Warga Diminta Waspada ℹ️", "warga diminta waspada"),  # NFKC alone: "... waspada i"
+        ("Ⓜ️ Info Pemilu", "info pemilu"),
+        ("Langkah 1️⃣ daftar, 2️⃣ pilih", "langkah daftar pilih"),
+        ("#️⃣ Pemilu ©️ 2024", "pemilu 2024"),
+    ],
+)
+def test_characters_shown_as_emoji_leave_no_letters(raw: str, text: str) -> None:
+    assert normalize_text(raw).text == text
+
+
+def test_stylised_letters_without_emoji_presentation_stay_letters() -> None:
+    assert normalize_text("ⓘ Ⓜ Info").text == "i m info"

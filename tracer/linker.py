@@ -18,7 +18,7 @@ from tracer.candidates import Candidate, Match
 from tracer.nearest import LinkedPosts
 from tracer.strength import is_strong_match, same_content, tier
 from tracer.text.fingerprint import U64
-from tracer.text.match import TextSide, verify_pair
+from tracer.text.match import verify_pair
 
 
 @dataclass(slots=True)
@@ -131,12 +131,7 @@ class Linker(LinkedPosts):
         """The strongest verified match of `candidate` to one stored post, or None."""
         other = self._texts([idx])[idx]
         found: list[Match] = []
-        text = verify_pair(
-            TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines),
-            TextSide(other.post_id, other.tokens, other.anchors, other.lines),
-            set(),
-            self.policy,
-        )
+        text = verify_pair(self._side(candidate), self._side(other), set(), self.policy)
         if text is not None:
             found.append(text)
         if candidate.media and other.media:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from tracer.media.index import MediaIndex
 from tracer.media.match import MediaItem, MediaMatch, match_media
 from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
-from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of
+from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of, line_tail_keys
 from tracer.text.index import AnchorIndex
 from tracer.text.match import TextSide, accepts, score_pair, verify_pair
 
@@ -249,11 +250,11 @@ class LinkedPosts:
         else:
             scored = self._choose(votes, shares_line)
         texts = self._texts(scored)
-        side = TextSide(candidate.post_id, candidate.tokens, candidate.anchors, candidate.lines)
+        side = self._side(candidate)
         near: list[Near] = []
         for p in scored:
             other = texts[p]
-            theirs = TextSide(other.post_id, other.tokens, other.anchors, other.lines)
+            theirs = self._side(other)
             if posts:
                 m = score_pair(side, theirs, boilerplate, self.policy)
                 shorter = min(len(side.tokens), len(theirs.tokens))
@@ -274,6 +275,15 @@ class LinkedPosts:
             ]
         return anchors, postings, near + [Near(p, m, True) for p, m in media]
 
+    def _side(self, candidate: Candidate) -> TextSide:
+        return TextSide(
+            candidate.post_id,
+            candidate.tokens,
+            candidate.anchors,
+            candidate.lines,
+            candidate.account_id in self._central,
+        )
+
     def _vote(
         self, candidate: Candidate, anchors: U64, postings: Postings, short: bool
     ) -> tuple[dict[int, int], set[int], set[int]]:
@@ -281,12 +291,24 @@ class LinkedPosts:
         that are boilerplate for this post, and the posts that share a whole line with it.
 
         A short text, and a whole line, must be unique to one family to count: a greeting
-        line carried by two unrelated copies is framing, not content."""
+        line carried by two unrelated copies is framing, not content. A short text's
+        lines also vote by their tails (`line_tail_keys`), as whole lines: a title after
+        a greeting on one line."""
         lines = set(line_keys_of(candidate.lines))
+        looked_up: Iterable[tuple[int, list[int] | None]] = zip(
+            anchors.tolist(), postings, strict=True
+        )
+        if short:
+            tails = np.array(
+                sorted(set(line_tail_keys(candidate.lines)) - candidate.anchors), np.uint64
+            )
+            lines.update(tails.tolist())
+            found_tails = self.index.lookup(tails, self._common_cap())
+            looked_up = chain(looked_up, zip(tails.tolist(), found_tails, strict=True))
         boilerplate: set[int] = set()
         votes: dict[int, int] = defaultdict(int)
         shares_line: set[int] = set()
-        for anchor, found in zip(anchors.tolist(), postings, strict=True):
+        for anchor, found in looked_up:
             if not found:
                 if found is None:
                     boilerplate.add(anchor)  # carried by too many families: common

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-NORMALIZER_VERSION = 1
+NORMALIZER_VERSION = 2
 
+# A character shown as an emoji: followed by the emoji presentation selector, or a
+# keycap ("ℹ️", "Ⓜ️", "1️⃣"). Removed before NFKC, which would make the first two the
+# letters "i" and "m": a word that the release never had.
+_EMOJI_PRESENTATION = re.compile(".\ufe0f\u20e3?|.\u20e3")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@([\w.]{1,64}\w)")
@@ -72,7 +76,10 @@ def normalize_url(url: str) -> str:
 
 def normalize_text(raw: str) -> NormalText:
     """Fold a caption for comparison; idempotent on its own `text` output."""
-    text = unicodedata.normalize("NFKC", raw)
+    text = raw
+    if "\ufe0f" in text or "\u20e3" in text:
+        text = _EMOJI_PRESENTATION.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
     text = _ZERO_WIDTH.sub("", text)
     urls: list[str] = []
     if "http" in text or "www." in text or "HTTP" in text or "WWW." in text:

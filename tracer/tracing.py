@@ -133,9 +133,9 @@ def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[
     return trace_of(store, ref, policy).to_json()
 
 
-def text_side(post_id: str, norm: NormalText) -> TextSide:
+def text_side(post_id: str, norm: NormalText, release: bool = False) -> TextSide:
     anchors = frozenset(fingerprint_text(norm).anchors.tolist())
-    return TextSide(post_id, norm.tokens, anchors, norm.lines)
+    return TextSide(post_id, norm.tokens, anchors, norm.lines, release)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,7 @@ def _judge(
     mine, theirs = media.get(post.post_id, ()), media.get(source.post_id, ())
     found = edge_evidence(
         text_side(post.post_id, post_text),
-        text_side(source.post_id, source_text),
+        text_side(source.post_id, source_text, source.tier == "central"),
         mine,
         theirs,
         policy,

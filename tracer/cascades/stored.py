@@ -113,6 +113,7 @@ def _side(row: dict[str, Any]) -> TextSide:
         tuple(row["norm_text"].split()),
         frozenset(TextFingerprint.anchors_from_bytes(row["anchors"]).tolist()),
         tuple(row["norm_text"].split("\n")),
+        row["tier"] == "central",
     )
 
 

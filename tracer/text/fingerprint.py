@@ -162,5 +162,17 @@ def line_keys_of(lines: Sequence[str]) -> list[int]:
     return [line_key(line) for line in lines if line.count(" ") + 1 >= LINE_TOKENS]
 
 
+def line_tail_keys(lines: Sequence[str]) -> list[int]:
+    """Keys of each line's tails of `LINE_TOKENS` words or more (the whole line aside),
+    looked up, never stored: a title written after a greeting on the same line ("Halo
+    Sobat Kominfo Maluku Utara! Bayar PBB Kini Bisa …") has the key of the release's
+    title line as one of its tails."""
+    keys: list[int] = []
+    for line in lines:
+        words = line.split()
+        keys.extend(line_key(" ".join(words[i:])) for i in range(1, len(words) - LINE_TOKENS + 1))
+    return keys
+
+
 def fingerprint_text(norm: NormalText) -> TextFingerprint:
     return fingerprint_texts([norm])[0]

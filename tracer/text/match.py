@@ -28,6 +28,8 @@ class TextSide:
     tokens: tuple[str, ...]
     anchors: frozenset[int]
     lines: tuple[str, ...] = ()
+    release: bool = False
+    """A post of a central account: its first line is a title it wrote."""
 
 
 def align(a: Sequence[str], b: Sequence[str], min_run: int) -> tuple[int, float]:
@@ -47,7 +49,11 @@ def align(a: Sequence[str], b: Sequence[str], min_run: int) -> tuple[int, float]
 
 
 TITLE_TOKENS = 7
-"""A title shorter than this is too close to a greeting line to link on its own."""
+"""A title shorter than this is too close to a greeting line to link on its own..."""
+RELEASE_TITLE_TOKENS = 5
+"""...unless it is a release's first line: a greeting opens a copy, not a release. A
+release titled in five or six words ("Waspada Penipuan Mengatasnamakan Pejabat Kota
+Balikpapan") is still found by its title-only copies."""
 
 
 def carries_title(
@@ -62,7 +68,7 @@ def carries_title(
         title = title_of.lines[0]
         size = title.count(" ") + 1
         if (
-            size >= TITLE_TOKENS
+            size >= (RELEASE_TITLE_TOKENS if title_of.release else TITLE_TOKENS)
             and len(whole.tokens) - size <= framing
             and any(ends_with_title(line.split(), title.split()) for line in whole.lines)
             and line_key(title) not in boilerplate
