@@ -75,14 +75,12 @@ class AnchorIndex:
         base = self._posts
         recent_of = self._delta.get
         for a, start, stop in zip(anchors.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            if stop - start > cap:  # over the cap before recent additions: most anchors
+                out.append(None)
+                continue
             recent = recent_of(a)
-            if recent is None:  # the usual case: nothing added since the last compaction
-                if stop == start:
-                    out.append([])
-                elif stop - start > cap:
-                    out.append(None)
-                else:
-                    out.append(base[start:stop].tolist())
+            if recent is None:
+                out.append(base[start:stop].tolist() if stop > start else [])
             elif stop - start + len(recent) > cap:
                 out.append(None)
             else:
