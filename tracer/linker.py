@@ -52,14 +52,13 @@ class Linker(LinkedPosts):
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
         # shared template phrases grow common and stop linking.
         dedupe = any(is_strong_match(m, self.policy) for _, m in matches)
+        family_of = self._family_of.__getitem__
         indexed = [
             a
             for a, found in zip(anchors.tolist(), postings, strict=True)
-            if found is not None
-            and not (dedupe and any(self._family_of[p] == family for p in found))
+            if found is not None and not (dedupe and family in map(family_of, found))
         ]
-        for a in indexed:
-            self.index.add(a, idx)
+        self.index.add_all(indexed, idx)
         self._account_of[idx] = self._account_names.setdefault(
             candidate.account_id, candidate.account_id
         )

@@ -10,11 +10,13 @@ older posts (a backfill, an export read newest first) is settled by a relink.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any, Protocol
 
 from tracer.candidates import Candidate, Match
@@ -25,13 +27,15 @@ from tracer.linker import Linker
 from tracer.linkstate import pack, unpack
 from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.store import Store
+from tracer.store import LinkReader, Store
 from tracer.store.generation import Generation
 from tracer.store.rows import LinkRow
 from tracer.store.snapshots import Stamp
 from tracer.text.fingerprint import TextFingerprint
 
 RELINK_CHUNK = 5000
+RELINK_ROWS_KEPT = 100_000
+"""Rows a relink keeps after reading them (`_KeptRows`): ~1 KB each."""
 SNAPSHOT = "linker"
 """The name the searcher's linker is stored under (`tracer.store.snapshots`)."""
 SNAPSHOT_BEHIND = 20_000
@@ -48,14 +52,18 @@ def candidate_from_row(
     norm_text: str,
     anchors: bytes,
     media: tuple[MediaItem, ...] = (),
+    *,
+    intern: bool = True,
 ) -> Candidate:
     # Words are interned: the linker caches thousands of candidates written in one
     # vocabulary, and one copy of each word keeps that cache a fraction of the size.
+    # (A third of the cost of a candidate: `intern` False for one used once and dropped.)
+    words = norm_text.split()
     return Candidate(
         idx,
         post_id,
         account_id,
-        tuple(map(sys.intern, norm_text.split())),
+        tuple(map(sys.intern, words)) if intern else tuple(words),
         frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
         tuple(norm_text.split("\n")),
         media,
@@ -68,16 +76,19 @@ class RowReader(Protocol):
     def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]: ...
 
 
-def _fetcher(store: Store, reader: RowReader) -> Callable[[Iterable[int]], dict[int, Candidate]]:
+def _fetcher(
+    store: Store, reader: RowReader, *, intern: bool = True
+) -> Callable[[Iterable[int]], dict[int, Candidate]]:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
         rows = reader.rows(idxs)
         media = store.media.items_for(i for i, r in rows.items() if r.has_media)
         return {
             i: candidate_from_row(
-                r.idx, r.post_id, r.account_id, r.norm_text, r.anchors, media.get(i, ())
+                r.idx, r.post_id, r.account_id, r.norm_text, r.anchors, media.get(i, ()),
+                intern=intern,
             )
             for i, r in rows.items()
-        }
+        }  # fmt: skip
 
     return fetch
 
@@ -122,16 +133,45 @@ def relink(store: Store, policy: MatchPolicy) -> int:
     fingerprints (nothing is decoded again), matches, families and cascades rebuilt,
     under the store's writer lock. Returns the number of
     posts."""
-    with store.writer():
+    with store.writer(), fewer_collections():
         return _relink(store, policy)
+
+
+GC_THRESHOLDS = (100_000, 50, 1000)
+"""The collector's thresholds while linking (Python's defaults: 700, 10, 10)."""
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, int, int] = (700, 10, 10)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Cyclic garbage collection seldom while linking. The linker allocates millions of
+    small containers (candidates, postings, votes, sets of anchors) that are freed by
+    reference counting, and the collector's passes over a heap of that many objects
+    cost ~12 % of a relink's CPU (100k posts). The process's thresholds come back
+    when the last user leaves."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(*GC_THRESHOLDS)
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 def _relink(store: Store, policy: MatchPolicy) -> int:
     order = store.reset_links()
-    reader = store.link_reader()
+    reader = _KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
     try:
         linker = make_linker(store, policy, reader, load=False)
-        fetch = _fetcher(store, reader)
+        fetch = _fetcher(store, reader, intern=False)  # each post, for its own turn only
         for start in range(0, len(order), RELINK_CHUNK):
             idxs = order[start : start + RELINK_CHUNK]
             rows = fetch(idxs)
@@ -155,6 +195,40 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
         reader.close()
     refresh_cascades(store, policy)
     return len(order)
+
+
+class _KeptRows:
+    """A relink's reader that keeps the last `size` rows it read: a post is read once for
+    its own turn, and a copy published soon after asks for it again as a candidate
+    (beyond the linker's cache of built candidates); a look-up of a few rows costs
+    several times what reading them in the chunk did. The rows do not change during
+    a relink."""
+
+    def __init__(self, reader: LinkReader, size: int) -> None:
+        self._reader = reader
+        self._size = size
+        self._kept: dict[int, LinkRow] = {}
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        out: dict[int, LinkRow] = {}
+        missing: list[int] = []
+        for i in idxs:
+            row = self._kept.get(i)
+            if row is None:
+                missing.append(i)
+            else:
+                out[i] = row
+        if missing:
+            read = self._reader.rows(missing)
+            self._kept.update(read)
+            out.update(read)
+            if len(self._kept) > self._size:  # the oldest read first
+                for stale in list(islice(self._kept, len(self._kept) - self._size)):
+                    del self._kept[stale]
+        return out
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 class Searcher:

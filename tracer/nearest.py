@@ -15,10 +15,11 @@ nothing here does I/O.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -286,7 +287,7 @@ class LinkedPosts:
 
     def _vote(
         self, candidate: Candidate, anchors: U64, postings: Postings, short: bool
-    ) -> tuple[dict[int, int], set[int], set[int]]:
+    ) -> tuple[Counter[int], set[int], set[int]]:
         """Votes for earlier posts (one per distinctive anchor they share), the anchors
         that are boilerplate for this post, and the posts that share a whole line with it.
 
@@ -306,29 +307,30 @@ class LinkedPosts:
             found_tails = self.index.lookup(tails, self._common_cap())
             looked_up = chain(looked_up, zip(tails.tolist(), found_tails, strict=True))
         boilerplate: set[int] = set()
-        votes: dict[int, int] = defaultdict(int)
+        voters: list[int] = []  # a post once per anchor it gets a vote for; counted in C
         shares_line: set[int] = set()
         for anchor, found in looked_up:
             if not found:
                 if found is None:
                     boilerplate.add(anchor)  # carried by too many families: common
                 continue
-            if anchor in lines:
+            in_line = anchor in lines
+            if in_line:
                 shares_line.update(found)
             if len(found) == 1:  # the usual case: one earlier family, no ambiguity
-                votes[found[0]] += 1
+                voters.append(found[0])
                 continue
-            if self._is_habit(found, candidate.account_id):
-                boilerplate.add(anchor)  # this account's habit
+            ambiguous = (short or in_line) and self._families(found) > 1
+            if (ambiguous and not in_line) or self._is_habit(found, candidate.account_id):
+                boilerplate.add(anchor)  # ambiguous, or this account's habit
                 continue
-            if (short or anchor in lines) and self._families(found) > 1:
-                found = self._titled_by(anchor, found) if anchor in lines else []
+            if ambiguous:
+                found = self._titled_by(anchor, found)
                 if not found:
-                    boilerplate.add(anchor)  # ambiguous
+                    boilerplate.add(anchor)  # a line of several families
                     continue
-            for p in found:
-                votes[p] += 1
-        return votes, boilerplate, shares_line
+            voters.extend(found)
+        return Counter(voters), boilerplate, shares_line
 
     def _titled_by(self, line: int, found: list[int]) -> list[int]:
         """Of the posts carrying a whole line that several families share, the releases
@@ -341,23 +343,29 @@ class LinkedPosts:
             releases = [p for p in releases if line_key(texts[p].lines[0]) == line]
         return releases if self._families(releases) == 1 else []
 
-    def _choose(self, votes: dict[int, int], shares_line: set[int]) -> list[int]:
+    def _choose(self, votes: Mapping[int, int], shares_line: set[int]) -> list[int]:
         """The best-voted post of each family, best families first; a candidate with a
         small share of the best one's votes cannot reach the anchor containment the policy
         asks for and is not verified, unless it shares a whole line (maybe a title)."""
-        best_per_family: dict[int, int] = {}
-        for p, n in votes.items():
-            fam = self._family_of[p]
-            held = best_per_family.get(fam)
-            if held is None or (n, -p) > (votes[held], -held):
-                best_per_family[fam] = p
-        chosen = sorted(best_per_family.values(), key=lambda p: (-votes[p], p))
+        # Most votes first, then the lower post number (the sort is stable): the first
+        # post seen of a family is its best, and only the first `max_candidates`
+        # families are wanted.
+        ordered = sorted(sorted(votes), key=votes.__getitem__, reverse=True)
+        wanted = self.policy.max_candidates
+        family_of = self._family_of
+        seen: set[int] = set()
+        chosen: list[int] = []
+        for p in ordered:
+            fam = family_of[p]
+            if fam not in seen:
+                seen.add(fam)
+                chosen.append(p)
+                if len(chosen) == wanted:
+                    break
         if not chosen:
             return []
         floor = votes[chosen[0]] * self.policy.min_vote_share
-        return [
-            p for p in chosen[: self.policy.max_candidates] if votes[p] >= floor or p in shares_line
-        ]
+        return [p for p in chosen if votes[p] >= floor or p in shares_line]
 
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
         """Earlier posts whose media this post's media copy: candidates from the media
@@ -415,11 +423,18 @@ class LinkedPosts:
         """Whether `account` already used this anchor in two or more families: its
         signature or greeting, which says nothing about where a new post came from. One
         earlier use is still evidence (an office re-posting its own text)."""
-        own = [p for p in postings if self._account_of[p] == account]
-        return len(own) >= 2 and self._families(own) >= 2
+        if len(postings) < 2:
+            return False
+        accounts = itemgetter(*postings)(self._account_of)
+        if accounts.count(account) < 2:
+            return False
+        own = [p for p, a in zip(postings, accounts, strict=True) if a == account]
+        return self._families(own) >= 2
 
     def _families(self, postings: list[int]) -> int:
-        return len({self._family_of[p] for p in postings})
+        if len(postings) <= 1:
+            return len(postings)
+        return len(set(itemgetter(*postings)(self._family_of)))
 
     def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
         return self._candidates.get(idxs)

@@ -18,7 +18,7 @@ from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.engines import Engine
 from tracer.errors import RecordError
 from tracer.linker import Linker
-from tracer.linking import make_linker, match_rows_of, relink
+from tracer.linking import fewer_collections, make_linker, match_rows_of, relink
 from tracer.media import ocr
 from tracer.media.signals import media_params
 from tracer.normalize import normalize_url
@@ -103,11 +103,12 @@ def _one_writer(
 ) -> Callable[Concatenate[Store, P], IngestReport]:
     """Run an ingest under its store's writer lock (`tracer.store.writelock`), from its first
     read of the store's state to its last commit; a caller that holds the lock already
-    (to bound the wait) keeps it."""
+    (to bound the wait) keeps it. Garbage is collected seldom meanwhile, as in a relink
+    (`fewer_collections`)."""
 
     @functools.wraps(run)
     def locked(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> IngestReport:
-        with store.writer():
+        with store.writer(), fewer_collections():
             return run(store, *args, **kwargs)
 
     return locked

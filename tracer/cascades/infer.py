@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 from tracer.models import Tier
 from tracer.policy import MatchPolicy
@@ -24,6 +25,14 @@ from tracer.policy import MatchPolicy
 MIN_CORE_ANCHORS = 4
 """A core with fewer anchors than this (a bare picture, a one-line caption) gives no
 text to edit: every caption of its family counts as edits."""
+
+
+@cache
+def _edit_weight(hashtag: bool, carried_by: int) -> Fraction:
+    """An edit's weight: a hashtag half a word's, less when many copies carry it. Few
+    distinct values, and a family has thousands of edits: each is built once."""
+    base = Fraction(1, 2) if hashtag else Fraction(1)
+    return base * min(Fraction(1), Fraction(2, carried_by))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +90,7 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
         # carry (a greeting template several offices use) says little about which.
         # Exact fractions: a sum of float weights over a set depends on the set's
         # iteration order (1.4999999999999998 or 1.5 against a 1.5 threshold).
-        base = Fraction(1, 2) if isinstance(edit, tuple) else Fraction(1)
-        edit_weight[edit] = base * min(Fraction(1), Fraction(2, count))
+        edit_weight[edit] = _edit_weight(isinstance(edit, tuple), count)
 
     carriers: dict[object, list[Member]] = defaultdict(list)
     latest_by_account: dict[str, Member] = {}

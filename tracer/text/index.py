@@ -73,23 +73,30 @@ class AnchorIndex:
             lo = hi = np.zeros(len(anchors), np.int64)
         out: list[list[int] | None] = []
         base = self._posts
+        recent_of = self._delta.get
         for a, start, stop in zip(anchors.tolist(), lo.tolist(), hi.tolist(), strict=True):
-            recent = self._delta.get(a)
-            count = stop - start + (len(recent) if recent else 0)
-            if count > cap:
+            if stop - start > cap:  # over the cap before recent additions: most anchors
                 out.append(None)
-            elif count == 0:
-                out.append([])
+                continue
+            recent = recent_of(a)
+            if recent is None:
+                out.append(base[start:stop].tolist() if stop > start else [])
+            elif stop - start + len(recent) > cap:
+                out.append(None)
             else:
-                found = base[start:stop].tolist() if stop > start else []
-                if recent:
-                    found.extend(recent)
-                out.append(found)
+                out.append(base[start:stop].tolist() + recent if stop > start else list(recent))
         return out
 
     def add(self, anchor: int, post: int) -> None:
         self._delta.setdefault(anchor, []).append(post)
         self._delta_size += 1
+
+    def add_all(self, anchors: list[int], post: int) -> None:
+        """`add` of each anchor (one call a post, not one an anchor)."""
+        held = self._delta.setdefault
+        for anchor in anchors:
+            held(anchor, []).append(post)
+        self._delta_size += len(anchors)
 
     def compact(self, min_size: int = 200_000) -> None:
         """Merge recent additions into the sorted arrays once there are enough of them

@@ -10,7 +10,7 @@ hashtags, truncate, or keep only the title.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
@@ -100,11 +100,19 @@ def ends_with_title(line: Sequence[str], title: Sequence[str]) -> bool:
 def anchor_overlap(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int]
 ) -> tuple[int, float]:
-    """Distinctive anchors the two share, and that count over the smaller side's."""
-    a_own = a.anchors - boilerplate
-    b_own = b.anchors - boilerplate
-    shared = len(a_own & b_own)
-    smaller = min(len(a_own), len(b_own))
+    """Distinctive anchors the two share, and that count over the smaller side's.
+
+    Counted by intersections, which run over the smaller set, rather than by building
+    each side's set of distinctive anchors: this runs for every candidate pair."""
+    both = a.anchors & b.anchors
+    if boilerplate:
+        shared = len(both) - len(both & boilerplate)
+        smaller = min(
+            len(a.anchors) - len(a.anchors & boilerplate),
+            len(b.anchors) - len(b.anchors & boilerplate),
+        )
+    else:
+        shared, smaller = len(both), min(len(a.anchors), len(b.anchors))
     return shared, shared / smaller if smaller else 0.0
 
 
@@ -115,7 +123,31 @@ def score_pair(
     policy: MatchPolicy = DEFAULT_POLICY,
 ) -> TextMatch:
     """Scores of `a` against `b`, whether or not they pass the policy."""
-    shared, anchor_containment = anchor_overlap(a, b, boilerplate)
+    return _scored(a, b, boilerplate, policy, anchor_overlap(a, b, boilerplate))
+
+
+def _scored(
+    a: TextSide,
+    b: TextSide,
+    boilerplate: frozenset[int] | set[int],
+    policy: MatchPolicy,
+    overlap: tuple[int, float],
+) -> TextMatch:
+    """`score_pair`, with the anchor overlap already counted (`verify_pair` has it)."""
+    match = _unrated(a, b, boilerplate, policy, overlap)
+    return replace(match, ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)))
+
+
+def _unrated(
+    a: TextSide,
+    b: TextSide,
+    boilerplate: frozenset[int] | set[int],
+    policy: MatchPolicy,
+    overlap: tuple[int, float],
+) -> TextMatch:
+    """The scores but the Indel ratio (0): what `accepts` decides by. Most pairs that
+    reach the alignment are rejected, and the ratio costs as much as the alignment."""
+    shared, anchor_containment = overlap
     matched, density = align(a.tokens, b.tokens, policy.min_run)
     shorter = min(len(a.tokens), len(b.tokens))
     return TextMatch(
@@ -127,7 +159,7 @@ def score_pair(
         anchor_containment=anchor_containment,
         title=carries_title(a, b, boilerplate, policy.max_framing),
         shared_anchors=shared,
-        ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)),
+        ratio=0.0,
     )
 
 
@@ -163,10 +195,11 @@ def is_close(match: TextMatch, policy: MatchPolicy) -> bool:
 def verify_pair(
     a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
 ) -> TextMatch | None:
-    shared, anchor_containment = anchor_overlap(a, b, boilerplate)
+    overlap = shared, anchor_containment = anchor_overlap(a, b, boilerplate)
     weak = anchor_containment < policy.min_anchor_containment and shared < policy.close_shared
     if (shared == 0 or weak) and not carries_title(a, b, boilerplate, policy.max_framing):
         return None  # cheap rejection before the alignment, which costs more
-    match = score_pair(a, b, boilerplate, policy)
-    shorter = min(len(a.tokens), len(b.tokens))
-    return match if accepts(match, shorter, policy) else None
+    match = _unrated(a, b, boilerplate, policy, overlap)
+    if not accepts(match, min(len(a.tokens), len(b.tokens)), policy):
+        return None
+    return replace(match, ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)))
