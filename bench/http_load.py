@@ -14,6 +14,10 @@ keep-alive connection with a minimal HTTP/1.1 exchange, so the client costs litt
 the two cores the server also needs. Baseline, same run and load: `GET /livez`, the
 framework's floor (no database). Bounded: `--requests` per route and `--seconds` each,
 in `--rounds` interleaved rounds (the machine is shared: the median round is reported).
+Each round also says what a request cost in CPU milliseconds: this process (the
+clients), the servers, and every `postgres` process on the machine (other users'
+backends included: an upper bound), and how busy the cores were meanwhile (1.0: all of
+them all the time), to tell a slow route from a saturated machine.
 """
 
 from __future__ import annotations
