@@ -14,6 +14,10 @@ keep-alive connection with a minimal HTTP/1.1 exchange, so the client costs litt
 the two cores the server also needs. Baseline, same run and load: `GET /livez`, the
 framework's floor (no database). Bounded: `--requests` per route and `--seconds` each,
 in `--rounds` interleaved rounds (the machine is shared: the median round is reported).
+Each round also says what a request cost in CPU milliseconds: this process (the
+clients), the servers, and every `postgres` process on the machine (other users'
+backends included: an upper bound), and how busy the cores were meanwhile (1.0: all of
+them all the time), to tell a slow route from a saturated machine.
 """
 
 from __future__ import annotations
@@ -210,6 +214,52 @@ def start_server(
     raise RuntimeError("server did not become ready")
 
 
+def cpu_snapshot(servers: list[subprocess.Popen[bytes]]) -> dict[str, float]:
+    """CPU seconds so far of this process (the clients), of the servers, of every
+    PostgreSQL process (backends and the server's own), and of the whole machine
+    (busy and all, from /proc/stat)."""
+    import psutil
+
+    def pg_cpu() -> dict[int, float]:
+        found = {}
+        for p in psutil.process_iter(["name"]):
+            if p.info["name"] == "postgres":
+                try:
+                    t = p.cpu_times()
+                except psutil.Error:
+                    continue
+                found[p.pid] = t.user + t.system
+        return found
+
+    own = psutil.Process().cpu_times()
+    machine = psutil.cpu_times()
+    total = sum(machine)
+    snap = {
+        "client": own.user + own.system,
+        "servers": sum(_cpu_seconds(s.pid) for s in servers),
+        "machine_busy": total - machine.idle - machine.iowait,
+        "machine_all": total,
+    }
+    snap.update({f"pg{pid}": t for pid, t in pg_cpu().items()})
+    return snap
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float], run: Result) -> dict[str, float]:
+    """CPU milliseconds a request of `run` cost the clients, the servers and PostgreSQL,
+    and how busy the machine's cores were meanwhile (1.0: every core all the time)."""
+    n = max(len(run.latencies), 1)
+    pg = sum(t - before.get(k, 0.0) for k, t in after.items() if k.startswith("pg"))
+    all_ = after["machine_all"] - before["machine_all"]
+    return {
+        "client_cpu_ms": round((after["client"] - before["client"]) * 1000 / n, 3),
+        "server_cpu_ms": round((after["servers"] - before["servers"]) * 1000 / n, 3),
+        "pg_cpu_ms": round(pg * 1000 / n, 3),
+        "machine_busy": round((after["machine_busy"] - before["machine_busy"]) / all_, 3)
+        if all_
+        else 0.0,
+    }
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU seconds (user and system) of a server and its worker processes so far."""
     import psutil
@@ -258,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         rounds: dict[str, list[dict[str, float | int | str]]] = {r: [] for r in routes}
         for _ in range(args.rounds):  # interleaved, so a burst of other load hits every route
             for route, paths in routes.items():
+                before = cpu_snapshot(servers)
                 run = asyncio.run(
                     load(
                         "127.0.0.1",
@@ -269,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                         args.seconds,
                     )
                 )
-                rounds[route].append(run.summary())
+                rounds[route].append(run.summary() | cpu_spent(before, cpu_snapshot(servers), run))
         results = [
             sorted(runs, key=lambda r: float(r["rps"]))[len(runs) // 2] for runs in rounds.values()
         ]
@@ -290,12 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'route':24} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'max ms':>7} {'5xx':>4} {'vs baseline':>11}"
+        f"{'max ms':>7} {'5xx':>4} {'vs baseline':>11}  CPU ms/request: client server pg; busy"
     )
     for r in results:
         print(
             f"{r['route']:24} {r['requests']:>8} {r['rps']:>8} {r['p50_ms']:>7} {r['p95_ms']:>7} "
             f"{r['p99_ms']:>7} {r['max_ms']:>7} {r['5xx']:>4} {float(r['rps']) / baseline:>10.2f}x"
+            f"  {r['client_cpu_ms']} {r['server_cpu_ms']} {r['pg_cpu_ms']}; {r['machine_busy']}"
         )
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)

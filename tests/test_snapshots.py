@@ -200,3 +200,15 @@ def test_pack_refuses_what_it_did_not_write() -> None:
     for bad in (b"", body[:10], b"XXXX" + body[4:], body[:-3], body[:-1] + bytes([body[-1] ^ 1])):
         with pytest.raises(SnapshotError):
             unpack(bad)
+
+
+def test_opened_families_share_the_posts_int_objects_or_fall_back() -> None:
+    from tracer.nearest import _shared
+
+    posts = np.array([1000, 2000, 3000], np.int32)
+    objects = posts.tolist()
+    shared = _shared(objects, posts, np.array([1000, 1000, 3000], np.int32))
+    assert shared == [1000, 1000, 3000]
+    assert shared[1] is objects[0] and shared[2] is objects[2]
+    assert _shared(objects, posts, np.array([1000, 4000, 2500], np.int32)) == [1000, 4000, 2500]
+    assert _shared([], posts[:0], posts[:0]) == []

@@ -113,7 +113,8 @@ class LinkedPosts:
         """Hold `state` (a snapshot's), as `load` and `load_media` would have built it:
         the indexes as they are, the dictionaries of families and accounts from the
         arrays, in post order like `load`."""
-        posts, families = state.posts.tolist(), state.families.tolist()
+        posts = state.posts.tolist()
+        families = _shared(posts, state.posts, state.families)
         self._family_of = dict(zip(posts, families, strict=True))
         self._account_names = {name: name for name in state.account_names}
         names = list(self._account_names)
@@ -122,13 +123,13 @@ class LinkedPosts:
         )
         self._release_of = {int(f): int(i) for f, i in state.releases.tolist()}
         order = np.argsort(state.families, kind="stable")  # members in post order
-        by_family, members = state.families[order], state.posts[order]
+        by_family = state.families[order]
         first = np.ones(len(by_family), bool)
         first[1:] = by_family[1:] != by_family[:-1]
         starts = np.flatnonzero(first)
         ends = np.append(starts[1:], len(by_family))
         shared = ends - starts > 1
-        member_list = members.tolist()
+        member_list = list(map(posts.__getitem__, order.tolist()))
         self._members = {
             family: member_list[a:b]
             for family, a, b in zip(
@@ -438,3 +439,16 @@ class LinkedPosts:
 
     def _texts(self, idxs: list[int]) -> dict[int, Candidate]:
         return self._candidates.get(idxs)
+
+
+def _shared(objects: list[int], posts: np.ndarray, numbers: np.ndarray) -> list[int]:
+    """`numbers` (post numbers, such as families) as a list of the very int objects of
+    `objects` (`posts` as a list; `posts` ascending) where a number is one of the posts,
+    as `load` leaves them: a million posts' families and members would otherwise hold a
+    second and a third million ints (~32 MB each)."""
+    if not len(posts):
+        return numbers.tolist()  # type: ignore[no-any-return]
+    at = np.minimum(np.searchsorted(posts, numbers), len(posts) - 1)
+    if not bool((posts[at] == numbers).all()):  # a family not among the posts
+        return numbers.tolist()  # type: ignore[no-any-return]
+    return list(map(objects.__getitem__, at.tolist()))
