@@ -123,18 +123,11 @@ def score_pair(
     policy: MatchPolicy = DEFAULT_POLICY,
 ) -> TextMatch:
     """Scores of `a` against `b`, whether or not they pass the policy."""
-    return _scored(a, b, boilerplate, policy, anchor_overlap(a, b, boilerplate))
+    return _rated(_unrated(a, b, boilerplate, policy, anchor_overlap(a, b, boilerplate)), a, b)
 
 
-def _scored(
-    a: TextSide,
-    b: TextSide,
-    boilerplate: frozenset[int] | set[int],
-    policy: MatchPolicy,
-    overlap: tuple[int, float],
-) -> TextMatch:
-    """`score_pair`, with the anchor overlap already counted (`verify_pair` has it)."""
-    match = _unrated(a, b, boilerplate, policy, overlap)
+def _rated(match: TextMatch, a: TextSide, b: TextSide) -> TextMatch:
+    """`match` with its Indel ratio, for people (no rule reads it)."""
     return replace(match, ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)))
 
 
@@ -202,4 +195,4 @@ def verify_pair(
     match = _unrated(a, b, boilerplate, policy, overlap)
     if not accepts(match, min(len(a.tokens), len(b.tokens)), policy):
         return None
-    return replace(match, ratio=fuzz.ratio(" ".join(a.tokens), " ".join(b.tokens)))
+    return _rated(match, a, b)
