@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
-from tracer import service
+from tracer import linking, service
 from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.linking import relink
 from tracer.policy import MatchPolicy
@@ -135,5 +135,41 @@ def test_relink_gives_the_same_answer_and_changes_nothing_twice(
         assert snapshot(db) == reference
         relink(store, MatchPolicy())
         assert snapshot(db) == reference
+    finally:
+        store.close()
+
+
+def test_the_linkers_caches_do_not_change_the_answer(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caches a few rows and candidates deep: every look-up past them goes to the store,
+    in an ingest of shuffled lines (stored, then relinked) as in the reference's."""
+    monkeypatch.setattr(linking, "RELINK_ROWS_KEPT", 3)
+    monkeypatch.setattr(linking, "ROWS_ASKED", 5)
+    monkeypatch.setattr(linking, "BATCH_CANDIDATES", 4)
+    monkeypatch.setattr(service, "BATCH_CANDIDATES", 4)
+    shuffled = lines[:]
+    random.Random(3).shuffle(shuffled)
+    assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=300) == reference
+
+
+def test_rows_asked_for_are_read_once(tmp_path: Path, lines: list[bytes]) -> None:
+    db = tmp_path / "t.db"
+    ingest(db, _write(tmp_path / "c", lines[:50]))
+    store = Store.open(db)
+    try:
+        reader = store.link_reader()
+        read: list[list[int]] = []
+        inner = reader.rows
+        reader.rows = lambda idxs: read.append(sorted(idxs)) or inner(idxs)  # type: ignore[method-assign]
+        kept = linking.KeptRows(reader, recent=1, asked=4)
+        assert set(kept.turn().rows([1, 2, 3])) == {1, 2, 3}
+        assert set(kept.rows([3, 4])) == {3, 4}  # 3 read for its turn, the last kept
+        assert set(kept.rows([4, 5, 6])) == {4, 5, 6}  # 4 asked for before
+        assert read == [[1, 2, 3], [4], [5, 6]]
+        kept.rows([2])  # past `asked`: the least recently asked for (3, 4) are dropped
+        kept.rows([3, 4])  # 3 is still the last read for its turn
+        assert read[3:] == [[2], [4]]
+        kept.close()
     finally:
         store.close()

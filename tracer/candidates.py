@@ -22,6 +22,7 @@ from tracer.text.index import AnchorIndex
 
 Match = TextMatch | MediaMatch
 CACHE_SIZE = 30_000
+"""Built candidates a long-lived linker keeps (a service's searcher): ~3.5 KB each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +46,11 @@ class Candidates:
     """Candidates by post number: this batch's, held until the batch is stored, then
     fetched from the store through `fetch`. Recently verified ones are kept, least
     recently used first: a popular release is fetched once, not per copy, and memory
-    stays bounded (`CACHE_SIZE`). Thread-safe: the service's threads share one."""
+    stays bounded (`size`). Thread-safe: the service's threads share one."""
 
-    def __init__(self, fetch: Fetch) -> None:
+    def __init__(self, fetch: Fetch, size: int = CACHE_SIZE) -> None:
         self._fetch = fetch
+        self._size = size
         self._pending: dict[int, Candidate] = {}
         self._cache: dict[int, Candidate] = {}
         self._lock = threading.Lock()
@@ -77,8 +79,8 @@ class Candidates:
             fetched = self._fetch(missing)
             with self._lock:
                 self._cache.update(fetched)
-                if len(self._cache) > CACHE_SIZE:  # drop the least recently used quarter
-                    for stale in list(islice(self._cache, len(self._cache) - CACHE_SIZE * 3 // 4)):
+                if len(self._cache) > self._size:  # drop the least recently used quarter
+                    for stale in list(islice(self._cache, len(self._cache) - self._size * 3 // 4)):
                         del self._cache[stale]
             out.update(fetched)
         return out

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, Protocol
 
-from tracer.candidates import Candidate, Match
+from tracer.candidates import CACHE_SIZE, Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.errors import SnapshotError
 from tracer.evidence import Evidence
@@ -35,7 +35,17 @@ from tracer.text.fingerprint import TextFingerprint
 
 RELINK_CHUNK = 5000
 RELINK_ROWS_KEPT = 100_000
-"""Rows a relink keeps after reading them (`_KeptRows`): ~1 KB each."""
+"""Rows a relink keeps after reading them for their own turn (`KeptRows`): ~1 KB each."""
+ROWS_ASKED = 300_000
+"""Rows an ingest or a relink keeps once a post asked for them as a candidate: ~1 KB
+each. Half of a large corpus's posts are asked for again and again, months of posts
+apart (the best post of a family that shares a phrase), further back than any cache
+of built candidates reaches: reading one again costs several times rebuilding it."""
+BATCH_CANDIDATES = 100_000
+"""Built candidates an ingest or a relink keeps (~3.5 KB each), where a long-lived
+searcher keeps `CACHE_SIZE`: the memory is given back when the ingest ends. At 300k
+posts, 30k -> 100k (with `ROWS_ASKED`) took the relink's candidate texts from 125 to
+~40 µs a post (bench/README, "Text linking speed")."""
 SNAPSHOT = "linker"
 """The name the searcher's linker is stored under (`tracer.store.snapshots`)."""
 SNAPSHOT_BEHIND = 20_000
@@ -99,10 +109,16 @@ def central_accounts(store: Store) -> frozenset[str]:
 
 
 def make_linker(
-    store: Store, policy: MatchPolicy, reader: RowReader, *, load: bool = True
+    store: Store,
+    policy: MatchPolicy,
+    reader: RowReader,
+    *,
+    load: bool = True,
+    cache_size: int = CACHE_SIZE,
 ) -> Linker:
-    """A linker over the stored posts (`load` False: an empty one, for a relink)."""
-    linker = Linker(policy, _fetcher(store, reader), central_accounts(store))
+    """A linker over the stored posts (`load` False: an empty one, for a relink) that
+    keeps `cache_size` built candidates."""
+    linker = Linker(policy, _fetcher(store, reader), central_accounts(store), cache_size)
     if load:
         linker.load(store.iter_link_state())
         linker.load_media(store.media.iter_items())
@@ -168,10 +184,10 @@ def fewer_collections() -> Iterator[None]:
 
 def _relink(store: Store, policy: MatchPolicy) -> int:
     order = store.reset_links()
-    reader = _KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
+    reader = KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
     try:
-        linker = make_linker(store, policy, reader, load=False)
-        fetch = _fetcher(store, reader, intern=False)  # each post, for its own turn only
+        linker = make_linker(store, policy, reader, load=False, cache_size=BATCH_CANDIDATES)
+        fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its own turn
         for start in range(0, len(order), RELINK_CHUNK):
             idxs = order[start : start + RELINK_CHUNK]
             rows = fetch(idxs)
@@ -197,38 +213,66 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
     return len(order)
 
 
-class _KeptRows:
-    """A relink's reader that keeps the last `size` rows it read: a post is read once for
-    its own turn, and a copy published soon after asks for it again as a candidate
-    (beyond the linker's cache of built candidates); a look-up of a few rows costs
-    several times what reading them in the chunk did. The rows do not change during
-    a relink."""
+class KeptRows:
+    """An ingest's or a relink's reader that keeps rows it read: a post's row read for
+    its own turn (the last `recent` of them: a copy published soon after asks for it as
+    a candidate), and the rows asked for as candidates (the last `asked` used): the
+    same posts are asked for again and again. A look-up of a few rows costs several
+    times what reading them in a chunk did. Rows do not change while one writer
+    links."""
 
-    def __init__(self, reader: LinkReader, size: int) -> None:
+    def __init__(self, reader: LinkReader, recent: int = 0, asked: int = ROWS_ASKED) -> None:
         self._reader = reader
-        self._size = size
-        self._kept: dict[int, LinkRow] = {}
+        self._recent_size, self._asked_size = recent, asked
+        self._recent: dict[int, LinkRow] = {}
+        """Oldest read first."""
+        self._asked: dict[int, LinkRow] = {}
+        """Least recently asked for first."""
 
     def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        """Rows asked for as candidates."""
         out: dict[int, LinkRow] = {}
         missing: list[int] = []
+        asked, recent = self._asked, self._recent
         for i in idxs:
-            row = self._kept.get(i)
+            row = asked.pop(i, None) or recent.get(i)
             if row is None:
                 missing.append(i)
             else:
                 out[i] = row
         if missing:
-            read = self._reader.rows(missing)
-            self._kept.update(read)
-            out.update(read)
-            if len(self._kept) > self._size:  # the oldest read first
-                for stale in list(islice(self._kept, len(self._kept) - self._size)):
-                    del self._kept[stale]
+            out.update(self._reader.rows(missing))
+        asked.update(out)  # most recently asked for last
+        _trim(asked, self._asked_size, self._asked_size * 3 // 4)
         return out
+
+    def turn(self) -> RowReader:
+        """The reader of posts' rows for their own turn."""
+        return _Turns(self)
+
+    def _own(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        read = self._reader.rows(idxs)
+        self._recent.update(read)
+        _trim(self._recent, self._recent_size, self._recent_size)
+        return read
 
     def close(self) -> None:
         self._reader.close()
+
+
+class _Turns:
+    def __init__(self, kept: KeptRows) -> None:
+        self._kept = kept
+
+    def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]:
+        return self._kept._own(idxs)
+
+
+def _trim(rows: dict[int, LinkRow], size: int, keep: int) -> None:
+    """Drop the first rows of `rows` down to `keep` once there are more than `size`."""
+    if len(rows) > size:
+        for stale in list(islice(rows, len(rows) - keep)):
+            del rows[stale]
 
 
 class Searcher:

@@ -23,7 +23,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from tracer.candidates import Candidate, Candidates, Fetch, Match, MediaLookup
+from tracer.candidates import CACHE_SIZE, Candidate, Candidates, Fetch, Match, MediaLookup
 from tracer.linkstate import LinkState
 from tracer.media.index import MediaIndex
 from tracer.media.match import MediaItem, MediaMatch, match_media
@@ -55,7 +55,11 @@ class LinkedPosts:
     """The posts linked so far, as linking holds them, and the search over them."""
 
     def __init__(
-        self, policy: MatchPolicy, fetch: Fetch, central: frozenset[str] = frozenset()
+        self,
+        policy: MatchPolicy,
+        fetch: Fetch,
+        central: frozenset[str] = frozenset(),
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self.policy = policy
         self._central = central
@@ -68,7 +72,7 @@ class LinkedPosts:
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
-        self._candidates = Candidates(fetch)
+        self._candidates = Candidates(fetch, cache_size)
         self.top_ups = 0
         """Times `extend` took in posts stored since: what is cached beside this state
         (`tracer.views.release_bank`) is stale when it moved."""

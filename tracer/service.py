@@ -18,7 +18,14 @@ from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.engines import Engine
 from tracer.errors import RecordError
 from tracer.linker import Linker
-from tracer.linking import fewer_collections, make_linker, match_rows_of, relink
+from tracer.linking import (
+    BATCH_CANDIDATES,
+    KeptRows,
+    fewer_collections,
+    make_linker,
+    match_rows_of,
+    relink,
+)
 from tracer.media import ocr
 from tracer.media.signals import media_params
 from tracer.normalize import normalize_url
@@ -164,9 +171,9 @@ def ingest(
         for a in account_conflicts
     )
     known = set(store.accounts())
-    reader = store.link_reader()
+    reader = KeptRows(store.link_reader())
     try:
-        linker = make_linker(store, policy, reader)
+        linker = make_linker(store, policy, reader, cache_size=BATCH_CANDIDATES)
         ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         latest = store.last_key()
