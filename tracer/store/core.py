@@ -22,6 +22,7 @@ from tracer.errors import StoreError
 from tracer.models import Account
 from tracer.store.behind import WritesBehind
 from tracer.store.dialects import (
+    among,
     bulk_insert,
     bulk_update,
     create_engine,
@@ -182,8 +183,8 @@ class Store(Reads):
     def digests(self, post_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         with self.reading() as conn:
-            for chunk in chunks(post_ids, 900):
-                stmt = sa.select(posts.c.post_id, posts.c.digest).where(posts.c.post_id.in_(chunk))
+            for where in among(conn.dialect.name, posts.c.post_id, post_ids):
+                stmt = sa.select(posts.c.post_id, posts.c.digest).where(where)
                 out.update({r[0]: r[1] for r in conn.execute(stmt)})
         return out
 
@@ -307,9 +308,14 @@ class Store(Reads):
 
     # --- cascades ---------------------------------------------------------------
 
-    def dirty_families(self, limit: int) -> list[int]:
+    def dirty_families(self, limit: int, after: int | None = None) -> list[int]:
+        """Up to `limit` families marked dirty, by family key, after `after`: a caller
+        whose writes clearing them run behind (`writes_behind`) goes on from there."""
         with self.reading() as conn:
-            stmt = sa.select(families.c.family_id).where(families.c.dirty.is_(True)).limit(limit)
+            stmt = sa.select(families.c.family_id).where(families.c.dirty.is_(True))
+            if after is not None:
+                stmt = stmt.where(families.c.family_id > after)
+            stmt = stmt.order_by(families.c.family_id).limit(limit)
             return [int(r[0]) for r in conn.execute(stmt)]
 
     def count_dirty(self) -> int:

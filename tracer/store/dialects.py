@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 
 from tracer.errors import StoreError
@@ -183,6 +184,21 @@ def bulk_update(
         .values({c: sa.bindparam(f"b_{c}") for c in columns})
     )
     conn.execute(stmt, [{f"b_{n}": v for n, v in zip(names, row, strict=True)} for row in rows])
+
+
+def among(
+    dialect: str, column: sa.ColumnElement[Any], values: Sequence[Any], chunk: int = 900
+) -> Iterator[sa.ColumnElement[bool]]:
+    """Conditions that together select the rows whose `column` is one of `values`, one
+    statement each: on SQLite `IN (…)` lists of `chunk` (its limit on parameters), on
+    PostgreSQL one `= ANY(array)`, whose text is the same for any number of values
+    (SQLAlchemy and psycopg built each long `IN` list's statement anew: 2.5 s of an
+    ingest of 100k posts asking which of them were stored, against 0.5 s on SQLite)."""
+    if dialect == "postgresql":
+        yield column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+        return
+    for start in range(0, len(values), chunk):
+        yield column.in_(values[start : start + chunk])
 
 
 def refresh_statistics(engine: Engine) -> None:
