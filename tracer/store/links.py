@@ -22,7 +22,9 @@ class LinkReader:
     same for every look-up: psycopg converted each long `IN` list's text anew and
     could not keep it prepared (a relink read its 5,000 rows a chunk 2× slower)."""
 
-    COLUMNS = "idx, post_id, account_id, norm_text, anchors, media"
+    COLUMNS = "idx, post_id, account_id, norm_text, anchors, media <> '[]'"
+    """The last: whether the post lists media files (JSON text in SQLite, JSONB in
+    PostgreSQL: compared there, not parsed here)."""
 
     def __init__(self, engine: Engine) -> None:
         self._raw = engine.raw_connection()
@@ -44,9 +46,7 @@ class LinkReader:
             for sql, params in batches:
                 cursor.execute(sql, params)
                 for r in cursor.fetchall():
-                    # media: JSON text (SQLite) or the list psycopg reads off JSONB
-                    has_media = r[5] not in ("[]", [])
-                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]), has_media)
+                    out[int(r[0])] = LinkRow(int(r[0]), r[1], r[2], r[3], bytes(r[4]), bool(r[5]))
         finally:
             cursor.close()
         return out
