@@ -1,5 +1,6 @@
-"""Writes that run behind the caller: a relink hands a chunk's links to the store and
-links the next chunk while they are written.
+"""Writes that run behind the caller: an ingest hands a batch it only stores to the
+store and reads the next, a relink hands over a chunk's links and links the next, the
+cascade pass a chunk of parents and infers the next, while the write runs.
 
 On a database server a write is mostly the server's work, and a caller that waits for
 it leaves the server's core and its own taking turns: a relink of 100k posts into
