@@ -26,6 +26,8 @@ from tracer.facade import Tracer
 
 STAGES = (
     ("store the posts (no links yet)", "service.py", "_link_batch"),
+    ("  their write (one transaction a batch)", "core.py", "write_batch"),
+    ("  stored digests asked", "core.py", "digests"),
     ("prepared batches, waited for", "prepare.py", "prepared_batches"),
     ("relink, in time order", "linking.py", "_relink"),
     ("  link one post", "linker.py", "link"),
@@ -34,8 +36,13 @@ STAGES = (
     ("    best post per family", "nearest.py", "_choose"),
     ("    candidates fetched or cached", "candidates.py", "get"),
     ("    verification (text)", "match.py", "verify_pair"),
+    ("  candidate rows read", "links.py", "rows"),
+    ("  media rows read", "media.py", "items_for"),
     ("  relink writes", "core.py", "write_links"),
     ("cascades", "stored.py", "refresh_cascades"),
+    ("  their inputs read", "core.py", "cascade_inputs"),
+    ("  their writes", "core.py", "write_cascades"),
+    ("planner statistics", "dialects.py", "refresh_statistics"),
 )
 
 
@@ -56,10 +63,16 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--save", type=Path, help="write the raw profile here")
+    parser.add_argument("--db", help="a new, empty database (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--wall",
+        action="store_true",
+        help="time by the wall clock: a stage's waits on a database server count too",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        tracer = Tracer.open(Path(tmp) / "profile.db")
-        profile = cProfile.Profile(time.process_time)
+        tracer = Tracer.open(args.db or Path(tmp) / "profile.db")
+        profile = cProfile.Profile(time.perf_counter if args.wall else time.process_time)
         wall = time.perf_counter()
         cpu = time.process_time()
         profile.enable()
@@ -78,9 +91,10 @@ def main() -> None:
     stats = pstats.Stats(profile)
     if args.save:
         stats.dump_stats(str(args.save))
-    print("\nstage                                 CPU s   share")
+    clock, whole = ("wall s", wall) if args.wall else ("CPU s", cpu)
+    print(f"\nstage                                {clock:>6}   share")
     for label, seconds in stage_seconds(stats):
-        print(f"{label:36} {seconds:7.1f}  {seconds / cpu:6.1%}")
+        print(f"{label:36} {seconds:7.1f}  {seconds / whole:6.1%}")
     print()
     stats.sort_stats("tottime").print_stats(args.top)
 

@@ -7,7 +7,9 @@ changed no answer.
 One line per post (by post id): its family, named by the smallest post id in it; its
 parent's post id, lag and edge; the anchors it added to the index. Then one line per
 stored match: both post ids, the modality and the scores. Post numbers (`idx`) are
-not printed, so databases ingested in different batch orders compare too.
+not printed, so databases ingested in different batch orders compare too; edges and
+scores are printed with their keys sorted, so an SQLite file and a PostgreSQL database
+(`postgresql://…`, whose JSONB keeps keys in an order of its own) compare too.
 """
 
 from __future__ import annotations
@@ -16,18 +18,40 @@ import argparse
 import hashlib
 import sqlite3
 import sys
+from typing import Any
+
+import orjson
+
+POSTS = "SELECT idx, post_id, family_id, parent_idx, lag_seconds, edge{cast}, indexed FROM posts"
+MATCHES = "SELECT idx, other_idx, modality, scores{cast} FROM matches"
 
 
-def dump(path: str) -> list[str]:
+def _rows(db: str) -> tuple[list[Any], list[Any]]:
+    if db.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        with psycopg.connect(db) as conn:
+            posts = conn.execute(POSTS.format(cast="::text")).fetchall()
+            matches = conn.execute(MATCHES.format(cast="::text")).fetchall()
+    else:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            posts = conn.execute(POSTS.format(cast="")).fetchall()
+            matches = conn.execute(MATCHES.format(cast="")).fetchall()
+        finally:
+            conn.close()
+    return posts, matches
+
+
+def _json(text: str | None) -> str:
+    if text is None:
+        return "None"
+    return orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS).decode()
+
+
+def dump(db: str) -> list[str]:
     """The lines described above, sorted."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        posts = db.execute(
-            "SELECT idx, post_id, family_id, parent_idx, lag_seconds, edge, indexed FROM posts"
-        ).fetchall()
-        matches = db.execute("SELECT idx, other_idx, modality, scores FROM matches").fetchall()
-    finally:
-        db.close()
+    posts, matches = _rows(db)
     name = {idx: post_id for idx, post_id, *_ in posts}
     least: dict[int, str] = {}
     for _idx, post_id, family, *_ in posts:
@@ -41,14 +65,14 @@ def dump(path: str) -> list[str]:
                 least[family],
                 name.get(parent, "") if parent is not None else "",
                 str(lag),
-                str(edge),
-                hashlib.sha256(indexed).hexdigest()[:16],
+                _json(edge),
+                hashlib.sha256(bytes(indexed)).hexdigest()[:16],
             )
         )
         for _idx, post_id, family, parent, lag, edge, indexed in posts
     ]
     lines += [
-        f"match\t{name[idx]}\t{name[other]}\t{modality}\t{scores}"
+        f"match\t{name[idx]}\t{name[other]}\t{modality}\t{_json(scores)}"
         for idx, other, modality, scores in matches
     ]
     return sorted(lines)

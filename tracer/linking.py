@@ -188,25 +188,28 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
     try:
         linker = make_linker(store, policy, reader, load=False, cache_size=BATCH_CANDIDATES)
         fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its own turn
-        for start in range(0, len(order), RELINK_CHUNK):
-            idxs = order[start : start + RELINK_CHUNK]
-            rows = fetch(idxs)
-            links: list[tuple[int, int, bytes]] = []
-            found: list[tuple[int, int, str, dict[str, Any]]] = []
-            relabels: list[tuple[int, int]] = []
-            touched: set[int] = set()
-            for idx in idxs:
-                result = linker.link(rows[idx])
-                for old, new in result.merged:
-                    relabels.append((old, new))
-                    touched.discard(old)
-                if linker.is_shared(result.family_id):
-                    touched.add(result.family_id)
-                found.extend(match_rows_of(idx, result.matches, result.joined_by))
-                links.append((idx, result.family_id, result.indexed.astype("<u8").tobytes()))
-            final = [(i, linker.family_of(i), a) for i, _, a in links]
-            store.write_links(final, found, relabels, touched)
-            linker.end_batch()
+        # A chunk's links are written while the next is linked (on a database server):
+        # what the linker reads of stored posts (texts, anchors, media) is not written.
+        with store.writes_behind() as writes:
+            for start in range(0, len(order), RELINK_CHUNK):
+                idxs = order[start : start + RELINK_CHUNK]
+                rows = fetch(idxs)
+                links: list[tuple[int, int, bytes]] = []
+                found: list[tuple[int, int, str, dict[str, Any]]] = []
+                relabels: list[tuple[int, int]] = []
+                touched: set[int] = set()
+                for idx in idxs:
+                    result = linker.link(rows[idx])
+                    for old, new in result.merged:
+                        relabels.append((old, new))
+                        touched.discard(old)
+                    if linker.is_shared(result.family_id):
+                        touched.add(result.family_id)
+                    found.extend(match_rows_of(idx, result.matches, result.joined_by))
+                    links.append((idx, result.family_id, result.indexed.astype("<u8").tobytes()))
+                final = [(i, linker.family_of(i), a) for i, _, a in links]
+                writes.submit(store.write_links, final, found, relabels, touched)
+                linker.end_batch()
     finally:
         reader.close()
     refresh_cascades(store, policy)

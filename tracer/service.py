@@ -42,6 +42,7 @@ from tracer.prepare import (
 )
 from tracer.remote import check_workers
 from tracer.store import Store
+from tracer.store.behind import WritesBehind
 from tracer.store.rows import MediaRow, PostRow
 from tracer.text.fingerprint import fingerprint_params
 
@@ -180,6 +181,7 @@ def ingest(
         with (
             posts_path.open("rb") as posts_stream,
             MediaPipeline(ctx, store.media.stored_files, media_progress, engine) as media,
+            store.writes_behind() as writes,
         ):
             next_idx = store.max_idx() + 1
             # The run whose media files the workers prepare while the one before is linked.
@@ -192,13 +194,17 @@ def ingest(
                     fresh = media.collect(run)
                     ahead = None
                     next_idx = _link_batch(
-                        store, linker, fresh, next_idx, report, str(posts_path), link=link
+                        store, linker, writes, fresh, next_idx, report, str(posts_path), link=link
                     )
                     if progress:
                         progress(len(fresh))
 
             for batch in prepared_batches(read_lines(posts_stream), ctx, batch_size, in_worker):
                 left = len(batch)
+                # The store is asked which posts (and below, which media files) it holds:
+                # the batches before are in it (a batch only stored is written behind,
+                # while the next is read and prepared).
+                writes.wait()
                 new = _new_records(store, batch, report, str(posts_path))
                 for part in media_bounded(new, media_batch):
                     if part:
@@ -206,13 +212,13 @@ def ingest(
                         report.relinked |= latest is not None and first < latest
                         last = (part[-1].record.post.timestamp, part[-1].record.post.post_id)
                         latest = last if latest is None else max(latest, last)
+                    writes.wait()
                     submitted = media.submit(part)
                     link_ahead()
                     # Once posts arrive out of time order a relink settles everything at
                     # the end: from then on posts are only stored, never linked twice.
                     ahead = (submitted, not report.relinked)
                     left -= len(part)
-                # The next batch asks the store which posts it holds: this one's are in.
                 link_ahead()
                 if progress:
                     progress(left)  # lines reported, unchanged or in conflict
@@ -266,6 +272,7 @@ def _new_records(
 def _link_batch(
     store: Store,
     linker: Linker,
+    writes: WritesBehind,
     records: Sequence[Prepared],
     next_idx: int,
     report: IngestReport,
@@ -273,7 +280,7 @@ def _link_batch(
     link: bool = True,
 ) -> int:
     """Link and store one batch; with `link` False (a relink will follow) only store it,
-    each post alone, so no post is linked twice."""
+    each post alone, so no post is linked twice, and let `writes` write it behind."""
     rows: list[PostRow] = []
     media_rows: list[MediaRow] = []
     match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
@@ -316,7 +323,9 @@ def _link_batch(
         else row
         for row in rows
     ]
-    store.write_batch(final_rows, match_rows, relabels, touched, media_rows)
+    writes.submit(store.write_batch, final_rows, match_rows, relabels, touched, media_rows)
+    if link:
+        writes.wait()  # the next batch's candidates include this one's, read from the store
     linker.end_batch()
     report.ingested += len(rows)
     return next_idx

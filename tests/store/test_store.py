@@ -18,7 +18,9 @@ from tracer import tracing
 from tracer.corpus import write_corpus
 from tracer.errors import StoreError
 from tracer.store import Store, database_url
+from tracer.store.dialects import among, bulk_update
 from tracer.store.migrations import SCHEMA_VERSION
+from tracer.store.schema import families
 
 from ..conftest import ACCOUNTS, SCENARIO
 from ..processes import TRACER, run_tracer
@@ -266,3 +268,40 @@ def test_media_items_page_without_splitting_a_post(sample_store: Store) -> None:
     everything = dict(sample_store.media.iter_items())
     assert everything == dict(sample_store.media.iter_items(chunk=1))
     assert everything == sample_store.media.items_for(everything)
+
+
+@pytest.mark.parametrize("rows", [3, 200])  # below and above the size of one statement
+def test_bulk_update_sets_the_columns_of_the_rows_by_key(store: Store, rows: int) -> None:
+    fresh = [
+        {"family_id": f, "size": 0, "origin_idx": None, "release_idx": None, "dirty": True}
+        for f in range(1, rows + 2)
+    ]
+    with store.engine.begin() as conn:
+        conn.execute(families.insert(), fresh)
+        bulk_update(
+            conn,
+            families,
+            "family_id",
+            ("size", "origin_idx", "release_idx", "dirty"),
+            [(f, f * 2, f if f % 2 else None, None, False) for f in range(1, rows + 1)],
+        )
+    with store.engine.connect() as conn:
+        got = {
+            r[0]: tuple(r[1:])
+            for r in conn.execute(
+                sa.select(
+                    families.c.family_id,
+                    families.c.size,
+                    families.c.origin_idx,
+                    families.c.release_idx,
+                    families.c.dirty,
+                )
+            )
+        }
+        wanted = list(range(rows, rows + 3))  # one absent
+        (where,) = among(conn.dialect.name, families.c.family_id, wanted, chunk=len(wanted))
+        found = sorted(r[0] for r in conn.execute(sa.select(families.c.family_id).where(where)))
+    expected = {f: (f * 2, f if f % 2 else None, None, False) for f in range(1, rows + 1)}
+    expected[rows + 1] = (0, None, None, True)  # not in the update: unchanged
+    assert got == expected
+    assert found == [rows, rows + 1]

@@ -118,10 +118,15 @@ def _side(row: dict[str, Any]) -> TextSide:
 
 
 def refresh_cascades(store: Store, policy: MatchPolicy, chunk: int = 2000) -> int:
-    """Recompute the cascades of every family an ingest touched; returns how many."""
+    """Recompute the cascades of every family an ingest touched; returns how many. A
+    chunk is written while the next is inferred (on a database server): what inference
+    reads (members, texts, media) is not what is written (parents, summaries)."""
     done = 0
-    while family_ids := store.dirty_families(chunk):
-        cascades, summaries, _ = family_cascades(store, policy, family_ids)
-        store.write_cascades(cascades, summaries)
-        done += len(family_ids)
+    after: int | None = None
+    with store.writes_behind() as writes:
+        while family_ids := store.dirty_families(chunk, after):
+            cascades, summaries, _ = family_cascades(store, policy, family_ids)
+            writes.submit(store.write_cascades, cascades, summaries)
+            done += len(family_ids)
+            after = family_ids[-1]
     return done

@@ -3,9 +3,10 @@
 SQLite (the embedded default) gets its pragmas on every connection; PostgreSQL is
 reached through psycopg 3 (`postgresql://` and `postgres://` URLs are read as
 `postgresql+psycopg://`). Everything else is written in SQLAlchemy Core and runs on
-both, with three differences kept here: the column types that fit each database
-(`JsonText`, `RowId`), bulk loads (`bulk_insert`: `COPY` on PostgreSQL) and the
-driver's parameter marker. The one-writer lock has its own per-dialect
+both, with four differences kept here: the column types that fit each database
+(`JsonText`, `RowId`), bulk loads (`bulk_insert`: `COPY` on PostgreSQL), bulk updates
+(`bulk_update`: one statement over arrays on PostgreSQL) and the driver's parameter
+marker. The one-writer lock has its own per-dialect
 implementations (`tracer.store.writelock`).
 """
 
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 
 from tracer.errors import StoreError
@@ -148,6 +150,55 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
     with driver.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row([row[n] for n in names])
+
+
+def bulk_update(
+    conn: Connection,
+    table: sa.Table,
+    key: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Set `columns` of the rows of `table` whose `key` is each row's first value (the
+    columns' values follow), inside the caller's transaction. On PostgreSQL one
+    `UPDATE … FROM unnest(arrays)`: an executemany of thousands of one-row UPDATEs
+    (even pipelined) cost the server and psycopg's Python several times more per row.
+    On SQLite (in process, no round trips) the executemany stays."""
+    if not rows:
+        return
+    names = [key, *columns]
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+        types = [table.c[n].type.compile(dialect=conn.dialect) for n in names]
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        sets = ", ".join(f'"{c}" = v."{c}"' for c in columns)
+        aliases = ", ".join(f'"{n}"' for n in names)
+        sql = (
+            f'UPDATE "{table.name}" AS t SET {sets} FROM unnest({arrays}) AS v({aliases}) '
+            f'WHERE t."{key}" = v."{key}"'
+        )
+        conn.exec_driver_sql(sql, tuple(list(values) for values in zip(*rows, strict=True)))
+        return
+    stmt = (
+        table.update()
+        .where(table.c[key] == sa.bindparam(f"b_{key}"))
+        .values({c: sa.bindparam(f"b_{c}") for c in columns})
+    )
+    conn.execute(stmt, [{f"b_{n}": v for n, v in zip(names, row, strict=True)} for row in rows])
+
+
+def among(
+    dialect: str, column: sa.ColumnElement[Any], values: Sequence[Any], chunk: int = 900
+) -> Iterator[sa.ColumnElement[bool]]:
+    """Conditions that together select the rows whose `column` is one of `values`, one
+    statement each: on SQLite `IN (…)` lists of `chunk` (its limit on parameters), on
+    PostgreSQL one `= ANY(array)`, whose text is the same for any number of values
+    (SQLAlchemy and psycopg built each long `IN` list's statement anew: 2.5 s of an
+    ingest of 100k posts asking which of them were stored, against 0.5 s on SQLite)."""
+    if dialect == "postgresql":
+        yield column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+        return
+    for start in range(0, len(values), chunk):
+        yield column.in_(values[start : start + chunk])
 
 
 def refresh_statistics(engine: Engine) -> None:
