@@ -1,6 +1,7 @@
 """Media accuracy: how right tracer is on the seeded media corpus of issue 10.
 
-    .venv/bin/python -m bench.media_accuracy [--posts 2000] [--seed 7] [--db PATH] [--skip-ingest]
+    .venv/bin/python -m bench.media_accuracy [--posts 2000] [--seed 7] [--db FILE_OR_URL]
+        [--skip-ingest]
 
 Generates the corpus once (cached in bench/out/media-<posts>-<seed>/), ingests it with
 `tracer ingest` in a child process (posts/s, peak RSS), reads every post's family,
@@ -53,11 +54,13 @@ def corpus(posts: int, seed: int) -> Path:
     return folder
 
 
-def ingest(folder: Path, db: Path) -> dict[str, Any]:
+def ingest(folder: Path, db: str) -> dict[str, Any]:
     """`tracer ingest` in a child process: its report, wall time and peak RSS (of the
-    child and the workers it waited for, not of this process's corpus drawing)."""
-    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
+    child and the workers it waited for, not of this process's corpus drawing). A
+    SQLite file is removed first; a database server's database must be new (createdb)."""
+    if "://" not in db:
+        for stale in (db, f"{db}-wal", f"{db}-shm"):
+            Path(stale).unlink(missing_ok=True)
     tracer = Path(sys.executable).with_name("tracer")
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -188,12 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--db", default=None, help="a SQLite file or a postgresql:// URL")
     parser.add_argument("--skip-ingest", action="store_true", help="score an existing --db")
     parser.add_argument("--top", type=int, default=5, help="worst offenders to show")
     args = parser.parse_args(argv)
     folder = corpus(args.posts, args.seed)
-    db = args.db or OUT / f"media-{args.posts}-{args.seed}.db"
+    db = args.db or str(OUT / f"media-{args.posts}-{args.seed}.db")
     run: dict[str, Any] = {
         "posts": args.posts,
         "seed": args.seed,
