@@ -221,8 +221,9 @@ class KeptRows:
     its own turn (the last `recent` of them: a copy published soon after asks for it as
     a candidate), and the rows asked for as candidates (the last `asked` used): the
     same posts are asked for again and again. A look-up of a few rows costs several
-    times what reading them in a chunk did. Rows do not change while one writer
-    links."""
+    times what reading them in a chunk did. What a row holds (text, anchors, whether it
+    has media) does not change while one writer links; its family, which does, is not
+    in it."""
 
     def __init__(self, reader: LinkReader, recent: int = 0, asked: int = ROWS_ASKED) -> None:
         self._reader = reader
