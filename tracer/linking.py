@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
@@ -23,7 +24,7 @@ from tracer.candidates import CACHE_SIZE, Candidate, Match
 from tracer.cascades.stored import refresh_cascades
 from tracer.errors import SnapshotError
 from tracer.evidence import Evidence
-from tracer.linker import Linker
+from tracer.linker import Linker, LinkResult
 from tracer.linkstate import pack, unpack
 from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
@@ -125,6 +126,25 @@ def make_linker(
     return linker
 
 
+@dataclass(slots=True)
+class LinkedBatch:
+    """What linking a batch of posts leaves to write besides the posts' own rows: their
+    matches, the family merges, and the shared families to mark dirty."""
+
+    matches: list[tuple[int, int, str, dict[str, Any]]] = field(default_factory=list)
+    relabels: list[tuple[int, int]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+    def note(self, linker: Linker, idx: int, result: LinkResult) -> None:
+        """Take in what linking post `idx` gave."""
+        for old, new in result.merged:
+            self.relabels.append((old, new))
+            self.touched.discard(old)
+        if linker.is_shared(result.family_id):
+            self.touched.add(result.family_id)
+        self.matches.extend(match_rows_of(idx, result.matches, result.joined_by))
+
+
 def match_rows_of(
     idx: int, found: Sequence[tuple[int, Match]], joined_by: Mapping[int, str] | None = None
 ) -> list[tuple[int, int, str, dict[str, Any]]]:
@@ -195,20 +215,15 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
                 idxs = order[start : start + RELINK_CHUNK]
                 rows = fetch(idxs)
                 links: list[tuple[int, int, bytes]] = []
-                found: list[tuple[int, int, str, dict[str, Any]]] = []
-                relabels: list[tuple[int, int]] = []
-                touched: set[int] = set()
+                batch = LinkedBatch()
                 for idx in idxs:
                     result = linker.link(rows[idx])
-                    for old, new in result.merged:
-                        relabels.append((old, new))
-                        touched.discard(old)
-                    if linker.is_shared(result.family_id):
-                        touched.add(result.family_id)
-                    found.extend(match_rows_of(idx, result.matches, result.joined_by))
+                    batch.note(linker, idx, result)
                     links.append((idx, result.family_id, result.indexed.astype("<u8").tobytes()))
                 final = [(i, linker.family_of(i), a) for i, _, a in links]
-                writes.submit(store.write_links, final, found, relabels, touched)
+                writes.submit(
+                    store.write_links, final, batch.matches, batch.relabels, batch.touched
+                )
                 linker.end_batch()
     finally:
         reader.close()

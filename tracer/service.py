@@ -21,9 +21,9 @@ from tracer.linker import Linker
 from tracer.linking import (
     BATCH_CANDIDATES,
     KeptRows,
+    LinkedBatch,
     fewer_collections,
     make_linker,
-    match_rows_of,
     relink,
 )
 from tracer.media import ocr
@@ -283,9 +283,7 @@ def _link_batch(
     each post alone, so no post is linked twice, and let `writes` write it behind."""
     rows: list[PostRow] = []
     media_rows: list[MediaRow] = []
-    match_rows: list[tuple[int, int, str, dict[str, Any]]] = []
-    relabels: list[tuple[int, int]] = []
-    touched: set[int] = set()
+    batch = LinkedBatch()
     for prepared in records:
         r, norm, fp = prepared.record, prepared.norm, prepared.fingerprint
         post = r.post
@@ -307,12 +305,7 @@ def _link_batch(
             )
         )
         media_rows.extend(_media_rows(idx, prepared, report, name))
-        for old, new in result.merged:
-            relabels.append((old, new))
-            touched.discard(old)
-        if linker.is_shared(result.family_id):
-            touched.add(result.family_id)
-        match_rows.extend(match_rows_of(idx, result.matches, result.joined_by))
+        batch.note(linker, idx, result)
         rows.append(
             _post_row(idx, prepared, result.family_id, result.indexed.astype("<u8").tobytes())
         )
@@ -323,7 +316,9 @@ def _link_batch(
         else row
         for row in rows
     ]
-    writes.submit(store.write_batch, final_rows, match_rows, relabels, touched, media_rows)
+    writes.submit(
+        store.write_batch, final_rows, batch.matches, batch.relabels, batch.touched, media_rows
+    )
     if link:
         writes.wait()  # the next batch's candidates include this one's, read from the store
     linker.end_batch()
