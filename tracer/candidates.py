@@ -59,7 +59,12 @@ class Candidates:
         self._pending[candidate.idx] = candidate
 
     def stored(self) -> None:
-        self._pending.clear()
+        """The batch is stored: its candidates join the kept ones (a copy published soon
+        after asks for them), rather than being built again from the store."""
+        with self._lock:
+            self._cache.update(self._pending)
+            self._pending.clear()
+            self._trim()
 
     def get(self, idxs: Iterable[int]) -> dict[int, Candidate]:
         out: dict[int, Candidate] = {}
@@ -79,11 +84,14 @@ class Candidates:
             fetched = self._fetch(missing)
             with self._lock:
                 self._cache.update(fetched)
-                if len(self._cache) > self._size:  # drop the least recently used quarter
-                    for stale in list(islice(self._cache, len(self._cache) - self._size * 3 // 4)):
-                        del self._cache[stale]
+                self._trim()
             out.update(fetched)
         return out
+
+    def _trim(self) -> None:
+        if len(self._cache) > self._size:  # drop the least recently used quarter
+            for stale in list(islice(self._cache, len(self._cache) - self._size * 3 // 4)):
+                del self._cache[stale]
 
 
 def media_keys(items: tuple[MediaItem, ...]) -> list[int]:

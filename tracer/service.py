@@ -14,7 +14,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from tracer.candidates import Candidate
 from tracer.cascades.stored import refresh_cascades
-from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
+from tracer.corpus import AccountRecord, open_corpus, read_accounts
 from tracer.engines import Engine
 from tracer.errors import RecordError
 from tracer.linker import Linker
@@ -37,6 +37,7 @@ from tracer.prepare import (
     MediaPipeline,
     MediaRun,
     Prepared,
+    in_time_order,
     media_bounded,
     prepared_batches,
 )
@@ -179,7 +180,6 @@ def ingest(
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         latest = store.last_key()
         with (
-            posts_path.open("rb") as posts_stream,
             MediaPipeline(ctx, store.media.stored_files, media_progress, engine) as media,
             store.writes_behind() as writes,
         ):
@@ -199,7 +199,10 @@ def ingest(
                     if progress:
                         progress(len(fresh))
 
-            for batch in prepared_batches(read_lines(posts_stream), ctx, batch_size, in_worker):
+            # In time order: into a database of older posts (an empty one, the next
+            # month's), every post is linked once, as it is read.
+            lines = in_time_order(posts_path, ctx, in_worker)
+            for batch in prepared_batches(lines, ctx, batch_size, in_worker):
                 left = len(batch)
                 # The store is asked which posts (and below, which media files) it holds:
                 # the batches before are in it (a batch only stored is written behind,
