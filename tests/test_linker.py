@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tracer.candidates import Candidate
+from tracer.candidates import Candidate, Candidates
 from tracer.linker import Linker
 from tracer.media.fingerprint import GRID_SIDE, PDQ, ImagePrint, fingerprint_image
 from tracer.media.match import MediaItem
@@ -345,3 +345,26 @@ def test_a_title_after_a_greeting_on_its_line_finds_its_release() -> None:
     h.link("stray", "banten", f"Salam sehat!\n{TITLE}\n\n{CONTACT}")
     h.link("title", "malut", f"Halo Sobat Kominfo Maluku Utara! {TITLE} #MalukuUtaraBersinar")
     assert h.family("title") == h.family("release")
+
+
+def test_kept_candidates_recent_apart_from_asked() -> None:
+    """Stored batches' candidates are kept as built (the last `recent`), apart from
+    the asked-for ones, which the posts of later batches do not push out."""
+    fetched: list[list[int]] = []
+
+    def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
+        wanted = sorted(idxs)
+        fetched.append(wanted)
+        return {i: Candidate(i, f"p{i}", "a", ("w",), frozenset(), ("w",)) for i in wanted}
+
+    kept = Candidates(fetch, size=4, recent=3)
+    for i in range(1, 6):
+        kept.hold(Candidate(i, f"p{i}", "a", ("w",), frozenset(), ("w",)))
+    assert set(kept.get([2, 5])) == {2, 5} and fetched == []  # pending: this batch
+    kept.stored()  # past 3 kept: trimmed to the newest 2 (4, 5)
+    assert set(kept.get([4, 1])) == {1, 4} and fetched == [[1]]
+    for i in range(6, 30):  # later batches, never asked for
+        kept.hold(Candidate(i, f"p{i}", "a", ("w",), frozenset(), ("w",)))
+        kept.stored()
+    assert set(kept.get([1, 4, 29])) == {1, 4, 29} and fetched == [[1]]
+    assert set(kept.get([5])) == {5} and fetched == [[1], [5]]

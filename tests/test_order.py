@@ -88,25 +88,6 @@ def test_shuffled_lines_and_small_batches(
     assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=97) == reference
 
 
-def test_a_shuffled_corpus_is_linked_once_unless_it_is_older_than_the_store(
-    tmp_path: Path, lines: list[bytes]
-) -> None:
-    """Read in time order, a shuffled corpus is linked as it is read; a backfill of
-    posts older than stored ones is settled by a relink."""
-    half = len(lines) // 2
-    early, late = lines[:half], lines[half:]
-    random.Random(4).shuffle(early)
-    random.Random(5).shuffle(late)
-    store = Store.open(tmp_path / "t.db")
-    try:
-        first = service.ingest(store, _write(tmp_path / "late", late), ocr_lang=None)
-        second = service.ingest(store, _write(tmp_path / "early", early), ocr_lang=None)
-    finally:
-        store.close()
-    assert first.ingested == len(late) and not first.relinked
-    assert second.ingested == len(early) and second.relinked
-
-
 @pytest.mark.databases  # the same answer on PostgreSQL as one SQLite ingest
 def test_an_ingest_split_in_two_in_either_order(
     tmp_path: Path, lines: list[bytes], reference: Snapshot, databases: Databases, backend: str
@@ -162,18 +143,18 @@ def test_the_linkers_caches_do_not_change_the_answer(
     tmp_path: Path, lines: list[bytes], reference: Snapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Caches a few rows and candidates deep: every look-up past them goes to the store,
-    in an ingest of shuffled lines (linked in time order as they are read) and in a
-    backfill settled by a relink, as in the reference's."""
+    in an ingest of shuffled lines (stored, then relinked) and in one of lines in time
+    order (linked as they are read), as in the reference's."""
     monkeypatch.setattr(linking, "RELINK_ROWS_KEPT", 3)
     monkeypatch.setattr(linking, "ROWS_ASKED", 5)
     monkeypatch.setattr(linking, "BATCH_CANDIDATES", 4)
     monkeypatch.setattr(service, "BATCH_CANDIDATES", 4)
+    monkeypatch.setattr(linking, "RECENT_CANDIDATES", 2)
+    monkeypatch.setattr(service, "RECENT_CANDIDATES", 2)
     shuffled = lines[:]
     random.Random(3).shuffle(shuffled)
     assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=300) == reference
-    half = len(lines) // 2
-    late, early = _write(tmp_path / "late", lines[half:]), _write(tmp_path / "early", lines[:half])
-    assert ingest(tmp_path / "b.db", late, early, batch_size=300) == reference
+    assert ingest(tmp_path / "b.db", _write(tmp_path / "b", lines), batch_size=300) == reference
 
 
 def test_rows_asked_for_are_read_once(tmp_path: Path, lines: list[bytes]) -> None:

@@ -46,52 +46,60 @@ class Candidates:
     """Candidates by post number: this batch's, held until the batch is stored, then
     fetched from the store through `fetch`. Recently verified ones are kept, least
     recently used first: a popular release is fetched once, not per copy, and memory
-    stays bounded (`size`). Thread-safe: the service's threads share one."""
+    stays bounded (`size`). With `recent`, the last `recent` stored ones are kept
+    apart, as they were built (a copy published soon after asks for them), so that the
+    posts of every batch do not push the asked-for ones out. Thread-safe: the
+    service's threads share one."""
 
-    def __init__(self, fetch: Fetch, size: int = CACHE_SIZE) -> None:
+    def __init__(self, fetch: Fetch, size: int = CACHE_SIZE, recent: int = 0) -> None:
         self._fetch = fetch
         self._size = size
+        self._recent_size = recent
         self._pending: dict[int, Candidate] = {}
+        self._recent: dict[int, Candidate] = {}
+        """Oldest stored first."""
         self._cache: dict[int, Candidate] = {}
+        """Least recently asked for first."""
         self._lock = threading.Lock()
 
     def hold(self, candidate: Candidate) -> None:
         self._pending[candidate.idx] = candidate
 
     def stored(self) -> None:
-        """The batch is stored: its candidates join the kept ones (a copy published soon
-        after asks for them), rather than being built again from the store."""
         with self._lock:
-            self._cache.update(self._pending)
+            if self._recent_size:
+                self._recent.update(self._pending)
+                _trim(self._recent, self._recent_size)
             self._pending.clear()
-            self._trim()
 
     def get(self, idxs: Iterable[int]) -> dict[int, Candidate]:
         out: dict[int, Candidate] = {}
         missing: list[int] = []
         with self._lock:
+            cache = self._cache
             for p in idxs:
-                found = self._pending.get(p)
-                if found is None:
-                    found = self._cache.pop(p, None)
-                    if found is not None:
-                        self._cache[p] = found  # most recently used last
+                found = self._pending.get(p) or cache.pop(p, None) or self._recent.pop(p, None)
                 if found is None:
                     missing.append(p)
                 else:
                     out[p] = found
+                    if p not in self._pending:
+                        cache[p] = found  # most recently asked for last
         if missing:
             fetched = self._fetch(missing)
             with self._lock:
                 self._cache.update(fetched)
-                self._trim()
             out.update(fetched)
+        with self._lock:
+            _trim(self._cache, self._size)
         return out
 
-    def _trim(self) -> None:
-        if len(self._cache) > self._size:  # drop the least recently used quarter
-            for stale in list(islice(self._cache, len(self._cache) - self._size * 3 // 4)):
-                del self._cache[stale]
+
+def _trim(kept: dict[int, Candidate], size: int) -> None:
+    """Drop the first quarter of `kept` once it holds more than `size`."""
+    if len(kept) > size:
+        for stale in list(islice(kept, len(kept) - size * 3 // 4)):
+            del kept[stale]
 
 
 def media_keys(items: tuple[MediaItem, ...]) -> list[int]:

@@ -47,6 +47,10 @@ BATCH_CANDIDATES = 100_000
 searcher keeps `CACHE_SIZE`: the memory is given back when the ingest ends. At 300k
 posts, 30k -> 100k (with `ROWS_ASKED`) took the relink's candidate texts from 125 to
 ~40 µs a post (bench/README, "Text linking speed")."""
+RECENT_CANDIDATES = 30_000
+"""Candidates an ingest or a relink keeps as it built them once their batch is stored,
+apart from the asked-for ones (`Candidates`): ~10 days of a year's national posting
+(1M posts), more than the lag of nearly every copy."""
 SNAPSHOT = "linker"
 """The name the searcher's linker is stored under (`tracer.store.snapshots`)."""
 SNAPSHOT_BEHIND = 20_000
@@ -116,10 +120,11 @@ def make_linker(
     *,
     load: bool = True,
     cache_size: int = CACHE_SIZE,
+    recent: int = 0,
 ) -> Linker:
     """A linker over the stored posts (`load` False: an empty one, for a relink) that
-    keeps `cache_size` built candidates."""
-    linker = Linker(policy, _fetcher(store, reader), central_accounts(store), cache_size)
+    keeps `cache_size` built candidates asked for and the `recent` last it linked."""
+    linker = Linker(policy, _fetcher(store, reader), central_accounts(store), cache_size, recent)
     if load:
         linker.load(store.iter_link_state())
         linker.load_media(store.media.iter_items())
@@ -206,7 +211,9 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
     order = store.reset_links()
     reader = KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
     try:
-        linker = make_linker(store, policy, reader, load=False, cache_size=BATCH_CANDIDATES)
+        linker = make_linker(
+            store, policy, reader, load=False, cache_size=BATCH_CANDIDATES, recent=RECENT_CANDIDATES
+        )
         fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its own turn
         # A chunk's links are written while the next is linked (on a database server):
         # what the linker reads of stored posts (texts, anchors, media) is not written.

@@ -31,7 +31,7 @@ from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
 from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of, line_tail_keys
 from tracer.text.index import AnchorIndex
-from tracer.text.match import TextSide, accepts, score_pair, verify_pair
+from tracer.text.match import TextSide, accepts, distinctive, score_pair, verify_pair
 
 MEDIA_TRIES_PER_FAMILY = 3
 """Posts of one candidate family whose media are verified, closest first, until one
@@ -60,6 +60,7 @@ class LinkedPosts:
         fetch: Fetch,
         central: frozenset[str] = frozenset(),
         cache_size: int = CACHE_SIZE,
+        recent: int = 0,
     ) -> None:
         self.policy = policy
         self._central = central
@@ -72,7 +73,7 @@ class LinkedPosts:
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
-        self._candidates = Candidates(fetch, cache_size)
+        self._candidates = Candidates(fetch, cache_size, recent)
         self.top_ups = 0
         """Times `extend` took in posts stored since: what is cached beside this state
         (`tracer.views.release_bank`) is stale when it moved."""
@@ -257,6 +258,7 @@ class LinkedPosts:
             scored = self._choose(votes, shares_line)
         texts = self._texts(scored)
         side = self._side(candidate)
+        own = distinctive(side, boilerplate)  # once, not per candidate
         near: list[Near] = []
         for p in scored:
             other = texts[p]
@@ -265,7 +267,7 @@ class LinkedPosts:
                 m = score_pair(side, theirs, boilerplate, self.policy)
                 shorter = min(len(side.tokens), len(theirs.tokens))
                 near.append(Near(p, m, accepts(m, shorter, self.policy)))
-            elif (found := verify_pair(side, theirs, boilerplate, self.policy)) is not None:
+            elif (found := verify_pair(side, theirs, boilerplate, self.policy, own)) is not None:
                 near.append(Near(p, found, True))
         media = self._media_matches(candidate)
         if short and candidate.media:

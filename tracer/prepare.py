@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import mmap
 import os
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -225,86 +223,6 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
         Prepared(r, n, f) for r, n, f in zip(records, norms, fingerprint_texts(norms), strict=True)
     )
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
-
-
-TimeKey = tuple[int, str, int]
-"""A line's place in time order: its post's timestamp, post id, and line number."""
-ORDER_CHUNK = 5000
-"""Lines a worker keys at a time when putting a large corpus in time order."""
-
-
-def time_keys(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[TimeKey | int]:
-    """Each line's `TimeKey`, or its number alone when it does not parse (its error is
-    reported when the line is prepared)."""
-    accounts = set(ctx.accounts)
-    out: list[TimeKey | int] = []
-    for n, raw in lines:
-        parsed = parse_line(n, raw, name=ctx.name, accounts=accounts, root=ctx.root,
-                            assume=ctx.assume)  # fmt: skip
-        if isinstance(parsed, PostRecord):
-            out.append((parsed.post.timestamp, parsed.post.post_id, n))
-        else:
-            out.append(n)
-    return out
-
-
-def in_time_order(path: Path, ctx: LineContext, in_worker: bool) -> Iterator[tuple[int, bytes]]:
-    """The file's non-blank lines with their numbers, earliest post first (then post
-    id, then line; lines that do not parse first), the order linking follows. A corpus
-    read in this order into a database of older posts is linked once, as it is read:
-    out of order, every post was stored, then read back and linked again by a relink
-    (at 1M posts, ~40 % of the ingest). The file is read twice: once to key its lines
-    (by `PREPARE_WORKERS` processes with `in_worker`), then line by line in order from
-    a memory map, so no more than the keys is held."""
-    starts, ends = array("q"), array("q")
-    keyed: list[TimeKey] = []
-    broken: list[int] = []
-
-    def take(keys: list[TimeKey | int]) -> None:
-        for key in keys:
-            if isinstance(key, int):
-                broken.append(key)
-            else:
-                keyed.append(key)
-
-    with path.open("rb") as stream:
-        numbered = _numbered(stream, starts, ends)
-        chunks = iter(lambda: list(islice(numbered, ORDER_CHUNK)), [])
-        if in_worker:
-            with process_pool(PREPARE_WORKERS) as pool:
-                pending: deque[Future[list[TimeKey | int]]] = deque()
-                for chunk in chunks:
-                    pending.append(pool.submit(time_keys, chunk, ctx))
-                    if len(pending) > PREPARE_WORKERS:
-                        take(pending.popleft().result())
-                while pending:
-                    take(pending.popleft().result())
-        else:
-            for chunk in chunks:
-                take(time_keys(chunk, ctx))
-    keyed.sort()
-    order = array("q", broken)
-    order.extend(key[2] for key in keyed)
-    keyed.clear()  # the keys' strings: ~100 MB at 1M posts
-    if not order:
-        return
-    with path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        for number in order:
-            yield number, mm[starts[number - 1] : ends[number - 1]]
-
-
-def _numbered(
-    stream: Iterable[bytes], starts: array[int], ends: array[int]
-) -> Iterator[tuple[int, bytes]]:
-    """`read_lines`, noting where every line starts and ends (blank ones too: line n is
-    at index n - 1)."""
-    offset = 0
-    for number, raw in enumerate(stream, start=1):
-        starts.append(offset)
-        offset += len(raw)
-        ends.append(offset)
-        if raw.strip():
-            yield number, raw
 
 
 @dataclass(slots=True)

@@ -14,12 +14,13 @@ from typing import Any, Concatenate, ParamSpec
 
 from tracer.candidates import Candidate
 from tracer.cascades.stored import refresh_cascades
-from tracer.corpus import AccountRecord, open_corpus, read_accounts
+from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
 from tracer.engines import Engine
 from tracer.errors import RecordError
 from tracer.linker import Linker
 from tracer.linking import (
     BATCH_CANDIDATES,
+    RECENT_CANDIDATES,
     KeptRows,
     LinkedBatch,
     fewer_collections,
@@ -37,7 +38,6 @@ from tracer.prepare import (
     MediaPipeline,
     MediaRun,
     Prepared,
-    in_time_order,
     media_bounded,
     prepared_batches,
 )
@@ -175,11 +175,14 @@ def ingest(
     known = set(store.accounts())
     reader = KeptRows(store.link_reader())
     try:
-        linker = make_linker(store, policy, reader, cache_size=BATCH_CANDIDATES)
+        linker = make_linker(
+            store, policy, reader, cache_size=BATCH_CANDIDATES, recent=RECENT_CANDIDATES
+        )
         ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         latest = store.last_key()
         with (
+            posts_path.open("rb") as posts_stream,
             MediaPipeline(ctx, store.media.stored_files, media_progress, engine) as media,
             store.writes_behind() as writes,
         ):
@@ -199,10 +202,7 @@ def ingest(
                     if progress:
                         progress(len(fresh))
 
-            # In time order: into a database of older posts (an empty one, the next
-            # month's), every post is linked once, as it is read.
-            lines = in_time_order(posts_path, ctx, in_worker)
-            for batch in prepared_batches(lines, ctx, batch_size, in_worker):
+            for batch in prepared_batches(read_lines(posts_stream), ctx, batch_size, in_worker):
                 left = len(batch)
                 # The store is asked which posts (and below, which media files) it holds:
                 # the batches before are in it (a batch only stored is written behind,

@@ -97,22 +97,24 @@ def ends_with_title(line: Sequence[str], title: Sequence[str]) -> bool:
     )
 
 
+def distinctive(side: TextSide, boilerplate: frozenset[int] | set[int]) -> int:
+    """How many of a side's anchors are not boilerplate."""
+    return len(side.anchors) - len(side.anchors & boilerplate) if boilerplate else len(side.anchors)
+
+
 def anchor_overlap(
-    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int]
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], own: int | None = None
 ) -> tuple[int, float]:
     """Distinctive anchors the two share, and that count over the smaller side's.
+    `own`: `a`'s distinctive anchors, when known (one post against its candidates).
 
     Counted by intersections, which run over the smaller set, rather than by building
     each side's set of distinctive anchors: this runs for every candidate pair."""
     both = a.anchors & b.anchors
-    if boilerplate:
-        shared = len(both) - len(both & boilerplate)
-        smaller = min(
-            len(a.anchors) - len(a.anchors & boilerplate),
-            len(b.anchors) - len(b.anchors & boilerplate),
-        )
-    else:
-        shared, smaller = len(both), min(len(a.anchors), len(b.anchors))
+    shared = len(both) - len(both & boilerplate) if boilerplate else len(both)
+    if own is None:
+        own = distinctive(a, boilerplate)
+    smaller = min(own, distinctive(b, boilerplate))
     return shared, shared / smaller if smaller else 0.0
 
 
@@ -186,9 +188,15 @@ def is_close(match: TextMatch, policy: MatchPolicy) -> bool:
 
 
 def verify_pair(
-    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], policy: MatchPolicy
+    a: TextSide,
+    b: TextSide,
+    boilerplate: frozenset[int] | set[int],
+    policy: MatchPolicy,
+    own: int | None = None,
 ) -> TextMatch | None:
-    overlap = shared, anchor_containment = anchor_overlap(a, b, boilerplate)
+    """The match of `a` to `b` when the policy accepts it, else None (`own`: as in
+    `anchor_overlap`)."""
+    overlap = shared, anchor_containment = anchor_overlap(a, b, boilerplate, own)
     weak = anchor_containment < policy.min_anchor_containment and shared < policy.close_shared
     if (shared == 0 or weak) and not carries_title(a, b, boilerplate, policy.max_framing):
         return None  # cheap rejection before the alignment, which costs more
