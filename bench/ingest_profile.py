@@ -25,7 +25,7 @@ from pathlib import Path
 from tracer.facade import Tracer
 
 STAGES = (
-    ("store the posts (no links yet)", "service.py", "_link_batch"),
+    ("ingest batches (link or store)", "service.py", "_link_batch"),
     ("  their write (one transaction a batch)", "core.py", "write_batch"),
     ("  stored digests asked", "core.py", "digests"),
     ("prepared batches, waited for", "prepare.py", "prepared_batches"),

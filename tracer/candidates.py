@@ -76,15 +76,16 @@ class Candidates:
         out: dict[int, Candidate] = {}
         missing: list[int] = []
         with self._lock:
-            cache = self._cache
+            pending, cache, recent = self._pending, self._cache, self._recent
             for p in idxs:
-                found = self._pending.get(p) or cache.pop(p, None) or self._recent.pop(p, None)
+                found = pending.get(p)
                 if found is None:
-                    missing.append(p)
-                else:
-                    out[p] = found
-                    if p not in self._pending:
-                        cache[p] = found  # most recently asked for last
+                    found = cache.pop(p, None) or recent.pop(p, None)
+                    if found is None:
+                        missing.append(p)
+                        continue
+                    cache[p] = found  # most recently asked for last
+                out[p] = found
         if missing:
             fetched = self._fetch(missing)
             with self._lock:
