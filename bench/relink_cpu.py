@@ -7,7 +7,8 @@ linker can be compared on one database without a profiler's overhead.
 
 Each stage's function is wrapped by a CPU timer (~0.3 µs a call: verification, called
 ~6 times a post, carries ~0.2 s of it at 100k posts). Stages nest: `link one post`
-holds the look-ups, votes, choice, candidate texts and verification. The copy is
+holds the votes (the look-ups and the choice compiled with them; a whole line of several
+families is looked up again in Python), candidate texts and verification. The copy is
 deleted afterwards; the database given is not changed.
 """
 
@@ -49,9 +50,9 @@ def _timed(label: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
 STAGES: tuple[tuple[Any, str, str], ...] = (
     (Linker, "link", "link one post"),
-    (AnchorIndex, "lookup", "  anchor look-ups"),
-    (nearest.LinkedPosts, "_vote", "  votes"),
-    (nearest.LinkedPosts, "_choose", "  best post per family"),
+    (nearest.LinkedPosts, "_vote", "  votes: look-ups, votes, choice (compiled)"),
+    (AnchorIndex, "lookup", "  anchor look-ups left to Python"),
+    (nearest.LinkedPosts, "_choose", "  best post per family, left to Python"),
     (nearest.LinkedPosts, "_texts", "  candidate texts (cache, store)"),
     (nearest, "verify_pair", "  verification (text)"),
     (linking, "refresh_cascades", "cascades"),
@@ -86,9 +87,9 @@ def main() -> None:
         profile.dump_stats(str(args.profile))
         pstats.Stats(profile).sort_stats("tottime").print_stats(30)
         return
-    print("\nstage                               CPU s   µs/post      calls")
+    print("\nstage" + " " * 41 + "CPU s   µs/post      calls")
     for _owner, _name, label in STAGES:
-        print(f"{label:34} {CPU[label]:6.2f} {CPU[label] / posts * 1e6:9.1f} {CALLS[label]:10,}")
+        print(f"{label:44} {CPU[label]:6.2f} {CPU[label] / posts * 1e6:9.1f} {CALLS[label]:10,}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from tracer import search, service
@@ -110,9 +109,7 @@ LATE_BODY = (
 def _state(linker: Any) -> tuple[Any, ...]:
     """What a linker holds, in comparable form: families, members, releases, accounts
     and every anchor's postings."""
-    keys = np.unique(
-        np.concatenate([linker.index._keys, np.fromiter(linker.index._delta, np.uint64)])
-    )
+    keys = linker.index.distinct_keys()
     postings = [sorted(p or ()) for p in linker.index.lookup(keys, 1 << 30)]
     members = {f: sorted(m) for f, m in linker._members.items()}
     return (

@@ -19,6 +19,7 @@ from tracer.nearest import LinkedPosts
 from tracer.strength import is_strong_match, same_content, tier
 from tracer.text.fingerprint import U64
 from tracer.text.match import verify_pair
+from tracer.text.votes import indexable
 
 
 @dataclass(slots=True)
@@ -38,7 +39,7 @@ class Linker(LinkedPosts):
     def link(self, candidate: Candidate) -> LinkResult:
         """Match one new post against everything linked so far and place it in a family."""
         idx = candidate.idx
-        anchors, postings, near = self._nearest(candidate)
+        anchors, votes, near = self._nearest(candidate)
         matches = [(n.idx, n.match) for n in near]
         short = len(candidate.tokens) < self.policy.short_tokens
         is_release = candidate.account_id in self._central
@@ -51,21 +52,16 @@ class Linker(LinkedPosts):
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
         # shared template phrases grow common and stop linking.
+        # Its family's posts before the merge were in the families it joined.
         dedupe = any(is_strong_match(m, self.policy) for _, m in matches)
-        family_of = self._family_of.__getitem__
-        indexed = [
-            a
-            for a, found in zip(anchors.tolist(), postings, strict=True)
-            if found is not None and not (dedupe and family in map(family_of, found))
-        ]
+        joined = np.array(sorted(joining) if dedupe else (), np.int64)
+        indexed = anchors[indexable(votes.families, votes.ends, joined)]
         self.index.add_all(indexed, idx)
-        self._account_of[idx] = self._account_names.setdefault(
-            candidate.account_id, candidate.account_id
-        )
+        self._hold(idx, family, candidate.account_id)
         self._candidates.hold(candidate)
         self.media.add(idx, family, candidate.media)
         joined_by = {p: "core" for p, _ in corroboration} if merged else {}
-        return LinkResult(family, matches, np.array(indexed, np.uint64), merged, joined_by)
+        return LinkResult(family, matches, indexed, merged, joined_by)
 
     def _families_to_join(
         self,
@@ -142,7 +138,7 @@ class Linker(LinkedPosts):
 
     def _place(self, idx: int, families: set[int]) -> tuple[int, list[tuple[int, int]]]:
         if not families:
-            self._family_of[idx] = idx
+            self._hold(idx, idx)
             return idx, []
         target = min(families)
         members = self._members.setdefault(target, [target])
@@ -151,7 +147,7 @@ class Linker(LinkedPosts):
             self._absorb(target, other)
             merged.append((other, target))
         members.append(idx)
-        self._family_of[idx] = target
+        self._hold(idx, target)
         return target, merged
 
     def end_batch(self) -> None:

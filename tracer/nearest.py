@@ -15,10 +15,9 @@ nothing here does I/O.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -32,12 +31,11 @@ from tracer.strength import is_strong_match, rank
 from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of, line_tail_keys
 from tracer.text.index import AnchorIndex
 from tracer.text.match import TextSide, accepts, distinctive, score_pair, verify_pair
+from tracer.text.votes import choose, tally, vote
 
 MEDIA_TRIES_PER_FAMILY = 3
 """Posts of one candidate family whose media are verified, closest first, until one
 matches."""
-
-Postings = list[list[int] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +47,24 @@ class Near:
     linked: bool
     """Whether the linker's rules accept the match (the policy, with the candidate's
     boilerplate): among the posts the linker verifies, that it links the two."""
+
+
+@dataclass(slots=True)
+class Votes:
+    """A post's votes (`LinkedPosts._vote`)."""
+
+    voters: np.ndarray
+    """Each voted post once per vote."""
+    boilerplate: set[int]
+    """The post's anchors (and line tails) that say nothing of where it came from."""
+    shares_line: np.ndarray
+    """Posts sharing a whole line with it, sorted."""
+    chosen: list[int] | None
+    """`_choose` of the votes (None: not made yet)."""
+    families: np.ndarray
+    ends: np.ndarray
+    """The families of each anchor's postings, one anchor's after another, and where
+    each anchor's end (-1: over the cap): what `indexable` reads."""
 
 
 class LinkedPosts:
@@ -73,6 +89,11 @@ class LinkedPosts:
         self._account_of: dict[int, str] = {}
         self._account_names: dict[str, str] = {}
         self._members: dict[int, list[int]] = {}
+        self._family_arr = np.full(0, -1, np.int64)
+        self._account_arr = np.full(0, -1, np.int32)
+        """Each post's family and account code, by post number: what the compiled votes
+        read (`tracer.text.votes`), kept beside the dictionaries."""
+        self._account_code: dict[str, int] = {}
         self._candidates = Candidates(fetch, cache_size, recent)
         self.top_ups = 0
         """Times `extend` took in posts stored since: what is cached beside this state
@@ -93,8 +114,37 @@ class LinkedPosts:
                 keys.append(anchors)
                 owners.append(np.full(len(anchors), idx, np.int64))
         self._members = {f: m for f, m in groups.items() if len(m) > 1}
+        self._arrays_from_dicts()
         if keys:
             self.index = AnchorIndex(np.concatenate(keys), np.concatenate(owners))
+
+    def _arrays_from_dicts(self) -> None:
+        self._account_code = {name: n for n, name in enumerate(self._account_names)}
+        count = len(self._family_of)
+        posts = np.fromiter(self._family_of, np.int64, count)
+        size = int(posts.max()) + 1 if count else 0
+        self._family_arr = np.full(size, -1, np.int64)
+        self._family_arr[posts] = np.fromiter(self._family_of.values(), np.int64, count)
+        code = self._account_code.__getitem__
+        self._account_arr = np.full(size, -1, np.int32)
+        self._account_arr[posts] = np.fromiter(
+            map(code, self._account_of.values()), np.int32, count
+        )
+
+    def _hold(self, idx: int, family: int, account: str | None = None) -> None:
+        """Set a post's family, and its account when given, in the dictionaries and the
+        arrays."""
+        if idx >= len(self._family_arr):
+            size = max(idx + 1, 2 * len(self._family_arr), 1024)
+            self._family_arr = _grown(self._family_arr, size)
+            self._account_arr = _grown(self._account_arr, size)
+        self._family_of[idx] = family
+        self._family_arr[idx] = family
+        if account is not None:
+            name = self._account_names.setdefault(account, account)
+            self._account_of[idx] = name
+            code = self._account_code.setdefault(name, len(self._account_code))
+            self._account_arr[idx] = code
 
     def state(self) -> LinkState:
         """What this holds, as arrays (what a snapshot stores; `tracer.linkstate`)."""
@@ -127,6 +177,12 @@ class LinkedPosts:
             zip(posts, [names[a] for a in state.accounts.tolist()], strict=True)
         )
         self._release_of = {int(f): int(i) for f, i in state.releases.tolist()}
+        self._account_code = {name: n for n, name in enumerate(state.account_names)}
+        size = int(state.posts.max()) + 1 if len(state.posts) else 0
+        self._family_arr = np.full(size, -1, np.int64)
+        self._family_arr[state.posts] = state.families
+        self._account_arr = np.full(size, -1, np.int32)
+        self._account_arr[state.posts] = state.accounts
         order = np.argsort(state.families, kind="stable")  # members in post order
         by_family = state.families[order]
         first = np.ones(len(by_family), bool)
@@ -167,13 +223,11 @@ class LinkedPosts:
         if central is not None:
             self._central = central
         for idx, account, family, indexed in rows:
-            self._family_of[idx] = family
-            self._account_of[idx] = self._account_names.setdefault(account, account)
+            self._hold(idx, family, account)
             self._note_release(idx, account, family)
             if family != idx:
                 self._members.setdefault(family, [family]).append(idx)
-            for anchor in TextFingerprint.anchors_from_bytes(indexed).tolist():
-                self.index.add(anchor, idx)
+            self.index.add_all(TextFingerprint.anchors_from_bytes(indexed), idx)
         for new, old in matched:
             target, other = self._family_of.get(new), self._family_of.get(old)
             if target is not None and other is not None and target != other:
@@ -194,6 +248,7 @@ class LinkedPosts:
         absorbed = self._members.pop(other, [other])
         for m in absorbed:
             self._family_of[m] = target
+        self._family_arr[absorbed] = target
         moved = self._release_of.pop(other, None)
         if moved is not None:
             held = self._release_of.get(target)
@@ -244,18 +299,22 @@ class LinkedPosts:
         """The verified matches of `candidate` (what the linker would link), best first."""
         return [(n.idx, n.match) for n in self.nearest(candidate)]
 
-    def _nearest(self, candidate: Candidate, posts: int = 0) -> tuple[U64, Postings, list[Near]]:
-        """The candidate's anchors, their postings, and its near posts: by text, in
-        vote order, then by media."""
+    def _nearest(self, candidate: Candidate, posts: int = 0) -> tuple[U64, Votes, list[Near]]:
+        """The candidate's anchors, its votes, and its near posts: by text, in vote
+        order, then by media."""
         anchors = np.fromiter(candidate.anchors, np.uint64)
         anchors.sort()
-        postings = self.index.lookup(anchors, self._common_cap())
+        cap = self._common_cap()
         short = len(candidate.tokens) < self.policy.short_tokens
-        votes, boilerplate, shares_line = self._vote(candidate, anchors, postings, short)
+        votes = self._vote(candidate, anchors, cap, short)
+        boilerplate = votes.boilerplate
         if posts:
-            scored = sorted(votes, key=lambda p: (-votes[p], p))[:posts]
+            voted, counts = tally(votes.voters)
+            scored = voted[np.argsort(-counts, kind="stable")][:posts].tolist()
+        elif votes.chosen is not None:
+            scored = votes.chosen
         else:
-            scored = self._choose(votes, shares_line)
+            scored = self._choose(votes.voters, votes.shares_line)
         texts = self._texts(scored)
         side = self._side(candidate)
         own = distinctive(side, boilerplate)  # once, not per candidate
@@ -281,7 +340,7 @@ class LinkedPosts:
                 for n in near
                 if posts or not texts[n.idx].media or self._family_of[n.idx] in agree
             ]
-        return anchors, postings, near + [Near(p, m, True) for p, m in media]
+        return anchors, votes, near + [Near(p, m, True) for p, m in media]
 
     def _side(self, candidate: Candidate) -> TextSide:
         return TextSide(
@@ -292,52 +351,47 @@ class LinkedPosts:
             candidate.account_id in self._central,
         )
 
-    def _vote(
-        self, candidate: Candidate, anchors: U64, postings: Postings, short: bool
-    ) -> tuple[Counter[int], set[int], set[int]]:
-        """Votes for earlier posts (one per distinctive anchor they share), the anchors
-        that are boilerplate for this post, and the posts that share a whole line with it.
+    def _vote(self, candidate: Candidate, anchors: U64, cap: int, short: bool) -> Votes:
+        """Votes for earlier posts (each voted post once per distinctive anchor it
+        shares), the anchors that are boilerplate for this post and the posts that share
+        a whole line with it.
 
-        A short text, and a whole line, must be unique to one family to count: a greeting
-        line carried by two unrelated copies is framing, not content. A short text's
-        lines also vote by their tails (`line_tail_keys`), as whole lines: a title after
-        a greeting on one line."""
+        An anchor carried by more than `cap` families is common. One carried by several
+        earlier posts of this account in two or more families is the account's habit (its
+        signature or greeting, which says nothing about where a new post came from; one
+        earlier use is still evidence: an office re-posting its own text). A short text,
+        and a whole line, must be unique to one family to count: a greeting line carried
+        by two unrelated copies is framing, not content. A short text's lines also vote by
+        their tails (`line_tail_keys`), as whole lines: a title after a greeting on one
+        line. The loops are compiled (`tracer.text.votes.vote`); a whole line of several
+        families comes back here (`_titled_by`)."""
         lines = set(line_keys_of(candidate.lines))
-        looked_up: Iterable[tuple[int, list[int] | None]] = zip(
-            anchors.tolist(), postings, strict=True
-        )
+        keys = anchors
         if short:
             tails = np.array(
                 sorted(set(line_tail_keys(candidate.lines)) - candidate.anchors), np.uint64
             )
             lines.update(tails.tolist())
-            found_tails = self.index.lookup(tails, self._common_cap())
-            looked_up = chain(looked_up, zip(tails.tolist(), found_tails, strict=True))
-        boilerplate: set[int] = set()
-        voters: list[int] = []  # a post once per anchor it gets a vote for; counted in C
-        shares_line: set[int] = set()
-        for anchor, found in looked_up:
-            if not found:
-                if found is None:
-                    boilerplate.add(anchor)  # carried by too many families: common
-                continue
-            in_line = anchor in lines
-            if in_line:
-                shares_line.update(found)
-            if len(found) == 1:  # the usual case: one earlier family, no ambiguity
-                voters.append(found[0])
-                continue
-            ambiguous = (short or in_line) and self._families(found) > 1
-            if (ambiguous and not in_line) or self._is_habit(found, candidate.account_id):
-                boilerplate.add(anchor)  # ambiguous, or this account's habit
-                continue
-            if ambiguous:
-                found = self._titled_by(anchor, found)
-                if not found:
-                    boilerplate.add(anchor)  # a line of several families
-                    continue
-            voters.extend(found)
-        return Counter(voters), boilerplate, shares_line
+            keys = np.concatenate([anchors, tails])
+        index, recent = self.index, self.index.recent
+        voters, common, deferred, shares_line, chosen, families, ends = vote(
+            keys, len(anchors), np.array(sorted(lines), np.uint64), cap, short,
+            self._account_code.get(candidate.account_id, -1), self._family_arr,
+            self._account_arr, self.policy.max_candidates, self.policy.min_vote_share,
+            index.uniq, index.starts, index.posts,
+            recent.slot_keys, recent.slot_newest, recent.slot_count, recent.posts, recent.prev,
+        )  # fmt: skip
+        boilerplate = set(common.tolist())
+        if not len(deferred):
+            return Votes(voters, boilerplate, shares_line, chosen.tolist(), families, ends)
+        more = [voters]
+        for line, found in zip(deferred.tolist(), index.lookup(deferred, cap), strict=True):
+            titled = self._titled_by(line, found or [])
+            if titled:
+                more.append(np.array(titled, np.int64))
+            else:
+                boilerplate.add(line)  # a line of several families
+        return Votes(np.concatenate(more), boilerplate, shares_line, None, families, ends)
 
     def _titled_by(self, line: int, found: list[int]) -> list[int]:
         """Of the posts carrying a whole line that several families share, the releases
@@ -350,29 +404,15 @@ class LinkedPosts:
             releases = [p for p in releases if line_key(texts[p].lines[0]) == line]
         return releases if self._families(releases) == 1 else []
 
-    def _choose(self, votes: Mapping[int, int], shares_line: set[int]) -> list[int]:
+    def _choose(self, voters: np.ndarray, shares_line: np.ndarray) -> list[int]:
         """The best-voted post of each family, best families first; a candidate with a
         small share of the best one's votes cannot reach the anchor containment the policy
         asks for and is not verified, unless it shares a whole line (maybe a title)."""
-        # Most votes first, then the lower post number (the sort is stable): the first
-        # post seen of a family is its best, and only the first `max_candidates`
-        # families are wanted.
-        ordered = sorted(sorted(votes), key=votes.__getitem__, reverse=True)
-        wanted = self.policy.max_candidates
-        family_of = self._family_of
-        seen: set[int] = set()
-        chosen: list[int] = []
-        for p in ordered:
-            fam = family_of[p]
-            if fam not in seen:
-                seen.add(fam)
-                chosen.append(p)
-                if len(chosen) == wanted:
-                    break
-        if not chosen:
-            return []
-        floor = votes[chosen[0]] * self.policy.min_vote_share
-        return [p for p in chosen if votes[p] >= floor or p in shares_line]
+        chosen = choose(
+            *tally(voters), self._family_arr, self.policy.max_candidates,
+            self.policy.min_vote_share, shares_line,
+        )  # fmt: skip
+        return chosen.tolist()  # type: ignore[no-any-return]
 
     def _media_matches(self, candidate: Candidate) -> list[tuple[int, MediaMatch]]:
         """Earlier posts whose media this post's media copy: candidates from the media
@@ -426,18 +466,6 @@ class LinkedPosts:
             self.policy.common_families, int(len(self._family_of) * self.policy.common_share)
         )
 
-    def _is_habit(self, postings: list[int], account: str) -> bool:
-        """Whether `account` already used this anchor in two or more families: its
-        signature or greeting, which says nothing about where a new post came from. One
-        earlier use is still evidence (an office re-posting its own text)."""
-        if len(postings) < 2:
-            return False
-        accounts = itemgetter(*postings)(self._account_of)
-        if accounts.count(account) < 2:
-            return False
-        own = [p for p, a in zip(postings, accounts, strict=True) if a == account]
-        return self._families(own) >= 2
-
     def _families(self, postings: list[int]) -> int:
         if len(postings) <= 1:
             return len(postings)
@@ -458,3 +486,10 @@ def _shared(objects: list[int], posts: np.ndarray, numbers: np.ndarray) -> list[
     if not bool((posts[at] == numbers).all()):  # a family not among the posts
         return numbers.tolist()  # type: ignore[no-any-return]
     return list(map(objects.__getitem__, at.tolist()))
+
+
+def _grown(a: np.ndarray, size: int) -> np.ndarray:
+    """`a` longer, the new places -1 (no post there)."""
+    out = np.full(size, -1, a.dtype)
+    out[: len(a)] = a
+    return out

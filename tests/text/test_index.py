@@ -99,3 +99,23 @@ def test_lookups_match_a_dict_model_whatever_the_compactions(
         expected = [None if len(model.get(q, [])) > cap else model.get(q, []) for q in queried]
         assert got == expected
         assert len(index) == sum(len(v) for v in model.values())
+
+
+def test_recent_additions_outgrow_their_arrays_and_table() -> None:
+    """Past the first arrays and table (1,024 each) the additions are grown and
+    rehashed: every posting is still found, in the order added."""
+    rng = np.random.default_rng(5)
+    index = AnchorIndex(keys(3, 3), np.array([1, 2], np.int64))
+    model: dict[int, list[int]] = {3: [1, 2]}
+    distinct = rng.integers(0, 2**64, 3_000, dtype=np.uint64)
+    for post in range(3, 1_500):
+        chosen = rng.choice(distinct, size=int(rng.integers(1, 6)), replace=False)
+        index.add_all(chosen, post)
+        for anchor in chosen.tolist():
+            model.setdefault(anchor, []).append(post)
+    assert index.recent.size == len(index) - 2 > 1_024
+    queried = np.array(sorted(model), np.uint64)
+    assert index.lookup(queried, 1 << 20) == [model[q] for q in queried.tolist()]
+    assert index.distinct_keys().tolist() == sorted(model)
+    index.compact(min_size=0)
+    assert index.lookup(queried, 1 << 20) == [model[q] for q in queried.tolist()]

@@ -1,22 +1,89 @@
 """The anchor index: from an anchor hash to the posts that first carried it in each family.
 
-Postings are two sorted numpy arrays (hash, post) plus a small dict of recent additions
-that is merged in from time to time, so a million posts cost ~12 bytes per posting
-instead of the kilobytes per document of an object-per-document LSH. A strong copy adds
-only the anchors its family lacks (see `Linker.link`), so the length of a posting list
+Postings are two sorted numpy arrays (hash, post) plus the recent additions, merged in
+from time to time, so a million posts cost ~12 bytes per posting instead of the
+kilobytes per document of an object-per-document LSH. A strong copy adds only the
+anchors its family lacks (see `Linker.link`), so the length of a posting list
 approximates the anchor's *document frequency counted in families*: a release copied by
 500 offices stays rare, while a greeting or slogan used across unrelated posts becomes
 common and stops linking.
+
+The recent additions are arrays too: each addition points back to the previous one of
+its anchor, and an open-addressing table holds each anchor's newest. Linking reads
+postings in compiled loops (`postings_of`, used by `tracer.text.votes`), which a dict of
+Python lists would keep out of reach. The loops keep the GIL (no `nogil`): a service
+thread searching while another adds sees each addition whole or not at all.
 """
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 import numpy.typing as npt
 
 from tracer.text.fingerprint import U64
 
 I64 = npt.NDArray[np.int64]
+
+_EMPTY = -1
+_FIRST_TABLE = 1 << 10
+_FIRST_RECENT = 1 << 10
+
+
+class Recent:
+    """The additions since the last compaction, as arrays a compiled loop can read."""
+
+    def __init__(self) -> None:
+        self.keys: U64 = np.empty(_FIRST_RECENT, np.uint64)
+        self.posts: I64 = np.empty(_FIRST_RECENT, np.int64)
+        self.prev: I64 = np.empty(_FIRST_RECENT, np.int64)
+        """Each addition's previous one of the same anchor (`_EMPTY`: its first)."""
+        self.slot_keys: U64 = np.zeros(_FIRST_TABLE, np.uint64)
+        self.slot_newest: I64 = np.full(_FIRST_TABLE, _EMPTY, np.int64)
+        self.slot_count: I64 = np.zeros(_FIRST_TABLE, np.int64)
+        self.size = 0
+        self.distinct = 0
+
+    def add(self, anchors: U64, post: int) -> None:
+        need = self.size + len(anchors)
+        if need > len(self.keys):
+            grown = max(need, 2 * len(self.keys))
+            self.keys = _grown(self.keys, grown)
+            self.posts = _grown(self.posts, grown)
+            self.prev = _grown(self.prev, grown)
+        if 2 * (self.distinct + len(anchors)) > len(self.slot_keys):
+            self._rehash(2 * (self.distinct + len(anchors)))
+        self.distinct += _insert(
+            self.slot_keys, self.slot_newest, self.slot_count,
+            self.keys, self.posts, self.prev, self.size, anchors, post,
+        )  # fmt: skip
+        self.size = need
+
+    def _rehash(self, at_least: int) -> None:
+        size = len(self.slot_keys)
+        while size < at_least:
+            size *= 2
+        self.slot_keys = np.zeros(size, np.uint64)
+        self.slot_newest = np.full(size, _EMPTY, np.int64)
+        self.slot_count = np.zeros(size, np.int64)
+        keys, posts = self.keys[: self.size].copy(), self.posts[: self.size].copy()
+        self.distinct = _insert_all(
+            self.slot_keys, self.slot_newest, self.slot_count, self.keys, self.posts,
+            self.prev, keys, posts,
+        )  # fmt: skip
+
+    def arrays(self) -> tuple[U64, I64]:
+        """Keys and posts in the order they were added."""
+        return self.keys[: self.size], self.posts[: self.size]
+
+    def distinct_keys(self) -> U64:
+        return self.slot_keys[self.slot_newest != _EMPTY]  # type: ignore[no-any-return]
+
+
+def _grown(a: np.ndarray, size: int) -> np.ndarray:
+    out = np.empty(size, a.dtype)
+    out[: len(a)] = a
+    return out
 
 
 class AnchorIndex:
@@ -26,8 +93,7 @@ class AnchorIndex:
         order = np.argsort(keys, kind="stable")
         self._keys: U64 = keys[order]
         self._posts: I64 = posts[order]
-        self._delta: dict[int, list[int]] = {}
-        self._delta_size = 0
+        self.recent = Recent()
         self._build_offsets()
 
     @classmethod
@@ -36,84 +102,203 @@ class AnchorIndex:
         pass for the offsets."""
         index = cls.__new__(cls)
         index._keys, index._posts = keys, posts
-        index._delta, index._delta_size = {}, 0
+        index.recent = Recent()
         index._build_offsets()
         return index
 
     def arrays(self) -> tuple[U64, I64]:
         """Keys and posts in key order, recent additions merged in (on a copy: the index
         itself is left as it is)."""
-        if not self._delta_size:
+        if not self.recent.size:
             return self._keys, self._posts
-        merged = AnchorIndex.opened(self._keys, self._posts)
-        merged._delta = {k: list(v) for k, v in self._delta.items()}
-        merged._delta_size = self._delta_size
-        merged.compact(min_size=0)
-        return merged._keys, merged._posts
+        return _merged(self._keys, self._posts, *self.recent.arrays())
 
     def _build_offsets(self) -> None:
         """Distinct keys and where each one's postings start: one binary search a look-up."""
         keys = self._keys
         first = np.ones(len(keys), bool)
         first[1:] = keys[1:] != keys[:-1]
-        self._uniq: U64 = keys[first]
-        self._starts: I64 = np.append(np.flatnonzero(first), len(keys)).astype(np.int64)
+        self.uniq: U64 = keys[first]
+        self.starts: I64 = np.append(np.flatnonzero(first), len(keys)).astype(np.int64)
+
+    @property
+    def posts(self) -> I64:
+        """The compacted postings, in key order (`starts` says where each key's begin)."""
+        return self._posts
 
     def __len__(self) -> int:
-        return len(self._keys) + self._delta_size
+        return len(self._keys) + self.recent.size
+
+    def distinct_keys(self) -> U64:
+        """Every anchor held, once, ascending."""
+        return np.union1d(self.uniq, self.recent.distinct_keys())
 
     def lookup(self, anchors: U64, cap: int) -> list[list[int] | None]:
-        """Postings of each anchor; None where more than `cap` families carry it."""
-        if len(self._uniq):
-            at = np.minimum(np.searchsorted(self._uniq, anchors), len(self._uniq) - 1)
-            hit = self._uniq[at] == anchors
-            lo = np.where(hit, self._starts[at], 0)
-            hi = np.where(hit, self._starts[at + 1], 0)
-        else:
-            lo = hi = np.zeros(len(anchors), np.int64)
+        """Postings of each anchor, compacted ones first, each part in the order added;
+        None where more than `cap` families carry it."""
+        r = self.recent
+        flat, ends = _lookup_all(
+            np.ascontiguousarray(anchors, np.uint64), cap, self.uniq, self.starts, self._posts,
+            r.slot_keys, r.slot_newest, r.slot_count, r.posts, r.prev,
+        )  # fmt: skip
+        found = flat.tolist()
         out: list[list[int] | None] = []
-        base = self._posts
-        recent_of = self._delta.get
-        for a, start, stop in zip(anchors.tolist(), lo.tolist(), hi.tolist(), strict=True):
-            if stop - start > cap:  # over the cap before recent additions: most anchors
-                out.append(None)
-                continue
-            recent = recent_of(a)
-            if recent is None:
-                out.append(base[start:stop].tolist() if stop > start else [])
-            elif stop - start + len(recent) > cap:
+        start = 0
+        for end in ends.tolist():
+            if end < 0:
                 out.append(None)
             else:
-                out.append(base[start:stop].tolist() + recent if stop > start else list(recent))
+                out.append(found[start:end])
+                start = end
         return out
 
     def add(self, anchor: int, post: int) -> None:
-        self._delta.setdefault(anchor, []).append(post)
-        self._delta_size += 1
+        self.recent.add(np.array([anchor], np.uint64), post)
 
-    def add_all(self, anchors: list[int], post: int) -> None:
+    def add_all(self, anchors: U64 | list[int], post: int) -> None:
         """`add` of each anchor (one call a post, not one an anchor)."""
-        held = self._delta.setdefault
-        for anchor in anchors:
-            held(anchor, []).append(post)
-        self._delta_size += len(anchors)
+        if len(anchors):
+            self.recent.add(np.asarray(anchors, np.uint64), post)
 
     def compact(self, min_size: int = 200_000) -> None:
         """Merge recent additions into the sorted arrays once there are enough of them
         (each merge copies the arrays, so merging rarely keeps the cost amortised)."""
-        if self._delta_size < max(min_size, 1):
+        if self.recent.size < max(min_size, 1):
             return
-        keys = np.fromiter(
-            (k for k, v in self._delta.items() for _ in v), np.uint64, self._delta_size
-        )
-        posts = np.fromiter(
-            (p for v in self._delta.values() for p in v), np.int64, self._delta_size
-        )
-        order = np.argsort(keys, kind="stable")
-        keys, posts = keys[order], posts[order]
-        at = np.searchsorted(self._keys, keys, side="right")
-        self._keys = np.insert(self._keys, at, keys)
-        self._posts = np.insert(self._posts, at, posts)
-        self._delta.clear()
-        self._delta_size = 0
+        self._keys, self._posts = _merged(self._keys, self._posts, *self.recent.arrays())
+        self.recent = Recent()
         self._build_offsets()
+
+
+def _merged(keys: U64, posts: I64, new_keys: U64, new_posts: I64) -> tuple[U64, I64]:
+    """Sorted arrays with additions put after the postings already held for their key,
+    in the order added."""
+    order = np.argsort(new_keys, kind="stable")
+    new_keys, new_posts = new_keys[order], new_posts[order]
+    at = np.searchsorted(keys, new_keys, side="right")
+    return np.insert(keys, at, new_keys), np.insert(posts, at, new_posts)
+
+
+# --- compiled loops ----------------------------------------------------------------
+# Anchors are already uniform 64-bit hashes: their low bits pick a table slot.
+
+
+@nb.njit(cache=True)
+def _slot(slot_keys: U64, slot_newest: I64, key: np.uint64) -> int:
+    mask = np.uint64(len(slot_keys) - 1)
+    at = int(key & mask)
+    while slot_newest[at] != _EMPTY and slot_keys[at] != key:
+        at = int((np.uint64(at) + np.uint64(1)) & mask)
+    return at
+
+
+@nb.njit(cache=True)
+def _insert(
+    slot_keys: U64, slot_newest: I64, slot_count: I64,
+    keys: U64, posts: I64, prev: I64, size: int, anchors: U64, post: int,
+) -> int:  # fmt: skip
+    """Adds (anchor, post) for each anchor at `size` on; returns how many anchors are new."""
+    new = 0
+    for i in range(len(anchors)):
+        key = anchors[i]
+        at = _slot(slot_keys, slot_newest, key)
+        if slot_newest[at] == _EMPTY:
+            slot_keys[at] = key
+            new += 1
+        entry = size + i
+        keys[entry] = key
+        posts[entry] = post
+        prev[entry] = slot_newest[at]
+        slot_newest[at] = entry
+        slot_count[at] += 1
+    return new
+
+
+@nb.njit(cache=True)
+def _insert_all(
+    slot_keys: U64, slot_newest: I64, slot_count: I64,
+    keys: U64, posts: I64, prev: I64, new_keys: U64, new_posts: I64,
+) -> int:  # fmt: skip
+    new = 0
+    for i in range(len(new_keys)):
+        key = new_keys[i]
+        at = _slot(slot_keys, slot_newest, key)
+        if slot_newest[at] == _EMPTY:
+            slot_keys[at] = key
+            new += 1
+        keys[i] = key
+        posts[i] = new_posts[i]
+        prev[i] = slot_newest[at]
+        slot_newest[at] = i
+        slot_count[at] += 1
+    return new
+
+
+@nb.njit(cache=True)
+def postings_of(
+    key: np.uint64, cap: int, out: I64,
+    uniq: U64, starts: I64, posts: I64,
+    slot_keys: U64, slot_newest: I64, slot_count: I64, recent_posts: I64, recent_prev: I64,
+) -> int:  # fmt: skip
+    """Writes `key`'s postings into `out` (compacted ones first, each part in the order
+    added) and returns how many; -1, writing nothing, when there are more than `cap`.
+    `out` holds at least `cap` posts."""
+    lo = hi = 0
+    if len(uniq):
+        at = np.searchsorted(uniq, key)
+        if at < len(uniq) and uniq[at] == key:
+            lo, hi = starts[at], starts[at + 1]
+    held = hi - lo
+    if held > cap:
+        return -1
+    newest = _EMPTY
+    extra = 0
+    if len(slot_keys):
+        slot = _slot(slot_keys, slot_newest, key)
+        newest = slot_newest[slot]
+        if newest != _EMPTY:
+            extra = slot_count[slot]
+    if held + extra > cap:
+        return -1
+    for i in range(held):
+        out[i] = posts[lo + i]
+    entry = newest
+    for i in range(held + extra - 1, held - 1, -1):  # the chain runs newest first
+        out[i] = recent_posts[entry]
+        entry = recent_prev[entry]
+    return held + extra
+
+
+@nb.njit(cache=True)
+def _lookup_all(
+    anchors: U64, cap: int,
+    uniq: U64, starts: I64, posts: I64,
+    slot_keys: U64, slot_newest: I64, slot_count: I64, recent_posts: I64, recent_prev: I64,
+) -> tuple[I64, I64]:  # fmt: skip
+    """Every anchor's postings, one after another, and where each one's end (-1: over
+    the cap)."""
+    ends = np.empty(len(anchors), np.int64)
+    flat = np.empty(max(16, len(anchors) * min(cap, 64)), np.int64)
+    buf = np.empty(min(cap, len(posts) + len(recent_posts)), np.int64)  # a key's most
+    size = 0
+    for i in range(len(anchors)):
+        n = postings_of(
+            anchors[i], cap, buf, uniq, starts, posts,
+            slot_keys, slot_newest, slot_count, recent_posts, recent_prev,
+        )  # fmt: skip
+        if n < 0:
+            ends[i] = -1
+            continue
+        if size + n > len(flat):
+            flat = grown_ints(flat, max(size + n, 2 * len(flat)))
+        flat[size : size + n] = buf[:n]
+        size += n
+        ends[i] = size
+    return flat[:size], ends
+
+
+@nb.njit(cache=True)
+def grown_ints(a: I64, size: int) -> I64:
+    out = np.empty(size, np.int64)
+    out[: len(a)] = a
+    return out
