@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             runs.append({**run, "round": round_})
             if not run["identical"]:
                 print(f"  {run['engine']}: results differ from the first run's", file=sys.stderr)
+
     def median(name: str, key: str = "seconds") -> float:
         return float(statistics.median(r[key] for r in runs if r["engine"] == name))
 
