@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from tracer.candidates import Candidate, Match
 from tracer.nearest import LinkedPosts
 from tracer.strength import is_strong_match, same_content, tier
@@ -52,12 +50,10 @@ class Linker(LinkedPosts):
         # A strong copy adds only what its family lacks, so a release copied by hundreds
         # stays rare; a weaker match (a template sibling, say) adds all its anchors, so
         # shared template phrases grow common and stop linking.
-        # Its family's posts before the merge were in the families it joined.
         dedupe = any(is_strong_match(m, self.policy) for _, m in matches)
-        joined = np.array(sorted(joining) if dedupe else (), np.int64)
-        indexed = anchors[indexable(votes.families, votes.ends, joined)]
-        self.index.add_all(indexed, idx)
+        indexed = anchors[indexable(votes.held, votes.ends, dedupe, family, self._family_arr)]
         self._hold(idx, family, candidate.account_id)
+        self.index.add_all(indexed, idx)
         self._candidates.hold(candidate)
         self.media.add(idx, family, candidate.media)
         joined_by = {p: "core" for p, _ in corroboration} if merged else {}

@@ -61,10 +61,10 @@ class Votes:
     """Posts sharing a whole line with it, sorted."""
     chosen: list[int] | None
     """`_choose` of the votes (None: not made yet)."""
-    families: np.ndarray
+    held: np.ndarray
     ends: np.ndarray
-    """The families of each anchor's postings, one anchor's after another, and where
-    each anchor's end (-1: over the cap): what `indexable` reads."""
+    """Each anchor's postings, one anchor's after another, and where each anchor's end
+    (-1: over the cap): what `indexable` reads."""
 
 
 class LinkedPosts:
@@ -374,16 +374,16 @@ class LinkedPosts:
             lines.update(tails.tolist())
             keys = np.concatenate([anchors, tails])
         index, recent = self.index, self.index.recent
-        voters, common, deferred, shares_line, chosen, families, ends = vote(
+        voters, common, deferred, shares_line, chosen, held, ends = vote(
             keys, len(anchors), np.array(sorted(lines), np.uint64), cap, short,
             self._account_code.get(candidate.account_id, -1), self._family_arr,
             self._account_arr, self.policy.max_candidates, self.policy.min_vote_share,
-            index.uniq, index.starts, index.posts,
+            index.uniq, index.buckets, index.shift, index.starts, index.posts,
             recent.slot_keys, recent.slot_newest, recent.slot_count, recent.posts, recent.prev,
         )  # fmt: skip
         boilerplate = set(common.tolist())
         if not len(deferred):
-            return Votes(voters, boilerplate, shares_line, chosen.tolist(), families, ends)
+            return Votes(voters, boilerplate, shares_line, chosen.tolist(), held, ends)
         more = [voters]
         for line, found in zip(deferred.tolist(), index.lookup(deferred, cap), strict=True):
             titled = self._titled_by(line, found or [])
@@ -391,7 +391,7 @@ class LinkedPosts:
                 more.append(np.array(titled, np.int64))
             else:
                 boilerplate.add(line)  # a line of several families
-        return Votes(np.concatenate(more), boilerplate, shares_line, None, families, ends)
+        return Votes(np.concatenate(more), boilerplate, shares_line, None, held, ends)
 
     def _titled_by(self, line: int, found: list[int]) -> list[int]:
         """Of the posts carrying a whole line that several families share, the releases

@@ -25,7 +25,11 @@ from tracer.text.fingerprint import U64
 
 I64 = npt.NDArray[np.int64]
 
+I32 = npt.NDArray[np.int32]
+
 _EMPTY = -1
+MAX_BUCKET_BITS = 28
+"""At most 2**28 buckets (1 GB of starts): keys beyond ~2**28 share buckets."""
 _FIRST_TABLE = 1 << 10
 _FIRST_RECENT = 1 << 10
 
@@ -120,6 +124,14 @@ class AnchorIndex:
         first[1:] = keys[1:] != keys[:-1]
         self.uniq: U64 = keys[first]
         self.starts: I64 = np.append(np.flatnonzero(first), len(keys)).astype(np.int64)
+        # Where each bucket of keys sharing their top bits starts in `uniq`, about one key
+        # a bucket: a look-up reads one bucket instead of ~22 levels of a binary search,
+        # which at a million posts miss the cache (`bench/README.md`, session 10).
+        bits = min(MAX_BUCKET_BITS, max(1, len(self.uniq).bit_length()))
+        self.shift = 64 - bits
+        top = (self.uniq >> np.uint64(self.shift)).astype(np.int64)
+        self.buckets: I32 = np.zeros((1 << bits) + 1, np.int32)
+        np.cumsum(np.bincount(top, minlength=1 << bits), out=self.buckets[1:])
 
     @property
     def posts(self) -> I64:
@@ -138,7 +150,8 @@ class AnchorIndex:
         None where more than `cap` families carry it."""
         r = self.recent
         flat, ends = _lookup_all(
-            np.ascontiguousarray(anchors, np.uint64), cap, self.uniq, self.starts, self._posts,
+            np.ascontiguousarray(anchors, np.uint64), cap,
+            self.uniq, self.buckets, self.shift, self.starts, self._posts,
             r.slot_keys, r.slot_newest, r.slot_count, r.posts, r.prev,
         )  # fmt: skip
         found = flat.tolist()
@@ -174,9 +187,8 @@ def _merged(keys: U64, posts: I64, new_keys: U64, new_posts: I64) -> tuple[U64, 
     """Sorted arrays with additions put after the postings already held for their key,
     in the order added."""
     order = np.argsort(new_keys, kind="stable")
-    new_keys, new_posts = new_keys[order], new_posts[order]
-    at = np.searchsorted(keys, new_keys, side="right")
-    return np.insert(keys, at, new_keys), np.insert(posts, at, new_posts)
+    at = np.searchsorted(keys, new_keys[order], side="right")
+    return np.insert(keys, at, new_keys[order]), np.insert(posts, at, new_posts[order])
 
 
 # --- compiled loops ----------------------------------------------------------------
@@ -237,17 +249,19 @@ def _insert_all(
 @nb.njit(cache=True)
 def postings_of(
     key: np.uint64, cap: int, out: I64,
-    uniq: U64, starts: I64, posts: I64,
+    uniq: U64, buckets: I32, shift: int, starts: I64, posts: I64,
     slot_keys: U64, slot_newest: I64, slot_count: I64, recent_posts: I64, recent_prev: I64,
 ) -> int:  # fmt: skip
     """Writes `key`'s postings into `out` (compacted ones first, each part in the order
     added) and returns how many; -1, writing nothing, when there are more than `cap`.
     `out` holds at least `cap` posts."""
     lo = hi = 0
-    if len(uniq):
-        at = np.searchsorted(uniq, key)
-        if at < len(uniq) and uniq[at] == key:
-            lo, hi = starts[at], starts[at + 1]
+    bucket = int(key >> np.uint64(shift))
+    at, end = buckets[bucket], buckets[bucket + 1]
+    while at < end and uniq[at] < key:
+        at += 1
+    if at < end and uniq[at] == key:
+        lo, hi = starts[at], starts[at + 1]
     held = hi - lo
     if held > cap:
         return -1
@@ -272,7 +286,7 @@ def postings_of(
 @nb.njit(cache=True)
 def _lookup_all(
     anchors: U64, cap: int,
-    uniq: U64, starts: I64, posts: I64,
+    uniq: U64, buckets: I32, shift: int, starts: I64, posts: I64,
     slot_keys: U64, slot_newest: I64, slot_count: I64, recent_posts: I64, recent_prev: I64,
 ) -> tuple[I64, I64]:  # fmt: skip
     """Every anchor's postings, one after another, and where each one's end (-1: over
@@ -283,7 +297,7 @@ def _lookup_all(
     size = 0
     for i in range(len(anchors)):
         n = postings_of(
-            anchors[i], cap, buf, uniq, starts, posts,
+            anchors[i], cap, buf, uniq, buckets, shift, starts, posts,
             slot_keys, slot_newest, slot_count, recent_posts, recent_prev,
         )  # fmt: skip
         if n < 0:

@@ -27,39 +27,38 @@ Bools = npt.NDArray[np.bool_]
 def vote(
     keys: U64, anchors: int, lines: U64, cap: int, short: bool, own: int, family: I64,
     account: I32, wanted: int, min_share: float,
-    uniq: U64, starts: I64, posts: I64,
+    uniq: U64, buckets: I32, shift: int, starts: I64, posts: I64,
     slot_keys: U64, slot_newest: I64, slot_count: I64, recent_posts: I64, recent_prev: I64,
 ) -> tuple[I64, U64, U64, I64, I64, I64, I64]:  # fmt: skip
-    """(voters, boilerplate, deferred, shares_line, chosen, families, ends): each voted
+    """(voters, boilerplate, deferred, shares_line, chosen, held, ends): each voted
     post once per vote; the keys that are boilerplate for this post; the lines of
     several families, left to the caller (whose votes `chosen` then lacks); the posts
     sharing a whole line (`lines`, sorted) with it, sorted; `choose` of the votes; and
-    the families of the first `anchors` keys' postings, one key's after another, with
-    where each key's end (-1: over the cap), for `indexable`. `own`: the post's
-    account code (-1 when its account is new)."""
+    the postings of the first `anchors` keys, one key's after another, with where each
+    key's end (-1: over the cap), for `indexable`. `own`: the post's account code (-1
+    when its account is new)."""
     n = len(keys)
     boilerplate = np.zeros(n, np.bool_)
     deferred = np.zeros(n, np.bool_)
-    buf = np.empty(min(cap, len(posts) + len(recent_posts)), np.int64)
+    buf = np.empty(min(cap, len(posts) + len(recent_posts)), np.int64)  # a key's most
     voters = np.empty(64, np.int64)
     voted = 0
     shares = np.empty(16, np.int64)
     shared = 0
-    families = np.empty(64, np.int64)
+    postings = np.empty(64, np.int64)
     ends = np.empty(anchors, np.int64)
     held = 0
     for i in range(n):
         key = keys[i]
         found = postings_of(
-            key, cap, buf, uniq, starts, posts,
+            key, cap, buf, uniq, buckets, shift, starts, posts,
             slot_keys, slot_newest, slot_count, recent_posts, recent_prev,
         )  # fmt: skip
         if i < anchors:
             if found > 0:
-                if held + found > len(families):
-                    families = grown_ints(families, max(held + found, 2 * len(families)))
-                for j in range(found):
-                    families[held + j] = family[buf[j]]
+                if held + found > len(postings):
+                    postings = grown_ints(postings, max(held + found, 2 * len(postings)))
+                postings[held : held + found] = buf[:found]
                 held += found
             ends[i] = held if found >= 0 else -1
         if found < 0:
@@ -90,7 +89,7 @@ def vote(
     shares_line = np.unique(shares[:shared])
     voted_posts, votes = tally(voters)
     chosen = choose(voted_posts, votes, family, wanted, min_share, shares_line)
-    return voters, keys[boilerplate], keys[deferred], shares_line, chosen, families[:held], ends
+    return voters, keys[boilerplate], keys[deferred], shares_line, chosen, postings[:held], ends
 
 
 @nb.njit(cache=True)
@@ -143,22 +142,21 @@ def choose(
 
 
 @nb.njit(cache=True)
-def indexable(families: I64, ends: I64, joined: I64) -> Bools:
-    """Which of a new post's anchors it adds to the index, from `vote`'s `families` and
-    `ends` of them: those not over the cap, and none whose postings are already in one
-    of the families `joined` (sorted; empty but after a strong match): its family
-    carries it."""
+def indexable(held: I64, ends: I64, dedupe: bool, target: int, family: I64) -> Bools:
+    """Which of a new post's anchors it adds to the index, from `vote`'s `held` postings
+    and `ends` of them: those not over the cap and, after a strong match (`dedupe`),
+    none with a posting in its family `target`: the family carries it already."""
     keep = np.zeros(len(ends), np.bool_)
     start = 0
     for i in range(len(ends)):
         if ends[i] < 0:
             continue
         keep[i] = True
-        for j in range(start, ends[i]):
-            at = np.searchsorted(joined, families[j])
-            if at < len(joined) and joined[at] == families[j]:
-                keep[i] = False
-                break
+        if dedupe:
+            for j in range(start, ends[i]):
+                if family[held[j]] == target:
+                    keep[i] = False
+                    break
         start = ends[i]
     return keep
 
