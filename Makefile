@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,sample]'
+	# Compile the linker's loops (numba) once, here, rather than in the first ingest.
+	$(BIN)/python -c "from tracer.linker import warm_up; warm_up()"
 	touch $(STAMP)
 
 # Debian packages: tesseract (with its Indonesian model) reads text off pictures, and

@@ -368,3 +368,11 @@ def test_kept_candidates_recent_apart_from_asked() -> None:
         kept.stored()
     assert set(kept.get([1, 4, 29])) == {1, 4, 29} and fetched == [[1]]
     assert set(kept.get([5])) == {5} and fetched == [[1], [5]]
+
+
+def test_warm_up_compiles_the_loops_by_linking_in_memory() -> None:
+    """Setup's warm-up (`make`) links its few posts without a store and leaves nothing
+    behind to clean up."""
+    from tracer.linker import warm_up
+
+    warm_up()

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from tracer.candidates import Candidate, Match
 from tracer.nearest import LinkedPosts
+from tracer.normalize import normalize_text
+from tracer.policy import DEFAULT_POLICY
 from tracer.strength import is_strong_match, same_content, tier
-from tracer.text.fingerprint import U64
+from tracer.text.fingerprint import U64, fingerprint_text
 from tracer.text.match import verify_pair
 from tracer.text.votes import indexable
 
@@ -151,3 +155,31 @@ class Linker(LinkedPosts):
         self._candidates.stored()
         self.index.compact()
         self.media.compact()
+
+
+_WARM_TEXTS = (
+    ("central", "Pemerintah membuka pendaftaran beasiswa digital bagi 100.000 peserta.\n"
+     "Pendaftaran dibuka hingga akhir bulan melalui laman resmi dan kuota terbatas."),
+    ("office", "Halo warga!\nPemerintah membuka pendaftaran beasiswa digital bagi 100.000 "
+     "peserta.\nPendaftaran dibuka hingga akhir bulan melalui laman resmi dan kuota terbatas."),
+    ("office", "Selamat pagi."),
+)  # fmt: skip
+
+
+def warm_up() -> None:
+    """Compile the linker's loops (numba, `tracer.text.votes`) into numba's cache, or
+    load them from it, by linking a release, a copy and a short post in memory. Setup
+    runs it once (`make`), so that a first ingest does not spend ~15 s compiling."""
+    held: dict[int, Candidate] = {}
+    linker = Linker(
+        DEFAULT_POLICY, lambda idxs: {i: held[i] for i in idxs if i in held}, frozenset({"central"})
+    )
+    for idx, (account, text) in enumerate(_WARM_TEXTS, start=1):
+        norm = normalize_text(text)
+        anchors = frozenset(fingerprint_text(norm).anchors.tolist())
+        held[idx] = Candidate(idx, f"warm{idx}", account, norm.tokens, anchors, norm.lines)
+        linker.link(held[idx])
+    linker.end_batch()
+    linker.index.compact(min_size=0)
+    linker.index.lookup(linker.index.distinct_keys(), 10)
+    linker.index.add_all(np.arange(1, 2_000, dtype=np.uint64), 1)  # past the first table
