@@ -197,8 +197,7 @@ class MediaLookup:
         found = media_keys(items)
         if found:
             self.media_index.add(found, idx)
-        for a in ocr_anchors(items, self.policy.ocr_alone_tokens):
-            self.ocr_index.add(a, idx)
+        self.ocr_index.add_all(ocr_anchors(items, self.policy.ocr_alone_tokens), idx)
 
     def compact(self) -> None:
         self.media_index.compact()

@@ -10,11 +10,13 @@ re-links them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from tracer.candidates import Candidate, Match
+from tracer.linkstate import pack, unpack
 from tracer.nearest import LinkedPosts
 from tracer.normalize import normalize_text
 from tracer.policy import DEFAULT_POLICY
@@ -171,9 +173,12 @@ def warm_up() -> None:
     load them from it, by linking a release, a copy and a short post in memory. Setup
     runs it once (`make`), so that a first ingest does not spend ~15 s compiling."""
     held: dict[int, Candidate] = {}
-    linker = Linker(
-        DEFAULT_POLICY, lambda idxs: {i: held[i] for i in idxs if i in held}, frozenset({"central"})
-    )
+
+    def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
+        return {i: held[i] for i in idxs if i in held}
+
+    central = frozenset({"central"})
+    linker = Linker(DEFAULT_POLICY, fetch, central)
     for idx, (account, text) in enumerate(_WARM_TEXTS, start=1):
         norm = normalize_text(text)
         anchors = frozenset(fingerprint_text(norm).anchors.tolist())
@@ -182,4 +187,14 @@ def warm_up() -> None:
     linker.end_batch()
     linker.index.compact(min_size=0)
     linker.index.lookup(linker.index.distinct_keys(), 10)
-    linker.index.add_all(np.arange(1, 2_000, dtype=np.uint64), 1)  # past the first table
+    # A replica opens a snapshot: its postings are read-only int32 arrays until its
+    # first compaction, each another type for numba.
+    snapshot = Linker(DEFAULT_POLICY, fetch, central)
+    snapshot.open_state(unpack(pack(linker.state(), {}))[0])
+    for compacted in (False, True):
+        snapshot.find(held[2])
+        snapshot.index.lookup(snapshot.index.distinct_keys(), 10)
+        snapshot.media.ocr_index.lookup(snapshot.index.distinct_keys(), 10)
+        if not compacted:
+            snapshot.index.add_all(np.arange(1, 2_000, dtype=np.uint64), 1)  # past the table
+            snapshot.index.compact(min_size=0)

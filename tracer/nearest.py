@@ -127,8 +127,9 @@ class LinkedPosts:
         self._family_arr[posts] = np.fromiter(self._family_of.values(), np.int64, count)
         code = self._account_code.__getitem__
         self._account_arr = np.full(size, -1, np.int32)
+        account_of = self._account_of.__getitem__
         self._account_arr[posts] = np.fromiter(
-            map(code, self._account_of.values()), np.int32, count
+            (code(account_of(p)) for p in self._family_of), np.int32, count
         )
 
     def _hold(self, idx: int, family: int, account: str | None = None) -> None:

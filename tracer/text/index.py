@@ -11,8 +11,9 @@ common and stops linking.
 The recent additions are arrays too: each addition points back to the previous one of
 its anchor, and an open-addressing table holds each anchor's newest. Linking reads
 postings in compiled loops (`postings_of`, used by `tracer.text.votes`), which a dict of
-Python lists would keep out of reach. The loops keep the GIL (no `nogil`): a service
-thread searching while another adds sees each addition whole or not at all.
+Python lists would keep out of reach. Not safe against a concurrent writer: the loops
+read the arrays without bounds checks, and an addition or a compaction replaces them
+one by one. The service's searcher excludes writers while it reads (`Searcher`'s gate).
 """
 
 from __future__ import annotations
@@ -192,7 +193,8 @@ def _merged(keys: U64, posts: I64, new_keys: U64, new_posts: I64) -> tuple[U64, 
 
 
 # --- compiled loops ----------------------------------------------------------------
-# Anchors are already uniform 64-bit hashes: their low bits pick a table slot.
+# Anchors are 64-bit hashes: their low bits pick a table slot. (Their top bits, which
+# pick a bucket of compacted keys, lean low: anchors are the minima of windows.)
 
 
 @nb.njit(cache=True)
