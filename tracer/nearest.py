@@ -29,7 +29,7 @@ from tracer.media.match import MediaItem, MediaMatch, match_media
 from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
 from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of, line_tail_keys
-from tracer.text.index import AnchorIndex
+from tracer.text.index import AnchorIndex, grown
 from tracer.text.match import TextSide, accepts, distinctive, score_pair, verify_pair
 from tracer.text.votes import choose, tally, vote
 
@@ -137,8 +137,8 @@ class LinkedPosts:
         arrays."""
         if idx >= len(self._family_arr):
             size = max(idx + 1, 2 * len(self._family_arr), 1024)
-            self._family_arr = _grown(self._family_arr, size)
-            self._account_arr = _grown(self._account_arr, size)
+            self._family_arr = grown(self._family_arr, size, -1)
+            self._account_arr = grown(self._account_arr, size, -1)
         self._family_of[idx] = family
         self._family_arr[idx] = family
         if account is not None:
@@ -487,10 +487,3 @@ def _shared(objects: list[int], posts: np.ndarray, numbers: np.ndarray) -> list[
     if not bool((posts[at] == numbers).all()):  # a family not among the posts
         return numbers.tolist()  # type: ignore[no-any-return]
     return list(map(objects.__getitem__, at.tolist()))
-
-
-def _grown(a: np.ndarray, size: int) -> np.ndarray:
-    """`a` longer, the new places -1 (no post there)."""
-    out = np.full(size, -1, a.dtype)
-    out[: len(a)] = a
-    return out

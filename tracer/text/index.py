@@ -52,10 +52,10 @@ class Recent:
     def add(self, anchors: U64, post: int) -> None:
         need = self.size + len(anchors)
         if need > len(self.keys):
-            grown = max(need, 2 * len(self.keys))
-            self.keys = _grown(self.keys, grown)
-            self.posts = _grown(self.posts, grown)
-            self.prev = _grown(self.prev, grown)
+            size = max(need, 2 * len(self.keys))
+            self.keys = grown(self.keys, size)
+            self.posts = grown(self.posts, size)
+            self.prev = grown(self.prev, size)
         if 2 * (self.distinct + len(anchors)) > len(self.slot_keys):
             self._rehash(2 * (self.distinct + len(anchors)))
         self.distinct += _insert(
@@ -85,8 +85,9 @@ class Recent:
         return self.slot_keys[self.slot_newest != _EMPTY]  # type: ignore[no-any-return]
 
 
-def _grown(a: np.ndarray, size: int) -> np.ndarray:
-    out = np.empty(size, a.dtype)
+def grown(a: np.ndarray, size: int, fill: int = 0) -> np.ndarray:
+    """`a` longer, its new places `fill`."""
+    out = np.full(size, fill, a.dtype)
     out[: len(a)] = a
     return out
 
@@ -207,6 +208,25 @@ def _slot(slot_keys: U64, slot_newest: I64, key: np.uint64) -> int:
 
 
 @nb.njit(cache=True)
+def _append(
+    slot_keys: U64, slot_newest: I64, slot_count: I64,
+    keys: U64, posts: I64, prev: I64, entry: int, key: np.uint64, post: int,
+) -> bool:  # fmt: skip
+    """Writes (key, post) as addition `entry`, chained to its key's newest; True when
+    the key is new."""
+    at = _slot(slot_keys, slot_newest, key)
+    new = slot_newest[at] == _EMPTY
+    if new:
+        slot_keys[at] = key
+    keys[entry] = key
+    posts[entry] = post
+    prev[entry] = slot_newest[at]
+    slot_newest[at] = entry
+    slot_count[at] += 1
+    return bool(new)
+
+
+@nb.njit(cache=True)
 def _insert(
     slot_keys: U64, slot_newest: I64, slot_count: I64,
     keys: U64, posts: I64, prev: I64, size: int, anchors: U64, post: int,
@@ -214,17 +234,9 @@ def _insert(
     """Adds (anchor, post) for each anchor at `size` on; returns how many anchors are new."""
     new = 0
     for i in range(len(anchors)):
-        key = anchors[i]
-        at = _slot(slot_keys, slot_newest, key)
-        if slot_newest[at] == _EMPTY:
-            slot_keys[at] = key
-            new += 1
-        entry = size + i
-        keys[entry] = key
-        posts[entry] = post
-        prev[entry] = slot_newest[at]
-        slot_newest[at] = entry
-        slot_count[at] += 1
+        new += _append(
+            slot_keys, slot_newest, slot_count, keys, posts, prev, size + i, anchors[i], post
+        )
     return new
 
 
@@ -233,18 +245,12 @@ def _insert_all(
     slot_keys: U64, slot_newest: I64, slot_count: I64,
     keys: U64, posts: I64, prev: I64, new_keys: U64, new_posts: I64,
 ) -> int:  # fmt: skip
+    """Adds every (key, post) from the start; returns how many keys are distinct."""
     new = 0
     for i in range(len(new_keys)):
-        key = new_keys[i]
-        at = _slot(slot_keys, slot_newest, key)
-        if slot_newest[at] == _EMPTY:
-            slot_keys[at] = key
-            new += 1
-        keys[i] = key
-        posts[i] = new_posts[i]
-        prev[i] = slot_newest[at]
-        slot_newest[at] = i
-        slot_count[at] += 1
+        new += _append(
+            slot_keys, slot_newest, slot_count, keys, posts, prev, i, new_keys[i], new_posts[i]
+        )
     return new
 
 
