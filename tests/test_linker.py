@@ -15,6 +15,7 @@ from tracer.media.match import MediaItem
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.text.fingerprint import fingerprint_text
+from tracer.text.overlap import NO_KEYS
 
 from .conftest import BANTEN_GREETING, OTHER_RELEASE_TEXT, RELEASE_TEXT, TITLE
 from .media_samples import jpeg50, sm
@@ -47,7 +48,7 @@ class Harness:
             post_id,
             account_id,
             norm.tokens,
-            frozenset(fingerprint_text(norm).anchors.tolist()),
+            fingerprint_text(norm).anchors,
             norm.lines,
             media,
         )
@@ -355,16 +356,16 @@ def test_kept_candidates_recent_apart_from_asked() -> None:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
         wanted = sorted(idxs)
         fetched.append(wanted)
-        return {i: Candidate(i, f"p{i}", "a", ("w",), frozenset(), ("w",)) for i in wanted}
+        return {i: Candidate(i, f"p{i}", "a", ("w",), NO_KEYS, ("w",)) for i in wanted}
 
     kept = Candidates(fetch, size=4, recent=3)
     for i in range(1, 6):
-        kept.hold(Candidate(i, f"p{i}", "a", ("w",), frozenset(), ("w",)))
+        kept.hold(Candidate(i, f"p{i}", "a", ("w",), NO_KEYS, ("w",)))
     assert set(kept.get([2, 5])) == {2, 5} and fetched == []  # pending: this batch
     kept.stored()  # past 3 kept: trimmed to the newest 2 (4, 5)
     assert set(kept.get([4, 1])) == {1, 4} and fetched == [[1]]
     for i in range(6, 30):  # later batches, never asked for
-        kept.hold(Candidate(i, f"p{i}", "a", ("w",), frozenset(), ("w",)))
+        kept.hold(Candidate(i, f"p{i}", "a", ("w",), NO_KEYS, ("w",)))
         kept.stored()
     assert set(kept.get([1, 4, 29])) == {1, 4, 29} and fetched == [[1]]
     assert set(kept.get([5])) == {5} and fetched == [[1], [5]]

@@ -181,9 +181,10 @@ def warm_up() -> None:
     linker = Linker(DEFAULT_POLICY, fetch, central)
     for idx, (account, text) in enumerate(_WARM_TEXTS, start=1):
         norm = normalize_text(text)
-        anchors = frozenset(fingerprint_text(norm).anchors.tolist())
-        held[idx] = Candidate(idx, f"warm{idx}", account, norm.tokens, anchors, norm.lines)
+        keys = fingerprint_text(norm).anchors
+        held[idx] = Candidate(idx, f"warm{idx}", account, norm.tokens, keys, norm.lines)
         linker.link(held[idx])
+    linker.nearest(held[2], posts=5)  # a search's scores: one pair's overlap at a time
     linker.end_batch()
     linker.index.compact(min_size=0)
     linker.index.lookup(linker.index.distinct_keys(), 10)

@@ -42,11 +42,12 @@ ROWS_ASKED = 300_000
 each. Half of a large corpus's posts are asked for again and again, months of posts
 apart (the best post of a family that shares a phrase), further back than any cache
 of built candidates reaches: reading one again costs several times rebuilding it."""
-BATCH_CANDIDATES = 100_000
-"""Built candidates an ingest or a relink keeps (~3.5 KB each), where a long-lived
+BATCH_CANDIDATES = 250_000
+"""Built candidates an ingest or a relink keeps (~1.5 KB each), where a long-lived
 searcher keeps `CACHE_SIZE`: the memory is given back when the ingest ends. At 300k
 posts, 30k -> 100k (with `ROWS_ASKED`) took the relink's candidate texts from 125 to
-~40 µs a post (bench/README, "Text linking speed")."""
+~40 µs a post; at 1M, 100k -> 250k from 62 to 38 µs, in the memory 100k took when a
+candidate's anchors were a set (bench/README, "Text linking speed")."""
 RECENT_CANDIDATES = 30_000
 """Candidates an ingest or a relink keeps as it built them once their batch is stored,
 apart from the asked-for ones (`Candidates`): ~10 days of a year's national posting
@@ -79,7 +80,7 @@ def candidate_from_row(
         post_id,
         account_id,
         tuple(map(sys.intern, words)) if intern else tuple(words),
-        frozenset(TextFingerprint.anchors_from_bytes(anchors).tolist()),
+        TextFingerprint.anchors_from_bytes(anchors),
         tuple(norm_text.split("\n")),
         media,
     )

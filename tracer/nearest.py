@@ -30,7 +30,8 @@ from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
 from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of, line_tail_keys
 from tracer.text.index import AnchorIndex, grown
-from tracer.text.match import TextSide, accepts, distinctive, score_pair, verify_pair
+from tracer.text.match import TextSide, accepts, score_pair, share, verify_pair
+from tracer.text.overlap import distinct, key_array, pair_counts
 from tracer.text.votes import choose, tally, vote
 
 MEDIA_TRIES_PER_FAMILY = 3
@@ -303,8 +304,7 @@ class LinkedPosts:
     def _nearest(self, candidate: Candidate, posts: int = 0) -> tuple[U64, Votes, list[Near]]:
         """The candidate's anchors, its votes, and its near posts: by text, in vote
         order, then by media."""
-        anchors = np.fromiter(candidate.anchors, np.uint64)
-        anchors.sort()
+        anchors = candidate.keys
         cap = self._common_cap()
         short = len(candidate.tokens) < self.policy.short_tokens
         votes = self._vote(candidate, anchors, cap, short)
@@ -318,17 +318,25 @@ class LinkedPosts:
             scored = self._choose(votes.voters, votes.shares_line)
         texts = self._texts(scored)
         side = self._side(candidate)
-        own = distinctive(side, boilerplate)  # once, not per candidate
         near: list[Near] = []
-        for p in scored:
-            other = texts[p]
-            theirs = self._side(other)
-            if posts:
+        if posts:
+            for p in scored:
+                theirs = self._side(texts[p])
                 m = score_pair(side, theirs, boilerplate, self.policy)
                 shorter = min(len(side.tokens), len(theirs.tokens))
                 near.append(Near(p, m, accepts(m, shorter, self.policy)))
-            elif (found := verify_pair(side, theirs, boilerplate, self.policy, own)) is not None:
-                near.append(Near(p, found, True))
+        else:
+            # Most candidates are rejected on the anchors they share alone, before their
+            # words are aligned: counted here with the boilerplate sorted once a post.
+            boilerplate_keys = key_array(boilerplate)
+            own = distinct(anchors, boilerplate_keys)
+            for p in scored:
+                theirs = self._side(texts[p])
+                shared, _, distinct_theirs = pair_counts(anchors, theirs.keys, boilerplate_keys)
+                overlap = share(shared, own, distinct_theirs)
+                found = verify_pair(side, theirs, boilerplate, self.policy, overlap)
+                if found is not None:
+                    near.append(Near(p, found, True))
         media = self._media_matches(candidate)
         if short and candidate.media:
             # A short caption beside pictures that do not match is a generic one ("Yuk
@@ -347,7 +355,7 @@ class LinkedPosts:
         return TextSide(
             candidate.post_id,
             candidate.tokens,
-            candidate.anchors,
+            candidate.keys,
             candidate.lines,
             candidate.account_id in self._central,
         )
@@ -370,7 +378,7 @@ class LinkedPosts:
         keys = anchors
         if short:
             tails = np.array(
-                sorted(set(line_tail_keys(candidate.lines)) - candidate.anchors), np.uint64
+                sorted(set(line_tail_keys(candidate.lines)).difference(anchors.tolist())), np.uint64
             )
             lines.update(tails.tolist())
             keys = np.concatenate([anchors, tails])

@@ -29,7 +29,7 @@ from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia
 from tracer.screenshot import View
-from tracer.text.fingerprint import fingerprint_text
+from tracer.text.fingerprint import U64, fingerprint_text
 
 CANDIDATES = 5
 VIEW_FAMILIES = 8
@@ -287,7 +287,7 @@ def match_view(
 
 
 def view_candidates(
-    linker: Linker, views: Sequence[View], caption_anchors: frozenset[int], policy: MatchPolicy
+    linker: Linker, views: Sequence[View], caption_keys: U64, policy: MatchPolicy
 ) -> list[list[int]]:
     """Stored posts a view may show, by family, best families first: posts with a
     region near one the view may hold, then posts whose caption or picture words share
@@ -307,7 +307,7 @@ def view_candidates(
         for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
             if len(spread[q]) <= cap:
                 rank[o] = min(rank.get(o, (d, 0)), (d, 0))
-    anchors = set(caption_anchors)
+    anchors = set(caption_keys.tolist())
     for text in {" ".join(v.item.ocr) for v in views if v.item.ocr}:
         anchors.update(fingerprint_text(normalize_text(text)).anchors.tolist())
     if anchors:

@@ -61,8 +61,7 @@ class SearchHit:
 def text_candidate(text: str) -> Candidate:
     """A text to search for, as the linker sees a post (it is never stored)."""
     norm = normalize_text(text[:MAX_TEXT])
-    anchors = frozenset(fingerprint_text(norm).anchors.tolist())
-    return Candidate(-1, QUERY, QUERY, norm.tokens, anchors, norm.lines)
+    return Candidate(-1, QUERY, QUERY, norm.tokens, fingerprint_text(norm).anchors, norm.lines)
 
 
 def _order(near: Near) -> tuple[Any, ...]:

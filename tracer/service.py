@@ -302,7 +302,7 @@ def _link_batch(
                 post.post_id,
                 post.account_id,
                 norm.tokens,
-                frozenset(fp.anchors.tolist()),
+                fp.anchors,
                 norm.lines,
                 tuple(m.item for m in prepared.media if m.item is not None),
             )

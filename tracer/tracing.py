@@ -134,8 +134,7 @@ def trace(store: Store, ref: str, policy: MatchPolicy = DEFAULT_POLICY) -> dict[
 
 
 def text_side(post_id: str, norm: NormalText, release: bool = False) -> TextSide:
-    anchors = frozenset(fingerprint_text(norm).anchors.tolist())
-    return TextSide(post_id, norm.tokens, anchors, norm.lines, release)
+    return TextSide(post_id, norm.tokens, fingerprint_text(norm).anchors, norm.lines, release)
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,7 +212,7 @@ def submission_candidate(
         SUBMITTED,
         submission.account_id or SUBMITTED,
         norm.tokens,
-        frozenset(fingerprint_text(norm).anchors.tolist()),
+        fingerprint_text(norm).anchors,
         norm.lines,
         tuple(m.item for m in prepared if m.item is not None),
     )

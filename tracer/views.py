@@ -80,7 +80,7 @@ def view_matches(
                 if corr[k] >= BANK_CORRELATION
             ]
     picked = list({linker.family_of(p): p for p in reversed(picked)}.values())[::-1]
-    families = [[p] for p in picked] + view_candidates(linker, views, candidate.anchors, policy)
+    families = [[p] for p in picked] + view_candidates(linker, views, candidate.keys, policy)
     families = [f for f in families if linker.family_of(f[0]) not in done]
     if not families:
         return []

@@ -111,7 +111,7 @@ def _side(row: dict[str, Any]) -> TextSide:
     return TextSide(
         row["post_id"],
         tuple(row["norm_text"].split()),
-        frozenset(TextFingerprint.anchors_from_bytes(row["anchors"]).tolist()),
+        TextFingerprint.anchors_from_bytes(row["anchors"]),
         tuple(row["norm_text"].split("\n")),
         row["tier"] == "central",
     )

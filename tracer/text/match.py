@@ -17,7 +17,8 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 
 from tracer.models import TextMatch
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.text.fingerprint import line_key
+from tracer.text.fingerprint import U64, line_key
+from tracer.text.overlap import key_array, pair_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,8 @@ class TextSide:
 
     post_id: str
     tokens: tuple[str, ...]
-    anchors: frozenset[int]
+    keys: U64
+    """Its anchors and line keys, sorted and unique (`tracer.text.overlap`)."""
     lines: tuple[str, ...] = ()
     release: bool = False
     """A post of a central account: its first line is a title it wrote."""
@@ -97,24 +99,16 @@ def ends_with_title(line: Sequence[str], title: Sequence[str]) -> bool:
     )
 
 
-def distinctive(side: TextSide, boilerplate: frozenset[int] | set[int]) -> int:
-    """How many of a side's anchors are not boilerplate."""
-    return len(side.anchors) - len(side.anchors & boilerplate) if boilerplate else len(side.anchors)
-
-
 def anchor_overlap(
-    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int], own: int | None = None
+    a: TextSide, b: TextSide, boilerplate: frozenset[int] | set[int]
 ) -> tuple[int, float]:
-    """Distinctive anchors the two share, and that count over the smaller side's.
-    `own`: `a`'s distinctive anchors, when known (one post against its candidates).
+    """Distinctive anchors the two share, and that count over the smaller side's."""
+    return share(*pair_counts(a.keys, b.keys, key_array(boilerplate)))
 
-    Counted by intersections, which run over the smaller set, rather than by building
-    each side's set of distinctive anchors: this runs for every candidate pair."""
-    both = a.anchors & b.anchors
-    shared = len(both) - len(both & boilerplate) if boilerplate else len(both)
-    if own is None:
-        own = distinctive(a, boilerplate)
-    smaller = min(own, distinctive(b, boilerplate))
+
+def share(shared: int, own: int, theirs: int) -> tuple[int, float]:
+    """Shared distinctive anchors, and their share of the smaller side's (`own`, `theirs`)."""
+    smaller = min(own, theirs)
     return shared, shared / smaller if smaller else 0.0
 
 
@@ -192,11 +186,14 @@ def verify_pair(
     b: TextSide,
     boilerplate: frozenset[int] | set[int],
     policy: MatchPolicy,
-    own: int | None = None,
+    overlap: tuple[int, float] | None = None,
 ) -> TextMatch | None:
-    """The match of `a` to `b` when the policy accepts it, else None (`own`: as in
-    `anchor_overlap`)."""
-    overlap = shared, anchor_containment = anchor_overlap(a, b, boilerplate, own)
+    """The match of `a` to `b` when the policy accepts it, else None. `overlap`: their
+    `anchor_overlap`, when counted already (the linker sorts a post's boilerplate once
+    for all its candidates)."""
+    if overlap is None:
+        overlap = anchor_overlap(a, b, boilerplate)
+    shared, anchor_containment = overlap
     weak = anchor_containment < policy.min_anchor_containment and shared < policy.close_shared
     if (shared == 0 or weak) and not carries_title(a, b, boilerplate, policy.max_framing):
         return None  # cheap rejection before the alignment, which costs more
