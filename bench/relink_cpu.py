@@ -54,7 +54,8 @@ STAGES: tuple[tuple[Any, str, str], ...] = (
     (AnchorIndex, "lookup", "  anchor look-ups left to Python"),
     (nearest.LinkedPosts, "_choose", "  best post per family, left to Python"),
     (nearest.LinkedPosts, "_texts", "  candidate texts (cache, store)"),
-    (nearest, "verify_pair", "  verification (text)"),
+    (nearest, "pair_counts", "  anchors shared, each candidate (compiled)"),
+    (nearest, "verify_pair", "  verification (text), pairs not ruled out"),
     (linking, "refresh_cascades", "cascades"),
     (Store, "write_links", "relink writes"),
 )

@@ -169,9 +169,10 @@ _WARM_TEXTS = (
 
 
 def warm_up() -> None:
-    """Compile the linker's loops (numba, `tracer.text.votes`) into numba's cache, or
-    load them from it, by linking a release, a copy and a short post in memory. Setup
-    runs it once (`make`), so that a first ingest does not spend ~15 s compiling."""
+    """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`)
+    into numba's cache, or load them from it, by linking a release, a copy and a short
+    post in memory. Setup runs it once (`make`), so that a first ingest does not spend
+    ~15 s compiling."""
     held: dict[int, Candidate] = {}
 
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:

@@ -30,7 +30,16 @@ from tracer.policy import MatchPolicy
 from tracer.strength import is_strong_match, rank
 from tracer.text.fingerprint import U64, TextFingerprint, line_key, line_keys_of, line_tail_keys
 from tracer.text.index import AnchorIndex, grown
-from tracer.text.match import TextSide, accepts, score_pair, share, verify_pair
+from tracer.text.match import (
+    TextSide,
+    accepts,
+    may_carry_title,
+    score_pair,
+    share,
+    title_size,
+    verify_pair,
+    weak_overlap,
+)
 from tracer.text.overlap import distinct, key_array, pair_counts
 from tracer.text.votes import choose, tally, vote
 
@@ -330,11 +339,17 @@ class LinkedPosts:
             # words are aligned: counted here with the boilerplate sorted once a post.
             boilerplate_keys = key_array(boilerplate)
             own = distinct(anchors, boilerplate_keys)
+            own_tokens, own_title = len(side.tokens), title_size(side.lines)
+            framing = self.policy.max_framing
             for p in scored:
-                theirs = self._side(texts[p])
-                shared, _, distinct_theirs = pair_counts(anchors, theirs.keys, boilerplate_keys)
+                other = texts[p]
+                shared, _, distinct_theirs = pair_counts(anchors, other.keys, boilerplate_keys)
                 overlap = share(shared, own, distinct_theirs)
-                found = verify_pair(side, theirs, boilerplate, self.policy, overlap)
+                if weak_overlap(overlap, self.policy) and not may_carry_title(
+                    own_tokens, own_title, len(other.tokens), title_size(other.lines), framing
+                ):
+                    continue  # what `verify_pair` rejects, without building the side
+                found = verify_pair(side, self._side(other), boilerplate, self.policy, overlap)
                 if found is not None:
                     near.append(Near(p, found, True))
         media = self._media_matches(candidate)

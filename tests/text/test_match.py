@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from tracer.normalize import normalize_text
 from tracer.policy import MatchPolicy
 from tracer.text.fingerprint import fingerprint_text
-from tracer.text.match import TextSide, accepts, score_pair, verify_pair
+from tracer.text.match import (
+    TextSide,
+    accepts,
+    carries_title,
+    may_carry_title,
+    score_pair,
+    title_size,
+    verify_pair,
+)
 
 from ..conftest import (
     BANTEN_GREETING,
@@ -209,3 +217,22 @@ def test_a_text_contains_itself(text: str) -> None:
     if len(a.tokens) >= 2:
         assert match.containment == 1.0
         assert match.shared_anchors == len(a.keys)
+
+
+WORDS = st.sampled_from(["halo", "sobat", "bayar", "pbb", "kini", "bisa", "online", "di", "kota"])
+LINES = st.lists(st.lists(WORDS, min_size=1, max_size=12).map(" ".join), max_size=4)
+
+
+@given(LINES, LINES, st.booleans(), st.booleans())
+@example(["bayar pbb kini bisa online"], ["halo sobat bayar pbb kini bisa online"], True, False)
+def test_may_carry_title_holds_whenever_a_title_is_carried(
+    lines_a: list[str], lines_b: list[str], release_a: bool, release_b: bool
+) -> None:
+    """The linker skips a pair that `may_carry_title` rules out: it must never rule out
+    a pair that `carries_title` accepts."""
+    a = side("a", "\n".join(lines_a))
+    b = side("b", "\n".join(lines_b))
+    a, b = dataclasses.replace(a, release=release_a), dataclasses.replace(b, release=release_b)
+    if carries_title(a, b, set(), POLICY.max_framing):
+        sizes = (len(a.tokens), title_size(a.lines), len(b.tokens), title_size(b.lines))
+        assert may_carry_title(*sizes, POLICY.max_framing)

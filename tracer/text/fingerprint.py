@@ -145,9 +145,10 @@ def fingerprint_texts(texts: Sequence[NormalText]) -> list[TextFingerprint]:
 
 
 def _fingerprint(norm: NormalText, anchors: U64) -> TextFingerprint:
+    """`anchors` is a slice of the whole batch's array: each fingerprint gets its own, so
+    that a linker holding one text's anchors does not hold the batch's."""
     keys = line_keys_of(norm.lines)
-    if keys:
-        anchors = np.union1d(anchors, np.array(keys, np.uint64))
+    anchors = np.union1d(anchors, np.array(keys, np.uint64)) if keys else anchors.copy()
     return TextFingerprint(anchors, len(norm.tokens))
 
 

@@ -79,6 +79,20 @@ def carries_title(
     return False
 
 
+def title_size(lines: Sequence[str]) -> int:
+    """Words of a text's first line (0 without lines): its title, when it has one."""
+    return lines[0].count(" ") + 1 if lines else 0
+
+
+def may_carry_title(tokens_a: int, title_a: int, tokens_b: int, title_b: int, framing: int) -> bool:
+    """Whether `carries_title` can hold for two texts of these token counts and
+    `title_size`s: a test of two numbers a side, which spares most candidate pairs the
+    building of their sides (one text must be at most its title's length and `framing`)."""
+    return (title_b >= RELEASE_TITLE_TOKENS and tokens_a - title_b <= framing) or (
+        title_a >= RELEASE_TITLE_TOKENS and tokens_b - title_a <= framing
+    )
+
+
 TITLE_TYPO_EDITS = 2
 """Letters a mistyped word of a title may differ by (a letter dropped, doubled, swapped)."""
 
@@ -181,6 +195,15 @@ def is_close(match: TextMatch, policy: MatchPolicy) -> bool:
     )
 
 
+def weak_overlap(overlap: tuple[int, float], policy: MatchPolicy) -> bool:
+    """Too few distinctive anchors shared (`anchor_overlap`) for a pair to link but on a
+    title (`carries_title`)."""
+    shared, containment = overlap
+    return shared == 0 or (
+        containment < policy.min_anchor_containment and shared < policy.close_shared
+    )
+
+
 def verify_pair(
     a: TextSide,
     b: TextSide,
@@ -193,9 +216,7 @@ def verify_pair(
     for all its candidates)."""
     if overlap is None:
         overlap = anchor_overlap(a, b, boilerplate)
-    shared, anchor_containment = overlap
-    weak = anchor_containment < policy.min_anchor_containment and shared < policy.close_shared
-    if (shared == 0 or weak) and not carries_title(a, b, boilerplate, policy.max_framing):
+    if weak_overlap(overlap, policy) and not carries_title(a, b, boilerplate, policy.max_framing):
         return None  # cheap rejection before the alignment, which costs more
     match = _unrated(a, b, boilerplate, policy, overlap)
     if not accepts(match, min(len(a.tokens), len(b.tokens)), policy):
