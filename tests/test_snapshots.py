@@ -203,7 +203,7 @@ def test_pack_refuses_what_it_did_not_write() -> None:
 
 
 def test_opened_families_share_the_posts_int_objects_or_fall_back() -> None:
-    from tracer.nearest import _shared
+    from tracer.held import _shared
 
     posts = np.array([1000, 2000, 3000], np.int32)
     objects = posts.tolist()

@@ -1,6 +1,6 @@
 """Families, built incrementally: each new post joins the families of the posts it matches.
 
-The linker keeps in memory only compact arrays (`tracer.nearest.LinkedPosts`: the anchor
+The linker keeps in memory only compact arrays (`tracer.held.HeldPosts`: the anchor
 index, each post's family and account); candidate texts come through `fetch` (the
 store) so the linker itself does no I/O. A new post's matches are its nearest posts
 that the rules accept (`LinkedPosts.nearest`). Families are merged when one post

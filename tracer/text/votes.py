@@ -40,7 +40,7 @@ def vote(
     n = len(keys)
     boilerplate = np.zeros(n, np.bool_)
     deferred = np.zeros(n, np.bool_)
-    buf = np.empty(min(cap, len(posts) + len(recent_posts)), np.int64)  # a key's most
+    buf = np.empty(min(cap, len(posts) + len(recent_posts)), np.int64)  # one key's postings
     voters = np.empty(64, np.int64)
     voted = 0
     shares = np.empty(16, np.int64)
