@@ -176,14 +176,12 @@ class LinkedPosts(HeldPosts):
         lines = set(line_keys_of(candidate.lines))
         keys = anchors
         if short:
-            tails = np.array(
-                sorted(set(line_tail_keys(candidate.lines)).difference(anchors.tolist())), np.uint64
-            )
+            tails = key_array(set(line_tail_keys(candidate.lines)).difference(anchors.tolist()))
             lines.update(tails.tolist())
             keys = np.concatenate([anchors, tails])
         index, recent = self.index, self.index.recent
         voters, common, deferred, shares_line, chosen, held, ends = vote(
-            keys, len(anchors), np.array(sorted(lines), np.uint64), cap, short,
+            keys, len(anchors), key_array(lines), cap, short,
             self._account_code.get(candidate.account_id, -1), self._family_arr,
             self._account_arr, self.policy.max_candidates, self.policy.min_vote_share,
             index.uniq, index.buckets, index.shift, index.starts, index.posts,

@@ -30,6 +30,7 @@ from tracer.policy import MatchPolicy
 from tracer.prepare import PreparedMedia
 from tracer.screenshot import View
 from tracer.text.fingerprint import U64, fingerprint_text
+from tracer.text.overlap import key_array
 
 CANDIDATES = 5
 VIEW_FAMILIES = 8
@@ -311,7 +312,7 @@ def view_candidates(
     for text in {" ".join(v.item.ocr) for v in views if v.item.ocr}:
         anchors.update(fingerprint_text(normalize_text(text)).anchors.tolist())
     if anchors:
-        ordered = np.array(sorted(anchors), np.uint64)
+        ordered = key_array(anchors)
         votes: Counter[int] = Counter()
         for index in (linker.index, linker.media.ocr_index):
             for found in index.lookup(ordered, cap):
