@@ -5,7 +5,6 @@ are too common to tell contents apart."""
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -206,13 +205,13 @@ class MediaLookup:
         self.ocr_index.compact()
 
     def near(
-        self, items: tuple[MediaItem, ...], family_of: Mapping[int, int], cap: int
+        self, items: tuple[MediaItem, ...], family_of: np.ndarray, cap: int
     ) -> dict[int, tuple[int, int]]:
         """Posts whose media come near these: how many of the keys they come near (a
         region key, or an anchor of the words read off a picture), and their best
         region distance. A key near the keys of more than `cap` families (a logo, a
         template's header, a stock photo) is boilerplate and dropped, like a common
-        anchor; the post's other keys count."""
+        anchor; the post's other keys count. `family_of[idx]` is post idx's family."""
         radius = max(self.policy.image_radius, self.policy.video_frame_radius)
         near = self._near_keys(np.array(media_keys(items), np.uint64), radius, cap, family_of)
         anchors = np.array(ocr_anchors(items, self.policy.ocr_alone_tokens), np.uint64)
@@ -224,16 +223,22 @@ class MediaLookup:
         return near
 
     def _near_keys(
-        self, keys: U64, radius: int, cap: int, family_of: Mapping[int, int]
+        self, keys: U64, radius: int, cap: int, family_of: np.ndarray
     ) -> dict[int, tuple[int, int]]:
+        """Per post: its keys' hits and their best distance, keys of more than `cap`
+        families set aside. In arrays: a template's header can come near thousands of
+        posts' keys."""
         qids, owners, distances = self.media_index.search_batch(keys, radius)
-        families: dict[int, set[int]] = defaultdict(set)
-        for q, o in zip(qids.tolist(), owners.tolist(), strict=True):
-            families[q].add(family_of[o])
-        hit: dict[int, set[int]] = defaultdict(set)
-        best: dict[int, int] = {}
-        for q, o, d in zip(qids.tolist(), owners.tolist(), distances.tolist(), strict=True):
-            if len(families[q]) <= cap:
-                hit[o].add(q)
-                best[o] = min(d, best.get(o, radius + 1))
-        return {o: (len(hit[o]), best[o]) for o in hit}
+        if not len(qids):
+            return {}
+        families = family_of[owners]
+        span = int(families.max()) + 1
+        # Distinct (query, family) pairs as one number each, then counted per query.
+        per_query = np.bincount(np.unique(qids * span + families) // span, minlength=len(keys))
+        kept = per_query[qids] <= cap
+        # A (query, owner) pair comes once (`search_batch`): an owner's rows are its hits.
+        posts, at, hits = np.unique(owners[kept], return_inverse=True, return_counts=True)
+        best = np.full(len(posts), radius + 1, np.int64)
+        np.minimum.at(best, at, distances[kept])
+        found = zip(hits.tolist(), best.tolist(), strict=True)
+        return dict(zip(posts.tolist(), found, strict=True))

@@ -17,6 +17,7 @@ import numpy as np
 
 from tracer.candidates import Candidate, Match
 from tracer.linkstate import pack, unpack
+from tracer.media import align
 from tracer.nearest import LinkedPosts
 from tracer.normalize import normalize_text
 from tracer.policy import DEFAULT_POLICY
@@ -169,10 +170,10 @@ _WARM_TEXTS = (
 
 
 def warm_up() -> None:
-    """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`)
-    into numba's cache, or load them from it, by linking a release, a copy and a short
-    post in memory. Setup runs it once (`make`), so that a first ingest does not spend
-    ~15 s compiling."""
+    """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`,
+    `tracer.media.align`) into numba's cache, or load them from it, by linking a release,
+    a copy and a short post in memory. Setup runs it once (`make`), so that a first
+    ingest does not spend ~15 s compiling."""
     held: dict[int, Candidate] = {}
 
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
@@ -200,3 +201,4 @@ def warm_up() -> None:
         if not compacted:
             snapshot.index.add_all(np.arange(1, 2_000, dtype=np.uint64), 1)  # past the table
             snapshot.index.compact(min_size=0)
+    align.warm_up()

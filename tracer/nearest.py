@@ -225,7 +225,7 @@ class LinkedPosts(HeldPosts):
         index (and from the text read off pictures), verified by `match_media`."""
         if not candidate.media:
             return []
-        near = self.media.near(candidate.media, self._family_of, self._common_cap())
+        near = self.media.near(candidate.media, self._family_arr, self._common_cap())
         # Posts sharing the most keys first, then the closest: a picture on the same
         # template as a dozen others shares their header and footer keys (at distance 0),
         # a copy shares nearly all of them. The closest few posts of each family are

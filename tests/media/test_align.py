@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from tracer.media.fingerprint import fingerprint_image
+from tracer.media.align import _bilinear, _lattice_hash
+from tracer.media.fingerprint import DCT32, fingerprint_image
 from tracer.media.match import MediaItem, match_images
 from tracer.policy import MatchPolicy
 
@@ -95,3 +99,57 @@ def test_copies_still_match(photos: dict[str, Image.Image], edit: str) -> None:
         found = match_images(item(copy, "copy.jpg"), item(original, "o.jpg"), POLICY)
         assert found is not None and found.alignment is not None, (name, edit)
         assert min(found.alignment.cover) >= POLICY.align_min_cover
+
+
+def _bilinear_vectorised(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The numpy form the compiled `_bilinear` replaced: each lattice's grid rows
+    interpolated across, then blended down."""
+    side = grid.shape[0]
+    px = np.clip(xs * side - 0.5, 0, side - 1)
+    py = np.clip(ys * side - 0.5, 0, side - 1)
+    x0 = np.minimum(px.astype(np.int64), side - 2)
+    y0 = np.minimum(py.astype(np.int64), side - 2)
+    fx, fy = px - x0, py - y0
+    across = grid[:, x0] * (1 - fx) + grid[:, x0 + 1] * fx
+    k = np.arange(len(xs))[:, None]
+    top, bottom = across[y0, k], across[y0 + 1, k]
+    out: np.ndarray = top * (1 - fy)[:, :, None] + bottom * fy[:, :, None]
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    side=st.integers(2, 40),
+    lattices=st.integers(1, 27),
+    points=st.integers(1, 33),
+    as_bytes=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_compiled_sampling_equals_the_vectorised_form_bit_for_bit(
+    side: int, lattices: int, points: int, as_bytes: bool, seed: int
+) -> None:
+    """Alignments decide matches on these samples: compiling them must not move one bit
+    (points outside the picture included: they are clamped to its edge)."""
+    rng = np.random.default_rng(seed)
+    grid = (
+        rng.integers(0, 256, (side, side)).astype(np.uint8)
+        if as_bytes
+        else rng.random((side, side)) * 255
+    )
+    xs = rng.random((lattices, points)) * 1.4 - 0.2
+    ys = rng.random((lattices, points)) * 1.4 - 0.2
+    got, want = _bilinear(grid, xs, ys), _bilinear_vectorised(grid, xs, ys)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got, want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), levels=st.sampled_from([2, 4, 256, 0]))
+def test_lattice_hash_splits_at_numpys_median(seed: int, levels: int) -> None:
+    """The hash's bits split the 64 low frequencies at their median, taken as
+    `np.median` takes it (ties and flat patches included)."""
+    rng = np.random.default_rng(seed)
+    patch = rng.integers(0, levels, (32, 32)).astype(np.float64) if levels else np.ones((32, 32))
+    low = (DCT32 @ patch @ DCT32.T)[:8, :8].reshape(64)
+    want = int.from_bytes(np.packbits(low > np.median(low)).tobytes(), "big")
+    assert _lattice_hash(patch) == want

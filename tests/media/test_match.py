@@ -4,13 +4,17 @@ overlay) and pictures with their OCR tokens given directly, so no tesseract is n
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 from tracer.media.decode import MediaLimits, sample_video
 from tracer.media.fingerprint import (
@@ -401,3 +405,58 @@ def test_a_framed_photo_with_a_few_words_of_its_own_matches_on_all_of_them() -> 
     other = ("lapor", "spt", "tahunan", "sebelum", "23", "agustus", "2024", "jangan")
     sibling = MediaItem("s.jpg", fingerprint_image(framed), ocr=("z5", *other, "kabupaten"))
     assert match_images(sibling, release, POLICY, common=common) is None
+
+
+def _containment_by_scan(a: tuple[str, ...], b: tuple[str, ...], misread: bool) -> float:
+    """`containment` as first written: every missed word compared with every word left."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if not short:
+        return 0.0
+    left = Counter(long)
+    found, missed = 0, []
+    for word in short:
+        if left[word] > 0:
+            left[word] -= 1
+            found += 1
+        else:
+            missed.append(word)
+    if misread:
+        for word in missed:
+            near = next(
+                (
+                    w
+                    for w, n in left.items()
+                    if n > 0
+                    and w.isalpha()
+                    and word.isalpha()
+                    and max(len(w), len(word)) >= 5
+                    and Levenshtein.distance(w, word) <= 1
+                ),
+                None,
+            )
+            if near is not None:
+                left[near] -= 1
+                found += 1
+    return found / len(short)
+
+
+_WORDS = st.text(alphabet="abcde1", min_size=1, max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_WORDS, max_size=30, unique=True).flatmap(
+        lambda pool: st.tuples(
+            st.lists(st.sampled_from(pool) | _WORDS if pool else _WORDS, max_size=15),
+            st.lists(st.sampled_from(pool) | _WORDS if pool else _WORDS, max_size=15),
+        )
+    ),
+    st.booleans(),
+)
+def test_containment_finds_what_a_scan_of_every_word_finds(
+    pair: tuple[list[str], list[str]], misread: bool
+) -> None:
+    """Misread words are looked for among words of a near length only: the same words
+    found, the same first one taken, as comparing each missed word with every word."""
+    a, b = tuple(pair[0]), tuple(pair[1])
+    assert containment(a, b, misread) == _containment_by_scan(a, b, misread)

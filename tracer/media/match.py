@@ -102,9 +102,24 @@ def containment(a: tuple[str, ...], b: tuple[str, ...], misread: bool = False) -
             found += 1
         else:
             missed.append(word)
-    if misread:
+    if misread and missed:
+        # A missed word is compared only with the longer list's spelled words of a length
+        # one edit away, in that list's order (the first one left is taken), and only when
+        # it could be misread itself.
+        by_length: dict[int, list[tuple[int, str]]] = {}
+        for at, w in enumerate(left):
+            if w.isalpha():
+                by_length.setdefault(len(w), []).append((at, w))
+        nearby: dict[int, list[str]] = {}
         for word in missed:
-            near = next((w for w, n in left.items() if n > 0 and _misread(word, w)), None)
+            size = len(word)
+            if size < MISREAD_LENGTH - MISREAD_EDITS or not word.isalpha():
+                continue
+            if size not in nearby:
+                spans = range(size - MISREAD_EDITS, size + MISREAD_EDITS + 1)
+                placed = sorted(p for n in spans for p in by_length.get(n, ()))
+                nearby[size] = [w for _, w in placed]
+            near = next((w for w in nearby[size] if left[w] > 0 and _misread(word, w)), None)
             if near is not None:
                 left[near] -= 1
                 found += 1
