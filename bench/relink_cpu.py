@@ -8,8 +8,10 @@ linker can be compared on one database without a profiler's overhead.
 Each stage's function is wrapped by a CPU timer (~0.3 µs a call: verification, called
 ~6 times a post, carries ~0.2 s of it at 100k posts). Stages nest: `link one post`
 holds the votes (the look-ups and the choice compiled with them; a whole line of several
-families is looked up again in Python), candidate texts and verification. The copy is
-deleted afterwards; the database given is not changed.
+families is looked up again in Python), candidate texts and verification, and the media
+look-ups and verification of a corpus with pictures and clips (alignments and words read
+are also timed when the cascades re-match their edges). The copy is deleted afterwards;
+the database given is not changed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import tracer.linking as linking
+import tracer.media.match as media_match
 import tracer.nearest as nearest
+from tracer.candidates import MediaLookup
 from tracer.facade import Tracer
 from tracer.linker import Linker
 from tracer.store import Store
@@ -56,6 +60,11 @@ STAGES: tuple[tuple[Any, str, str], ...] = (
     (nearest.LinkedPosts, "_texts", "  candidate texts (cache, store)"),
     (nearest, "pair_counts", "  anchors shared, each candidate (compiled)"),
     (nearest, "verify_pair", "  verification (text), pairs not ruled out"),
+    (nearest.LinkedPosts, "_media_matches", "  media: look-ups and verification"),
+    (MediaLookup, "near", "    look-ups (region keys, words read off pictures)"),
+    (nearest, "match_media", "    verification (media)"),
+    (media_match, "align_pictures", "      alignments of pictures (remembered)"),
+    (media_match, "containment", "      words read off pictures, compared"),
     (linking, "refresh_cascades", "cascades"),
     (Store, "write_links", "relink writes"),
 )

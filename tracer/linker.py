@@ -171,9 +171,10 @@ _WARM_TEXTS = (
 
 def warm_up() -> None:
     """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`,
-    `tracer.media.align`) into numba's cache, or load them from it, by linking a release,
-    a copy and a short post in memory. Setup runs it once (`make`), so that a first
-    ingest does not spend ~15 s compiling."""
+    `tracer.media.index`, `tracer.media.align`) into numba's cache, or load them from it,
+    by linking a release, a copy and a short post in memory and searching a snapshot of
+    them. Setup runs it once (`make`), so that a first ingest does not spend ~15 s
+    compiling."""
     held: dict[int, Candidate] = {}
 
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
@@ -198,7 +199,12 @@ def warm_up() -> None:
         snapshot.find(held[2])
         snapshot.index.lookup(snapshot.index.distinct_keys(), 10)
         snapshot.media.ocr_index.lookup(snapshot.index.distinct_keys(), 10)
+        keys = np.arange(1, 4, dtype=np.uint64)
+        snapshot.media.media_index.search_batch(keys, 4)
+        snapshot.media.media_index.add(keys, 1)  # and its delta
+        snapshot.media.media_index.search_batch(keys, 4)
         if not compacted:
             snapshot.index.add_all(np.arange(1, 2_000, dtype=np.uint64), 1)  # past the table
             snapshot.index.compact(min_size=0)
+            snapshot.media.media_index.compact()
     align.warm_up()

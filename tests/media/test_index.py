@@ -3,12 +3,15 @@ sorted bands, in the unsorted delta and after `compact()`; the owners' best dist
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracer.media.index import DELTA_LIMIT, EXACT_RADIUS, MediaIndex
+from tracer.media.index import DELTA_LIMIT, EXACT_RADIUS, MediaIndex, near_pairs
 
 Triple = tuple[int, int, int]
 
@@ -142,6 +145,19 @@ def test_a_full_delta_is_compacted() -> None:
     assert index.search(keys[DELTA_LIMIT - 1 : DELTA_LIMIT + 1], 0) == {1: 0, 2: 0}
 
 
+def test_one_post_with_more_keys_than_the_delta_holds() -> None:
+    """A long clip's frames can bring more keys than the delta's room at once."""
+    rng = np.random.default_rng(8)
+    keys = rng.integers(0, 2**64, 2 * DELTA_LIMIT + 5, dtype=np.uint64)
+    index = MediaIndex()
+    index.add(keys[:5], 1)
+    index.add(keys[5:], 2)  # past the room: merged
+    index.add(keys[:3] ^ np.uint64(1), 3)  # a fresh delta after the merge
+    assert len(index) == len(keys) + 3
+    assert index.search(keys[[0, 7, -1]], 0) == {1: 0, 2: 0}
+    assert index.search(keys[:1], 1) == {1: 0, 3: 1}
+
+
 keys64 = st.integers(0, 2**64 - 1)
 
 
@@ -175,3 +191,28 @@ def test_matches_brute_force(
     assert found(index, queries, radius) == expected
     index.compact()
     assert found(index, queries, radius) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    queries=st.lists(keys64, max_size=12),
+    keys=st.lists(keys64, max_size=40),
+    flips=st.lists(st.integers(0, 63), max_size=6),
+    radius=st.integers(0, 64),
+)
+def test_near_pairs_counts_bits_as_numpy_does(
+    queries: list[int], keys: list[int], flips: list[int], radius: int
+) -> None:
+    """The compiled comparison of queries with the delta: the pairs and distances that
+    `np.bitwise_count` gives (keys near a query included, by flipping a few of its bits)."""
+    q = np.array(queries, np.uint64)
+    near = [
+        functools.reduce(operator.xor, (1 << f for f in flips[:n]), queries[0])
+        for n in range(len(flips) if queries else 0)
+    ]
+    k = np.array(keys + near, np.uint64)
+    d = np.bitwise_count(q[:, None] ^ k[None, :]).astype(np.int64)
+    want_q, want_k = np.nonzero(d <= radius)
+    got_q, got_k, got_d = near_pairs(q, k, radius)
+    assert got_q.tolist() == want_q.tolist() and got_k.tolist() == want_k.tolist()
+    assert got_d.tolist() == d[want_q, want_k].tolist()

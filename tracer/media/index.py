@@ -10,6 +10,7 @@ go to a small unsorted delta that is merged into the sorted arrays now and then.
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 BANDS = 4
@@ -20,7 +21,6 @@ BUCKETS = 1 << BAND_BITS
 FLIPS = np.array([0] + [1 << b for b in range(BAND_BITS)], np.uint64)
 SHIFTS = np.arange(BANDS, dtype=np.uint64) * np.uint64(BAND_BITS)
 MASK = np.uint64(BUCKETS - 1)
-OFFSETS = (np.arange(BANDS, dtype=np.int64) * BUCKETS)[None, :, None]
 DELTA_LIMIT = 1 << 13
 """Keys the unsorted delta holds before a merge: every query compares them all."""
 
@@ -30,15 +30,84 @@ def band_values(keys: np.ndarray, band: int) -> np.ndarray:
     return shifted.astype(np.uint16)
 
 
+_M1 = np.uint64(0x5555555555555555)
+_M2 = np.uint64(0x3333333333333333)
+_M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
+_H01 = np.uint64(0x0101010101010101)
+
+
+@nb.njit(cache=True)
+def _bits(x: np.uint64) -> int:
+    """Set bits of a 64-bit word (numba has no `np.bitwise_count`)."""
+    x = x - ((x >> np.uint64(1)) & _M1)
+    x = (x & _M2) + ((x >> np.uint64(2)) & _M2)
+    x = (x + (x >> np.uint64(4))) & _M4
+    return int((x * _H01) >> np.uint64(56))
+
+
+@nb.njit(cache=True)
+def near_pairs(
+    queries: np.ndarray, keys: np.ndarray, radius: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (query number, key position, distance) within `radius`, comparing each
+    query with each key (the unsorted delta), without the matrix of all distances."""
+    qids, found, apart = [], [], []
+    for i in range(len(queries)):
+        q = queries[i]
+        for j in range(len(keys)):
+            d = _bits(q ^ keys[j])
+            if d <= radius:
+                qids.append(i)
+                found.append(j)
+                apart.append(d)
+    return np.array(qids, np.int64), np.array(found, np.int64), np.array(apart, np.int64)
+
+
+@nb.njit(cache=True)
+def probe_pairs(
+    queries: np.ndarray, keys: np.ndarray, order: np.ndarray, starts: np.ndarray, radius: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query number, key position, distance) for every sorted key within `radius` of a
+    query that shares one of its bands, give or take one bit (a key found through two
+    bands comes twice). Compiled: a look-up probes 68 buckets a query, and the arrays of
+    every probed position cost more than the comparisons."""
+    qids, found, apart = [], [], []
+    if len(keys) == 0:
+        return np.array(qids, np.int64), np.array(found, np.int64), np.array(apart, np.int64)
+    for i in range(len(queries)):
+        q = queries[i]
+        for band in range(BANDS):
+            value = (q >> SHIFTS[band]) & MASK
+            for flip in FLIPS:
+                bucket = band * BUCKETS + np.int64(value ^ flip)
+                for at in range(starts[bucket], starts[bucket + 1]):
+                    pos = order[at]
+                    d = _bits(q ^ keys[pos])
+                    if d <= radius:
+                        qids.append(i)
+                        found.append(pos)
+                        apart.append(d)
+    return np.array(qids, np.int64), np.array(found, np.int64), np.array(apart, np.int64)
+
+
 class MediaIndex:
     """Keys (uint64) and their owners (int64 post numbers), searchable by Hamming radius."""
 
     def __init__(self, keys: np.ndarray | None = None, owners: np.ndarray | None = None) -> None:
         self._keys = np.empty(0, np.uint64) if keys is None else keys.astype(np.uint64)
         self._owners = np.empty(0, np.int64) if owners is None else owners.astype(np.int64)
-        self._delta_keys: list[int] = []
-        self._delta_owners: list[int] = []
+        self._clear_delta()
         self._sort()
+
+    def _clear_delta(self) -> None:
+        """The delta as arrays filled up to `_delta_size` (a look-up compares the queries
+        with all of it at once; lists of ints were converted again at every look-up)."""
+        self._delta_keys = np.empty(DELTA_LIMIT, np.uint64)
+        self._delta_owners = np.empty(DELTA_LIMIT, np.int64)
+        self._delta_size = 0
+
+    def _delta(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._delta_keys[: self._delta_size], self._delta_owners[: self._delta_size]
 
     def _sort(self) -> None:
         """One bucket table for all bands: bucket `band * 2**16 + value` holds the
@@ -61,34 +130,41 @@ class MediaIndex:
         """An index from the arrays `arrays` gave (a snapshot), without sorting again."""
         index = cls.__new__(cls)
         index._keys, index._owners, index._order, index._starts = keys, owners, order, starts
-        index._delta_keys, index._delta_owners = [], []
+        index._clear_delta()
         return index
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Keys, owners and the bucket table, recent additions merged in (on a copy)."""
-        if not self._delta_keys:
+        if not self._delta_size:
             return self._keys, self._owners, self._order, self._starts
-        keys = np.concatenate([self._keys, np.array(self._delta_keys, np.uint64)])
-        owners = np.concatenate([self._owners, np.array(self._delta_owners, np.int64)])
+        delta_keys, delta_owners = self._delta()
+        keys = np.concatenate([self._keys, delta_keys])
+        owners = np.concatenate([self._owners, delta_owners])
         merged = MediaIndex(keys, owners)
         return merged._keys, merged._owners, merged._order, merged._starts
 
     def __len__(self) -> int:
-        return len(self._keys) + len(self._delta_keys)
+        return len(self._keys) + self._delta_size
 
     def add(self, keys: np.ndarray | list[int], owner: int) -> None:
-        for key in np.asarray(keys, np.uint64).tolist():
-            self._delta_keys.append(int(key))
-            self._delta_owners.append(owner)
-        if len(self._delta_keys) >= DELTA_LIMIT:
+        new = np.asarray(keys, np.uint64)
+        start, end = self._delta_size, self._delta_size + len(new)
+        if end > len(self._delta_keys):  # one post's keys past the limit (a long clip)
+            self._delta_keys = np.resize(self._delta_keys, end)
+            self._delta_owners = np.resize(self._delta_owners, end)
+        self._delta_keys[start:end] = new
+        self._delta_owners[start:end] = owner
+        self._delta_size = end
+        if end >= DELTA_LIMIT:
             self.compact()
 
     def compact(self) -> None:
-        if not self._delta_keys:
+        if not self._delta_size:
             return
-        self._keys = np.concatenate([self._keys, np.array(self._delta_keys, np.uint64)])
-        self._owners = np.concatenate([self._owners, np.array(self._delta_owners, np.int64)])
-        self._delta_keys, self._delta_owners = [], []
+        delta_keys, delta_owners = self._delta()
+        self._keys = np.concatenate([self._keys, delta_keys])
+        self._owners = np.concatenate([self._owners, delta_owners])
+        self._clear_delta()
         self._sort()
 
     def search(self, queries: np.ndarray | list[int], radius: int) -> dict[int, int]:
@@ -109,17 +185,14 @@ class MediaIndex:
         """Every (query number, owner, distance) within `radius`, for many queries at once:
         the vectorised form that makes a million-key index answer thousands per second."""
         q = np.asarray(queries, np.uint64)
-        qid, pos = self._probe(q)
-        keys, owners = self._keys[pos], self._owners[pos]
-        if self._delta_keys:  # the unsorted delta is small: compare it with every query
-            dk = np.array(self._delta_keys, np.uint64)
-            do = np.array(self._delta_owners, np.int64)
-            qid = np.concatenate([qid, np.repeat(np.arange(len(q)), len(dk))])
-            keys = np.concatenate([keys, np.tile(dk, len(q))])
-            owners = np.concatenate([owners, np.tile(do, len(q))])
-        distance = np.bitwise_count(keys ^ q[qid]).astype(np.int64)
-        near = distance <= radius
-        qid, owners, distance = qid[near], owners[near], distance[near]
+        qid, pos, distance = probe_pairs(q, self._keys, self._order, self._starts, radius)
+        owners = self._owners[pos]
+        if self._delta_size:  # the unsorted delta is small: compare it with every query
+            delta_keys, delta_owners = self._delta()
+            dq, dpos, apart = near_pairs(q, delta_keys, radius)
+            qid = np.concatenate([qid, dq])
+            owners = np.concatenate([owners, delta_owners[dpos]])
+            distance = np.concatenate([distance, apart])
         # Each (query, owner) once, with its best distance: a key is found through
         # several bands, and an owner has several keys.
         order = np.lexsort((distance, owners, qid))
@@ -127,20 +200,3 @@ class MediaIndex:
         first = np.ones(len(qid), bool)
         first[1:] = (qid[1:] != qid[:-1]) | (owners[1:] != owners[:-1])
         return qid[first], owners[first], distance[first]
-
-    def _probe(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(query number, key position) for every key sharing a band, give or take one
-        bit, with a query."""
-        if len(self._keys) == 0 or len(q) == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        values = (q[:, None] >> SHIFTS[None, :]) & MASK  # (n, 4): each band's value
-        probes = (values[:, :, None] ^ FLIPS[None, None, :]).astype(np.int64)  # (n, 4, 17)
-        flat = (probes + OFFSETS).reshape(-1)
-        lo, hi = self._starts[flat], self._starts[flat + 1]
-        counts = hi - lo
-        total = int(counts.sum())
-        qid = np.repeat(np.arange(len(flat)) // (BANDS * len(FLIPS)), counts)
-        # Positions lo..hi-1 of every probe, without a Python loop.
-        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-        hits: np.ndarray = self._order[starts + np.arange(total)]
-        return qid, hits
