@@ -51,7 +51,9 @@ def near_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (query number, key position, distance) within `radius`, comparing each
     query with each key (the unsorted delta), without the matrix of all distances."""
-    qids, found, apart = [], [], []
+    qids: list[int] = []
+    found: list[int] = []
+    apart: list[int] = []
     for i in range(len(queries)):
         q = queries[i]
         for j in range(len(keys)):
@@ -71,7 +73,9 @@ def probe_pairs(
     query that shares one of its bands, give or take one bit (a key found through two
     bands comes twice). Compiled: a look-up probes 68 buckets a query, and the arrays of
     every probed position cost more than the comparisons."""
-    qids, found, apart = [], [], []
+    qids: list[int] = []
+    found: list[int] = []
+    apart: list[int] = []
     if len(keys) == 0:
         return np.array(qids, np.int64), np.array(found, np.int64), np.array(apart, np.int64)
     for i in range(len(queries)):
