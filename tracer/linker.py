@@ -191,6 +191,7 @@ def warm_up() -> None:
     linker.end_batch()
     linker.index.compact(min_size=0)
     linker.index.lookup(linker.index.distinct_keys(), 10)
+    linker.media.media_index.search_batch(np.arange(1, 4, dtype=np.uint64), 4)
     # A replica opens a snapshot: its postings are read-only int32 arrays until its
     # first compaction, each another type for numba.
     snapshot = Linker(DEFAULT_POLICY, fetch, central)

@@ -216,3 +216,26 @@ def test_near_pairs_counts_bits_as_numpy_does(
     got_q, got_k, got_d = near_pairs(q, k, radius)
     assert got_q.tolist() == want_q.tolist() and got_k.tolist() == want_k.tolist()
     assert got_d.tolist() == d[want_q, want_k].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    batches=st.lists(st.lists(keys64, max_size=30), max_size=8),
+    stored=st.lists(keys64, max_size=30),
+)
+def test_a_merge_builds_the_table_a_full_sort_builds(
+    batches: list[list[int]], stored: list[int]
+) -> None:
+    """Merging the delta puts its keys at the end of their buckets: the same bucket
+    table as sorting every key again, merge after merge (shared bands included)."""
+    index = MediaIndex(np.array(stored, np.uint64), np.zeros(len(stored), np.int64))
+    every = list(stored)
+    for owner, batch in enumerate(batches, start=1):
+        near = [k ^ 1 for k in batch[:3]]  # keys sharing three bands with others
+        index.add(batch + near, owner)
+        index.compact()
+        every += batch + near
+        fresh = MediaIndex(np.array(every, np.uint64), np.zeros(len(every), np.int64))
+        assert np.array_equal(index._starts, fresh._starts)
+        assert np.array_equal(index._order, fresh._order)
+        assert index._keys.tolist() == every

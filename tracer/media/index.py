@@ -30,6 +30,13 @@ def band_values(keys: np.ndarray, band: int) -> np.ndarray:
     return shifted.astype(np.uint16)
 
 
+def _buckets(keys: np.ndarray) -> np.ndarray:
+    """Each key's bucket in every band, band after band (`BANDS` × the keys)."""
+    return np.concatenate(
+        [band_values(keys, band).astype(np.int64) + band * BUCKETS for band in range(BANDS)]
+    )
+
+
 _M1 = np.uint64(0x5555555555555555)
 _M2 = np.uint64(0x3333333333333333)
 _M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
@@ -116,12 +123,7 @@ class MediaIndex:
     def _sort(self) -> None:
         """One bucket table for all bands: bucket `band * 2**16 + value` holds the
         positions `order[starts[bucket]:starts[bucket + 1]]`, so a probe is two reads."""
-        buckets = np.concatenate(
-            [
-                band_values(self._keys, band).astype(np.int64) + band * BUCKETS
-                for band in range(BANDS)
-            ]
-        )
+        buckets = _buckets(self._keys)
         self._order = np.argsort(buckets, kind="stable") % max(1, len(self._keys))
         counts = np.bincount(buckets, minlength=BANDS * BUCKETS)
         self._starts = np.zeros(BANDS * BUCKETS + 1, np.int64)
@@ -163,13 +165,26 @@ class MediaIndex:
             self.compact()
 
     def compact(self) -> None:
+        """Merge the delta into the sorted bands. Its keys come after every sorted one,
+        so each goes at the end of its buckets: the bucket table is the one `_sort`
+        would build, made in one pass over it instead of sorting all keys again (a full
+        sort per merge made an ingest's merges grow with the square of its keys)."""
         if not self._delta_size:
             return
         delta_keys, delta_owners = self._delta()
+        first = len(self._keys)
+        buckets = _buckets(delta_keys)
+        by_bucket = np.argsort(buckets, kind="stable")
+        positions = np.tile(np.arange(first, first + len(delta_keys), dtype=np.int64), BANDS)
+        ends = self._starts[buckets[by_bucket] + 1]  # insert before: at the bucket's end
+        self._order = np.insert(self._order, ends, positions[by_bucket].astype(self._order.dtype))
+        added = np.bincount(buckets, minlength=BANDS * BUCKETS)
+        starts = np.zeros(BANDS * BUCKETS + 1, np.int64)
+        np.cumsum(added, out=starts[1:])
+        self._starts = self._starts + starts
         self._keys = np.concatenate([self._keys, delta_keys])
         self._owners = np.concatenate([self._owners, delta_owners])
         self._clear_delta()
-        self._sort()
 
     def search(self, queries: np.ndarray | list[int], radius: int) -> dict[int, int]:
         """Owners with a key within `radius` bits of any query key, and the best distance.
