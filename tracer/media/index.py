@@ -83,9 +83,7 @@ def probe_pairs(
     qids: list[int] = []
     found: list[int] = []
     apart: list[int] = []
-    if len(keys) == 0:
-        return np.array(qids, np.int64), np.array(found, np.int64), np.array(apart, np.int64)
-    for i in range(len(queries)):
+    for i in range(len(queries)):  # an empty index's buckets are all empty
         q = queries[i]
         for band in range(BANDS):
             value = (q >> SHIFTS[band]) & MASK
