@@ -18,6 +18,7 @@ import numpy as np
 from tracer.candidates import Candidate, Match
 from tracer.linkstate import pack, unpack
 from tracer.media import align
+from tracer.media import fingerprint as media_fingerprint
 from tracer.nearest import LinkedPosts
 from tracer.normalize import normalize_text
 from tracer.policy import DEFAULT_POLICY
@@ -171,7 +172,8 @@ _WARM_TEXTS = (
 
 def warm_up() -> None:
     """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`,
-    `tracer.media.index`, `tracer.media.align`) into numba's cache, or load them from it,
+    `tracer.media.index`, `tracer.media.align`; and the fingerprints' integral images,
+    `tracer.media.fingerprint`) into numba's cache, or load them from it,
     by linking a release, a copy and a short post in memory and searching a snapshot of
     them. Setup runs it once (`make`), so that a first ingest does not spend ~15 s
     compiling."""
@@ -209,3 +211,4 @@ def warm_up() -> None:
             snapshot.index.compact(min_size=0)
             snapshot.media.media_index.compact()
     align.warm_up()
+    media_fingerprint.warm_up()

@@ -25,13 +25,20 @@ from tracer.errors import TracerError
 from tracer.media import ocr
 from tracer.media.clips import frame_distances, match_videos
 from tracer.media.fingerprint import (
+    DCT32,
+    FRAME_ANCHORS,
+    FRAME_SCALES,
     PDQ,
     VERSION,
     ImagePrint,
     best_region_distance,
+    box_keys,
     fingerprint_image,
     hamming64,
     pdq,
+    region_boxes,
+    region_keys,
+    stack_keys,
 )
 from tracer.media.match import MediaItem, match_images
 from tracer.media.video import VideoPrint, fingerprint_frames
@@ -425,3 +432,54 @@ def test_an_untrimmed_picture_records_its_exact_size() -> None:
     fp = fingerprint_image(picture)
     assert (fp.width, fp.height) == (1000, 1333)
     assert fp.trimmed == (0, 0, 1000, 1333)
+
+
+def _keys_by_numpy(grey: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[int]:
+    """The region keys as numpy's cumulative sums computed them before the compiled
+    integral and the stacked frames: the oracle for both."""
+    h, w = grey.shape
+    integral = np.zeros((h + 1, w + 1), np.int64)
+    integral[1:, 1:] = grey.astype(np.int64).cumsum(1).cumsum(0)
+    at = np.array(boxes, np.float64)
+    steps = np.linspace(0.0, 1.0, 33)
+    xs = np.clip(np.rint(at[:, 0:1] + (at[:, 2:3] - at[:, 0:1]) * steps).astype(np.int64), 0, w)
+    ys = np.clip(np.rint(at[:, 1:2] + (at[:, 3:4] - at[:, 1:2]) * steps).astype(np.int64), 0, h)
+    xs[:, 1:] = np.maximum(xs[:, 1:], np.minimum(xs[:, :-1] + 1, w))
+    ys[:, 1:] = np.maximum(ys[:, 1:], np.minimum(ys[:, :-1] + 1, h))
+    y0, y1 = ys[:, :-1, None], ys[:, 1:, None]
+    x0, x1 = xs[:, None, :-1], xs[:, None, 1:]
+    sums = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+    means = sums / np.maximum((y1 - y0) * (x1 - x0), 1)
+    keys = []
+    for one in means:
+        low = (DCT32 @ one @ DCT32.T)[:8, :8].reshape(64)
+        bits = np.packbits(low > np.median(low))
+        keys.append(int.from_bytes(bits.tobytes(), "big"))
+    return keys
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(20, 90),
+    st.integers(20, 90),
+    st.integers(0, 2**32 - 1),
+)
+def test_stacked_keys_are_each_pictures_own(n: int, h: int, w: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    stack = rng.integers(0, 256, (n, h, w), dtype=np.uint8)
+    boxes = region_boxes((w, h), FRAME_SCALES, FRAME_ANCHORS, side_cuts=False)
+    stacked = stack_keys(stack, boxes)
+    assert stacked == [tuple(_keys_by_numpy(grey, boxes)) for grey in stack]
+    assert [box_keys(Image.fromarray(grey), boxes) for grey in stack] == stacked
+
+
+def test_clip_frames_of_two_sizes_keep_their_order() -> None:
+    rng = np.random.default_rng(5)
+    frames = [rng.integers(0, 256, (72, 128, 3), dtype=np.uint8) for _ in range(3)]
+    frames.insert(1, rng.integers(0, 256, (64, 128, 3), dtype=np.uint8))
+    print_ = fingerprint_frames((0.0, 0.5, 1.0, 1.5), tuple(frames), 2.0)
+    one_by_one = tuple(
+        region_keys(Image.fromarray(f).convert("L"), FRAME_SCALES, FRAME_ANCHORS) for f in frames
+    )
+    assert print_.frames == one_by_one

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import imagehash
+import numba as nb
 import numpy as np
 import pdqhash
 from PIL import Image
@@ -145,14 +146,17 @@ def box_keys(
     picture, computed as `region_keys` computes them."""
     if not boxes:
         return ()
+    return stack_keys(np.asarray(grey, np.uint8)[None], boxes)[0]
+
+
+def stack_keys(
+    pixels: np.ndarray, boxes: Sequence[tuple[float, float, float, float]]
+) -> list[tuple[int, ...]]:
+    """`box_keys` of each of a stack of grey pictures of one size (n × height × width),
+    in one pass: a clip's frames cost a fifth of what they cost one by one."""
     at = np.array(boxes, np.float64)
-    pixels = np.asarray(grey, np.int64)
-    h, w = pixels.shape
-    integral = np.zeros((h + 1, w + 1), np.int64)
-    # Rows, then columns as rows of the transpose: cumulative sums along the contiguous
-    # axis are several times faster than down the strided one.
-    across = pixels.cumsum(1, dtype=np.int64)
-    integral[1:, 1:] = np.ascontiguousarray(across.T).cumsum(1).T
+    n, h, w = pixels.shape
+    integral = _integrals(np.ascontiguousarray(pixels, np.uint8))
     steps = np.linspace(0.0, 1.0, 33)
     xs = np.rint(at[:, 0:1] + (at[:, 2:3] - at[:, 0:1]) * steps).astype(np.int64)
     ys = np.rint(at[:, 1:2] + (at[:, 3:4] - at[:, 1:2]) * steps).astype(np.int64)
@@ -163,12 +167,33 @@ def box_keys(
     ys[:, 1:] = np.maximum(ys[:, 1:], np.minimum(ys[:, :-1] + 1, h))
     y0, y1 = ys[:, :-1, None], ys[:, 1:, None]
     x0, x1 = xs[:, None, :-1], xs[:, None, 1:]
-    sums = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+    sums = integral[:, y1, x1] - integral[:, y0, x1] - integral[:, y1, x0] + integral[:, y0, x0]
     means = sums / np.maximum((y1 - y0) * (x1 - x0), 1)
-    low = (DCT32 @ means @ DCT32.T)[:, :8, :8].reshape(len(at), 64)
+    low = (DCT32 @ means @ DCT32.T)[..., :8, :8].reshape(n * len(at), 64)
     bits = low > np.median(low, axis=1, keepdims=True)
     packed = np.packbits(bits, axis=1)
-    return tuple(int.from_bytes(row.tobytes(), "big") for row in packed)
+    keys = [int.from_bytes(row.tobytes(), "big") for row in packed]
+    return [tuple(keys[i * len(at) : (i + 1) * len(at)]) for i in range(n)]
+
+
+@nb.njit(cache=True)
+def _integrals(pixels: np.ndarray) -> np.ndarray:
+    """Each picture's integral image (a zero row and column first), in one pass: sums of
+    integers, the same whatever their order."""
+    n, h, w = pixels.shape
+    out = np.zeros((n, h + 1, w + 1), np.int64)
+    for k in range(n):
+        for y in range(h):
+            row = 0
+            for x in range(w):
+                row += pixels[k, y, x]
+                out[k, y + 1, x + 1] = out[k, y, x + 1] + row
+    return out
+
+
+def warm_up() -> None:
+    """Compile `_integrals` (numba's cache): the prepare workers then load it."""
+    _integrals(np.zeros((1, 2, 2), np.uint8))
 
 
 def work_copy(image: Image.Image) -> tuple[Image.Image, float]:

@@ -12,7 +12,14 @@ import numpy as np
 from PIL import Image
 
 from tracer.errors import InputError
-from tracer.media.fingerprint import FRAME_ANCHORS, FRAME_SCALES, VERSION, region_keys, work_copy
+from tracer.media.fingerprint import (
+    FRAME_ANCHORS,
+    FRAME_SCALES,
+    VERSION,
+    region_boxes,
+    stack_keys,
+    work_copy,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +60,15 @@ class VideoPrint:
 def fingerprint_frames(
     times: tuple[float, ...], frames: tuple[np.ndarray, ...], duration: float
 ) -> VideoPrint:
-    keys = tuple(
-        region_keys(work_copy(Image.fromarray(f))[0].convert("L"), FRAME_SCALES, FRAME_ANCHORS)
-        for f in frames
-    )
-    return VideoPrint(times, keys, duration)
+    greys = [np.asarray(work_copy(Image.fromarray(f))[0].convert("L")) for f in frames]
+    keys: list[tuple[int, ...]] = []
+    start = 0
+    while start < len(greys):  # frames of one size (all of a clip's, as a rule) at once
+        end = start + 1
+        while end < len(greys) and greys[end].shape == greys[start].shape:
+            end += 1
+        h, w = greys[start].shape
+        boxes = region_boxes((w, h), FRAME_SCALES, FRAME_ANCHORS, side_cuts=False)
+        keys += stack_keys(np.stack(greys[start:end]), boxes)
+        start = end
+    return VideoPrint(times, tuple(keys), duration)
