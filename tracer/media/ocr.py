@@ -39,8 +39,8 @@ DARK_SHARE = 0.5
 """A picture darker than mid-grey over more than this share of it is read as its
 negative. Posters print their headlines light on a dark ground, and tesseract reads a
 line it is unsure of a second time, inverted: given the negative, it reads those
-headlines once and the few dark-on-light lines twice, 16 % less CPU on the media
-corpus's texty pictures (`bench/ocr.py`), the same words but for noise fragments."""
+headlines once and the few dark-on-light lines twice: 15 % less CPU a call on the media
+corpus's pictures, the same words but for noise fragments (`bench/ocr_polarity.py`)."""
 TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/*/tessdata",
     "/usr/share/tessdata",
