@@ -41,16 +41,6 @@ def read(grey: Image.Image) -> tuple[tuple[str, ...], float]:
     return tokens, time.process_time() - start
 
 
-def as_is(image: Image.Image) -> Image.Image:
-    """`ocr.ocr_copy` without the negative."""
-    grey = image.convert("L")
-    scale = ocr.OCR_SIDE / max(grey.size)
-    if scale < 1:
-        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
-        grey = grey.resize(size, Image.Resampling.LANCZOS)
-    return grey
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=10000)
@@ -67,9 +57,10 @@ def main() -> None:
         image = load_image(path, MediaLimits(), min_side=512)
         if not textpresence.has_text(image):
             continue
-        before, cpu_before = read(as_is(image))
+        grey = ocr.grey_copy(image)
+        before, cpu_before = read(grey)
         after, cpu_after = read(ocr.ocr_copy(image))
-        rows.append((before, after, cpu_before, cpu_after, ocr.mostly_dark(as_is(image))))
+        rows.append((before, after, cpu_before, cpu_after, ocr.mostly_dark(grey)))
     texty = [r for r in rows if len(r[0]) >= MIN_TOKENS]
     for label, group in (("all read", rows), ("texty", texty)):
         if not group:

@@ -207,15 +207,19 @@ def params(lang: str = LANG) -> str:
 
 
 def ocr_copy(image: Image.Image, side: int = OCR_SIDE) -> Image.Image:
-    """The grey copy tesseract reads: `side` pixels on its longer side at most, turned
-    negative when most of it is dark (`DARK_SHARE`)."""
+    """The grey copy tesseract reads: `grey_copy`, turned negative when most of it is
+    dark (`DARK_SHARE`)."""
+    grey = grey_copy(image, side)
+    return ImageOps.invert(grey) if mostly_dark(grey) else grey
+
+
+def grey_copy(image: Image.Image, side: int = OCR_SIDE) -> Image.Image:
+    """The picture in grey, `side` pixels on its longer side at most."""
     grey = image.convert("L")
     scale = side / max(grey.size)
     if scale < 1:
         size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
-    if mostly_dark(grey):
-        grey = ImageOps.invert(grey)
     return grey
 
 

@@ -4,6 +4,7 @@ regions); two clips match when enough frames of each find a match in the other."
 
 from __future__ import annotations
 
+import itertools
 import struct
 from dataclasses import dataclass
 from typing import ClassVar
@@ -62,13 +63,8 @@ def fingerprint_frames(
 ) -> VideoPrint:
     greys = [np.asarray(work_copy(Image.fromarray(f))[0].convert("L")) for f in frames]
     keys: list[tuple[int, ...]] = []
-    start = 0
-    while start < len(greys):  # frames of one size (all of a clip's, as a rule) at once
-        end = start + 1
-        while end < len(greys) and greys[end].shape == greys[start].shape:
-            end += 1
-        h, w = greys[start].shape
+    # Each run of frames of one size (all of a clip's, as a rule) in one stack.
+    for (h, w), run in itertools.groupby(greys, key=lambda grey: grey.shape):
         boxes = region_boxes((w, h), FRAME_SCALES, FRAME_ANCHORS, side_cuts=False)
-        keys += stack_keys(np.stack(greys[start:end]), boxes)
-        start = end
+        keys += stack_keys(np.stack(list(run)), boxes)
     return VideoPrint(times, tuple(keys), duration)
