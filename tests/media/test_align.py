@@ -15,8 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from tracer.media.align import _bilinear, _lattice_hash
-from tracer.media.fingerprint import DCT32, fingerprint_image
+from tracer.media.align import (
+    _JITTER,
+    ALIGN_LATTICE,
+    _bilinear,
+    _lattice_hash,
+    _numpy_sum,
+    _try_transform,
+)
+from tracer.media.fingerprint import DCT32, GRID_SIDE, fingerprint_image
 from tracer.media.match import MediaItem, match_images
 from tracer.policy import MatchPolicy
 
@@ -153,3 +160,95 @@ def test_lattice_hash_splits_at_numpys_median(seed: int, levels: int) -> None:
     low = (DCT32 @ patch @ DCT32.T)[:8, :8].reshape(64)
     want = int.from_bytes(np.packbits(low > np.median(low)).tobytes(), "big")
     assert _lattice_hash(patch) == want
+
+
+def _try_transform_vectorised(
+    ga: np.ndarray,
+    gb: np.ndarray,
+    box_a: tuple[float, float, float, float],
+    box_b: tuple[float, float, float, float],
+    min_cover: float,
+) -> tuple[float, np.ndarray, np.ndarray, tuple[float, float], object] | None:
+    """The numpy form the compiled `_correlations` replaced inside `_try_transform`."""
+    ax0, ay0, ax1, ay1 = box_a
+    bx0, by0, bx1, by1 = box_b
+    cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
+    half_w = (ax1 - ax0) / 2 * _JITTER[:, 2]
+    half_h = (ay1 - ay0) / 2 * _JITTER[:, 2]
+    jx0 = cx + _JITTER[:, 0] * (ax1 - ax0) - half_w
+    jy0 = cy + _JITTER[:, 1] * (ay1 - ay0) - half_h
+    sx = 2 * half_w / (bx1 - bx0)
+    sy = 2 * half_h / (by1 - by0)
+    ox0 = np.maximum(0.0, jx0 - bx0 * sx)
+    oy0 = np.maximum(0.0, jy0 - by0 * sy)
+    ox1 = np.minimum(1.0, jx0 + (1 - bx0) * sx)
+    oy1 = np.minimum(1.0, jy0 + (1 - by0) * sy)
+    cover_a = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
+    cover_b = cover_a / (sx * sy)
+    ok = np.minimum(cover_a, cover_b) >= min_cover
+    if not ok.any():
+        return None
+    steps = (np.arange(ALIGN_LATTICE) + 0.5) / ALIGN_LATTICE
+    xa = ox0[:, None] + (ox1 - ox0)[:, None] * steps[None, :]
+    ya = oy0[:, None] + (oy1 - oy0)[:, None] * steps[None, :]
+    xb = bx0 + (xa - jx0[:, None]) / sx[:, None]
+    yb = by0 + (ya - jy0[:, None]) / sy[:, None]
+    pa = _bilinear_vectorised(ga, xa, ya)
+    pb = _bilinear_vectorised(gb, xb, yb)
+    da = pa - pa.mean(axis=(1, 2), keepdims=True)
+    db = pb - pb.mean(axis=(1, 2), keepdims=True)
+    norm = np.sqrt((da * da).sum(axis=(1, 2)) * (db * db).sum(axis=(1, 2)))
+    corr = np.where((norm > 0) & ok, (da * db).sum(axis=(1, 2)) / np.maximum(norm, 1e-9), -1.0)
+    k = int(np.argmax(corr))
+    box_b_k = (
+        float(bx0 + (ox0[k] - jx0[k]) / sx[k]),
+        float(by0 + (oy0[k] - jy0[k]) / sy[k]),
+        float(bx0 + (ox1[k] - jx0[k]) / sx[k]),
+        float(by0 + (oy1[k] - jy0[k]) / sy[k]),
+    )
+    boxes = ((float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k])), box_b_k)
+    return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k])), boxes
+
+
+def _box(draw: st.DrawFn) -> tuple[float, float, float, float]:
+    x0, y0 = draw(st.floats(0, 0.6)), draw(st.floats(0, 0.6))
+    return (x0, y0, x0 + draw(st.floats(0.05, 1 - x0)), y0 + draw(st.floats(0.05, 1 - y0)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    seed=st.integers(0, 2**32 - 1),
+    flat=st.sampled_from(["no", "a", "both"]),
+    min_cover=st.sampled_from([0.0, 0.3, 0.5, 0.8]),
+)
+def test_compiled_transform_equals_the_vectorised_form_bit_for_bit(
+    data: st.DataObject, seed: int, flat: str, min_cover: float
+) -> None:
+    """The correlations decide which transform wins and whether two pictures agree:
+    compiling them (the lattices, the samples, the sums in numpy's pairwise order) must
+    not move one bit, flat grids (no correlation) and jitters left out included."""
+    rng = np.random.default_rng(seed)
+    ga = rng.integers(0, 256, (GRID_SIDE, GRID_SIDE)).astype(np.float64)
+    gb = rng.integers(0, 256, (GRID_SIDE, GRID_SIDE)).astype(np.float64)
+    if flat != "no":
+        ga[:] = 7.0
+        if flat == "both":
+            gb[:] = 9.0
+    box_a, box_b = data.draw(st.composite(_box)()), data.draw(st.composite(_box)())
+    got = _try_transform(ga, gb, box_a, box_b, min_cover)
+    want = _try_transform_vectorised(ga, gb, box_a, box_b, min_cover)
+    if want is None:
+        assert got is None
+        return
+    assert got is not None
+    assert got[0] == want[0] and got[3:] == want[3:]
+    assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(size=st.integers(1, 3000), seed=st.integers(0, 2**32 - 1))
+def test_compiled_sum_is_numpys_to_the_bit(size: int, seed: int) -> None:
+    """`_numpy_sum` adds in numpy's pairwise order, halving included (above 128)."""
+    values = np.random.default_rng(seed).normal(0, 1e6, size) ** 3
+    assert _numpy_sum(values) == values.sum()
