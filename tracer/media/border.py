@@ -60,7 +60,7 @@ def framed_box(image: Image.Image) -> tuple[int, int, int, int] | None:
     sharply; in the outer bands, the edge closest to the centre is taken (the office's
     name sits further out). At least two edges must be found and the inside must hold
     35–95 % of the picture."""
-    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"), dtype=np.int16)
     h, w, _ = rgb.shape
     if h < 16 or w < 16:
         return None

@@ -105,7 +105,7 @@ def load_image(path: Path, limits: MediaLimits, min_side: int = 0) -> Image.Imag
         raise MediaError(str(path), "too many pixels (decompression bomb)") from None
     except (OSError, SyntaxError, ValueError) as exc:  # Pillow's truncated/corrupt data
         raise MediaError(str(path), f"corrupt image: {_said(exc, path)}") from None
-    rgb = upright.convert("RGB")
+    rgb = upright if upright.mode == "RGB" else upright.convert("RGB")  # not a second copy
     turned = rgb.size != drafted
     # The size as published, which `Image.draft` hides: fingerprints record it.
     rgb.info["source_size"] = (height, width) if turned else (width, height)

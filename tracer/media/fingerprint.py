@@ -89,7 +89,9 @@ class PDQ:
 
 
 def pdq(image: Image.Image) -> PDQ:
-    bits, quality = pdqhash.compute(np.asarray(image.convert("RGB")))
+    bits, quality = pdqhash.compute(
+        np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    )
     return PDQ(np.packbits(bits.astype(np.uint8)).tobytes(), int(quality))
 
 
@@ -352,7 +354,8 @@ def fingerprint_image(image: Image.Image) -> ImagePrint:
             round(framed[3] / ih * 65535) / 65535,
         )
     grid = grey.resize((GRID_SIDE, GRID_SIDE), Image.Resampling.BOX)
-    colour = inner.convert("RGB").resize((CHROMA_SIDE, CHROMA_SIDE), Image.Resampling.BOX)
+    rgb = inner if inner.mode == "RGB" else inner.convert("RGB")
+    colour = rgb.resize((CHROMA_SIDE, CHROMA_SIDE), Image.Resampling.BOX)
     chroma = np.asarray(colour.convert("YCbCr"))[:, :, 1:].tobytes()
     return ImagePrint(
         pdq(inner.reduce(2) if min(inner.size) >= 2 * PDQ_SIDE else inner),
