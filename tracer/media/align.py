@@ -172,10 +172,10 @@ def _correlations(
     ok: np.ndarray,
 ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
     """Each jittered transform's overlap sampled on a lattice in both grids, and the
-    Pearson correlation of the two samples (-1 where not `ok`); the best transform (the
-    first of equals) and its two samples. `overlap[k]` is the overlap (x0, y0, x1, y1)
-    in a's shares, `placed[k]` where b's picture starts in them and its scale (x, y, sx,
-    sy), `origin_b` b's region's corner.
+    Pearson correlation of the two samples (-1 where not `ok`, or where either is
+    flat); the best transform (the first of equals) and its two samples. `overlap[k]` is
+    the overlap (x0, y0, x1, y1) in a's shares, `placed[k]` where b's picture starts in
+    them and its scale (x, y, sx, sy), `origin_b` b's region's corner.
 
     Compiled: in numpy's temporaries they cost more than the sampling. Each number takes
     the same operations as the vectorised form it replaced, and the sums numpy's order
