@@ -290,7 +290,8 @@ def _try_transform(
         return None
     overlap = np.stack([ox0, oy0, ox1, oy1], axis=1)
     placed = np.stack([jx0, jy0, sx, sy], axis=1)
-    corr, k, pa, pb = _correlations(ga, gb, overlap, placed, (bx0, by0), ok)
+    origin_b = (float(bx0), float(by0))  # a box's corner may come as an int: one signature
+    corr, k, pa, pb = _correlations(ga, gb, overlap, placed, origin_b, ok)
     box_a = (float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k]))
     box_b = (
         float(bx0 + (ox0[k] - jx0[k]) / sx[k]),
