@@ -17,8 +17,8 @@ import numpy as np
 
 from tracer.candidates import Candidate, Match
 from tracer.linkstate import pack, unpack
-from tracer.media import align
 from tracer.media import fingerprint as media_fingerprint
+from tracer.media import lattice
 from tracer.nearest import LinkedPosts
 from tracer.normalize import normalize_text
 from tracer.policy import DEFAULT_POLICY
@@ -172,7 +172,7 @@ _WARM_TEXTS = (
 
 def warm_up() -> None:
     """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`,
-    `tracer.media.index`, `tracer.media.align`; and the fingerprints' integral images,
+    `tracer.media.index`, `tracer.media.lattice`; and the fingerprints' integral images,
     `tracer.media.fingerprint`) into numba's cache, or load them from it,
     by linking a release, a copy and a short post in memory and searching a snapshot of
     them. Setup runs it once (`make`), so that a first ingest does not spend ~15 s
@@ -210,5 +210,5 @@ def warm_up() -> None:
             snapshot.index.add_all(np.arange(1, 2_000, dtype=np.uint64), 1)  # past the table
             snapshot.index.compact(min_size=0)
             snapshot.media.media_index.compact()
-    align.warm_up()
+    lattice.warm_up()
     media_fingerprint.warm_up()

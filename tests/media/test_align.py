@@ -15,15 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from tracer.media.align import (
-    _JITTER,
-    ALIGN_LATTICE,
-    _bilinear,
-    _lattice_hash,
-    _numpy_sum,
-    _try_transform,
-)
+from tracer.media.align import _JITTER, ALIGN_LATTICE, _lattice_hash
 from tracer.media.fingerprint import DCT32, GRID_SIDE, fingerprint_image
+from tracer.media.lattice import bilinear, correlations, numpy_sum
 from tracer.media.match import MediaItem, match_images
 from tracer.policy import MatchPolicy
 
@@ -109,7 +103,7 @@ def test_copies_still_match(photos: dict[str, Image.Image], edit: str) -> None:
 
 
 def _bilinear_vectorised(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The numpy form the compiled `_bilinear` replaced: each lattice's grid rows
+    """The numpy form the compiled `bilinear` replaced: each lattice's grid rows
     interpolated across, then blended down."""
     side = grid.shape[0]
     px = np.clip(xs * side - 0.5, 0, side - 1)
@@ -145,7 +139,7 @@ def test_compiled_sampling_equals_the_vectorised_form_bit_for_bit(
     )
     xs = rng.random((lattices, points)) * 1.4 - 0.2
     ys = rng.random((lattices, points)) * 1.4 - 0.2
-    got, want = _bilinear(grid, xs, ys), _bilinear_vectorised(grid, xs, ys)
+    got, want = bilinear(grid, xs, ys), _bilinear_vectorised(grid, xs, ys)
     assert got.dtype == want.dtype and got.shape == want.shape
     assert np.array_equal(got, want)
 
@@ -162,37 +156,23 @@ def test_lattice_hash_splits_at_numpys_median(seed: int, levels: int) -> None:
     assert _lattice_hash(patch) == want
 
 
-def _try_transform_vectorised(
+def _correlations_vectorised(
     ga: np.ndarray,
     gb: np.ndarray,
-    box_a: tuple[float, float, float, float],
-    box_b: tuple[float, float, float, float],
-    min_cover: float,
-) -> tuple[float, np.ndarray, np.ndarray, tuple[float, float], object] | None:
-    """The numpy form the compiled `_correlations` replaced inside `_try_transform`."""
-    ax0, ay0, ax1, ay1 = box_a
-    bx0, by0, bx1, by1 = box_b
-    cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
-    half_w = (ax1 - ax0) / 2 * _JITTER[:, 2]
-    half_h = (ay1 - ay0) / 2 * _JITTER[:, 2]
-    jx0 = cx + _JITTER[:, 0] * (ax1 - ax0) - half_w
-    jy0 = cy + _JITTER[:, 1] * (ay1 - ay0) - half_h
-    sx = 2 * half_w / (bx1 - bx0)
-    sy = 2 * half_h / (by1 - by0)
-    ox0 = np.maximum(0.0, jx0 - bx0 * sx)
-    oy0 = np.maximum(0.0, jy0 - by0 * sy)
-    ox1 = np.minimum(1.0, jx0 + (1 - bx0) * sx)
-    oy1 = np.minimum(1.0, jy0 + (1 - by0) * sy)
-    cover_a = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
-    cover_b = cover_a / (sx * sy)
-    ok = np.minimum(cover_a, cover_b) >= min_cover
-    if not ok.any():
-        return None
-    steps = (np.arange(ALIGN_LATTICE) + 0.5) / ALIGN_LATTICE
+    overlap: np.ndarray,
+    placed: np.ndarray,
+    origin_b: tuple[float, float],
+    ok: np.ndarray,
+    points: int,
+) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """The numpy form the compiled `correlations` replaced inside `_try_transform`."""
+    ox0, oy0, ox1, oy1 = overlap.T
+    jx0, jy0, sx, sy = placed.T
+    steps = (np.arange(points) + 0.5) / points
     xa = ox0[:, None] + (ox1 - ox0)[:, None] * steps[None, :]
     ya = oy0[:, None] + (oy1 - oy0)[:, None] * steps[None, :]
-    xb = bx0 + (xa - jx0[:, None]) / sx[:, None]
-    yb = by0 + (ya - jy0[:, None]) / sy[:, None]
+    xb = origin_b[0] + (xa - jx0[:, None]) / sx[:, None]
+    yb = origin_b[1] + (ya - jy0[:, None]) / sy[:, None]
     pa = _bilinear_vectorised(ga, xa, ya)
     pb = _bilinear_vectorised(gb, xb, yb)
     da = pa - pa.mean(axis=(1, 2), keepdims=True)
@@ -200,41 +180,23 @@ def _try_transform_vectorised(
     norm = np.sqrt((da * da).sum(axis=(1, 2)) * (db * db).sum(axis=(1, 2)))
     corr = np.where((norm > 0) & ok, (da * db).sum(axis=(1, 2)) / np.maximum(norm, 1e-9), -1.0)
     k = int(np.argmax(corr))
-    box_b_k = (
-        float(bx0 + (ox0[k] - jx0[k]) / sx[k]),
-        float(by0 + (oy0[k] - jy0[k]) / sy[k]),
-        float(bx0 + (ox1[k] - jx0[k]) / sx[k]),
-        float(by0 + (oy1[k] - jy0[k]) / sy[k]),
-    )
-    boxes = ((float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k])), box_b_k)
-    return float(corr[k]), pa[k], pb[k], (float(cover_a[k]), float(cover_b[k])), boxes
-
-
-@st.composite
-def _boxes(draw: st.DrawFn) -> tuple[float, float, float, float]:
-    """A region box in shares of a picture's sides, as `ImagePrint.region_box` gives."""
-    x0, y0 = draw(st.floats(0, 0.6)), draw(st.floats(0, 0.6))
-    return (x0, y0, x0 + draw(st.floats(0.05, 1 - x0)), y0 + draw(st.floats(0.05, 1 - y0)))
+    return corr, k, pa[k], pb[k]
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    box_a=_boxes(),
-    box_b=_boxes(),
     seed=st.integers(0, 2**32 - 1),
+    lattices=st.integers(1, len(_JITTER)),
     flat=st.sampled_from(["no", "a", "both"]),
-    min_cover=st.sampled_from([0.0, 0.3, 0.5, 0.8]),
+    kept=st.sampled_from(["all", "some", "none"]),
 )
-def test_compiled_transform_equals_the_vectorised_form_bit_for_bit(
-    box_a: tuple[float, float, float, float],
-    box_b: tuple[float, float, float, float],
-    seed: int,
-    flat: str,
-    min_cover: float,
+def test_compiled_correlations_equal_the_vectorised_form_bit_for_bit(
+    seed: int, lattices: int, flat: str, kept: str
 ) -> None:
     """The correlations decide which transform wins and whether two pictures agree:
     compiling them (the lattices, the samples, the sums in numpy's pairwise order) must
-    not move one bit, flat grids (no correlation) and jitters left out included."""
+    not move one bit, flat grids (no correlation), overlaps reaching past the picture
+    and jitters left out included."""
     rng = np.random.default_rng(seed)
     ga = rng.integers(0, 256, (GRID_SIDE, GRID_SIDE)).astype(np.float64)
     gb = rng.integers(0, 256, (GRID_SIDE, GRID_SIDE)).astype(np.float64)
@@ -242,19 +204,22 @@ def test_compiled_transform_equals_the_vectorised_form_bit_for_bit(
         ga[:] = 7.0
         if flat == "both":
             gb[:] = 9.0
-    got = _try_transform(ga, gb, box_a, box_b, min_cover)
-    want = _try_transform_vectorised(ga, gb, box_a, box_b, min_cover)
-    if want is None:
-        assert got is None
-        return
-    assert got is not None
-    assert got[0] == want[0] and got[3:] == want[3:]
-    assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])
+    corner = rng.random((lattices, 2)) * 0.6
+    overlap = np.hstack([corner, corner + 0.05 + rng.random((lattices, 2)) * 0.5])
+    placed = np.hstack([rng.random((lattices, 2)) - 0.3, 0.3 + rng.random((lattices, 2)) * 1.7])
+    origin_b = (float(rng.random() * 0.5), float(rng.random() * 0.5))
+    ok = {"all": np.ones, "none": np.zeros}.get(kept, lambda n, t: rng.random(n) < 0.5)(
+        lattices, np.bool_
+    )
+    got = correlations(ga, gb, overlap, placed, origin_b, ok, ALIGN_LATTICE)
+    want = _correlations_vectorised(ga, gb, overlap, placed, origin_b, ok, ALIGN_LATTICE)
+    assert np.array_equal(got[0], want[0]) and got[1] == want[1]
+    assert np.array_equal(got[2], want[2]) and np.array_equal(got[3], want[3])
 
 
 @settings(max_examples=300, deadline=None)
 @given(size=st.integers(1, 3000), seed=st.integers(0, 2**32 - 1))
 def test_compiled_sum_is_numpys_to_the_bit(size: int, seed: int) -> None:
-    """`_numpy_sum` adds in numpy's pairwise order, halving included (above 128)."""
+    """`numpy_sum` adds in numpy's pairwise order, halving included (above 128)."""
     values = np.random.default_rng(seed).normal(0, 1e6, size) ** 3
-    assert _numpy_sum(values) == values.sum()
+    assert numpy_sum(values) == values.sum()

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracer.media.align import _at_points, _shares
+from tracer.media.align import _shares
 from tracer.media.fingerprint import GRID_SIDE, ImagePrint
+from tracer.media.lattice import at_points
 
 BANK_SIDE = 16
 """A picture in a `Bank` keeps its grid at this many points a side (256 bytes)."""
@@ -92,7 +93,7 @@ def scan_view(view: ImagePrint, cut: tuple[bool, bool], bank: Bank) -> np.ndarra
     u = vx0 + (vx1 - vx0) * steps  # (S,) the view's lattice, in its shares
     v = vy0 + (vy1 - vy0) * steps
     xs, ys = np.meshgrid(steps, steps)
-    mine = _at_points(grid.astype(np.float64), xs, ys)  # (S, S)
+    mine = at_points(grid.astype(np.float64), xs, ys)  # (S, S)
     tall = (view.height / max(1, view.width)) / bank.tall  # (N,) the view's height share
     start = 1 - tall if cut[0] and not cut[1] else np.zeros(n)
     if cut[0] and cut[1]:
