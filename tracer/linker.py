@@ -18,7 +18,7 @@ import numpy as np
 from tracer.candidates import Candidate, Match
 from tracer.linkstate import pack, unpack
 from tracer.media import fingerprint as media_fingerprint
-from tracer.media import lattice
+from tracer.media import lattice, textpresence
 from tracer.nearest import LinkedPosts
 from tracer.normalize import normalize_text
 from tracer.policy import DEFAULT_POLICY
@@ -172,11 +172,11 @@ _WARM_TEXTS = (
 
 def warm_up() -> None:
     """Compile the linker's loops (numba: `tracer.text.votes`, `tracer.text.overlap`,
-    `tracer.media.index`, `tracer.media.lattice`; and the fingerprints' integral images,
-    `tracer.media.fingerprint`) into numba's cache, or load them from it,
-    by linking a release, a copy and a short post in memory and searching a snapshot of
-    them. Setup runs it once (`make`), so that a first ingest does not spend ~15 s
-    compiling."""
+    `tracer.media.index`, `tracer.media.lattice`; and the workers' integral images and
+    text-presence test, `tracer.media.fingerprint` and `tracer.media.textpresence`) into
+    numba's cache, or load them from it, by linking a release, a copy and a short post
+    in memory and searching a snapshot of them. Setup runs it once (`make`), so that a
+    first ingest does not spend ~15 s compiling."""
     held: dict[int, Candidate] = {}
 
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
@@ -212,3 +212,4 @@ def warm_up() -> None:
             snapshot.media.media_index.compact()
     lattice.warm_up()
     media_fingerprint.warm_up()
+    textpresence.warm_up()

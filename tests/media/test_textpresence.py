@@ -3,9 +3,13 @@ not (its misses over many pictures are measured in bench/ocr.py, not here)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
+from tracer.media import textpresence as tp
 from tracer.media.textpresence import has_text
 
 from ..media_samples import banner, framed_with_logo, sm, width
@@ -37,3 +41,56 @@ def test_plain_grounds_are_bare() -> None:
 
 def test_a_picture_too_small_to_judge_is_left_to_ocr() -> None:
     assert has_text(Image.new("RGB", (12, 6)))
+
+
+def _has_line_numpy(grey: np.ndarray) -> bool:
+    """The test as numpy masks, the form the compiled loop replaced."""
+    a = grey.astype(np.int16)
+    dx = a[:, 1:] - a[:, :-1]
+    rise, fall = dx >= tp.EDGE, dx <= -tp.EDGE
+    pairs = np.zeros_like(rise)
+    for s in range(1, tp.STROKE + 1):
+        pairs[:, :-s] |= (rise[:, :-s] & fall[:, s:]) | (fall[:, :-s] & rise[:, s:])
+    rows, cols = tp.CELL
+    h, w = pairs.shape[0] // rows * rows, pairs.shape[1] // cols * cols
+    if h == 0 or w == 0:
+        return True
+    counts = pairs[:h, :w].reshape(h // rows, rows, w // cols, cols).sum(axis=(1, 3))
+    dense = counts >= tp.CELL_STROKES
+    run = dense[:, : dense.shape[1] - tp.RUN + 1].copy()
+    for k in range(1, tp.RUN):
+        run &= dense[:, k : dense.shape[1] - tp.RUN + 1 + k]
+    return bool(run.any())
+
+
+@st.composite
+def striped(draw: st.DrawFn) -> np.ndarray:
+    """Grounds with bars of a few widths and contrasts: some rows dense with stroke
+    pairs, some not, at sizes around the cells'."""
+    height = draw(st.integers(1, 40))
+    width = draw(st.integers(1, 90))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    ground = rng.integers(0, 256)
+    grey = np.full((height, width), ground, np.int16)
+    for _ in range(draw(st.integers(0, 60))):
+        y, x = rng.integers(0, height), rng.integers(0, width)
+        grey[y : y + rng.integers(1, 12), x : x + rng.integers(1, 10)] = rng.integers(0, 256)
+    grey += rng.integers(-20, 21, grey.shape)
+    return np.clip(grey, 0, 255).astype(np.uint8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(striped())
+def test_the_compiled_test_answers_as_the_numpy_masks(grey: np.ndarray) -> None:
+    assert tp._has_line(grey) == _has_line_numpy(grey)
+
+
+def test_both_answers_are_drawn() -> None:
+    """The property above sees texty and bare grounds alike."""
+    rng = np.random.default_rng(3)
+    bars = np.zeros((16, 64), np.uint8)
+    bars[:, ::4] = 255
+    assert tp._has_line(bars) and _has_line_numpy(bars)
+    flat = rng.integers(100, 110, (16, 64)).astype(np.uint8)
+    assert not tp._has_line(flat) and not _has_line_numpy(flat)

@@ -325,10 +325,12 @@ class ImagePrint:
         return (fx0 + x0 * w, fy0 + y0 * h, fx0 + x1 * w, fy0 + y1 * h)
 
 
-def fingerprint_image(image: Image.Image) -> ImagePrint:
+def fingerprint_image(image: Image.Image, work: Image.Image | None = None) -> ImagePrint:
     """Everything is computed on a `WORK_SIDE` copy: pHash looks at 32×32 pixels and PDQ
-    at 64×64 anyway, and copies at any resolution are then compared like with like."""
-    work, _ = work_copy(image)
+    at 64×64 anyway, and copies at any resolution are then compared like with like.
+    `work` is that copy when the caller made it already (`work_copy(image)`)."""
+    if work is None:
+        work, _ = work_copy(image)
     box = trim_box(work)
     inner = work.crop(box) if box != (0, 0, *work.size) else work
     width, height = image.info.get("source_size", image.size)  # before a reduced decode
