@@ -204,18 +204,57 @@ def test_near_pairs_counts_bits_as_numpy_does(
     queries: list[int], keys: list[int], flips: list[int], radius: int
 ) -> None:
     """The compiled comparison of queries with the delta: the pairs and distances that
-    `np.bitwise_count` gives (keys near a query included, by flipping a few of its bits)."""
+    `np.bitwise_count` gives (keys near a query included, by flipping a few of its
+    bits), above `EXACT_RADIUS` only where one band is off by a bit at most."""
     q = np.array(queries, np.uint64)
     near = [
         functools.reduce(operator.xor, (1 << f for f in flips[:n]), queries[0])
         for n in range(len(flips) if queries else 0)
     ]
     k = np.array(keys + near, np.uint64)
-    d = np.bitwise_count(q[:, None] ^ k[None, :]).astype(np.int64)
-    want_q, want_k = np.nonzero(d <= radius)
+    x = q[:, None] ^ k[None, :]
+    d = np.bitwise_count(x).astype(np.int64)
+    bands = [np.bitwise_count((x >> np.uint64(16 * b)) & np.uint64(0xFFFF)) for b in range(4)]
+    probed = np.minimum.reduce(bands) <= 1 if len(q) and len(k) else np.zeros(x.shape, bool)
+    want_q, want_k = np.nonzero((d <= radius) & ((d <= EXACT_RADIUS) | probed))
     got_q, got_k, got_d = near_pairs(q, k, radius)
     assert got_q.tolist() == want_q.tolist() and got_k.tolist() == want_k.tolist()
     assert got_d.tolist() == d[want_q, want_k].tolist()
+
+
+band_bits = st.lists(st.integers(0, 15), max_size=3, unique=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    stored=st.lists(keys64, min_size=1, max_size=30),
+    flips=st.lists(st.tuples(band_bits, band_bits, band_bits, band_bits), max_size=20),
+    radius=st.integers(0, 16),
+)
+def test_a_key_is_found_whether_merged_or_not(
+    stored: list[int], flips: list[tuple[list[int], ...]], radius: int
+) -> None:
+    """The same answer from the unsorted delta as from the sorted bands, at any radius:
+    an ingest merges after every batch and a relink after thousands of posts, and
+    their links must not differ by it. Keys are drawn up to 3 bits a band from the
+    queries: two bits in every band (8 apart, never probed) included."""
+    queries = np.array(stored, np.uint64)
+    near = [
+        functools.reduce(
+            operator.xor,
+            (1 << (16 * band + bit) for band, bits in enumerate(per_band) for bit in bits),
+            stored[n % len(stored)],
+        )
+        for n, per_band in enumerate(flips)
+    ]
+    keys = np.array(stored + near, np.uint64)
+    owners = np.arange(len(keys), dtype=np.int64)
+    delta = MediaIndex()
+    for key, owner in zip(keys.tolist(), owners.tolist(), strict=True):
+        delta.add([key], owner)
+    assert delta._delta_size == len(keys)  # nothing merged yet
+    merged = MediaIndex(keys, owners)
+    assert found(delta, queries, radius) == found(merged, queries, radius)
 
 
 @settings(max_examples=60, deadline=None)
