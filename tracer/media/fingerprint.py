@@ -194,7 +194,9 @@ def _integrals(pixels: np.ndarray) -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Compile `_integrals` (numba's cache): the prepare workers then load it."""
+    """Compile `_integrals` (numba's cache) for the arrays it meets: a picture's, read
+    from Pillow as read-only (numba's own type), and a clip's stacked frames."""
+    box_keys(Image.new("L", (2, 2)), [(0.0, 0.0, 2.0, 2.0)])
     _integrals(np.zeros((1, 2, 2), np.uint8))
 
 

@@ -3,9 +3,9 @@
 Multi-index hashing (Norouzi, Punjani and Fleet, 2012): each key is cut into four
 16-bit bands, and each band is kept sorted beside the key's owner. Two keys within
 7 bits of each other differ by at most one bit in some band, so probing each band's
-value and its 16 one-bit neighbours finds every key within radius 7 exactly (and, at 8,
-those with one band off by one bit at most); candidates are then checked on the full 64
-bits. Like `tracer.text.index`, new keys
+value and its 16 one-bit neighbours finds every key within radius 7 exactly, and above
+7 those with one band off by one bit at most; candidates are then checked on the full
+64 bits. Like `tracer.text.index`, new keys
 go to a small unsorted delta that is merged into the sorted arrays now and then.
 """
 

@@ -214,8 +214,9 @@ def ocr_copy(image: Image.Image, side: int = OCR_SIDE) -> Image.Image:
 
 
 def grey_copy(image: Image.Image, side: int = OCR_SIDE) -> Image.Image:
-    """The picture in grey, `side` pixels on its longer side at most."""
-    grey = image.convert("L")
+    """The picture in grey, `side` pixels on its longer side at most (the picture itself
+    when it is grey and small enough: it is only read)."""
+    grey = image if image.mode == "L" else image.convert("L")
     scale = side / max(grey.size)
     if scale < 1:
         size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
