@@ -5,8 +5,8 @@ Multi-index hashing (Norouzi, Punjani and Fleet, 2012): each key is cut into fou
 7 bits of each other differ by at most one bit in some band, so probing each band's
 value and its 16 one-bit neighbours finds every key within radius 7 exactly, and above
 7 those with one band off by one bit at most; candidates are then checked on the full
-64 bits. Like `tracer.text.index`, new keys
-go to a small unsorted delta that is merged into the sorted arrays now and then.
+64 bits. Like `tracer.text.index`, new keys go to a small unsorted delta that is merged
+into the sorted arrays now and then.
 """
 
 from __future__ import annotations
@@ -72,8 +72,9 @@ def near_pairs(
     delta), without the matrix of all distances. Above `EXACT_RADIUS` a key that
     differs in two or more bits of every band is left out here as it is there: whether a
     key was found must not depend on whether it had been merged yet (an ingest merges
-    after every batch, a relink after thousands of posts; they linked 3 posts of 10,000
-    to other sources when the delta alone found such keys)."""
+    after every batch, a relink after thousands of posts: when only the delta found such
+    keys, 68 of an ingest's 6,187 matches at 10,000 posts named another source post than
+    its relink's)."""
     qids: list[int] = []
     found: list[int] = []
     apart: list[int] = []
