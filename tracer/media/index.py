@@ -71,10 +71,10 @@ def near_pairs(
     bands' probes would find too, comparing each query with each key (the unsorted
     delta), without the matrix of all distances. Above `EXACT_RADIUS` a key that
     differs in two or more bits of every band is left out here as it is there: whether a
-    key was found must not depend on whether it had been merged yet (an ingest merges
-    after every batch, a relink after thousands of posts: when only the delta found such
-    keys, 68 of an ingest's 6,187 matches at 10,000 posts named another source post than
-    its relink's)."""
+    key was found must not depend on whether it had been merged yet (besides when it
+    fills, an ingest merges after every batch, a relink after thousands of posts: when
+    only the delta found such keys, 68 of an ingest's 6,187 matches at 10,000 posts named
+    another source post than its relink's)."""
     qids: list[int] = []
     found: list[int] = []
     apart: list[int] = []
