@@ -103,7 +103,8 @@ down only when its longer side is over this (a tall infographic, a panorama)."""
 
 def thumbnail(work: Image.Image) -> bytes:
     """A small JPEG of a picture or a clip's middle frame, kept for verification cards:
-    the work copy the fingerprints are computed on, as it is. Resampling the picture to
+    the picture's work copy the fingerprints are computed on (a clip's frame as sampled,
+    256 pixels wide), as it is. Resampling the picture to
     240 pixels, as thumbnails were made before, cost ~2.4 ms a picture on the media
     corpus, where Pillow's resampling is most of a picture's preparation; encoding the
     work copy costs ~0.3. A square picture's thumbnail is 256² (was 240²),
@@ -174,7 +175,8 @@ def prepare_media(
         if kind == "video":
             frames = sample_video(full, limits)
             video = fingerprint_frames(frames.times, frames.frames, frames.duration)
-            still, _ = work_copy(Image.fromarray(frames.frames[len(frames.frames) // 2]))
+            # Frames are sampled 256 pixels wide: already a work copy's size.
+            still = Image.fromarray(frames.frames[len(frames.frames) // 2])
             return PreparedMedia(
                 path, kind, digest, MediaItem(path, video=video), thumbnail=thumbnail(still)
             )

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from tracer.media.align import _JITTER, ALIGN_LATTICE, _lattice_hash
 from tracer.media.fingerprint import DCT32, GRID_SIDE, fingerprint_image
-from tracer.media.lattice import bilinear, correlations, numpy_sum
+from tracer.media.lattice import at_points, bilinear, correlations, numpy_sum
 from tracer.media.match import MediaItem, match_images
 from tracer.policy import MatchPolicy
 
@@ -103,19 +103,12 @@ def test_copies_still_match(photos: dict[str, Image.Image], edit: str) -> None:
 
 
 def _bilinear_vectorised(grid: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The numpy form the compiled `bilinear` replaced: each lattice's grid rows
-    interpolated across, then blended down."""
-    side = grid.shape[0]
-    px = np.clip(xs * side - 0.5, 0, side - 1)
-    py = np.clip(ys * side - 0.5, 0, side - 1)
-    x0 = np.minimum(px.astype(np.int64), side - 2)
-    y0 = np.minimum(py.astype(np.int64), side - 2)
-    fx, fy = px - x0, py - y0
-    across = grid[:, x0] * (1 - fx) + grid[:, x0 + 1] * fx
-    k = np.arange(len(xs))[:, None]
-    top, bottom = across[y0, k], across[y0 + 1, k]
-    out: np.ndarray = top * (1 - fy)[:, :, None] + bottom * fy[:, :, None]
-    return out
+    """The numpy form the compiled `bilinear` replaced: every point of each lattice
+    sampled as `at_points` samples a point set (the same operations, in numpy)."""
+    shape = (len(xs), ys.shape[1], xs.shape[1])
+    return at_points(
+        grid, np.broadcast_to(xs[:, None, :], shape), np.broadcast_to(ys[:, :, None], shape)
+    )
 
 
 @settings(max_examples=200, deadline=None)
