@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracer.cascades.infer import Member, infer_cascade, time_order
+from tracer.cascades.infer import Member, infer_cascade, scaled_weights, time_order
 from tracer.policy import MatchPolicy
 
 POLICY = MatchPolicy()
@@ -146,6 +147,36 @@ def test_a_single_shared_hashtag_is_not_enough() -> None:
     weight = 0.5
     assert weight < POLICY.min_edit_weight
     assert parents(family)["bandung"] == ("release", "central", 1200)
+
+
+edits = st.one_of(st.integers(0, 50), st.tuples(st.just("#"), st.sampled_from("abcdef")))
+
+
+@given(st.dictionaries(edits, st.integers(1, 700), max_size=30))
+def test_scaled_weights_are_the_exact_weights(carried_by: dict[object, int]) -> None:
+    weights, scale = scaled_weights(carried_by)
+    for edit, count in carried_by.items():
+        base = Fraction(1, 2) if isinstance(edit, tuple) else Fraction(1)
+        exact = base * min(Fraction(1), Fraction(2, count))
+        assert Fraction(weights[edit], scale) == exact
+        assert weights[edit] % 2 == 0  # so half a sum of weights is exact
+
+
+def test_shared_edits_at_exactly_the_threshold_are_enough() -> None:
+    # Serang shares two of Banten's three greeting words (1 each) and lacks the third
+    # (-1/2): 1.5, the threshold. Three posts carrying all three: 2/3 each, 2 in all.
+    assert POLICY.min_edit_weight == 1.5
+    at = [
+        member("release", "kominfo", 0),
+        member("banten", "banten", 10, CORE | GREETING),
+        member("serang", "serang", 20, CORE | {101, 102}),
+    ]
+    assert parents(at)["serang"] == ("banten", "shared_edits", 600)
+    below = [*at[:2], member("serang", "serang", 20, CORE | {101})]
+    assert parents(below)["serang"] == ("banten", "province", 600)
+    three = [*at[:2], member("jabar", "jabar", 15, CORE | GREETING), at[2]]
+    three[3] = member("bandung", "bandung", 20, CORE | GREETING)
+    assert parents(three)["bandung"] == ("jabar", "shared_edits", 300)
 
 
 def test_four_shared_hashtags_are_enough() -> None:

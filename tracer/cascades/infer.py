@@ -13,11 +13,11 @@ Ties break on post id, so the same family always gives the same tree.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
 
 from tracer.models import Tier
 from tracer.policy import MatchPolicy
@@ -27,12 +27,21 @@ MIN_CORE_ANCHORS = 4
 text to edit: every caption of its family counts as edits."""
 
 
-@cache
-def _edit_weight(hashtag: bool, carried_by: int) -> Fraction:
-    """An edit's weight: a hashtag half a word's, less when many copies carry it. Few
-    distinct values, and a family has thousands of edits: each is built once."""
-    base = Fraction(1, 2) if hashtag else Fraction(1)
-    return base * min(Fraction(1), Fraction(2, carried_by))
+def scaled_weights(carried_by: Mapping[object, int]) -> tuple[dict[object, int], int]:
+    """Each edit's weight times one scale, and the scale. A word's weight is 1, a
+    hashtag's 1/2, times 2/n when n > 2 copies carry it.
+
+    Sums of weights are compared with a threshold, so they must not depend on the order
+    a set is summed in (float weights give 1.4999999999999998 or 1.5 against 1.5);
+    integers over one common denominator are exact and several times cheaper than
+    `Fraction`s. The scale is 4 times the least common multiple of the counts, so that
+    every weight, and half of every sum of them, is an integer."""
+    scale = 4 * math.lcm(*set(carried_by.values()))
+    weights: dict[object, int] = {}
+    for edit, count in carried_by.items():
+        word = scale if not isinstance(edit, tuple) else scale // 2  # a hashtag: half
+        weights[edit] = word if count <= 2 else word * 2 // count
+    return weights, scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +84,6 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
     origin = order[0]
     release = next((m for m in order if m.tier == "central"), None)
     core = release or origin
-    edit_weight: dict[object, Fraction] = {}
     edits_of: dict[str, set[object]] = {}
     for m in order:
         edits: set[object] = set(m.anchors - core.anchors) if _edits_core_text(m, core) else set()
@@ -85,12 +93,10 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
     for edits in edits_of.values():
         for e in edits:
             carried_by[e] += 1
-    for edit, count in carried_by.items():
-        # An edit two posts share is evidence one copied the other; an edit many copies
-        # carry (a greeting template several offices use) says little about which.
-        # Exact fractions: a sum of float weights over a set depends on the set's
-        # iteration order (1.4999999999999998 or 1.5 against a 1.5 threshold).
-        edit_weight[edit] = _edit_weight(isinstance(edit, tuple), count)
+    # An edit two posts share is evidence one copied the other; an edit many copies
+    # carry (a greeting template several offices use) says little about which.
+    weights, scale = scaled_weights(carried_by)
+    threshold = math.ceil(Fraction(policy.min_edit_weight) * scale)
 
     carriers: dict[object, list[Member]] = defaultdict(list)
     latest_by_account: dict[str, Member] = {}
@@ -103,11 +109,11 @@ def infer_cascade(members: Sequence[Member], policy: MatchPolicy) -> Cascade:
                 m,
                 edits_of[m.post_id],
                 carriers,
-                edit_weight,
+                weights,
+                threshold,
                 edits_of,
                 latest_by_account,
                 release_seen,
-                policy,
             )
             if parent is None:
                 parent, reason = previous, "recency"
@@ -150,30 +156,32 @@ def _choose_parent(
     post: Member,
     edits: set[object],
     carriers: dict[object, list[Member]],
-    edit_weight: dict[object, Fraction],
+    weights: dict[object, int],
+    threshold: int,
     edits_of: dict[str, set[object]],
     latest_by_account: dict[str, Member],
     central: Member | None,
-    policy: MatchPolicy,
 ) -> tuple[Member | None, str]:
-    shared: dict[str, Fraction] = defaultdict(Fraction)
+    """The post's parent and why; weights and `threshold` (`min_edit_weight`) are
+    scaled alike (`scaled_weights`)."""
+    shared: dict[str, int] = defaultdict(int)
     by_id: dict[str, Member] = {}
     for edit in edits:
         for earlier in carriers.get(edit, ()):
             if earlier.account_id == post.account_id:
                 continue  # an office repeating itself is not evidence of copying
-            shared[earlier.post_id] += edit_weight[edit]
+            shared[earlier.post_id] += weights[edit]
             by_id[earlier.post_id] = earlier
     for pid in shared:
         # What the earlier copy added and this post lacks counts against it: a copy
         # keeps most of its source's edits, so a sibling copy with edits of its own is a
         # worse source than the copy both took from. Half weight: copies do drop some
         # of what they took (a province's added sentence).
-        missing = sum((edit_weight[e] for e in edits_of[pid] - edits), Fraction(0))
-        shared[pid] -= missing / 2
+        missing = sum(weights[e] for e in edits_of[pid] - edits)
+        shared[pid] -= missing // 2  # exact: every weight is even
     if shared:
         best = max(shared, key=lambda pid: (shared[pid], _rank(by_id[pid], post)))
-        if shared[best] >= policy.min_edit_weight:
+        if shared[best] >= threshold:
             return by_id[best], "shared_edits"
     if post.account_parent_id and post.account_parent_id in latest_by_account:
         return latest_by_account[post.account_parent_id], "province"
