@@ -176,6 +176,7 @@ def relink(store: Store, policy: MatchPolicy) -> int:
     under the store's writer lock. Returns the number of
     posts."""
     with store.writer(), fewer_collections():
+        store.ensure_indexes()
         return _relink(store, policy)
 
 

@@ -12,6 +12,7 @@ implementations (`tracer.store.writelock`).
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -140,7 +141,11 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
         # third of a store-only ingest batch.
         marks = ", ".join(["?"] * len(names))
         sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
-        conn.exec_driver_sql(sql, [tuple(row[n] for n in names) for row in rows])
+        if len(names) > 1:
+            values = list(map(operator.itemgetter(*names), rows))  # tuples, built in C
+        else:
+            values = [(row[names[0]],) for row in rows]
+        conn.exec_driver_sql(sql, values)
         return
     if len(rows) < COPY_MIN_ROWS:
         conn.execute(table.insert(), list(rows))

@@ -126,3 +126,13 @@ ix_stats = [
     sa.Index(f"ix_family_stats_{name}", family_stats.c[name], family_stats.c.family_id)
     for name in ("size", "first_ts", "last_ts", "median_lag")
 ]
+
+
+def deferred_post_indexes() -> list[sa.Index]:
+    """The posts table's indexes that a load into an empty table builds once at its end
+    (`Store.loading_posts`): by time, account and URL, each filled in another order than
+    the posts are numbered in. The primary key, the unique post id (which a load asks
+    for its duplicates) and the family (which linking rewrites by) are kept."""
+    return sorted(
+        (ix for ix in posts.indexes if ix.name != "ix_posts_family_id"), key=lambda ix: str(ix.name)
+    )
