@@ -35,6 +35,9 @@ class PostRecord:
     post: Post
     digest: str
 
+    def __reduce__(self) -> tuple[type[PostRecord], tuple[int, Post, str]]:
+        return (PostRecord, (self.line, self.post, self.digest))  # as `Post.__reduce__`
+
 
 def content_digest(post: Post) -> str:
     """SHA-256 over what a post says, so a changed re-delivery is a conflict.

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from itertools import islice, repeat
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -81,6 +82,9 @@ class Prepared:
     norm: NormalText
     fingerprint: TextFingerprint
     media: tuple[PreparedMedia, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Prepared], tuple[Any, ...]]:
+        return (Prepared, (self.record, self.norm, self.fingerprint, self.media))  # as `Post`'s
 
 
 @dataclass(frozen=True, slots=True)
