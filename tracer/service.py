@@ -7,7 +7,7 @@ import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
@@ -29,7 +29,6 @@ from tracer.linking import (
 )
 from tracer.media import ocr
 from tracer.media.signals import media_params
-from tracer.normalize import normalize_url
 from tracer.offices.placement import duplicates_note
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.prepare import (
@@ -316,7 +315,7 @@ def _link_batch(
         )
     # Families merged later in the batch relabel posts linked earlier in it.
     final_rows = [
-        replace(row, family_id=linker.family_of(row.idx))
+        row._replace(family_id=linker.family_of(row.idx))
         if link and linker.family_of(row.idx) != row.family_id
         else row
         for row in rows
@@ -342,7 +341,7 @@ def _post_row(idx: int, prepared: Prepared, family: int, indexed: bytes) -> Post
         text=post.text,
         media=post.media,
         url=post.url,
-        url_key=normalize_url(post.url) if post.url else None,
+        url_key=prepared.url_key,
         extra=post.extra,
         digest=r.digest,
         norm_text="\n".join(norm.lines),

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import time
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from tracer.errors import StoreError
 from tracer.store import Store, database_url
 from tracer.store.dialects import among, bulk_update
 from tracer.store.migrations import SCHEMA_VERSION
-from tracer.store.schema import families
+from tracer.store.rows import PostRow, post_values
+from tracer.store.schema import deferred_post_indexes, families, posts
 
 from ..conftest import ACCOUNTS, SCENARIO
 from ..processes import TRACER, run_tracer
@@ -250,6 +252,63 @@ def test_an_ingest_killed_half_way_resumes_to_the_same_result(
     for post_id in some:
         assert tracing.trace(store, post_id)["post"]["post_id"] == post_id
     store.close()
+    # Killed while loading into an empty store, without its deferred indexes: the
+    # resumed ingest built them.
+    assert _post_indexes(killed) == _post_indexes(clean)
+
+
+def _post_indexes(db: Path) -> set[str]:
+    with closing(sqlite3.connect(db)) as conn:
+        return {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts'"
+            )
+        }
+
+
+def _index_names(store: Store) -> set[str]:
+    return {str(ix["name"]) for ix in sa.inspect(store.engine).get_indexes("posts")}
+
+
+def test_a_load_into_an_empty_store_builds_its_post_indexes_at_the_end(store: Store) -> None:
+    every = _index_names(store)
+    deferred = {str(ix.name) for ix in deferred_post_indexes()}
+    assert deferred < every and "ix_posts_family_id" in every - deferred
+    with store.loading_posts() as unindexed:
+        assert unindexed
+        assert _index_names(store) == every - deferred
+    assert _index_names(store) == every
+    with pytest.raises(RuntimeError), store.loading_posts():
+        raise RuntimeError("a load that stops short")
+    assert _index_names(store) == every
+    with store.engine.begin() as conn:  # a load killed outright
+        deferred_post_indexes()[0].drop(conn)
+    store.ensure_indexes()
+    assert _index_names(store) == every
+
+
+def test_a_load_into_a_store_with_posts_keeps_its_indexes(scenario_store: Store) -> None:
+    every = _index_names(scenario_store)
+    with scenario_store.loading_posts() as unindexed:
+        assert not unindexed
+        assert _index_names(scenario_store) == every
+
+
+def test_post_values_follow_the_tables_columns() -> None:
+    row = PostRow(
+        7, "p7", "acct", datetime(2024, 1, 26, 12, 33, tzinfo=UTC), "Teks", ("a.jpg",),
+        "https://x.id/p7", "x.id/p7", {"likes": 3}, "d", "teks", ("tag",), b"a", b"i", 5,
+    )  # fmt: skip
+    values = dict(zip([c.name for c in posts.columns], post_values(row), strict=True))
+    assert values == {
+        "idx": 7, "post_id": "p7", "account_id": "acct",
+        "published_at": "2024-01-26T12:33:00+00:00", "ts": 1706272380, "text": "Teks",
+        "media": '["a.jpg"]', "url": "https://x.id/p7", "url_key": "x.id/p7",
+        "extra": '{"likes":3}', "digest": "d", "norm_text": "teks", "hashtags": '["tag"]',
+        "anchors": b"a", "indexed": b"i", "family_id": 5,
+        "parent_idx": None, "lag_seconds": None, "edge": None,
+    }  # fmt: skip
 
 
 def test_store_url_setting_accepts_a_sqlalchemy_url(tmp_path: Path) -> None:

@@ -23,10 +23,10 @@ from tracer.models import Account
 from tracer.store.behind import WritesBehind
 from tracer.store.dialects import (
     among,
-    bulk_insert,
     bulk_update,
     create_engine,
     database_url,
+    insert_values,
     refresh_statistics,
     shown_url,
 )
@@ -43,7 +43,7 @@ from tracer.store.rows import (
     PostRow,
     account_of,
     account_row,
-    post_row,
+    post_values,
 )
 from tracer.store.schema import (
     accounts,
@@ -240,7 +240,7 @@ class Store(Reads):
         marked dirty."""
         with self.engine.begin() as conn:
             version = bump_generation(conn)
-            bulk_insert(conn, posts, [post_row(r) for r in rows])
+            insert_values(conn, posts, [post_values(r) for r in rows])
             insert_media(conn, media_rows)
             write_links(conn, match_rows, relabels, touched, version)
         self._unanalysed += len(rows)

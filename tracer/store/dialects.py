@@ -128,8 +128,18 @@ rowid, 64 bits already), BIGINT in PostgreSQL (INTEGER there stops at 2³¹)."""
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert `rows` (dicts with every column of `table`) inside the caller's
-    transaction: `COPY … FROM STDIN` on PostgreSQL (several times faster than INSERTs
-    for the thousands of posts, matches and media rows of an ingest batch), the
+    transaction (`insert_values`)."""
+    names = [c.name for c in table.columns]
+    if len(names) == 1:
+        insert_values(conn, table, [(row[names[0]],) for row in rows])
+    else:
+        insert_values(conn, table, list(map(operator.itemgetter(*names), rows)))  # in C
+
+
+def insert_values(conn: Connection, table: sa.Table, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert `rows` (every column's value, in the table's column order) inside the
+    caller's transaction: `COPY … FROM STDIN` on PostgreSQL (several times faster than
+    INSERTs for the thousands of posts, matches and media rows of an ingest batch), the
     driver's own executemany INSERT on SQLite (values as sqlite3 stores them)."""
     if not rows:
         return
@@ -141,20 +151,16 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
         # third of a store-only ingest batch.
         marks = ", ".join(["?"] * len(names))
         sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
-        if len(names) > 1:
-            values = list(map(operator.itemgetter(*names), rows))  # tuples, built in C
-        else:
-            values = [(row[names[0]],) for row in rows]
-        conn.exec_driver_sql(sql, values)
+        conn.exec_driver_sql(sql, list(rows))
         return
     if len(rows) < COPY_MIN_ROWS:
-        conn.execute(table.insert(), list(rows))
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
         return
     driver: Any = conn.connection.driver_connection  # psycopg's, in the caller's transaction
     sql = f'COPY "{table.name}" ({columns}) FROM STDIN'
     with driver.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row([row[n] for n in names])
+            copy.write_row(row)
 
 
 def bulk_update(
