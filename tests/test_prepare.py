@@ -62,6 +62,7 @@ def test_a_prepared_post_pickles_to_itself() -> None:
     batch = prepared_batches(iter(enumerate(raw, 1)), _context(), len(raw), in_worker=False)
     prepared = [p for p in next(batch) if isinstance(p, Prepared)]
     assert len(prepared) == len(raw)
+    assert sum(p.url_key is not None for p in prepared) > len(raw) // 2
     for item in prepared:
         back = pickle.loads(pickle.dumps(item))
         assert (back.record, back.record.post.extra, back.norm, back.media) == (
@@ -72,3 +73,4 @@ def test_a_prepared_post_pickles_to_itself() -> None:
         assert anchors.tolist() == item.fingerprint.anchors.tolist()
         assert back.fingerprint.token_count == item.fingerprint.token_count
         assert back.fingerprint.params == item.fingerprint.params
+        assert back.url_key == item.url_key

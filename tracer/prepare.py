@@ -81,12 +81,13 @@ class Prepared:
     record: PostRecord
     norm: NormalText
     fingerprint: TextFingerprint
+    url_key: str | None
+    """The post's URL, folded (`normalize_url`): what a trace by URL looks up; folded
+    here, in the preparing worker, not by the process that stores it."""
     media: tuple[PreparedMedia, ...] = ()
-    url_key: str | None = None
-    """The post's URL, folded (`normalize_url`): looked up by when the post is traced."""
 
     def __reduce__(self) -> tuple[type[Prepared], tuple[Any, ...]]:
-        fields = (self.record, self.norm, self.fingerprint, self.media, self.url_key)
+        fields = (self.record, self.norm, self.fingerprint, self.url_key, self.media)
         return (Prepared, fields)  # as `Post.__reduce__`
 
 
@@ -240,7 +241,7 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     records = [p for p in parsed if isinstance(p, PostRecord)]
     norms = [normalize_text(r.post.text) for r in records]
     prepared = iter(
-        Prepared(r, n, f, url_key=normalize_url(r.post.url) if r.post.url else None)
+        Prepared(r, n, f, normalize_url(r.post.url) if r.post.url else None)
         for r, n, f in zip(records, norms, fingerprint_texts(norms), strict=True)
     )
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]

@@ -172,6 +172,9 @@ def test_shared_edits_at_exactly_the_threshold_are_enough() -> None:
         member("serang", "serang", 20, CORE | {101, 102}),
     ]
     assert parents(at)["serang"] == ("banten", "shared_edits", 600)
+    # Just over the weights' sum, the threshold is not met (it is rounded up, not down).
+    above = infer_cascade(at, MatchPolicy(min_edit_weight=1.5000000001)).links
+    assert [(link.source, link.reason) for link in above][-1] == ("banten", "province")
     below = [*at[:2], member("serang", "serang", 20, CORE | {101})]
     assert parents(below)["serang"] == ("banten", "province", 600)
     three = [*at[:2], member("jabar", "jabar", 15, CORE | GREETING), at[2]]

@@ -220,6 +220,7 @@ def test_an_ingest_killed_half_way_resumes_to_the_same_result(
     assert process.wait(timeout=30) == -signal.SIGKILL, "the ingest finished before it was killed"
     partial = _count_posts(killed)
     assert 0 < partial < n_valid
+    assert _post_indexes(killed) < _post_indexes(clean)  # killed while loading without them
 
     resumed = run_tracer(
         "--db",

@@ -10,7 +10,7 @@ PostgreSQL one URL away (`tracer.store.dialects`). The schema carries a version;
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -266,8 +266,13 @@ class Store(Reads):
                 index.drop(conn, checkfirst=True)
         try:
             yield True
-        finally:
-            self.ensure_indexes()
+        except BaseException:
+            # The load's own error is what the caller must see; indexes that cannot be
+            # built now (a lost connection, say) are built by the next ingest or relink.
+            with suppress(sa.exc.SQLAlchemyError):
+                self.ensure_indexes()
+            raise
+        self.ensure_indexes()
 
     def ensure_indexes(self) -> None:
         """Build any of the posts table's indexes that a load left unbuilt."""
