@@ -177,9 +177,12 @@ def test_shared_edits_at_exactly_the_threshold_are_enough() -> None:
     assert [(link.source, link.reason) for link in above][-1] == ("banten", "province")
     below = [*at[:2], member("serang", "serang", 20, CORE | {101})]
     assert parents(below)["serang"] == ("banten", "province", 600)
-    three = [*at[:2], member("jabar", "jabar", 15, CORE | GREETING), at[2]]
-    three[3] = member("bandung", "bandung", 20, CORE | GREETING)
-    assert parents(three)["bandung"] == ("jabar", "shared_edits", 300)
+    three = [
+        *at[:2],
+        member("jabar", "jabar", 15, CORE | GREETING),
+        member("bandung", "bandung", 20, CORE | GREETING),
+    ]
+    assert parents(three)["bandung"] == ("jabar", "shared_edits", 300)  # 2: its province
 
 
 def test_four_shared_hashtags_are_enough() -> None:
