@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -147,8 +148,9 @@ def normalize_text(raw: str) -> NormalText:
     if _may_reduplicate(text):
         # The underscore first: `kata2_` is `kata2`.
         text = _REDUP.sub(r"\1 \1", _UNDERSCORE.sub(" ", text))
-    lines = tuple(" ".join(words) for line in text.split("\n") if (words := _WORD.findall(line)))
-    tokens = tuple(word for line in lines for word in line.split(" "))
+    words = [found for line in text.split("\n") if (found := _WORD.findall(line))]
+    lines = tuple(map(" ".join, words))
+    tokens = tuple(chain.from_iterable(words))
     return NormalText(
         text=" ".join(tokens),
         tokens=tokens,

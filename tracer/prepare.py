@@ -112,11 +112,10 @@ down only when its longer side is over this (a tall infographic, a panorama)."""
 def thumbnail(work: Image.Image) -> bytes:
     """A small JPEG of a picture or a clip's middle frame, kept for verification cards:
     the picture's work copy the fingerprints are computed on (a clip's frame as sampled,
-    256 pixels wide), as it is. Resampling the picture to
-    240 pixels, as thumbnails were made before, cost ~2.4 ms a picture on the media
-    corpus, where Pillow's resampling is most of a picture's preparation; encoding the
-    work copy costs ~0.3. A square picture's thumbnail is 256² (was 240²),
-    a 16:9 one 455×256 (was 240×135)."""
+    256 pixels wide), as it is. Resampling the picture to 240 pixels, as thumbnails were
+    made before, cost ~2.4 ms a picture on the media corpus, where Pillow's resampling
+    is most of a picture's preparation; encoding the work copy costs ~0.3. A square
+    picture's thumbnail is 256² (was 240²), a 16:9 one 455×256 (was 240×135)."""
     small = work
     if max(work.size) > THUMBNAIL_LONGEST:
         small = work.copy()

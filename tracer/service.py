@@ -180,7 +180,6 @@ def ingest(
         ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         latest = store.last_key()
-        store.ensure_indexes()
         with (
             store.loading_posts(),  # left last: the writes behind are done by then
             posts_path.open("rb") as posts_stream,
