@@ -217,8 +217,8 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
             store, policy, reader, load=False, cache_size=BATCH_CANDIDATES, recent=RECENT_CANDIDATES
         )
         fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its own turn
-        # A chunk's links are written while the next is linked: what the linker reads
-        # of stored posts (texts, anchors, media) is not written.
+        # A chunk's links are written while the next is linked (on a database server):
+        # what the linker reads of stored posts (texts, anchors, media) is not written.
         with store.writes_behind() as writes:
             for start in range(0, len(order), RELINK_CHUNK):
                 idxs = order[start : start + RELINK_CHUNK]

@@ -119,8 +119,8 @@ def _side(row: dict[str, Any]) -> TextSide:
 
 def refresh_cascades(store: Store, policy: MatchPolicy, chunk: int = 2000) -> int:
     """Recompute the cascades of every family an ingest touched; returns how many. A
-    chunk is written while the next is inferred: what inference reads (members, texts,
-    media) is not what is written (parents, summaries)."""
+    chunk is written while the next is inferred (on a database server): what inference
+    reads (members, texts, media) is not what is written (parents, summaries)."""
     done = 0
     after: int | None = None
     with store.writes_behind() as writes:

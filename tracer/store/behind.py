@@ -4,13 +4,13 @@ cascade pass a chunk of parents and infers the next, while the write runs.
 
 On a database server a write is mostly the server's work, and a caller that waits for
 it leaves the server's core and its own taking turns: a relink of 100k posts into
-PostgreSQL waited ~9 s for its writes. SQLite runs in this process, but its driver lets
-go of the interpreter while the library writes pages and commits, so a write there also
-runs beside the linking (a relink of 100k posts: 29-30 s with its writes at once,
-24-27 s with them behind). The writes run in a thread of their own (on the engine's
-pool), in the order they were handed over, one at a time: the caller waits for a write
-only when it hands over the next. A write's failure is raised in the caller by the next
-`submit` or at the end."""
+PostgreSQL waited ~9 s for its writes. Here the writes run in a thread of their own
+(on the engine's pool), in the order they were handed over, one at a time: the caller
+waits for a write only when it hands over the next. A write's failure is raised in the
+caller by the next `submit` or at the end. SQLite runs in this process, where a second
+thread would only share the caller's core: its writes run at once, in the caller's
+thread.
+"""
 
 from __future__ import annotations
 

@@ -322,9 +322,9 @@ class Store(Reads):
         return order
 
     def writes_behind(self) -> WritesBehind:
-        """Writes that run while the caller goes on, in a thread of their own
-        (`tracer.store.behind`)."""
-        return WritesBehind(behind=True)
+        """Writes that run while the caller goes on (`tracer.store.behind`): in a thread
+        of their own on a database server, at once in SQLite."""
+        return WritesBehind(behind=not self.in_process)
 
     def write_links(
         self,
