@@ -27,6 +27,7 @@ from tracer.store.dialects import (
     create_engine,
     database_url,
     insert_values,
+    placeholder,
     refresh_statistics,
     shown_url,
 )
@@ -199,22 +200,31 @@ class Store(Reads):
         self, chunk: int = 50_000, after: int = 0
     ) -> Iterator[tuple[int, str, int, bytes]]:
         """(idx, account_id, family_id, indexed anchors) of every post numbered after
-        `after`, in idx order."""
-        last = after
-        with self.engine.connect() as conn:
+        `after`, in idx order. Straight from the driver, as the candidate reader does
+        (`tracer.store.links`): a linker built from a million posts read them in 3.6 CPU-s
+        through SQLAlchemy's rows, 1.6 s as the driver's tuples."""
+        mark = placeholder(self.engine)
+        sql = (
+            "SELECT idx, account_id, family_id, indexed FROM posts"
+            f" WHERE idx > {mark} ORDER BY idx LIMIT {mark}"
+        )
+        dbapi = self.engine.dialect.loaded_dbapi
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            last = after
             while True:
-                stmt = (
-                    sa.select(posts.c.idx, posts.c.account_id, posts.c.family_id, posts.c.indexed)
-                    .where(posts.c.idx > last)
-                    .order_by(posts.c.idx)
-                    .limit(chunk)
-                )
-                rows = conn.execute(stmt).all()
+                try:
+                    cursor.execute(sql, (last, chunk))
+                    rows = cursor.fetchall()
+                except dbapi.Error as exc:  # raised as SQLAlchemy's, like every other read
+                    raise sa.exc.DBAPIError.instance(sql, (last, chunk), exc, dbapi.Error) from exc
                 if not rows:
                     return
-                for r in rows:
-                    yield int(r[0]), r[1], int(r[2]), r[3]
-                last = int(rows[-1][0])
+                yield from rows
+                last = rows[-1][0]
+        finally:
+            raw.close()
 
     @property
     def media(self) -> MediaStore:
