@@ -2,10 +2,11 @@
 
 A replica needs the whole linker (anchor index, each post's family and account, the
 media look-ups) before `POST /search` and `POST /verify` can answer, and rebuilding it
-from every stored post takes tens of seconds at a million posts. Built once, it is
-stored as a snapshot (`tracer.store.snapshots`) that another process opens in about the
-time it takes to read its bytes: the sorted arrays are used as they are read (no sort,
-no per-post Python loop but the dictionaries of families and accounts).
+from every stored post takes seconds at a million posts (~5 s in SQLite, more with
+media or over a network). Built once, it is stored as a snapshot
+(`tracer.store.snapshots`) that another process opens in about the time it takes to
+read its bytes: the sorted arrays are used as they are read (no sort, no per-post
+Python loop but the dictionaries of families and accounts).
 
 The bytes: a magic word and format number, a JSON header (what the snapshot is of, the
 strings, and each array's dtype, shape, place and checksum), then the arrays, each
