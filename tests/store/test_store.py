@@ -96,6 +96,31 @@ def test_lookups_after_ingest(scenario_store: Store) -> None:
     assert len(digests["serang-20240127"]) == 64
 
 
+def test_link_state_rows_come_in_post_order_from_any_point(scenario_store: Store) -> None:
+    with scenario_store.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(posts.c.idx, posts.c.account_id, posts.c.family_id, posts.c.indexed)
+        ).all()
+    expected = sorted((int(i), a, int(f), bytes(b)) for i, a, f, b in stored)
+    rows = list(scenario_store.iter_link_state(chunk=3))  # several chunks
+    assert [(i, a, f, bytes(b)) for i, a, f, b in rows] == expected
+    middle = expected[len(expected) // 2][0]
+    assert [r[0] for r in scenario_store.iter_link_state(after=middle)] == [
+        r[0] for r in expected if r[0] > middle
+    ]
+
+
+def test_link_state_rows_fail_as_sqlalchemy_errors(tmp_path: Path) -> None:
+    """Read straight from the driver, a failure is still SQLAlchemy's `DatabaseError`,
+    which callers turn into a `StoreError`."""
+    store = Store.open(tmp_path / "t.db")
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE posts"))
+    with pytest.raises(sa.exc.DatabaseError, match="no such table"):
+        list(store.iter_link_state())
+    store.close()
+
+
 def test_family_posts_are_in_time_order(scenario_store: Store) -> None:
     post = scenario_store.find_post("serang-20240127")
     assert post is not None and post.family_id is not None
