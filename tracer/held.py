@@ -144,21 +144,7 @@ class HeldPosts:
         self._family_arr[state.posts] = state.families
         self._account_arr = np.full(size, -1, np.int32)
         self._account_arr[state.posts] = state.accounts
-        order = np.argsort(state.families, kind="stable")  # members in post order
-        by_family = state.families[order]
-        first = np.ones(len(by_family), bool)
-        first[1:] = by_family[1:] != by_family[:-1]
-        starts = np.flatnonzero(first)
-        ends = np.append(starts[1:], len(by_family))
-        shared = ends - starts > 1
-        member_list = list(map(posts.__getitem__, order.tolist()))
-        self._members = {
-            family: member_list[a:b]
-            for family, a, b in zip(
-                by_family[starts[shared]].tolist(), starts[shared].tolist(), ends[shared].tolist(),
-                strict=True,
-            )
-        }  # fmt: skip
+        self._members = _members(posts, families)
         self.index = AnchorIndex.opened(*state.anchors)
         self.media.media_index = MediaIndex.opened(*state.media)
         self.media.ocr_index = AnchorIndex.opened(*state.ocr)
@@ -245,8 +231,9 @@ class HeldPosts:
 
 
 def _members(idxs: list[int], families: list[int]) -> dict[int, list[int]]:
-    """Each family of two or more posts, its members in the order given; families in the
-    order their first member comes."""
+    """Each family of two or more posts (`families[i]` is post `idxs[i]`'s), its members
+    in the order given, as the very int objects of `idxs`; families in the order their
+    first member comes."""
     by_family = np.array(families, np.int64)
     order = np.argsort(by_family, kind="stable")
     grouped = by_family[order]
