@@ -139,6 +139,43 @@ def test_relink_gives_the_same_answer_and_changes_nothing_twice(
         store.close()
 
 
+def _written(db: Db) -> list[list[tuple[object, ...]]]:
+    """Every row a relink writes: posts' links, matches, families and their summaries."""
+    queries = (
+        "SELECT idx, family_id, parent_idx, lag_seconds, edge, indexed FROM posts ORDER BY idx",
+        "SELECT idx, other_idx, modality, scores FROM matches ORDER BY idx, other_idx",
+        "SELECT family_id, size, origin_idx, release_idx, dirty FROM families ORDER BY 1",
+    )
+    store = Store.open(db)
+    try:
+        with store.engine.connect() as conn:
+            return [[tuple(r) for r in conn.exec_driver_sql(q)] for q in queries]
+    finally:
+        store.close()
+
+
+def test_a_relink_written_by_a_process_of_its_own(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large relink into SQLite hands its writes to a process of its own, which also
+    infers the cascades of the families left behind on the way: it stores every row
+    that one writing in its own process stores, chunk after chunk."""
+    monkeypatch.setattr(linking, "RELINK_CHUNK", 37)
+    monkeypatch.setattr(linking, "SETTLED_CHUNKS", 2)
+    shuffled = lines[:]
+    random.Random(4).shuffle(shuffled)
+    db = tmp_path / "t.db"
+    assert ingest(db, _write(tmp_path / "c", shuffled)) == reference  # relinked at once
+    before = _written(db)
+    store = Store.open(db)
+    try:
+        assert relink(store, MatchPolicy(), own_writer=True) == len(lines)
+    finally:
+        store.close()
+    assert snapshot(db) == reference
+    assert _written(db) == before
+
+
 def test_the_linkers_caches_do_not_change_the_answer(
     tmp_path: Path, lines: list[bytes], reference: Snapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ older posts (a backfill, an export read newest first) is settled by a relink.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import sys
@@ -21,7 +22,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from tracer.candidates import CACHE_SIZE, Candidate, Match
-from tracer.cascades.stored import refresh_cascades
+from tracer.cascades.stored import family_cascades, refresh_cascades
 from tracer.errors import SnapshotError
 from tracer.evidence import Evidence
 from tracer.linker import Linker, LinkResult
@@ -30,7 +31,7 @@ from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
 from tracer.store import LinkReader, Store
 from tracer.store.generation import Generation
-from tracer.store.rows import LinkRow
+from tracer.store.rows import CascadeRow, LinkRow
 from tracer.store.snapshots import Stamp
 from tracer.text.fingerprint import TextFingerprint
 
@@ -52,6 +53,10 @@ RECENT_CANDIDATES = 30_000
 """Candidates an ingest or a relink keeps as it built them once their batch is stored,
 apart from the asked-for ones (`Candidates`): ~10 days of a year's national posting
 (1M posts), more than the lag of nearly every copy."""
+OWN_WRITER_POSTS = 20_000
+"""Posts from which a relink in SQLite hands its writes to a process of its own
+(`tracer.store.behind.WritesInProcess`): below, starting it (~1 s of imports) costs
+more than the writes it takes over (~20 µs a post, 12 % of a 1M relink)."""
 SNAPSHOT = "linker"
 """The name the searcher's linker is stored under (`tracer.store.snapshots`)."""
 SNAPSHOT_BEHIND = 20_000
@@ -170,14 +175,15 @@ def match_rows_of(
     return rows
 
 
-def relink(store: Store, policy: MatchPolicy) -> int:
+def relink(store: Store, policy: MatchPolicy, *, own_writer: bool | None = None) -> int:
     """Link every stored post again, in time order, under `policy`: from the stored
     fingerprints (nothing is decoded again), matches, families and cascades rebuilt,
-    under the store's writer lock. Returns the number of
-    posts."""
+    under the store's writer lock. Returns the number of posts. `own_writer`: whether
+    an SQLite file is written by a process of its own (None: from `OWN_WRITER_POSTS`
+    posts on)."""
     with store.writer(), fewer_collections():
         store.ensure_indexes()
-        return _relink(store, policy)
+        return _relink(store, policy, own_writer)
 
 
 GC_THRESHOLDS = (100_000, 50, 1000)
@@ -209,17 +215,26 @@ def fewer_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_saved)
 
 
-def _relink(store: Store, policy: MatchPolicy) -> int:
+def _relink(store: Store, policy: MatchPolicy, own_writer: bool | None = None) -> int:
     order = store.reset_links()
-    reader = KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
-    try:
-        linker = make_linker(
-            store, policy, reader, load=False, cache_size=BATCH_CANDIDATES, recent=RECENT_CANDIDATES
-        )
-        fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its own turn
-        # A chunk's links are written while the next is linked (on a database server):
-        # what the linker reads of stored posts (texts, anchors, media) is not written.
-        with store.writes_behind() as writes:
+    if own_writer is None:
+        own_writer = len(order) >= OWN_WRITER_POSTS
+    # A chunk's links are written while the next is linked: on a database server by
+    # its own core, in SQLite by a process of its own for a large relink, which links
+    # on one core and leaves the other idle; that process also infers the cascades of
+    # the families the relink has left behind. What the linker reads of stored posts
+    # (texts, anchors, media) is not what is written.
+    own = RelinkWrites(store, policy)
+    settled = SettledFamilies(SETTLED_CHUNKS)
+    opener = functools.partial(RelinkWrites.on_url, policy)
+    with store.writes_behind(own_process=own_writer, opener=opener) as writes:
+        reader = KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
+        try:
+            linker = make_linker(
+                store, policy, reader, load=False, cache_size=BATCH_CANDIDATES,
+                recent=RECENT_CANDIDATES,
+            )  # fmt: skip
+            fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its turn
             for start in range(0, len(order), RELINK_CHUNK):
                 idxs = order[start : start + RELINK_CHUNK]
                 rows = fetch(idxs)
@@ -230,14 +245,90 @@ def _relink(store: Store, policy: MatchPolicy) -> int:
                     batch.note(linker, idx, result)
                     links.append((idx, result.family_id, result.indexed.astype("<u8").tobytes()))
                 final = [(i, linker.family_of(i), a) for i, _, a in links]
-                writes.submit(
-                    store.write_links, final, batch.matches, batch.relabels, batch.touched
-                )
+                writes.submit(own.write_links, final, batch.matches, batch.relabels, batch.touched)
+                left = settled.note(batch.touched, (old for old, _ in batch.relabels))
+                if own_writer and left:
+                    writes.submit(own.settle, left)
                 linker.end_batch()
-    finally:
-        reader.close()
-    refresh_cascades(store, policy)
+        finally:
+            reader.close()
+        writes.wait()  # every family marked dirty before the cascades ask which are
+        refresh_cascades(store, policy, writes=writes)
     return len(order)
+
+
+SETTLED_CHUNKS = 10
+"""Chunks of a relink (50,000 posts, weeks of a year's national posting) after which a
+family no post has joined since is left behind: its cascade is inferred on the way."""
+
+
+class SettledFamilies:
+    """The families a relink has left behind: touched (joined, merged into) in a chunk
+    and in none of the `after` chunks since. Most families are complete days after their
+    release, so a relink's writer process infers their cascades while the linking goes
+    on; one joined again later is marked dirty again and inferred again at the end."""
+
+    def __init__(self, after: int) -> None:
+        self._after = after
+        self._last: dict[int, int] = {}
+        """Each family touched and not yet left behind: the last chunk that touched it."""
+        self._chunks: list[list[int]] = []
+
+    def note(self, touched: Iterable[int], merged_away: Iterable[int]) -> list[int]:
+        """Take in one chunk's touched families and those it merged into others; returns
+        the families left behind now, in order."""
+        chunk = len(self._chunks)
+        for family in merged_away:
+            self._last.pop(family, None)
+        now = list(touched)
+        for family in now:
+            self._last[family] = chunk
+        self._chunks.append(now)
+        due = chunk - self._after
+        if due < 0:
+            return []
+        then, self._chunks[due] = self._chunks[due], []
+        left = sorted(f for f in then if self._last.get(f) == due)
+        for family in left:
+            del self._last[family]
+        return left
+
+
+class RelinkWrites:
+    """What a relink writes, under the store's method names: its links, the cascades of
+    families it has left behind (`settle`), those of the rest at the end. In SQLite a
+    large relink's copy of it runs in a writer process (`Store.writes_behind`)."""
+
+    def __init__(self, store: Store, policy: MatchPolicy) -> None:
+        self.store = store
+        self.policy = policy
+
+    @classmethod
+    def on_url(cls, policy: MatchPolicy, url: str) -> RelinkWrites:
+        """The writer process's copy, on a store of its own."""
+        return cls(Store.on_url(url), policy)
+
+    def write_links(
+        self,
+        links: Sequence[tuple[int, int, bytes]],
+        match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
+        relabels: Sequence[tuple[int, int]],
+        touched: Iterable[int],
+    ) -> None:
+        self.store.write_links(links, match_rows, relabels, touched)
+
+    def write_cascades(
+        self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
+    ) -> None:
+        self.store.write_cascades(cascades, summaries)
+
+    def settle(self, family_ids: Sequence[int]) -> None:
+        """Infer and write the cascades of families left behind (`SettledFamilies`)."""
+        cascades, summaries, _ = family_cascades(self.store, self.policy, family_ids)
+        self.store.write_cascades(cascades, summaries)
+
+    def close(self) -> None:
+        self.store.close()
 
 
 class KeptRows:

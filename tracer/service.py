@@ -42,7 +42,7 @@ from tracer.prepare import (
 )
 from tracer.remote import check_workers
 from tracer.store import Store
-from tracer.store.behind import WritesBehind
+from tracer.store.behind import Writes
 from tracer.store.rows import MediaRow, PostRow
 from tracer.text.fingerprint import fingerprint_params
 
@@ -275,7 +275,7 @@ def _new_records(
 def _link_batch(
     store: Store,
     linker: Linker,
-    writes: WritesBehind,
+    writes: Writes,
     records: Sequence[Prepared],
     next_idx: int,
     report: IngestReport,

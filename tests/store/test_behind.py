@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from tracer.store.behind import WritesBehind
+from tracer.errors import StoreError
+from tracer.store import Store
+from tracer.store.behind import WritesBehind, WritesInProcess
 
 
 class Boom(Exception):
@@ -82,3 +90,117 @@ def test_the_callers_own_error_wins_and_the_running_write_ends_first() -> None:
         writes.submit(slow)
         raise KeyError("the caller's")
     assert done == ["written"]
+
+
+# --- a process of their own (SQLite, a relink) ---------------------------------------
+
+
+def _store(path: Path) -> Store:
+    Store.open(path).close()  # the schema, as the caller has it before writing
+    return Store.open(path)
+
+
+def _matches(path: Path) -> list[tuple[int, int, str]]:
+    store = Store.open(path)
+    try:
+        with store.engine.connect() as conn:
+            sql = "SELECT idx, other_idx, modality FROM matches ORDER BY idx, other_idx"
+            rows = conn.exec_driver_sql(sql)
+            return [(int(a), int(b), str(m)) for a, b, m in rows]
+    finally:
+        store.close()
+
+
+def test_in_a_process_writes_run_in_order_on_the_same_file(tmp_path: Path) -> None:
+    store = _store(tmp_path / "t.db")
+    try:
+        with store.writes_behind(own_process=True) as writes:
+            assert isinstance(writes, WritesInProcess)
+            for n in range(1, 6):
+                rows = [(n, m, "text", {"n": n}) for m in range(n)]
+                writes.submit(store.write_links, [], rows, [], [])
+                rows.clear()  # pickled when handed over: a later change is not written
+        assert _matches(tmp_path / "t.db") == [
+            (n, m, "text") for n in range(1, 6) for m in range(n)
+        ]
+    finally:
+        store.close()
+
+
+def test_in_a_process_a_failed_write_is_raised_as_the_databases_error(tmp_path: Path) -> None:
+    store = _store(tmp_path / "t.db")
+    try:
+        with (
+            pytest.raises(sa.exc.IntegrityError, match="UNIQUE"),
+            store.writes_behind(own_process=True) as writes,
+        ):
+            twice: list[tuple[int, int, str, dict[str, Any]]] = [(1, 2, "text", {})] * 2
+            writes.submit(store.write_links, [], twice, [], [])
+            writes.submit(store.write_links, [], [(3, 4, "text", {})], [], [])
+        assert _matches(tmp_path / "t.db") == []  # neither the failed write nor the next
+    finally:
+        store.close()
+
+
+def test_in_a_process_a_store_that_does_not_open_fails_the_first_write(tmp_path: Path) -> None:
+    missing = f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 't.db'}"
+    named = _store(tmp_path / "t.db")  # the process runs the method of this name on its own
+    named.close()
+    with (
+        pytest.raises(sa.exc.OperationalError, match="unable to open"),
+        WritesInProcess(functools.partial(Store.on_url, missing)) as writes,
+    ):
+        writes.submit(named.write_links, [], [], [], [])
+        writes.wait()
+
+
+def test_in_a_process_a_writer_that_dies_is_a_store_error(tmp_path: Path) -> None:
+    store = _store(tmp_path / "t.db")
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    try:
+        with (
+            pytest.raises(StoreError, match="writer process ended"),
+            WritesInProcess(functools.partial(Store.on_url, url)) as writes,
+        ):
+            writes.submit(store.write_links, [], [], [], [])
+            writes.wait()
+            writes._process.kill()  # as the kernel's OOM killer would
+            writes._process.wait()
+            writes.submit(store.write_links, [], [(1, 2, "text", {})], [], [])
+            writes.wait()
+    finally:
+        store.close()
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """The writer process does not run the caller's main module again, as
+    `multiprocessing`'s spawn would: a script that writes at import time."""
+    script = tmp_path / "script.py"
+    runs = tmp_path / "runs.txt"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from tracer.store import Store\n"
+        f"runs = Path({str(runs)!r})\n"
+        "runs.open('a').write('run\\n')\n"
+        f"store = Store.open({str(tmp_path / 't.db')!r})\n"
+        "with store.writes_behind(own_process=True) as writes:\n"
+        "    writes.submit(store.write_links, [], [(7, 8, 'text', {})], [], [])\n"
+        "store.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert runs.read_text() == "run\n"
+    assert _matches(tmp_path / "t.db") == [(7, 8, "text")]
+
+
+def test_a_database_server_and_a_memory_file_keep_their_writes_as_they_were(
+    tmp_path: Path,
+) -> None:
+    memory = Store.open("sqlite://")
+    try:
+        with memory.writes_behind(own_process=True) as writes:
+            assert isinstance(writes, WritesBehind)  # no file another process could open
+    finally:
+        memory.close()

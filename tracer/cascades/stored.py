@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import orjson
@@ -17,6 +18,7 @@ from tracer.media.match import MediaItem, match_media
 from tracer.models import Edge
 from tracer.policy import MatchPolicy
 from tracer.store import Store
+from tracer.store.behind import Writes
 from tracer.store.rows import CascadeRow
 from tracer.text.fingerprint import TextFingerprint
 from tracer.text.match import TextSide, accepts, score_pair
@@ -117,16 +119,20 @@ def _side(row: dict[str, Any]) -> TextSide:
     )
 
 
-def refresh_cascades(store: Store, policy: MatchPolicy, chunk: int = 2000) -> int:
+def refresh_cascades(
+    store: Store, policy: MatchPolicy, chunk: int = 2000, writes: Writes | None = None
+) -> int:
     """Recompute the cascades of every family an ingest touched; returns how many. A
-    chunk is written while the next is inferred (on a database server): what inference
-    reads (members, texts, media) is not what is written (parents, summaries)."""
+    chunk is written while the next is inferred (on a database server, or through the
+    caller's `writes`): what inference reads (members, texts, media) is not what is
+    written (parents, summaries)."""
     done = 0
     after: int | None = None
-    with store.writes_behind() as writes:
+    with nullcontext(writes) if writes is not None else store.writes_behind() as behind:
         while family_ids := store.dirty_families(chunk, after):
             cascades, summaries, _ = family_cascades(store, policy, family_ids)
-            writes.submit(store.write_cascades, cascades, summaries)
+            behind.submit(store.write_cascades, cascades, summaries)
             done += len(family_ids)
             after = family_ids[-1]
+        behind.wait()
     return done

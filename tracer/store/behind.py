@@ -8,18 +8,54 @@ PostgreSQL waited ~9 s for its writes. Here the writes run in a thread of their 
 (on the engine's pool), in the order they were handed over, one at a time: the caller
 waits for a write only when it hands over the next. A write's failure is raised in the
 caller by the next `submit` or at the end. SQLite runs in this process, where a second
-thread would only share the caller's core: its writes run at once, in the caller's
-thread.
+thread would only share the caller's core (tried twice, sessions 16 and 17: the
+interpreter handed back and forth ate the gain): its writes run at once, in the
+caller's thread, or, for a caller that leaves a core idle (a relink links on one), in
+a process of their own (`WritesInProcess`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from pathlib import Path
 from types import TracebackType
-from typing import ParamSpec
+from typing import Any, NoReturn, ParamSpec, Protocol
+
+from tracer.errors import StoreError
 
 P = ParamSpec("P")
+PENDING = 8
+"""Writes that may wait in a writer process before the caller waits (a relink's chunk of
+links is ~1–3 MB pickled)."""
+WRITER_END_SECONDS = 60.0
+"""How long a writer process may take to end once told to (or once it closed the pipe)."""
+
+
+class Writes(Protocol):
+    """What a caller hands its writes to (`WritesBehind`, `WritesInProcess`)."""
+
+    def submit(self, write: Callable[P, None], /, *args: P.args, **kwargs: P.kwargs) -> None: ...
+
+    def wait(self) -> None: ...
+
+    def __enter__(self) -> Writes: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
 
 
 class WritesBehind:
@@ -63,3 +99,162 @@ class WritesBehind:
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
+
+
+class WritesInProcess:
+    """Writes to an SQLite file run by a process of its own, in the order handed over,
+    while the caller goes on: methods of what `opener` opens there (the store, or an
+    object that writes through one), named by the caller's own copy's method, their
+    arguments pickled to the process. For a caller that keeps one core busy and the
+    other idle (a relink), the SQL of its writes (SQLAlchemy's statements, SQLite's
+    B-trees) moves to the idle one. Up to `pending` writes may wait there: the caller
+    waits only when more do. A write's failure is raised in the caller by the next
+    `submit`, `wait` or at the end, as the same exception where it pickles, a
+    `StoreError` naming it where not; the writes handed over after it are not run.
+
+    The process is a new interpreter, neither forked (the caller may be a server with
+    threads, and a fork would copy their locks and its open connections) nor started
+    by `multiprocessing` (whose "spawn" runs the caller's main module again: a script
+    without a `__main__` guard would ingest twice)."""
+
+    def __init__(self, opener: Callable[[], Any], pending: int = PENDING) -> None:
+        """`opener`: picklable; opens, in the process, what the writes are methods of."""
+        self._conn, child = multiprocessing.Pipe()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, env.get("PYTHONPATH", "")) if p
+        )
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        child.close()
+        self._most = max(1, pending)
+        self._pending = 0
+        self._send(opener)
+
+    def submit(self, write: Callable[P, None], /, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Hand `write` (a method of the caller's copy of what the process opened) to
+        the process, after the writes before it; its arguments are pickled now, so they
+        may change afterwards."""
+        if getattr(write, "__self__", None) is None:
+            raise TypeError(f"a writer process runs methods of what it opened, not {write!r}")
+        while self._pending and self._conn.poll(0):
+            self._answer()  # a failure already answered is raised before more is sent
+        while self._pending >= self._most:
+            self._answer()
+        self._send((write.__name__, args, kwargs))
+        self._pending += 1
+
+    def wait(self) -> None:
+        """Wait for the writes handed over so far; raise the error of one that failed."""
+        while self._pending:
+            self._answer()
+
+    def _send(self, message: object) -> None:
+        try:
+            self._conn.send(message)
+        except OSError:  # the process is gone (killed, out of memory)
+            self._ended()
+
+    def _answer(self) -> None:
+        """One write's answer: None, or its failure (raised)."""
+        try:
+            failure = self._conn.recv()
+        except EOFError:
+            self._ended()
+        self._pending -= 1
+        if failure is not None:
+            raise failure
+
+    def _ended(self) -> NoReturn:
+        self._pending = 0
+        code = self._process.wait(WRITER_END_SECONDS)
+        raise StoreError(f"the writer process ended (exit code {code})") from None
+
+    def __enter__(self) -> WritesInProcess:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Every write done (or failed) and the process ended before leaving; a failure
+        of the caller's own goes before a failed write's."""
+        try:
+            if kind is None:
+                self.wait()
+            else:
+                while self._pending:
+                    with contextlib.suppress(Exception):  # the caller's error wins
+                        self._answer()
+        finally:
+            with contextlib.suppress(OSError):  # the process ended already
+                self._conn.send(None)
+            self._conn.close()
+            try:
+                self._process.wait(WRITER_END_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
+_CHILD = (
+    "import sys\nfrom tracer.store.behind import write_in_process\nwrite_in_process(sys.argv[1])"
+)
+
+
+def write_in_process(fd: str) -> None:
+    """The writer process (`WritesInProcess`), on the pipe at file descriptor `fd`: what
+    the caller's opener opens, then its methods named by the caller, in order; after
+    each, None or the error sent back. After a failure, every later write is answered
+    with that failure, not run. A thread reads the pipe meanwhile, so the caller's
+    hand-over never waits for the write before it."""
+    conn = Connection(int(fd))
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while (message := conn.recv()) is not None:
+                inbox.put(message)
+        except EOFError:
+            pass  # the caller ended without saying so
+        inbox.put(None)
+
+    threading.Thread(target=read, name="tracer-writes-inbox", daemon=True).start()
+    opener = inbox.get()
+    if opener is None:
+        return
+    failure: Exception | None = None
+    try:
+        target = opener()
+    except Exception as exc:  # every write is answered with why it did not open
+        failure, target = _sendable(exc), None
+    try:
+        while (message := inbox.get()) is not None:
+            name, args, kwargs = message
+            if failure is None:
+                try:
+                    getattr(target, name)(*args, **kwargs)
+                except Exception as exc:  # sent back, raised in the caller
+                    failure = _sendable(exc)
+                    conn.send(failure)
+                    continue
+            conn.send(failure)
+    finally:
+        if target is not None:
+            target.close()
+
+
+def _sendable(exc: Exception) -> Exception:
+    """`exc`, or a `StoreError` that names it where it does not survive pickling."""
+    try:
+        copy: Any = pickle.loads(pickle.dumps(exc))
+    except Exception:  # any failure to pickle
+        return StoreError(f"{type(exc).__name__}: {exc}")
+    return copy if isinstance(copy, Exception) else StoreError(str(exc))

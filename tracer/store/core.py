@@ -9,7 +9,8 @@ PostgreSQL one URL away (`tracer.store.dialects`). The schema carries a version;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from tracer.errors import StoreError
 from tracer.models import Account
-from tracer.store.behind import WritesBehind
+from tracer.store.behind import Writes, WritesBehind, WritesInProcess
 from tracer.store.dialects import (
     among,
     bulk_update,
@@ -73,6 +74,12 @@ class Store(Reads):
         self._post_stmt: sa.Select[Any] | None = None
         self._unanalysed = 0
         """Posts this process stored since it last refreshed the planner's statistics."""
+
+    @classmethod
+    def on_url(cls, url: str) -> Store:
+        """A store on an existing, current database: no migration, no lock (a writer
+        process of a caller that holds the writer lock and migrated it)."""
+        return cls(create_engine(url))
 
     @classmethod
     def open(cls, db: str | Path) -> Store:
@@ -331,9 +338,18 @@ class Store(Reads):
             bump_generation(conn, relinked=True)
         return order
 
-    def writes_behind(self) -> WritesBehind:
+    def writes_behind(
+        self, *, own_process: bool = False, opener: Callable[[str], Any] | None = None
+    ) -> Writes:
         """Writes that run while the caller goes on (`tracer.store.behind`): in a thread
-        of their own on a database server, at once in SQLite."""
+        of their own on a database server; in SQLite at once, or with `own_process` (a
+        caller that leaves a core idle) in a process of their own on the same file.
+        There `opener(url)` (picklable; `Store.on_url` when None) opens what the writes
+        are methods of."""
+        on_file = self.engine.url.database not in (None, "", ":memory:")
+        if self.in_process and own_process and on_file:
+            url = self.engine.url.render_as_string(hide_password=False)
+            return WritesInProcess(functools.partial(opener or Store.on_url, url))
         return WritesBehind(behind=not self.in_process)
 
     def write_links(
