@@ -12,10 +12,12 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
 import pytest
+import sqlalchemy as sa
 
 from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
 from tracer import linking, service
@@ -23,6 +25,7 @@ from tracer.corpus import POSTS_FILE, write_corpus
 from tracer.linking import relink
 from tracer.policy import MatchPolicy
 from tracer.store import Store
+from tracer.store.schema import deferred_post_indexes
 
 from .conftest import Databases, Db
 
@@ -139,6 +142,10 @@ def test_relink_gives_the_same_answer_and_changes_nothing_twice(
         store.close()
 
 
+def _index_names(store: Store) -> set[str]:
+    return {str(ix["name"]) for ix in sa.inspect(store.engine).get_indexes("posts")}
+
+
 def _written(db: Db) -> list[list[tuple[object, ...]]]:
     """Every row a relink writes: posts' links, matches, families and their summaries."""
     queries = (
@@ -162,6 +169,18 @@ def test_a_relink_written_by_a_process_of_its_own(
     that one writing in its own process stores, chunk after chunk."""
     monkeypatch.setattr(linking, "RELINK_CHUNK", 37)
     monkeypatch.setattr(linking, "SETTLED_CHUNKS", 2)
+    touched: list[set[int]] = []  # each chunk's, and those it left behind
+    left: list[list[int]] = []
+    note = linking.SettledFamilies.note
+
+    def noted(
+        self: linking.SettledFamilies, now: Iterable[int], merged: Iterable[int]
+    ) -> list[int]:
+        touched.append(set(now := list(now)))
+        left.append(note(self, now, merged))
+        return left[-1]
+
+    monkeypatch.setattr(linking.SettledFamilies, "note", noted)
     shuffled = lines[:]
     random.Random(4).shuffle(shuffled)
     db = tmp_path / "t.db"
@@ -169,11 +188,20 @@ def test_a_relink_written_by_a_process_of_its_own(
     before = _written(db)
     store = Store.open(db)
     try:
+        every = _index_names(store)
+        assert {str(ix.name) for ix in deferred_post_indexes()} < every  # built by the relink
+        with store.engine.begin() as conn:  # as a first load leaves them
+            for index in deferred_post_indexes():
+                index.drop(conn)
         assert relink(store, MatchPolicy(), own_writer=True) == len(lines)
+        assert _index_names(store) == every  # built by the writer process
     finally:
         store.close()
     assert snapshot(db) == reference
     assert _written(db) == before
+    # Families were left behind on the way, and some of them joined again after.
+    assert sum(map(len, left)) >= 10
+    assert any(f in later for n, fs in enumerate(left) for f in fs for later in touched[n + 1 :])
 
 
 def test_the_linkers_caches_do_not_change_the_answer(

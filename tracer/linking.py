@@ -16,7 +16,7 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
@@ -29,7 +29,8 @@ from tracer.linker import Linker, LinkResult
 from tracer.linkstate import pack, unpack
 from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.store import LinkReader, Store
+from tracer.store import DatabaseError, LinkReader, Store
+from tracer.store.behind import WritesInProcess
 from tracer.store.generation import Generation
 from tracer.store.rows import CascadeRow, LinkRow
 from tracer.store.snapshots import Stamp
@@ -180,10 +181,15 @@ def relink(store: Store, policy: MatchPolicy, *, own_writer: bool | None = None)
     fingerprints (nothing is decoded again), matches, families and cascades rebuilt,
     under the store's writer lock. Returns the number of posts. `own_writer`: whether
     an SQLite file is written by a process of its own (None: from `OWN_WRITER_POSTS`
-    posts on)."""
+    posts on; a database server's writes run in a thread whatever it says). A relink
+    that fails still leaves the posts' indexes built (a first load leaves them to it)."""
     with store.writer(), fewer_collections():
-        store.ensure_indexes()
-        return _relink(store, policy, own_writer)
+        try:
+            return _relink(store, policy, own_writer)
+        except BaseException:
+            with suppress(DatabaseError):  # the relink's own error is what the caller sees
+                store.ensure_indexes()
+            raise
 
 
 GC_THRESHOLDS = (100_000, 50, 1000)
@@ -228,6 +234,9 @@ def _relink(store: Store, policy: MatchPolicy, own_writer: bool | None = None) -
     settled = SettledFamilies(SETTLED_CHUNKS)
     opener = functools.partial(RelinkWrites.on_url, policy)
     with store.writes_behind(own_process=own_writer, opener=opener) as writes:
+        # The posts' indexes a first load leaves out, before the writes (the relink
+        # itself needs none of them).
+        writes.submit(own.ensure_indexes)
         reader = KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
         try:
             linker = make_linker(
@@ -247,7 +256,7 @@ def _relink(store: Store, policy: MatchPolicy, own_writer: bool | None = None) -
                 final = [(i, linker.family_of(i), a) for i, _, a in links]
                 writes.submit(own.write_links, final, batch.matches, batch.relabels, batch.touched)
                 left = settled.note(batch.touched, (old for old, _ in batch.relabels))
-                if own_writer and left:
+                if left and isinstance(writes, WritesInProcess):  # on the idle core
                     writes.submit(own.settle, left)
                 linker.end_batch()
         finally:
@@ -321,6 +330,9 @@ class RelinkWrites:
         self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
     ) -> None:
         self.store.write_cascades(cascades, summaries)
+
+    def ensure_indexes(self) -> None:
+        self.store.ensure_indexes()
 
     def settle(self, family_ids: Sequence[int]) -> None:
         """Infer and write the cascades of families left behind (`SettledFamilies`)."""

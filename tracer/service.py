@@ -181,7 +181,9 @@ def ingest(
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
         latest = store.last_key()
         with (
-            store.loading_posts(),  # left last: the writes behind are done by then
+            # Left last: the writes behind are done by then. A relink that follows builds
+            # the indexes a first load leaves out.
+            store.loading_posts(build_at_end=lambda: not report.relinked),
             posts_path.open("rb") as posts_stream,
             MediaPipeline(ctx, store.media.stored_files, media_progress, engine) as media,
             store.writes_behind() as writes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 import threading
@@ -16,6 +17,9 @@ import sqlalchemy as sa
 from tracer.errors import StoreError
 from tracer.store import Store
 from tracer.store.behind import WritesBehind, WritesInProcess
+
+from ..conftest import Db
+from .writer_targets import Marks, Unreadable
 
 
 class Boom(Exception):
@@ -195,9 +199,60 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     assert _matches(tmp_path / "t.db") == [(7, 8, "text")]
 
 
-def test_a_database_server_and_a_memory_file_keep_their_writes_as_they_were(
-    tmp_path: Path,
-) -> None:
+def test_a_write_the_process_cannot_read_ends_it_as_a_store_error(tmp_path: Path) -> None:
+    marks = Marks(str(tmp_path / "marks.txt"))
+    with (
+        pytest.raises(StoreError, match=r"writer process ended \(exit code 1\)"),
+        WritesInProcess(functools.partial(Marks, str(tmp_path / "marks.txt"))) as writes,
+    ):
+        writes.submit(marks.mark, "first")
+        writes.submit(marks.mark, Unreadable())  # type: ignore[arg-type]
+        writes.submit(marks.mark, "after")
+        writes.wait()
+    assert (tmp_path / "marks.txt").read_text() == "first\n"
+
+
+def test_a_caller_killed_leaves_only_the_running_write(tmp_path: Path) -> None:
+    """Killed, the caller no longer holds the writer lock: what it handed over and the
+    process has not begun is not written."""
+    out = tmp_path / "marks.txt"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import functools, os, sys\n"
+        "from tests.store.writer_targets import Marks\n"
+        "from tracer.store.behind import WritesInProcess\n"
+        f"path = {str(out)!r}\n"
+        "writes = WritesInProcess(functools.partial(Marks, path))\n"
+        "marks = Marks(path)\n"
+        "writes.submit(marks.mark, 'started', 0.0)\n"
+        "writes.wait()\n"
+        "for n in range(3):\n"
+        "    writes.submit(marks.mark, f'queued {n}', 1.0)\n"
+        "print(writes._process.pid, flush=True)\n"
+        "os._exit(9)\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])  # where `tests` is a package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *sys.path])}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 9, done.stderr
+    pid = int(done.stdout)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists()  # the process ended too
+    assert out.read_text() in ("started\n", "started\nqueued 0\n")
+
+
+@pytest.mark.databases
+def test_only_an_sqlite_file_gets_a_process_of_its_own(new_db: Db, backend: str) -> None:
+    store = Store.open(new_db)
+    try:
+        with store.writes_behind(own_process=True) as writes:
+            assert isinstance(writes, WritesInProcess) == (backend == "sqlite")
+    finally:
+        store.close()
     memory = Store.open("sqlite://")
     try:
         with memory.writes_behind(own_process=True) as writes:

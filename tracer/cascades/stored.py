@@ -123,9 +123,9 @@ def refresh_cascades(
     store: Store, policy: MatchPolicy, chunk: int = 2000, writes: Writes | None = None
 ) -> int:
     """Recompute the cascades of every family an ingest touched; returns how many. A
-    chunk is written while the next is inferred (on a database server, or through the
-    caller's `writes`): what inference reads (members, texts, media) is not what is
-    written (parents, summaries)."""
+    chunk is written while the next is inferred, where writes run behind (on a database
+    server; a relink's writer process, handed over as `writes`): what inference reads
+    (members, texts, media) is not what is written (parents, summaries)."""
     done = 0
     after: int | None = None
     with nullcontext(writes) if writes is not None else store.writes_behind() as behind:

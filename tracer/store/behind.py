@@ -17,17 +17,17 @@ a process of their own (`WritesInProcess`).
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
-import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
-from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn, ParamSpec, Protocol
 
@@ -108,9 +108,10 @@ class WritesInProcess:
     arguments pickled to the process. For a caller that keeps one core busy and the
     other idle (a relink), the SQL of its writes (SQLAlchemy's statements, SQLite's
     B-trees) moves to the idle one. Up to `pending` writes may wait there: the caller
-    waits only when more do. A write's failure is raised in the caller by the next
-    `submit`, `wait` or at the end, as the same exception where it pickles, a
-    `StoreError` naming it where not; the writes handed over after it are not run.
+    waits only when more do. A write's failure is raised in the caller once its answer
+    is in: by a later `submit`, by `wait` or at the end, as the same exception where it
+    pickles, a `StoreError` naming it where not; the writes handed over after it are
+    not run. A process that dies is a `StoreError`.
 
     The process is a new interpreter, neither forked (the caller may be a server with
     threads, and a fork would copy their locks and its open connections) nor started
@@ -119,22 +120,26 @@ class WritesInProcess:
 
     def __init__(self, opener: Callable[[], Any], pending: int = PENDING) -> None:
         """`opener`: picklable; opens, in the process, what the writes are methods of."""
-        self._conn, child = multiprocessing.Pipe()
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (package_root, env.get("PYTHONPATH", "")) if p
-        )
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(child.fileno())],
-            pass_fds=(child.fileno(),),
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-        child.close()
         self._most = max(1, pending)
         self._pending = 0
-        self._send(opener)
+        self._conn, child = multiprocessing.Pipe()
+        try:
+            # The caller's import path, as it is (a checkout, a test's, a worktree's).
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD, str(child.fileno()), json.dumps(sys.path)],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        except BaseException:
+            self._conn.close()
+            raise
+        finally:
+            child.close()
+        try:
+            self._send(opener)
+        except BaseException:
+            self._end()
+            raise
 
     def submit(self, write: Callable[P, None], /, *args: P.args, **kwargs: P.kwargs) -> None:
         """Hand `write` (a method of the caller's copy of what the process opened) to
@@ -164,7 +169,7 @@ class WritesInProcess:
         """One write's answer: None, or its failure (raised)."""
         try:
             failure = self._conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the process is gone (a reset, when it left unread data)
             self._ended()
         self._pending -= 1
         if failure is not None:
@@ -194,19 +199,25 @@ class WritesInProcess:
                     with contextlib.suppress(Exception):  # the caller's error wins
                         self._answer()
         finally:
-            with contextlib.suppress(OSError):  # the process ended already
-                self._conn.send(None)
-            self._conn.close()
-            try:
-                self._process.wait(WRITER_END_SECONDS)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            self._end()
+
+    def _end(self) -> None:
+        """Tell the process to end, and wait for it (killed past `WRITER_END_SECONDS`)."""
+        with contextlib.suppress(OSError):  # the process ended already
+            self._conn.send(None)
+        self._conn.close()
+        try:
+            self._process.wait(WRITER_END_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
 
-_CHILD = (
-    "import sys\nfrom tracer.store.behind import write_in_process\nwrite_in_process(sys.argv[1])"
-)
+_CHILD = """import json, sys
+sys.path[:] = json.loads(sys.argv[2])
+from tracer.store.behind import write_in_process
+write_in_process(sys.argv[1])
+"""
 
 
 def write_in_process(fd: str) -> None:
@@ -214,41 +225,56 @@ def write_in_process(fd: str) -> None:
     the caller's opener opens, then its methods named by the caller, in order; after
     each, None or the error sent back. After a failure, every later write is answered
     with that failure, not run. A thread reads the pipe meanwhile, so the caller's
-    hand-over never waits for the write before it."""
+    hand-over never waits for the write before it.
+
+    Only the caller ends the writes. An interrupt (Ctrl-C reaches the whole process
+    group) is ignored here: the caller's `__exit__` ends them. A caller gone without
+    saying so (killed: its writer lock is released) leaves the writes it handed over
+    unrun, but for the one running then; so does a message that cannot be read, and
+    the process ends with status 1, which the caller reports as a `StoreError`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(int(fd))
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    gone = threading.Event()
 
     def read() -> None:
         try:
             while (message := conn.recv()) is not None:
                 inbox.put(message)
-        except EOFError:
-            pass  # the caller ended without saying so
+        except BaseException as exc:  # the caller's end closed, or a message unreadable
+            if not isinstance(exc, EOFError):
+                print(f"tracer's writer process cannot read a write: {exc!r}", file=sys.stderr)
+            gone.set()
         inbox.put(None)
 
     threading.Thread(target=read, name="tracer-writes-inbox", daemon=True).start()
     opener = inbox.get()
     if opener is None:
-        return
+        sys.exit(1 if gone.is_set() else 0)
     failure: Exception | None = None
+    target: Any = None
     try:
         target = opener()
     except Exception as exc:  # every write is answered with why it did not open
-        failure, target = _sendable(exc), None
+        failure = _sendable(exc)
     try:
-        while (message := inbox.get()) is not None:
+        while (message := inbox.get()) is not None and not gone.is_set():
             name, args, kwargs = message
+            answer = failure
             if failure is None:
                 try:
                     getattr(target, name)(*args, **kwargs)
                 except Exception as exc:  # sent back, raised in the caller
-                    failure = _sendable(exc)
-                    conn.send(failure)
-                    continue
-            conn.send(failure)
+                    answer = failure = _sendable(exc)
+            try:
+                conn.send(answer)
+            except OSError:  # the caller is gone
+                break
     finally:
         if target is not None:
             target.close()
+    if gone.is_set():
+        sys.exit(1)
 
 
 def _sendable(exc: Exception) -> Exception:
