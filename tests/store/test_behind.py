@@ -129,6 +129,11 @@ def test_in_a_process_writes_run_in_order_on_the_same_file(tmp_path: Path) -> No
         ]
     finally:
         store.close()
+    marks = Marks(str(tmp_path / "marks.txt"))
+    with WritesInProcess(functools.partial(Marks, str(tmp_path / "marks.txt")), 3) as writes:
+        for n in range(8):
+            writes.submit(marks.mark, str(n), 0.02 if n % 2 else 0.0)  # slow ones not overtaken
+    assert (tmp_path / "marks.txt").read_text().split() == [str(n) for n in range(8)]
 
 
 def test_in_a_process_a_failed_write_is_raised_as_the_databases_error(tmp_path: Path) -> None:

@@ -220,6 +220,10 @@ write_in_process(sys.argv[1])
 """
 
 
+_UNREADABLE = "unreadable"
+"""What the writer process's reader thread queues in place of a write it cannot read."""
+
+
 def write_in_process(fd: str) -> None:
     """The writer process (`WritesInProcess`), on the pipe at file descriptor `fd`: what
     the caller's opener opens, then its methods named by the caller, in order; after
@@ -230,8 +234,9 @@ def write_in_process(fd: str) -> None:
     Only the caller ends the writes. An interrupt (Ctrl-C reaches the whole process
     group) is ignored here: the caller's `__exit__` ends them. A caller gone without
     saying so (killed: its writer lock is released) leaves the writes it handed over
-    unrun, but for the one running then; so does a message that cannot be read, and
-    the process ends with status 1, which the caller reports as a `StoreError`."""
+    unrun, but for the one running then. A write that cannot be read ends the process
+    with status 1 once the writes before it are done, which the caller reports as a
+    `StoreError`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(int(fd))
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -241,10 +246,11 @@ def write_in_process(fd: str) -> None:
         try:
             while (message := conn.recv()) is not None:
                 inbox.put(message)
-        except BaseException as exc:  # the caller's end closed, or a message unreadable
-            if not isinstance(exc, EOFError):
-                print(f"tracer's writer process cannot read a write: {exc!r}", file=sys.stderr)
+        except EOFError:  # the caller's end closed: what it handed over is not run
             gone.set()
+        except BaseException as exc:  # a write that cannot be read: the ones before it are
+            print(f"tracer's writer process cannot read a write: {exc!r}", file=sys.stderr)
+            inbox.put(_UNREADABLE)
         inbox.put(None)
 
     threading.Thread(target=read, name="tracer-writes-inbox", daemon=True).start()
@@ -259,6 +265,8 @@ def write_in_process(fd: str) -> None:
         failure = _sendable(exc)
     try:
         while (message := inbox.get()) is not None and not gone.is_set():
+            if message is _UNREADABLE:
+                sys.exit(1)
             name, args, kwargs = message
             answer = failure
             if failure is None:
