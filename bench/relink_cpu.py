@@ -31,9 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import tracer.linking as linking
 import tracer.media.match as media_match
 import tracer.nearest as nearest
+import tracer.relinking as relinking
 from tracer.candidates import MediaLookup
 from tracer.facade import Tracer
 from tracer.linker import Linker
@@ -70,7 +70,7 @@ STAGES: tuple[tuple[Any, str, str], ...] = (
     (nearest, "match_media", "    verification (media)"),
     (media_match, "align_pictures", "      alignments of pictures (remembered)"),
     (media_match, "containment", "      words read off pictures, compared"),
-    (linking, "refresh_cascades", "cascades"),
+    (relinking, "refresh_cascades", "cascades"),
     (Store, "write_links", "relink writes"),
 )
 
@@ -98,7 +98,7 @@ def main() -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         if profile:
             profile.enable()
-        posts = linking.relink(tracer.store, tracer.policy)
+        posts = relinking.relink(tracer.store, tracer.policy)
         if profile:
             profile.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall

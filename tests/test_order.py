@@ -20,10 +20,10 @@ import pytest
 import sqlalchemy as sa
 
 from synthetic import accounts_of, iter_scale_corpus, post_json_local, scale_offices
-from tracer import linking, service
+from tracer import linking, relinking, service
 from tracer.corpus import POSTS_FILE, write_corpus
-from tracer.linking import relink
 from tracer.policy import MatchPolicy
+from tracer.relinking import relink
 from tracer.store import Store
 from tracer.store.schema import deferred_post_indexes
 
@@ -167,20 +167,20 @@ def test_a_relink_written_by_a_process_of_its_own(
     """A large relink into SQLite hands its writes to a process of its own, which also
     infers the cascades of the families left behind on the way: it stores every row
     that one writing in its own process stores, chunk after chunk."""
-    monkeypatch.setattr(linking, "RELINK_CHUNK", 37)
-    monkeypatch.setattr(linking, "SETTLED_CHUNKS", 2)
+    monkeypatch.setattr(relinking, "RELINK_CHUNK", 37)
+    monkeypatch.setattr(relinking, "SETTLED_CHUNKS", 2)
     touched: list[set[int]] = []  # each chunk's, and those it left behind
     left: list[list[int]] = []
-    note = linking.SettledFamilies.note
+    note = relinking.SettledFamilies.note
 
     def noted(
-        self: linking.SettledFamilies, now: Iterable[int], merged: Iterable[int]
+        self: relinking.SettledFamilies, now: Iterable[int], merged: Iterable[int]
     ) -> list[int]:
         touched.append(set(now := list(now)))
         left.append(note(self, now, merged))
         return left[-1]
 
-    monkeypatch.setattr(linking.SettledFamilies, "note", noted)
+    monkeypatch.setattr(relinking.SettledFamilies, "note", noted)
     shuffled = lines[:]
     random.Random(4).shuffle(shuffled)
     db = tmp_path / "t.db"
@@ -210,11 +210,11 @@ def test_the_linkers_caches_do_not_change_the_answer(
     """Caches a few rows and candidates deep: every look-up past them goes to the store,
     in an ingest of shuffled lines (stored, then relinked) and in one of lines in time
     order (linked as they are read), as in the reference's."""
-    monkeypatch.setattr(linking, "RELINK_ROWS_KEPT", 3)
+    monkeypatch.setattr(relinking, "RELINK_ROWS_KEPT", 3)
     monkeypatch.setattr(linking, "ROWS_ASKED", 5)
-    monkeypatch.setattr(linking, "BATCH_CANDIDATES", 4)
+    monkeypatch.setattr(relinking, "BATCH_CANDIDATES", 4)
     monkeypatch.setattr(service, "BATCH_CANDIDATES", 4)
-    monkeypatch.setattr(linking, "RECENT_CANDIDATES", 2)
+    monkeypatch.setattr(relinking, "RECENT_CANDIDATES", 2)
     monkeypatch.setattr(service, "RECENT_CANDIDATES", 2)
     shuffled = lines[:]
     random.Random(3).shuffle(shuffled)

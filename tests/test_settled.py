@@ -1,4 +1,4 @@
-"""The families a relink leaves behind on the way (`tracer.linking.SettledFamilies`):
+"""The families a relink leaves behind on the way (`tracer.relinking.SettledFamilies`):
 touched in one chunk, in none of the chunks after it, and not merged into another."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracer.linking import SettledFamilies
+from tracer.relinking import SettledFamilies
 
 Chunk = tuple[frozenset[int], frozenset[int]]
 chunks = st.lists(

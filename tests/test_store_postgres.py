@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from tracer import service
-from tracer.linking import relink
 from tracer.policy import MatchPolicy
+from tracer.relinking import relink
 from tracer.store import SCHEMA_VERSION, Store
 from tracer.store.dialects import bulk_insert
 from tracer.store.schema import matches

@@ -32,12 +32,12 @@ from tracer.exports import to_cytoscape
 from tracer.flags import Context, load_context
 from tracer.graphcache import GraphCache, Rendered
 from tracer.linking import Searcher
-from tracer.linking import relink as relink_all
 from tracer.media import ocr
 from tracer.models import Account, StoredPost
 from tracer.offices.placement import duplicate_accounts
 from tracer.outside import Submission
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
+from tracer.relinking import relink as relink_all
 from tracer.search import SearchHit, text_candidate
 from tracer.search import search as search_near
 from tracer.service import IngestReport

@@ -1,6 +1,7 @@
 """The linker over the store: building it from stored posts, the rows its matches are
-stored as, `relink`, which links every stored post again in time order, and the
-`Searcher`, the service's one linker for searching, kept up to date with the store.
+stored as, what an ingest and a relink keep while they link (`tracer.relinking`
+links every stored post again in time order), and the `Searcher`, the service's one
+linker for searching, kept up to date with the store.
 
 Linking is incremental, but its answer must not depend on the order posts arrived in:
 posts linked in time order (then post id) give one partition and one set of parents.
@@ -10,35 +11,29 @@ older posts (a backfill, an export read newest first) is settled by a relink.
 
 from __future__ import annotations
 
-import functools
 import gc
 import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
 from tracer.candidates import CACHE_SIZE, Candidate, Match
-from tracer.cascades.stored import family_cascades, refresh_cascades
 from tracer.errors import SnapshotError
 from tracer.evidence import Evidence
 from tracer.linker import Linker, LinkResult
 from tracer.linkstate import pack, unpack
 from tracer.media.item import MediaItem
 from tracer.policy import DEFAULT_POLICY, MatchPolicy
-from tracer.store import DatabaseError, LinkReader, Store
-from tracer.store.behind import WritesInProcess
+from tracer.store import LinkReader, Store
 from tracer.store.generation import Generation
-from tracer.store.rows import CascadeRow, LinkRow
+from tracer.store.rows import LinkRow
 from tracer.store.snapshots import Stamp
 from tracer.text.fingerprint import TextFingerprint
 
-RELINK_CHUNK = 5000
-RELINK_ROWS_KEPT = 100_000
-"""Rows a relink keeps after reading them for their own turn (`KeptRows`): ~1 KB each."""
 ROWS_ASKED = 300_000
 """Rows an ingest or a relink keeps once a post asked for them as a candidate: ~1 KB
 each. Half of a large corpus's posts are asked for again and again, months of posts
@@ -54,10 +49,6 @@ RECENT_CANDIDATES = 30_000
 """Candidates an ingest or a relink keeps as it built them once their batch is stored,
 apart from the asked-for ones (`Candidates`): ~10 days of a year's national posting
 (1M posts), more than the lag of nearly every copy."""
-OWN_WRITER_POSTS = 20_000
-"""Posts from which a relink in SQLite hands its writes to a process of its own
-(`tracer.store.behind.WritesInProcess`): below, starting it (~1 s of imports) costs
-more than the writes it takes over (~20 µs a post, 12 % of a 1M relink)."""
 SNAPSHOT = "linker"
 """The name the searcher's linker is stored under (`tracer.store.snapshots`)."""
 SNAPSHOT_BEHIND = 20_000
@@ -98,7 +89,7 @@ class RowReader(Protocol):
     def rows(self, idxs: Iterable[int]) -> dict[int, LinkRow]: ...
 
 
-def _fetcher(
+def candidate_fetcher(
     store: Store, reader: RowReader, *, intern: bool = True
 ) -> Callable[[Iterable[int]], dict[int, Candidate]]:
     def fetch(idxs: Iterable[int]) -> dict[int, Candidate]:
@@ -131,7 +122,9 @@ def make_linker(
 ) -> Linker:
     """A linker over the stored posts (`load` False: an empty one, for a relink) that
     keeps `cache_size` built candidates asked for and the `recent` last it linked."""
-    linker = Linker(policy, _fetcher(store, reader), central_accounts(store), cache_size, recent)
+    linker = Linker(
+        policy, candidate_fetcher(store, reader), central_accounts(store), cache_size, recent
+    )
     if load:
         linker.load(store.iter_link_state())
         linker.load_media(store.media.iter_items())
@@ -176,22 +169,6 @@ def match_rows_of(
     return rows
 
 
-def relink(store: Store, policy: MatchPolicy, *, own_writer: bool | None = None) -> int:
-    """Link every stored post again, in time order, under `policy`: from the stored
-    fingerprints (nothing is decoded again), matches, families and cascades rebuilt,
-    under the store's writer lock. Returns the number of posts. `own_writer`: whether
-    an SQLite file is written by a process of its own (None: from `OWN_WRITER_POSTS`
-    posts on; a database server's writes run in a thread whatever it says). A relink
-    that fails still leaves the posts' indexes built (a first load leaves them to it)."""
-    with store.writer(), fewer_collections():
-        try:
-            return _relink(store, policy, own_writer)
-        except BaseException:
-            with suppress(DatabaseError):  # the relink's own error is what the caller sees
-                store.ensure_indexes()
-            raise
-
-
 GC_THRESHOLDS = (100_000, 50, 1000)
 """The collector's thresholds while linking (Python's defaults: 700, 10, 10)."""
 _gc_lock = threading.Lock()
@@ -221,128 +198,6 @@ def fewer_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_saved)
 
 
-def _relink(store: Store, policy: MatchPolicy, own_writer: bool | None = None) -> int:
-    order = store.reset_links()
-    if own_writer is None:
-        own_writer = len(order) >= OWN_WRITER_POSTS
-    # A chunk's links are written while the next is linked: on a database server by
-    # its own core, in SQLite by a process of its own for a large relink, which links
-    # on one core and leaves the other idle; that process also infers the cascades of
-    # the families the relink has left behind. What the linker reads of stored posts
-    # (texts, anchors, media) is not what is written.
-    own = RelinkWrites(store, policy)
-    settled = SettledFamilies(SETTLED_CHUNKS)
-    opener = functools.partial(RelinkWrites.on_url, policy)
-    with store.writes_behind(own_process=own_writer, opener=opener) as writes:
-        # The posts' indexes a first load leaves out, before the writes (the relink
-        # itself needs none of them).
-        writes.submit(own.ensure_indexes)
-        reader = KeptRows(store.link_reader(), RELINK_ROWS_KEPT)
-        try:
-            linker = make_linker(
-                store, policy, reader, load=False, cache_size=BATCH_CANDIDATES,
-                recent=RECENT_CANDIDATES,
-            )  # fmt: skip
-            fetch = _fetcher(store, reader.turn(), intern=False)  # each post, for its turn
-            for start in range(0, len(order), RELINK_CHUNK):
-                idxs = order[start : start + RELINK_CHUNK]
-                rows = fetch(idxs)
-                links: list[tuple[int, int, bytes]] = []
-                batch = LinkedBatch()
-                for idx in idxs:
-                    result = linker.link(rows[idx])
-                    batch.note(linker, idx, result)
-                    links.append((idx, result.family_id, result.indexed.astype("<u8").tobytes()))
-                final = [(i, linker.family_of(i), a) for i, _, a in links]
-                writes.submit(own.write_links, final, batch.matches, batch.relabels, batch.touched)
-                left = settled.note(batch.touched, (old for old, _ in batch.relabels))
-                if left and isinstance(writes, WritesInProcess):  # on the idle core
-                    writes.submit(own.settle, left)
-                linker.end_batch()
-        finally:
-            reader.close()
-        writes.wait()  # every family marked dirty before the cascades ask which are
-        refresh_cascades(store, policy, writes=writes)
-    return len(order)
-
-
-SETTLED_CHUNKS = 10
-"""Chunks of a relink (50,000 posts, weeks of a year's national posting) after which a
-family no post has joined since is left behind: its cascade is inferred on the way."""
-
-
-class SettledFamilies:
-    """The families a relink has left behind: touched (joined, merged into) in a chunk
-    and in none of the `after` chunks since. Most families are complete days after their
-    release, so a relink's writer process infers their cascades while the linking goes
-    on; one joined again later is marked dirty again and inferred again at the end."""
-
-    def __init__(self, after: int) -> None:
-        self._after = after
-        self._last: dict[int, int] = {}
-        """Each family touched and not yet left behind: the last chunk that touched it."""
-        self._chunks: list[list[int]] = []
-
-    def note(self, touched: Iterable[int], merged_away: Iterable[int]) -> list[int]:
-        """Take in one chunk's touched families and those it merged into others; returns
-        the families left behind now, in order."""
-        chunk = len(self._chunks)
-        for family in merged_away:
-            self._last.pop(family, None)
-        now = list(touched)
-        for family in now:
-            self._last[family] = chunk
-        self._chunks.append(now)
-        due = chunk - self._after
-        if due < 0:
-            return []
-        then, self._chunks[due] = self._chunks[due], []
-        left = sorted(f for f in then if self._last.get(f) == due)
-        for family in left:
-            del self._last[family]
-        return left
-
-
-class RelinkWrites:
-    """What a relink writes, under the store's method names: its links, the cascades of
-    families it has left behind (`settle`), those of the rest at the end. In SQLite a
-    large relink's copy of it runs in a writer process (`Store.writes_behind`)."""
-
-    def __init__(self, store: Store, policy: MatchPolicy) -> None:
-        self.store = store
-        self.policy = policy
-
-    @classmethod
-    def on_url(cls, policy: MatchPolicy, url: str) -> RelinkWrites:
-        """The writer process's copy, on a store of its own."""
-        return cls(Store.on_url(url), policy)
-
-    def write_links(
-        self,
-        links: Sequence[tuple[int, int, bytes]],
-        match_rows: Sequence[tuple[int, int, str, dict[str, Any]]],
-        relabels: Sequence[tuple[int, int]],
-        touched: Iterable[int],
-    ) -> None:
-        self.store.write_links(links, match_rows, relabels, touched)
-
-    def write_cascades(
-        self, cascades: Sequence[CascadeRow], summaries: Sequence[dict[str, Any]]
-    ) -> None:
-        self.store.write_cascades(cascades, summaries)
-
-    def ensure_indexes(self) -> None:
-        self.store.ensure_indexes()
-
-    def settle(self, family_ids: Sequence[int]) -> None:
-        """Infer and write the cascades of families left behind (`SettledFamilies`)."""
-        cascades, summaries, _ = family_cascades(self.store, self.policy, family_ids)
-        self.store.write_cascades(cascades, summaries)
-
-    def close(self) -> None:
-        self.store.close()
-
-
 class KeptRows:
     """An ingest's or a relink's reader that keeps rows it read: a post's row read for
     its own turn (the last `recent` of them: a copy published soon after asks for it as
@@ -352,9 +207,10 @@ class KeptRows:
     has media) does not change while one writer links; its family, which does, is not
     in it."""
 
-    def __init__(self, reader: LinkReader, recent: int = 0, asked: int = ROWS_ASKED) -> None:
+    def __init__(self, reader: LinkReader, recent: int = 0, asked: int | None = None) -> None:
         self._reader = reader
-        self._recent_size, self._asked_size = recent, asked
+        self._recent_size = recent
+        self._asked_size = ROWS_ASKED if asked is None else asked
         self._recent: dict[int, LinkRow] = {}
         """Oldest read first."""
         self._asked: dict[int, LinkRow] = {}

@@ -25,7 +25,6 @@ from tracer.linking import (
     LinkedBatch,
     fewer_collections,
     make_linker,
-    relink,
 )
 from tracer.media import ocr
 from tracer.media.signals import media_params
@@ -40,6 +39,7 @@ from tracer.prepare import (
     media_bounded,
     prepared_batches,
 )
+from tracer.relinking import relink
 from tracer.remote import check_workers
 from tracer.store import Store
 from tracer.store.behind import Writes
