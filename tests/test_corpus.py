@@ -13,11 +13,14 @@ import pytest
 from tracer import service
 from tracer.corpus import (
     AccountRecord,
+    LinePlaces,
     PostRecord,
     content_digest,
     open_corpus,
     read_accounts,
+    read_lines,
     read_posts,
+    time_order,
     write_corpus,
 )
 from tracer.errors import CorpusError, RecordError
@@ -110,6 +113,46 @@ def test_numeric_post_id_and_null_text_are_tolerated() -> None:
     assert record.post.post_id == "1234"
     assert record.post.text == ""
     assert record.post.media == ()
+
+
+def _lines(items: list[dict | str]) -> bytes:
+    return b"".join((orjson.dumps(i) if isinstance(i, dict) else i.encode()) + b"\n" for i in items)
+
+
+def test_a_file_is_read_in_time_order(tmp_path: Path) -> None:
+    """Publication time (offsets applied), then post id, as the store orders posts; a line
+    whose time or id cannot be read first, in file order; blank lines keep their number."""
+    items: list[dict | str] = [
+        post_line("b", "banten", "2024-01-27T09:00:00+07:00", "x"),  # 02:00 UTC
+        "{not json",
+        post_line("a", "banten", "2024-01-27T02:00:00Z", "y"),  # the same second: by id
+        "",
+        post_line("c", "banten", "2024-01-27T01:59:59Z", "z"),
+        post_line("d", "banten", "yesterday", "w"),
+        {**post_line("", "banten", "2024-01-26T00:00:00Z", "v"), "post_id": 7},  # read as "7"
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(_lines(items))
+    with path.open("rb") as stream:
+        arrival = time_order(stream)
+    assert arrival.lines == 6 and arrival.order is not None
+    placed = list(LinePlaces(str(path), arrival.order))
+    assert [n for n, _ in placed] == [2, 6, 7, 5, 3, 1]
+    with path.open("rb") as stream:
+        assert sorted(placed) == list(read_lines(stream))  # the same bytes, every line once
+    parts = list(LinePlaces(str(path), arrival.order).parts(4))
+    assert [len(p) for p in parts] == [4, 2] and [x for p in parts for x in p] == placed
+
+
+def test_a_file_in_order_or_with_a_repeated_id_is_read_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    early = post_line("a", "banten", "2024-01-27T01:00:00Z", "x")
+    late = post_line("b", "banten", "2024-01-27T02:00:00Z", "y")
+    for items, lines in (([early, late], 2), ([late, early, late], 3), ([], 0)):
+        path.write_bytes(_lines(items))
+        with path.open("rb") as stream:
+            arrival = time_order(stream)
+        assert (arrival.lines, arrival.order) == (lines, None)
 
 
 def test_naive_time_with_an_assumed_zone() -> None:

@@ -28,6 +28,7 @@ from tracer.store import Store
 from tracer.store.schema import deferred_post_indexes
 
 from .conftest import Databases, Db
+from .store import writer_targets
 
 SEED = 11
 POSTS = 800
@@ -184,12 +185,12 @@ def test_a_relink_written_by_a_process_of_its_own(
     shuffled = lines[:]
     random.Random(4).shuffle(shuffled)
     db = tmp_path / "t.db"
-    assert ingest(db, _write(tmp_path / "c", shuffled)) == reference  # relinked at once
+    assert ingest(db, _write(tmp_path / "c", shuffled)) == reference  # linked as read
     before = _written(db)
     store = Store.open(db)
     try:
         every = _index_names(store)
-        assert {str(ix.name) for ix in deferred_post_indexes()} < every  # built by the relink
+        assert {str(ix.name) for ix in deferred_post_indexes()} < every  # built at the end
         with store.engine.begin() as conn:  # as a first load leaves them
             for index in deferred_post_indexes():
                 index.drop(conn)
@@ -204,22 +205,77 @@ def test_a_relink_written_by_a_process_of_its_own(
     assert any(f in later for n, fs in enumerate(left) for f in fs for later in touched[n + 1 :])
 
 
+def test_an_ingest_written_by_a_process_of_its_own(
+    tmp_path: Path, lines: list[bytes], reference: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large ingest into SQLite hands its writes to a process of its own, which also
+    infers the cascades of the families left behind on the way, while the next batches
+    are linked: it stores every row that an ingest writing them itself stores."""
+    shuffled = lines[:]
+    random.Random(5).shuffle(shuffled)
+    corpus = _write(tmp_path / "c", shuffled)
+    assert ingest(tmp_path / "inline.db", corpus, batch_size=37) == reference
+    left: list[list[int]] = []
+    note = relinking.SettledFamilies.note
+
+    def noted(
+        self: relinking.SettledFamilies, now: Iterable[int], merged: Iterable[int]
+    ) -> list[int]:
+        left.append(note(self, now, merged))
+        return left[-1]
+
+    monkeypatch.setattr(relinking.SettledFamilies, "note", noted)
+    monkeypatch.setattr(service, "OWN_WRITER_POSTS", 1)
+    monkeypatch.setattr(service, "SETTLED_CHUNKS", 2)
+    db = tmp_path / "t.db"
+    assert ingest(db, corpus, batch_size=37) == reference
+    assert _written(db) == _written(tmp_path / "inline.db")
+    assert sum(map(len, left)) >= 10  # inferred on the way, by the process
+
+
+def test_a_post_repeated_in_the_batch_still_being_written(
+    tmp_path: Path, lines: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is asked which posts it holds while the last batch handed over may
+    still be written: a post repeated in the next batch is still found (unchanged, or
+    in conflict), never stored twice."""
+    monkeypatch.setattr(service, "OWN_WRITER_POSTS", 1)
+    monkeypatch.setattr(service, "RelinkWrites", writer_targets.SlowBatches)
+    changed = orjson.loads(lines[0])
+    changed["text"] += " (disunting)"
+    repeated = [*lines[:40], lines[0], orjson.dumps(changed) + b"\n", *lines[40:80]]
+    store = Store.open(tmp_path / "t.db")
+    try:
+        report = service.ingest(
+            store, _write(tmp_path / "c", repeated), batch_size=40, ocr_lang=None
+        )
+        with store.engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT count(*) FROM posts").scalar_one()
+    finally:
+        store.close()
+    assert (report.ingested, report.unchanged, len(report.conflicts), stored) == (80, 1, 1, 80)
+    assert report.conflicts[0].line == 42
+
+
 def test_the_linkers_caches_do_not_change_the_answer(
     tmp_path: Path, lines: list[bytes], reference: Snapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Caches a few rows and candidates deep: every look-up past them goes to the store,
-    in an ingest of shuffled lines (stored, then relinked) and in one of lines in time
-    order (linked as they are read), as in the reference's."""
+    in an ingest of later posts then earlier ones (stored, then relinked) and in one of
+    shuffled lines (read in time order, linked as they are read), as in the reference's."""
     monkeypatch.setattr(relinking, "RELINK_ROWS_KEPT", 3)
     monkeypatch.setattr(linking, "ROWS_ASKED", 5)
     monkeypatch.setattr(relinking, "BATCH_CANDIDATES", 4)
     monkeypatch.setattr(service, "BATCH_CANDIDATES", 4)
     monkeypatch.setattr(relinking, "RECENT_CANDIDATES", 2)
     monkeypatch.setattr(service, "RECENT_CANDIDATES", 2)
+    half = len(lines) // 2
+    early = _write(tmp_path / "early", lines[:half])
+    late = _write(tmp_path / "late", lines[half:])
+    assert ingest(tmp_path / "t.db", late, early, batch_size=300) == reference
     shuffled = lines[:]
     random.Random(3).shuffle(shuffled)
-    assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=300) == reference
-    assert ingest(tmp_path / "b.db", _write(tmp_path / "b", lines), batch_size=300) == reference
+    assert ingest(tmp_path / "b.db", _write(tmp_path / "b", shuffled), batch_size=300) == reference
 
 
 def test_rows_asked_for_are_read_once(tmp_path: Path, lines: list[bytes]) -> None:

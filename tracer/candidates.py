@@ -57,6 +57,8 @@ class Candidates:
         self._size = size
         self._recent_size = recent
         self._pending: dict[int, Candidate] = {}
+        self._behind: dict[int, Candidate] = {}
+        """The batch before, handed to writes that may still be running (`stored`)."""
         self._recent: dict[int, Candidate] = {}
         """Oldest stored first."""
         self._cache: dict[int, Candidate] = {}
@@ -66,20 +68,28 @@ class Candidates:
     def hold(self, candidate: Candidate) -> None:
         self._pending[candidate.idx] = candidate
 
-    def stored(self) -> None:
+    def stored(self, behind: bool = False) -> None:
+        """The batch held so far is stored: its candidates are fetched like any other
+        from now on. With `behind`, it was handed to writes that may still be running:
+        they stay held until the next call, by when the caller has seen that write done
+        (as it has the one before, which is released now)."""
         with self._lock:
+            written = [self._behind] if behind else [self._behind, self._pending]
             if self._recent_size:
-                self._recent.update(self._pending)
+                for batch in written:
+                    self._recent.update(batch)
                 _trim(self._recent, self._recent_size)
-            self._pending.clear()
+            self._behind = self._pending if behind else {}
+            self._pending = {}
 
     def get(self, idxs: Iterable[int]) -> dict[int, Candidate]:
         out: dict[int, Candidate] = {}
         missing: list[int] = []
         with self._lock:
-            pending, cache, recent = self._pending, self._cache, self._recent
+            pending, behind = self._pending, self._behind
+            cache, recent = self._cache, self._recent
             for p in idxs:
-                found = pending.get(p)
+                found = pending.get(p) or behind.get(p)
                 if found is None:
                     found = cache.pop(p, None) or recent.pop(p, None)
                     if found is None:

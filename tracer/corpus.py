@@ -12,9 +12,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import orjson
 
 from tracer.errors import CorpusError, RecordError
@@ -206,6 +208,89 @@ def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     for number, raw in enumerate(stream, start=1):
         if raw.strip():
             yield number, raw
+
+
+@dataclass(frozen=True, slots=True)
+class LineOrder:
+    """Where a posts file's non-blank lines are, in the order they are linked."""
+
+    lines: int
+    """Non-blank lines in the file."""
+    order: np.ndarray | None
+    """(line number, offset, length) of each, a row each, earliest post first; None when
+    the file is in that order already."""
+
+
+def time_order(stream: IO[bytes], assume: tzinfo | None = None) -> LineOrder:
+    """The order in which a posts file's lines are linked: by publication time, then post
+    id, as the store orders posts. An export written account by account or release by
+    release is read this way so that each post is linked once, as it comes, rather than
+    stored and all linked again at the end (`tracer.relinking.relink`: a second pass
+    over every post). Each line's time and id are read alone, without the rest of the
+    validation; a line they cannot be read from keeps its place before the others (its
+    error is reported as it would be), and any ordering this gets wrong is caught by the
+    ingest, which then relinks as before. A file that repeats a post id is left in file
+    order: which copy is stored first ("kept the stored one") is the file's."""
+    keyed: list[tuple[int, str, int, int, int]] = []
+    seen: set[str] = set()
+    repeated = False
+    offset = 0
+    for number, raw in enumerate(stream, start=1):
+        if raw.strip():
+            time, post_id = _time_key(raw, assume)
+            keyed.append((time, post_id, number, offset, len(raw)))
+            if post_id:
+                repeated = repeated or post_id in seen
+                seen.add(post_id)
+        offset += len(raw)
+    if repeated or all(a <= b for a, b in pairwise(keyed)):
+        return LineOrder(len(keyed), None)
+    keyed.sort()
+    order = np.array([k[2:] for k in keyed], dtype=np.int64).reshape(-1, 3)
+    return LineOrder(len(keyed), order)
+
+
+_UNREADABLE_TIME = -(1 << 62)
+
+
+def _time_key(raw: bytes, assume: tzinfo | None) -> tuple[int, str]:
+    """A line's (timestamp, post id) as the store orders posts; lines whose time or id
+    cannot be read sort first, in file order (their own number breaks the tie)."""
+    try:
+        obj = orjson.loads(raw)
+        post_id = obj.get("post_id")
+        if isinstance(post_id, int) and not isinstance(post_id, bool):
+            post_id = str(post_id)
+        if not isinstance(post_id, str):
+            return _UNREADABLE_TIME, ""
+        return int(parse_instant(obj["published_at"], assume).timestamp()), post_id.strip()
+    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
+        return _UNREADABLE_TIME, ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinePlaces:
+    """Lines of a posts file at `order`'s places (`LineOrder.order`), in that order,
+    with their numbers, as `read_lines` gives them. Picklable: a preparing worker reads
+    its own batch's lines."""
+
+    path: str
+    order: np.ndarray
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        with open(self.path, "rb") as stream:
+            for start in range(0, len(self.order), 10_000):  # as lists, a slice at a time
+                for number, at, size in self.order[start : start + 10_000].tolist():
+                    stream.seek(at)
+                    yield number, stream.read(size)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def parts(self, size: int) -> Iterator[LinePlaces]:
+        """The places `size` lines at a time."""
+        for start in range(0, len(self.order), size):
+            yield LinePlaces(self.path, self.order[start : start + size])
 
 
 def parse_line(

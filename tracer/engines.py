@@ -102,10 +102,13 @@ def open_engine(spec: str = LOCAL, timeout: float = CONNECT_TIMEOUT) -> Engine:
 # --- the local pool -------------------------------------------------------------------
 
 
-def _die_with_parent(parent: int) -> None:
+def _die_with_parent(parent: int, nice: int = 0) -> None:
     """A worker's initializer: the worker ends when the ingest that forked it ends, however
     it ends (a `kill -9` included). On Linux the kernel sends it SIGKILL; everywhere, a
-    watchdog thread notices the parent is gone within a second."""
+    watchdog thread notices the parent is gone within a second. `nice`: how much lower
+    the worker's priority is than the ingest's."""
+    if nice:
+        os.nice(nice)
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the kernel was asked
@@ -119,15 +122,15 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """Forked worker processes that die with this one."""
+def process_pool(workers: int, nice: int = 0) -> ProcessPoolExecutor:
+    """Forked worker processes that die with this one, `nice` steps below it in priority."""
     # fork: a worker needs no re-import of the caller's main module (a script without a
     # `__main__` guard would otherwise break), and it holds no database connection.
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_die_with_parent,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), nice),
     )
 
 

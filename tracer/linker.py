@@ -154,9 +154,11 @@ class Linker(LinkedPosts):
         self._hold(idx, target)
         return target, merged
 
-    def end_batch(self) -> None:
-        """The batch is stored: pending texts can now be fetched like any other."""
-        self._candidates.stored()
+    def end_batch(self, behind: bool = False) -> None:
+        """The batch is stored: pending texts can now be fetched like any other. With
+        `behind`, its write may still be running, and the one before it is done
+        (`Candidates.stored`)."""
+        self._candidates.stored(behind)
         self.index.compact()
         self.media.compact()
 

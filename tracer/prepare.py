@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from tracer.corpus import PostRecord, parse_line
+from tracer.corpus import LinePlaces, PostRecord, parse_line
 from tracer.engines import Engine, LocalPool, process_pool
 from tracer.errors import MediaError, RecordError
 from tracer.media import ocr, textpresence
@@ -39,6 +39,10 @@ PREPARE_WORKERS = 2
 """Processes that prepare a large corpus's lines: one could not keep up with the caller
 storing the lines of a corpus that arrives out of time order (relinked at the end), which
 costs ~60 us a post against preparing's ~150 (measured at 100k posts)."""
+PREPARE_NICE = 5
+"""How much lower the line-preparing processes' priority is than the ingest's: they work
+ahead of its one linking thread, which sets the ingest's pace, and yield it their core
+whenever both want one."""
 MEDIA_BATCH = 128
 """Media files per ingest transaction at most: with OCR, ~25 s of work on two idle cores
 and ~2 min under heavy load, which is all a crash can lose (5,000 lines of posts with
@@ -246,6 +250,11 @@ def prepare_lines(lines: list[tuple[int, bytes]], ctx: LineContext) -> list[Prep
     return [next(prepared) if isinstance(p, PostRecord) else p for p in parsed]
 
 
+def prepare_at(places: LinePlaces, ctx: LineContext) -> list[Prepared | RecordError]:
+    """`prepare_lines` of the lines at `places`, read here."""
+    return prepare_lines(list(places), ctx)
+
+
 @dataclass(slots=True)
 class MediaRun:
     """One run of records submitted to a `MediaPipeline`, its files being prepared."""
@@ -386,20 +395,30 @@ def _copied(source: PreparedMedia, path: str) -> PreparedMedia:
 
 
 def prepared_batches(
-    lines: Iterable[tuple[int, bytes]], ctx: LineContext, batch_size: int, in_worker: bool
+    lines: Iterable[tuple[int, bytes]] | LinePlaces,
+    ctx: LineContext,
+    batch_size: int,
+    in_worker: bool,
 ) -> Iterator[list[Prepared | RecordError]]:
-    """Batches in file order; with `in_worker`, prepared by `PREPARE_WORKERS` processes
-    while the caller links or stores the ones before."""
-    it = iter(lines)
-    chunks = iter(lambda: list(islice(it, batch_size)), [])
-    if not in_worker:
-        for chunk in chunks:
-            yield prepare_lines(chunk, ctx)
-        return
-    with process_pool(PREPARE_WORKERS) as pool:
+    """Batches in the order of `lines`; with `in_worker`, prepared by `PREPARE_WORKERS`
+    processes while the caller links or stores the ones before (lines at `LinePlaces`
+    are read there, not handed over)."""
+    if in_worker and isinstance(lines, LinePlaces):
+        jobs: Iterator[tuple[Callable[..., Any], Any]] = (
+            (prepare_at, part) for part in lines.parts(batch_size)
+        )
+    else:
+        it = iter(lines)
+        chunks = iter(lambda: list(islice(it, batch_size)), [])
+        if not in_worker:
+            for chunk in chunks:
+                yield prepare_lines(chunk, ctx)
+            return
+        jobs = ((prepare_lines, chunk) for chunk in chunks)
+    with process_pool(PREPARE_WORKERS, PREPARE_NICE) as pool:
         pending: deque[Future[list[Prepared | RecordError]]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(prepare_lines, chunk, ctx))
+        for job, chunk in jobs:
+            pending.append(pool.submit(job, chunk, ctx))
             if len(pending) > PREPARE_WORKERS:  # every worker busy while one is linked
                 yield pending.popleft().result()
         while pending:

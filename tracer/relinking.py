@@ -135,10 +135,11 @@ class SettledFamilies:
 
 
 class RelinkWrites:
-    """What a relink's writer process runs: the store's own writes, asked for by their
-    names (`write_links`, `write_cascades`, `ensure_indexes`: handed over as the
-    caller's store's methods), and `settle`. In SQLite a large relink's copy of it runs
-    in a writer process (`Store.writes_behind`)."""
+    """What the writer process of a large relink (or ingest) runs: the store's own
+    writes, asked for by their names (`write_links`, `write_batch`, `write_cascades`,
+    `ensure_indexes`: handed over as the caller's store's methods), and `settle`. In
+    SQLite a large relink's or ingest's copy of it runs in a writer process
+    (`Store.writes_behind`)."""
 
     def __init__(self, store: Store, policy: MatchPolicy) -> None:
         self.store = store

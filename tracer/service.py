@@ -14,7 +14,14 @@ from typing import Any, Concatenate, ParamSpec
 
 from tracer.candidates import Candidate
 from tracer.cascades.stored import refresh_cascades
-from tracer.corpus import AccountRecord, open_corpus, read_accounts, read_lines
+from tracer.corpus import (
+    AccountRecord,
+    LinePlaces,
+    open_corpus,
+    read_accounts,
+    read_lines,
+    time_order,
+)
 from tracer.engines import Engine
 from tracer.errors import RecordError
 from tracer.linker import Linker
@@ -39,10 +46,16 @@ from tracer.prepare import (
     media_bounded,
     prepared_batches,
 )
-from tracer.relinking import relink
+from tracer.relinking import (
+    OWN_WRITER_POSTS,
+    SETTLED_CHUNKS,
+    RelinkWrites,
+    SettledFamilies,
+    relink,
+)
 from tracer.remote import check_workers
 from tracer.store import Store
-from tracer.store.behind import Writes
+from tracer.store.behind import Writes, WritesInProcess
 from tracer.store.rows import MediaRow, PostRow
 from tracer.text.fingerprint import fingerprint_params
 
@@ -179,16 +192,28 @@ def ingest(
         )
         ctx = LineContext(str(posts_path), frozenset(known), folder, assume_tz, ocr_lang=ocr_lang)
         in_worker = posts_path.stat().st_size > WORKER_THRESHOLD
+        with posts_path.open("rb") as scan:
+            arrival = time_order(scan, assume_tz)
         latest = store.last_key()
+        # A large ingest into an SQLite file writes through a process of its own, which
+        # also infers the cascades of the families the ingest has left behind (as a
+        # large relink does): the linking keeps this process's core.
+        own = RelinkWrites(store, policy)
+        settled = SettledFamilies(SETTLED_CHUNKS)
+        opener = functools.partial(RelinkWrites.on_url, policy)
         with (
             # Left last: the writes behind are done by then. A relink that follows builds
             # the indexes a first load leaves out.
             store.loading_posts(build_at_end=lambda: not report.relinked),
             posts_path.open("rb") as posts_stream,
             MediaPipeline(ctx, store.media.stored_files, media_progress, engine) as media,
-            store.writes_behind() as writes,
+            store.writes_behind(
+                own_process=arrival.lines >= OWN_WRITER_POSTS, opener=opener
+            ) as writes,
         ):
             next_idx = store.max_idx() + 1
+            unwritten: dict[str, str] = {}
+            """Post id → digest of the posts of the last write handed over."""
             # The run whose media files the workers prepare while the one before is linked.
             ahead: tuple[MediaRun, bool] | None = None
 
@@ -198,26 +223,41 @@ def ingest(
                     run, link = ahead
                     fresh = media.collect(run)
                     ahead = None
-                    next_idx = _link_batch(
+                    next_idx, linked = _link_batch(
                         store, linker, writes, fresh, next_idx, report, str(posts_path), link=link
                     )
+                    unwritten.clear()
+                    unwritten.update((p.record.post.post_id, p.record.digest) for p in fresh)
+                    if isinstance(writes, WritesInProcess):
+                        left = settled.note(linked.touched, (old for old, _ in linked.relabels))
+                        if left:
+                            writes.submit(own.settle, left)
+                            report.families_touched += len(left)
                     if progress:
                         progress(len(fresh))
 
-            for batch in prepared_batches(read_lines(posts_stream), ctx, batch_size, in_worker):
+            # Earliest post first: posts that arrive in time order are linked as they come.
+            lines = (
+                read_lines(posts_stream)
+                if arrival.order is None
+                else LinePlaces(str(posts_path), arrival.order)
+            )
+            for batch in prepared_batches(lines, ctx, batch_size, in_worker):
                 left = len(batch)
                 # The store is asked which posts (and below, which media files) it holds:
-                # the batches before are in it (a batch only stored is written behind,
-                # while the next is read and prepared).
-                writes.wait()
-                new = _new_records(store, batch, report, str(posts_path))
+                # the writes before are done but for the last one handed over, whose
+                # posts are known (writes run behind while the next batch is prepared
+                # and linked).
+                writes.wait(most=1)
+                new = _new_records(store, batch, report, str(posts_path), unwritten)
                 for part in media_bounded(new, media_batch):
                     if part:
                         first = (part[0].record.post.timestamp, part[0].record.post.post_id)
                         report.relinked |= latest is not None and first < latest
                         last = (part[-1].record.post.timestamp, part[-1].record.post.post_id)
                         latest = last if latest is None else max(latest, last)
-                    writes.wait()
+                    if any(p.media for p in part):
+                        writes.wait()
                     submitted = media.submit(part)
                     link_ahead()
                     # Once posts arrive out of time order a relink settles everything at
@@ -229,6 +269,8 @@ def ingest(
                     progress(left)  # lines reported, unchanged or in conflict
     finally:
         reader.close()
+    for found in (report.errors, report.conflicts, report.media_errors):
+        _by_line(found, str(posts_path))
     if report.relinked:
         # Posts older than stored ones were linked after them: settle, so that the
         # families and parents are those of every post linked in time order.
@@ -237,20 +279,35 @@ def ingest(
             "posts older than already linked ones arrived: every post was linked again "
             "in time order (as `tracer relink` does)"
         )
-    report.families_touched = refresh_cascades(store, policy)
+    report.families_touched += refresh_cascades(store, policy)
     report.notes.extend(duplicates_note(store.accounts().values()))
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _by_line(found: list[RecordError], name: str) -> None:
+    """The posts file's entries of `found` by line (a file read in time order meets them
+    out of it), after the others (the accounts file's), which keep their order."""
+    found.sort(key=lambda e: (e.file == name, e.line if e.file == name else 0))
+
+
 def _new_records(
-    store: Store, batch: list[Prepared | RecordError], report: IngestReport, name: str
+    store: Store,
+    batch: list[Prepared | RecordError],
+    report: IngestReport,
+    name: str,
+    unwritten: dict[str, str],
 ) -> list[Prepared]:
     """The batch's valid records not yet stored, earliest first; the rest are counted as
-    errors, unchanged or conflicts. Earlier batches are committed, so the store knows them."""
+    errors, unchanged or conflicts. Earlier batches are committed, so the store knows them,
+    but for the last one handed over (`unwritten`: post id → digest)."""
     prepared = [item for item in batch if isinstance(item, Prepared)]
     report.errors.extend(item for item in batch if isinstance(item, RecordError))
     known = store.digests([p.record.post.post_id for p in prepared])
+    for p in prepared:
+        pid = p.record.post.post_id
+        if pid not in known and pid in unwritten:
+            known[pid] = unwritten[pid]
     fresh: list[Prepared] = []
     for p in prepared:
         r = p.record
@@ -283,9 +340,11 @@ def _link_batch(
     report: IngestReport,
     name: str,
     link: bool = True,
-) -> int:
+) -> tuple[int, LinkedBatch]:
     """Link and store one batch; with `link` False (a relink will follow) only store it,
-    each post alone, so no post is linked twice, and let `writes` write it behind."""
+    each post alone, so no post is linked twice. `writes` write it behind: the linker
+    holds its posts until the next batch's write is handed over. Returns the next post
+    number and what linking gave besides the posts' rows."""
     rows: list[PostRow] = []
     media_rows: list[MediaRow] = []
     batch = LinkedBatch()
@@ -325,10 +384,11 @@ def _link_batch(
         store.write_batch, final_rows, batch.matches, batch.relabels, batch.touched, media_rows
     )
     if link:
-        writes.wait()  # the next batch's candidates include this one's, read from the store
-    linker.end_batch()
+        # The write before this one is done: its posts are now read from the store.
+        writes.wait(most=1)
+    linker.end_batch(behind=link)
     report.ingested += len(rows)
-    return next_idx
+    return next_idx, batch
 
 
 def _post_row(idx: int, prepared: Prepared, family: int, indexed: bytes) -> PostRow:

@@ -10,8 +10,8 @@ waits for a write only when it hands over the next. A write's failure is raised 
 caller by the next `submit` or at the end. SQLite runs in this process, where a second
 thread would only share the caller's core (tried twice, sessions 16 and 17: the
 interpreter handed back and forth ate the gain): its writes run at once, in the
-caller's thread, or, for a caller that leaves a core idle (a relink links on one), in
-a process of their own (`WritesInProcess`).
+caller's thread, or, for a caller that leaves a core idle (a large relink or ingest
+links on one), in a process of their own (`WritesInProcess`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import os
 import pickle
 import queue
 import signal
@@ -37,6 +38,9 @@ P = ParamSpec("P")
 PENDING = 8
 """Writes that may wait in a writer process before the caller waits (a relink's chunk of
 links is ~1–3 MB pickled)."""
+WRITER_NICE = 5
+"""How much lower the writer process's priority is than its caller's: the caller's one
+thread (a relink's, an ingest's linking) sets the pace, the writes have slack."""
 WRITER_END_SECONDS = 60.0
 """How long a writer process may take to end once told to (or once it closed the pipe)."""
 
@@ -46,7 +50,7 @@ class Writes(Protocol):
 
     def submit(self, write: Callable[P, None], /, *args: P.args, **kwargs: P.kwargs) -> None: ...
 
-    def wait(self) -> None: ...
+    def wait(self, most: int = 0) -> None: ...
 
     def __enter__(self) -> Writes: ...
 
@@ -74,8 +78,11 @@ class WritesBehind:
         self.wait()
         self._running = self._pool.submit(write, *args, **kwargs)
 
-    def wait(self) -> None:
-        """Wait for the writes submitted so far; raise the error of one that failed."""
+    def wait(self, most: int = 0) -> None:
+        """Wait for the writes submitted so far, all but the last `most`; raise the error
+        of one that failed. (One runs at a time: the last one handed over.)"""
+        if most >= 1:
+            return
         running, self._running = self._running, None
         if running is not None:
             running.result()
@@ -154,9 +161,10 @@ class WritesInProcess:
         self._send((write.__name__, args, kwargs))
         self._pending += 1
 
-    def wait(self) -> None:
-        """Wait for the writes handed over so far; raise the error of one that failed."""
-        while self._pending:
+    def wait(self, most: int = 0) -> None:
+        """Wait for the writes handed over so far, all but the last `most`; raise the
+        error of one that failed."""
+        while self._pending > most:
             self._answer()
 
     def _send(self, message: object) -> None:
@@ -238,6 +246,7 @@ def write_in_process(fd: str) -> None:
     with status 1 once the writes before it are done, which the caller reports as a
     `StoreError`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WRITER_NICE)  # the caller's linking is the pace: it keeps its core
     conn = Connection(int(fd))
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     gone = threading.Event()
