@@ -23,6 +23,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -87,16 +88,20 @@ def main() -> None:
     load_before = _load()
     command = [sys.executable, "-c", "import sys; from tracer.cli import main; sys.exit(main())"]
     command += ["--db", args.db, "ingest", args.corpus, "--json"]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE)
-    ours: dict[int, float] = {}
-    while child.poll() is None:
-        for pid, cmd in _postgres().items():
-            if dbname and f" {dbname} " in cmd.replace("\x00", " ") + " ":
-                ours[pid] = _cpu(pid)
-        time.sleep(args.every)
-    wall = time.perf_counter() - started
-    out, _ = child.communicate()
+    # The report goes to a file, not a pipe: a long one (every line refused) would fill
+    # the pipe and the child would wait for a reader while this waits for the child.
+    with tempfile.TemporaryFile() as report_file:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=report_file)
+        ours: dict[int, float] = {}
+        while child.poll() is None:
+            for pid, cmd in _postgres().items():
+                if dbname and f" {dbname} " in cmd.replace("\x00", " ") + " ":
+                    ours[pid] = _cpu(pid)
+            time.sleep(args.every)
+        wall = time.perf_counter() - started
+        report_file.seek(0)
+        out = report_file.read()
     busy1, all1 = _machine()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = json.loads(out)
