@@ -144,6 +144,21 @@ def test_a_file_is_read_in_time_order(tmp_path: Path) -> None:
     assert [len(p) for p in parts] == [4, 2] and [x for p in parts for x in p] == placed
 
 
+def test_a_naive_time_is_ordered_in_the_assumed_zone(tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(
+        _lines(
+            [
+                post_line("a", "banten", "2024-01-27T08:30:00", "x"),  # 01:30 UTC in WIB
+                post_line("b", "banten", "2024-01-27T01:00:00Z", "y"),
+            ]
+        )
+    )
+    with path.open("rb") as stream:
+        arrival = time_order(stream, resolve_zone("WIB"))
+    assert arrival.order is not None and arrival.order[:, 0].tolist() == [2, 1]
+
+
 def test_a_file_in_order_or_with_a_repeated_id_is_read_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "posts.jsonl"
     early = post_line("a", "banten", "2024-01-27T01:00:00Z", "x")

@@ -92,6 +92,18 @@ def test_shuffled_lines_and_small_batches(
     assert ingest(tmp_path / "t.db", _write(tmp_path / "c", shuffled), batch_size=97) == reference
 
 
+def test_a_shuffled_file_is_linked_as_it_is_read(tmp_path: Path, lines: list[bytes]) -> None:
+    """Read in time order, its posts are linked once: no relink follows."""
+    shuffled = lines[:]
+    random.Random(6).shuffle(shuffled)
+    store = Store.open(tmp_path / "t.db")
+    try:
+        report = service.ingest(store, _write(tmp_path / "c", shuffled), ocr_lang=None)
+    finally:
+        store.close()
+    assert report.ingested == len(lines) and not report.relinked
+
+
 @pytest.mark.databases  # the same answer on PostgreSQL as one SQLite ingest
 def test_an_ingest_split_in_two_in_either_order(
     tmp_path: Path, lines: list[bytes], reference: Snapshot, databases: Databases, backend: str
