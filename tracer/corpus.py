@@ -156,10 +156,8 @@ def parse_post(
 
     if not isinstance(obj, dict):
         raise bad("(line)", "not a JSON object")
-    post_id = obj.get("post_id")
-    if isinstance(post_id, int) and not isinstance(post_id, bool):
-        post_id = str(post_id)  # platform ids are strings; tolerate numeric JSON
-    if not isinstance(post_id, str) or not post_id.strip():
+    post_id = _post_id(obj.get("post_id"))
+    if post_id is None:
         raise bad("post_id", "missing, or not a non-empty string or an integer")
     account_id = obj.get("account_id")
     if not isinstance(account_id, str) or not account_id:
@@ -186,7 +184,17 @@ def parse_post(
     if url is not None and not isinstance(url, str):
         raise bad("url", "not a string or null")
     extra = {k: v for k, v in obj.items() if k not in POST_FIELDS}
-    return Post(post_id.strip(), account_id, moment, text, media, url or None, extra)
+    return Post(post_id, account_id, moment, text, media, url or None, extra)
+
+
+def _post_id(value: object) -> str | None:
+    """A line's post id as stored (platform ids are strings; numeric JSON is tolerated),
+    or None when it has none."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()
 
 
 def read_posts(
@@ -258,12 +266,10 @@ def _time_key(raw: bytes, assume: tzinfo | None) -> tuple[int, str]:
     cannot be read sort first, in file order (their own number breaks the tie)."""
     try:
         obj = orjson.loads(raw)
-        post_id = obj.get("post_id")
-        if isinstance(post_id, int) and not isinstance(post_id, bool):
-            post_id = str(post_id)
-        if not isinstance(post_id, str):
+        post_id = _post_id(obj.get("post_id"))
+        if post_id is None:
             return _UNREADABLE_TIME, ""
-        return int(parse_instant(obj["published_at"], assume).timestamp()), post_id.strip()
+        return int(parse_instant(obj["published_at"], assume).timestamp()), post_id
     except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
         return _UNREADABLE_TIME, ""
 

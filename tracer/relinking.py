@@ -23,7 +23,7 @@ from tracer.linking import (
 )
 from tracer.policy import MatchPolicy
 from tracer.store import DatabaseError, Store
-from tracer.store.behind import WritesInProcess
+from tracer.store.behind import Writes, WritesInProcess
 
 RELINK_CHUNK = 5000
 RELINK_ROWS_KEPT = 100_000
@@ -86,9 +86,7 @@ def _relink(store: Store, policy: MatchPolicy, own_writer: bool | None = None) -
                 writes.submit(
                     store.write_links, final, batch.matches, batch.relabels, batch.touched
                 )
-                left = settled.note(batch.touched, (old for old, _ in batch.relabels))
-                if left and isinstance(writes, WritesInProcess):  # on the idle core
-                    writes.submit(own.settle, left)
+                settled.hand_over(batch, writes, own)
                 linker.end_batch()
         finally:
             reader.close()
@@ -132,6 +130,16 @@ class SettledFamilies:
         for family in left:
             del self._last[family]
         return left
+
+    def hand_over(self, batch: LinkedBatch, writes: Writes, own: RelinkWrites) -> int:
+        """`note` a linked batch; where `writes` run in a process of their own (on the
+        idle core), hand it the families left behind now, to infer and write their
+        cascades (`RelinkWrites.settle`). Returns how many it was handed."""
+        left = self.note(batch.touched, (old for old, _ in batch.relabels))
+        if not left or not isinstance(writes, WritesInProcess):
+            return 0
+        writes.submit(own.settle, left)
+        return len(left)
 
 
 class RelinkWrites:

@@ -55,7 +55,7 @@ from tracer.relinking import (
 )
 from tracer.remote import check_workers
 from tracer.store import Store
-from tracer.store.behind import Writes, WritesInProcess
+from tracer.store.behind import Writes
 from tracer.store.rows import MediaRow, PostRow
 from tracer.text.fingerprint import fingerprint_params
 
@@ -228,11 +228,7 @@ def ingest(
                     )
                     unwritten.clear()
                     unwritten.update((p.record.post.post_id, p.record.digest) for p in fresh)
-                    if isinstance(writes, WritesInProcess):
-                        left = settled.note(linked.touched, (old for old, _ in linked.relabels))
-                        if left:
-                            writes.submit(own.settle, left)
-                            report.families_touched += len(left)
+                    report.families_touched += settled.hand_over(linked, writes, own)
                     if progress:
                         progress(len(fresh))
 
