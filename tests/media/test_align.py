@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from tracer.media.align import _JITTER, ALIGN_LATTICE, _lattice_hash
 from tracer.media.fingerprint import DCT32, GRID_SIDE, fingerprint_image
-from tracer.media.lattice import at_points, bilinear, correlations, numpy_sum
+from tracer.media.lattice import at_points, bilinear, correlations, jittered, numpy_sum
 from tracer.media.match import MediaItem, match_images
 from tracer.policy import MatchPolicy
 
@@ -208,6 +208,62 @@ def test_compiled_correlations_equal_the_vectorised_form_bit_for_bit(
     want = _correlations_vectorised(ga, gb, overlap, placed, origin_b, ok, ALIGN_LATTICE)
     assert np.array_equal(got[0], want[0]) and got[1] == want[1]
     assert np.array_equal(got[2], want[2]) and np.array_equal(got[3], want[3])
+
+
+def _jittered_vectorised(
+    box_a: tuple[float, float, float, float],
+    box_b: tuple[float, float, float, float],
+    jitter: np.ndarray,
+    min_cover: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The numpy form the compiled `jittered` replaced inside `_try_transform`."""
+    ax0, ay0, ax1, ay1 = box_a
+    bx0, by0, bx1, by1 = box_b
+    cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
+    half_w = (ax1 - ax0) / 2 * jitter[:, 2]
+    half_h = (ay1 - ay0) / 2 * jitter[:, 2]
+    jx0 = cx + jitter[:, 0] * (ax1 - ax0) - half_w
+    jy0 = cy + jitter[:, 1] * (ay1 - ay0) - half_h
+    sx = 2 * half_w / (bx1 - bx0)
+    sy = 2 * half_h / (by1 - by0)
+    ox0 = np.maximum(0.0, jx0 - bx0 * sx)
+    oy0 = np.maximum(0.0, jy0 - by0 * sy)
+    ox1 = np.minimum(1.0, jx0 + (1 - bx0) * sx)
+    oy1 = np.minimum(1.0, jy0 + (1 - by0) * sy)
+    cover_a = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
+    cover_b = cover_a / (sx * sy)
+    ok = np.minimum(cover_a, cover_b) >= min_cover
+    overlap = np.stack([ox0, oy0, ox1, oy1], axis=1)
+    placed = np.stack([jx0, jy0, sx, sy], axis=1)
+    return overlap, placed, np.stack([cover_a, cover_b], axis=1), ok
+
+
+_shares = st.floats(-0.2, 1.2, allow_nan=False) | st.sampled_from([0.0, -0.0, 1.0, 0.5])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    a=st.tuples(_shares, _shares, _shares, _shares),
+    b=st.tuples(_shares, _shares, _shares, _shares),
+    min_cover=st.floats(0.0, 1.0),
+)
+def test_compiled_jitters_equal_the_vectorised_form_bit_for_bit(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float], min_cover: float
+) -> None:
+    """Which jitters are tried, and the overlaps they are sampled on, decide alignments:
+    compiling them must not move one bit (boxes reaching past the picture, flat and
+    inverted boxes, NaNs included; zeros compare equal whatever their sign)."""
+    ax0, ay0, ax1, ay1 = a
+    bx0, by0, bx1, by1 = b
+    if bx1 == bx0 or by1 == by0:
+        bx1, by1 = bx0 + 0.25, by0 + 0.25  # a region has an extent
+    box_a, box_b = (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1)
+    with np.errstate(all="ignore"):
+        want = _jittered_vectorised(box_a, box_b, _JITTER, min_cover)
+    got = jittered(box_a, box_b, _JITTER, min_cover)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype and g.shape == w.shape
+        assert np.array_equal(g, w, equal_nan=True)
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracer.media.index import DELTA_LIMIT, EXACT_RADIUS, MediaIndex, near_pairs
+from tracer.media.index import (
+    DELTA_LIMIT,
+    EXACT_RADIUS,
+    MediaIndex,
+    closest_per_owner,
+    near_pairs,
+)
 
 Triple = tuple[int, int, int]
 
@@ -278,3 +284,31 @@ def test_a_merge_builds_the_table_a_full_sort_builds(
         assert np.array_equal(index._starts, fresh._starts)
         assert np.array_equal(index._order, fresh._order)
         assert index._keys.tolist() == every
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 5) | st.just((1 << 24) - 1) | st.just(1 << 24),
+            st.integers(0, 5) | st.just((1 << 32) - 1) | st.just(1 << 32),
+            st.integers(0, 64),
+        ),
+        max_size=60,
+    )
+)
+def test_closest_per_owner_orders_rows_as_lexsort(rows: list[Triple]) -> None:
+    """The packed sort key orders the rows as `np.lexsort` of the three columns, and
+    falls back to it where a column does not fit (the same rows, in the same order)."""
+    qid, owners, distance = (
+        (np.array(c, np.int64).reshape(-1) for c in zip(*rows, strict=True))
+        if rows
+        else (np.zeros(0, np.int64),) * 3
+    )
+    order = np.lexsort((distance, owners, qid))
+    q, o, d = qid[order], owners[order], distance[order]
+    first = np.ones(len(q), bool)
+    first[1:] = (q[1:] != q[:-1]) | (o[1:] != o[:-1])
+    got = closest_per_owner(qid, owners, distance)
+    for g, w in zip(got, (q[first], o[first], d[first]), strict=True):
+        assert g.tolist() == w.tolist()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracer.media.fingerprint import DCT32, ImagePrint, hamming64
-from tracer.media.lattice import at_points, bilinear, correlations
+from tracer.media.lattice import at_points, bilinear, correlations, jittered
 
 ALIGN_LATTICE = 32
 """The overlap of two aligned pictures is compared on this many points a side (and
@@ -95,37 +95,35 @@ def _try_transform(
     """The best jittered version of the transform that maps `box_b` onto `box_a`: its
     correlation, both aligned patches and both covers; None when no version overlaps
     enough of both pictures."""
-    ax0, ay0, ax1, ay1 = box_a
-    bx0, by0, bx1, by1 = box_b
-    cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
-    half_w = (ax1 - ax0) / 2 * _JITTER[:, 2]
-    half_h = (ay1 - ay0) / 2 * _JITTER[:, 2]
-    jx0 = cx + _JITTER[:, 0] * (ax1 - ax0) - half_w
-    jy0 = cy + _JITTER[:, 1] * (ay1 - ay0) - half_h
-    sx = 2 * half_w / (bx1 - bx0)
-    sy = 2 * half_h / (by1 - by0)
-    # b's whole picture in a's shares, cut to a's picture: the overlap.
-    ox0 = np.maximum(0.0, jx0 - bx0 * sx)
-    oy0 = np.maximum(0.0, jy0 - by0 * sy)
-    ox1 = np.minimum(1.0, jx0 + (1 - bx0) * sx)
-    oy1 = np.minimum(1.0, jy0 + (1 - by0) * sy)
-    cover_a = np.clip(ox1 - ox0, 0, None) * np.clip(oy1 - oy0, 0, None)
-    cover_b = cover_a / (sx * sy)
-    ok = np.minimum(cover_a, cover_b) >= min_cover
+    # A box's corner may come as an int: one signature.
+    bx0, by0, bx1, by1 = (float(v) for v in box_b)
+    overlap, placed, cover, ok = jittered(
+        (float(box_a[0]), float(box_a[1]), float(box_a[2]), float(box_a[3])),
+        (bx0, by0, bx1, by1),
+        _JITTER,
+        min_cover,
+    )
     if not ok.any():
         return None
-    overlap = np.stack([ox0, oy0, ox1, oy1], axis=1)
-    placed = np.stack([jx0, jy0, sx, sy], axis=1)
-    origin_b = (float(bx0), float(by0))  # a box's corner may come as an int: one signature
-    corr, k, pa, pb = correlations(ga, gb, overlap, placed, origin_b, ok, ALIGN_LATTICE)
-    box_a = (float(ox0[k]), float(oy0[k]), float(ox1[k]), float(oy1[k]))
+    corr, k, pa, pb = correlations(ga, gb, overlap, placed, (bx0, by0), ok, ALIGN_LATTICE)
+    ox0, oy0, ox1, oy1 = (float(v) for v in overlap[k])
+    jx0, jy0, sx, sy = (float(v) for v in placed[k])
     box_b = (
-        float(bx0 + (ox0[k] - jx0[k]) / sx[k]),
-        float(by0 + (oy0[k] - jy0[k]) / sy[k]),
-        float(bx0 + (ox1[k] - jx0[k]) / sx[k]),
-        float(by0 + (oy1[k] - jy0[k]) / sy[k]),
+        bx0 + (ox0 - jx0) / sx,
+        by0 + (oy0 - jy0) / sy,
+        bx0 + (ox1 - jx0) / sx,
+        by0 + (oy1 - jy0) / sy,
     )
-    return float(corr[k]), pa, pb, (float(cover_a[k]), float(cover_b[k])), (box_a, box_b)
+    return (
+        float(corr[k]),
+        pa,
+        pb,
+        (float(cover[k, 0]), float(cover[k, 1])),
+        (
+            (ox0, oy0, ox1, oy1),
+            box_b,
+        ),
+    )
 
 
 CHROMA_LATTICE = 12
