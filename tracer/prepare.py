@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -417,19 +416,10 @@ def prepared_batches(
             return
         jobs = ((prepare_lines, chunk) for chunk in chunks)
     with process_pool(PREPARE_WORKERS, PREPARE_NICE) as pool:
-        pending: deque[Future[bytes]] = deque()
+        pending: deque[Future[list[Prepared | RecordError]]] = deque()
         for job, chunk in jobs:
-            pending.append(pool.submit(_pickled, job, chunk, ctx))
+            pending.append(pool.submit(job, chunk, ctx))
             if len(pending) > PREPARE_WORKERS:  # every worker busy while one is linked
-                yield pickle.loads(pending.popleft().result())
+                yield pending.popleft().result()
         while pending:
-            yield pickle.loads(pending.popleft().result())
-
-
-def _pickled(job: Callable[..., Any], *args: Any) -> bytes:
-    """`job`'s result, pickled here, in the worker: the caller unpickles a batch when it
-    takes it, in its own thread. Left to the pool, the objects are rebuilt in the
-    pool's result thread beside the linking one, and the two contend for the
-    interpreter lock: each time the linking thread let it go (a store read, a pipe
-    write) it waited up to the switch interval (5 ms) to get it back."""
-    return pickle.dumps(job(*args), pickle.HIGHEST_PROTOCOL)
+            yield pending.popleft().result()
