@@ -115,8 +115,8 @@ def jittered(
     b's picture starts in them and its scale (x, y, sx, sy), both pictures' covers, and
     whether both reach `min_cover`.
 
-    Compiled: in numpy, ~20 small arrays a transform cost ~35 us, a sixth of an
-    alignment's. Each number takes the vectorised form's operations in its order, and
+    Compiled: in numpy, ~20 small arrays cost ~35 us, a sixth of a transform's time.
+    Each number takes the vectorised form's operations in its order, and
     `maximum`, `minimum` and `clip` keep numpy's NaNs, so they are equal
     (`tests/media/test_align.py`; of two equal zeros numpy 2 keeps the second, as here,
     and no sign of a zero reaches an alignment)."""
