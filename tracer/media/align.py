@@ -114,16 +114,8 @@ def _try_transform(
         bx0 + (ox1 - jx0) / sx,
         by0 + (oy1 - jy0) / sy,
     )
-    return (
-        float(corr[k]),
-        pa,
-        pb,
-        (float(cover[k, 0]), float(cover[k, 1])),
-        (
-            (ox0, oy0, ox1, oy1),
-            box_b,
-        ),
-    )
+    covers = (float(cover[k, 0]), float(cover[k, 1]))
+    return float(corr[k]), pa, pb, covers, ((ox0, oy0, ox1, oy1), box_b)
 
 
 CHROMA_LATTICE = 12
